@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+const PORT_MESSAGE = 'must be a TCP port number between 1 and 65535';
+
+export const TcpPortSchema = z
+  .number({ error: PORT_MESSAGE })
+  .int({ error: PORT_MESSAGE })
+  .min(1, { error: PORT_MESSAGE })
+  .max(65535, { error: PORT_MESSAGE });
+
+export const HostIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: 'must be 1-63 characters of [a-z0-9-], starting with a letter or digit' });
+
+export const TaskQueueSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,200}$/, { error: 'must be 1-200 characters of [A-Za-z0-9._-] ("@" is reserved for host queues)' });
+
+export const TmuxSocketSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be 1-64 characters of [A-Za-z0-9_-]' });
+
+export const NamespaceSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/, { error: 'must be a Temporal namespace name ([A-Za-z0-9._-])' });
+
+export const AddressSchema = z
+  .string()
+  .regex(/^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, { error: 'must be host:port, e.g. temporal.example.com:7233' });
+
+export const WebUiUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+export const PathSchema = z.string().min(1, { error: 'must be a non-empty path' });
+
+/** TLS for an external Temporal: all paths absolute; `null` in the config means plaintext. */
+export const TlsSettingsSchema = z.object({
+  certPath: z.string().optional(),
+  keyPath: z.string().optional(),
+  caPath: z.string().optional(),
+  serverName: z.string().optional(),
+});
+export type TlsSettings = z.infer<typeof TlsSettingsSchema>;
+
+export const DroverConfigSchema = z.object({
+  projectRoot: z.string(),
+  /** State directory (default `<projectRoot>/.drover`). */
+  droverHome: z.string(),
+  /** Root of clones and worktrees (default `<droverHome>/workspace`). */
+  workspace: z.string(),
+  hostId: HostIdSchema,
+  /** Shared task queue; each host also listens on `hostTaskQueue(config)`. */
+  taskQueue: TaskQueueSchema,
+  tmuxSocket: TmuxSocketSchema,
+  /** True when no TEMPORAL_ADDRESS / temporal.address: Drover runs its own dev server. */
+  embedded: z.boolean(),
+  temporal: z.object({
+    /** Always set; for the embedded server `127.0.0.1:<dev.port>`. */
+    address: AddressSchema,
+    namespace: NamespaceSchema,
+    tls: TlsSettingsSchema.nullable(),
+    /** Base URL of the Web UI (no namespace path). */
+    webUiUrl: z.string(),
+  }),
+  dev: z.object({
+    port: TcpPortSchema,
+    uiPort: TcpPortSchema,
+    /** Persistent SQLite store of the embedded dev server. */
+    dbFile: z.string(),
+  }),
+});
+export type DroverConfig = z.infer<typeof DroverConfigSchema>;
+
+/** `drover.config.json` / `drover.config.yaml`: every key optional; relative paths are from the project root. */
+export const ConfigFileSchema = z.strictObject({
+  droverHome: PathSchema.optional(),
+  workspace: PathSchema.optional(),
+  hostId: HostIdSchema.optional(),
+  taskQueue: TaskQueueSchema.optional(),
+  tmuxSocket: TmuxSocketSchema.optional(),
+  temporal: z
+    .strictObject({
+      address: AddressSchema.optional(),
+      namespace: NamespaceSchema.optional(),
+      tls: z
+        .union([
+          z.boolean(),
+          z.strictObject({
+            cert: PathSchema.optional(),
+            key: PathSchema.optional(),
+            ca: PathSchema.optional(),
+            serverName: z.string().min(1).optional(),
+          }),
+        ])
+        .optional(),
+      webUiUrl: WebUiUrlSchema.optional(),
+    })
+    .optional(),
+  dev: z
+    .strictObject({
+      port: TcpPortSchema.optional(),
+      uiPort: TcpPortSchema.optional(),
+    })
+    .optional(),
+});
+export type ConfigFile = z.infer<typeof ConfigFileSchema>;
