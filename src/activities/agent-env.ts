@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Environment variables an agent never inherits: nested-session guards and unrelated tokens. */
+const NEVER_INHERITED = /^(CLAUDECODE|CLAUDE_.*|GITHUB_TOKEN|GH_TOKEN|NPM_TOKEN|AWS_.*|TEMPORAL_TLS_KEY)$/;
+
+/**
+ * The environment the tmux server starts with, which every agent window inherits: only
+ * what an agent needs, never the worker's other secrets.
+ */
+export function agentBaseEnv(source: NodeJS.ProcessEnv, extraPath: string[]): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: [...extraPath, source.PATH ?? '/usr/local/bin:/usr/bin:/bin'].join(path.delimiter),
+    TERM: 'xterm-256color',
+    LANG: source.LANG ?? 'C.UTF-8',
+    LC_ALL: source.LC_ALL ?? 'C.UTF-8',
+    SHELL: '/bin/bash',
+    HOME: source.HOME ?? '/tmp',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    DISABLE_AUTOUPDATER: '1',
+  };
+  for (const key of ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'TMPDIR', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_CA', 'TEMPORAL_TLS']) {
+    const value = source[key];
+    if (value !== undefined && !NEVER_INHERITED.test(key)) env[key] = value;
+  }
+  return env;
+}
+
+/** A private HOME per task, seeded so the CLI skips onboarding but still asks its real dialogs. */
+export async function ensureAgentHome(homesRoot: string, taskId: string): Promise<string> {
+  const home = path.join(homesRoot, taskId);
+  await mkdir(home, { recursive: true });
+  const configFile = path.join(home, '.claude.json');
+  let config: Record<string, unknown> = {};
+  if (existsSync(configFile)) {
+    try {
+      config = JSON.parse(await readFile(configFile, 'utf8')) as Record<string, unknown>;
+    } catch {
+      config = {};
+    }
+  }
+  if (config.hasCompletedOnboarding !== true) {
+    config.hasCompletedOnboarding = true;
+    await writeFile(configFile, JSON.stringify(config, null, 2));
+  }
+  return home;
+}
+
+/** A `drover` command on the agent's PATH, so `drover report …` works from its shell. */
+export async function ensureDroverShim(binDir: string, projectRoot: string): Promise<string> {
+  await mkdir(binDir, { recursive: true });
+  const shim = path.join(binDir, 'drover');
+  if (!existsSync(shim)) {
+    try {
+      await symlink(path.join(projectRoot, 'bin', 'drover.mjs'), shim);
+    } catch (error) {
+      if (!existsSync(shim)) throw error;
+    }
+  }
+  return binDir;
+}
+
+/** Finds the agent CLI binary: an explicit override, the pinned npm package, then PATH. */
+export function resolveAgentBinary(command: string, projectRoot: string, env: NodeJS.ProcessEnv): string {
+  const override = env[`DROVER_${command.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_BIN`];
+  if (override) return override;
+  if (command === 'claude') {
+    const arch = process.arch === 'arm64' ? 'arm64' : 'x64';
+    const candidates = [
+      path.join(projectRoot, 'node_modules', '@anthropic-ai', `claude-code-${process.platform}-${arch}`, 'claude'),
+      path.join(projectRoot, 'node_modules', '.bin', 'claude'),
+    ];
+    const found = candidates.find((c) => existsSync(c));
+    if (found) return found;
+  }
+  return command;
+}

@@ -1,0 +1,126 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { ApplicationFailure } from '@temporalio/common';
+import { buildLaunchArgs } from '../domain/agent-profile.js';
+import { getProfile } from '../domain/profile-registry.js';
+import { classifyScreen } from '../domain/screen-classifier.js';
+import { tmuxWindowName } from '../domain/identifiers.js';
+import { ensureAgentHome, resolveAgentBinary } from './agent-env.js';
+import type { ActivityDeps } from './deps.js';
+
+export interface SpawnInput {
+  taskId: string;
+  workflowId: string;
+  worktree: string;
+  agent: string;
+  sessionId: string;
+  model?: string;
+  scenario?: unknown;
+}
+
+export interface SpawnResult {
+  paneId: string;
+  windowId: string;
+  /** `reused`: a live agent was already there; `launched`: new window; `relaunched`: dead pane respawned with resume. */
+  outcome: 'reused' | 'launched' | 'relaunched';
+  resumed: boolean;
+}
+
+function sessionExists(home: string, sessionId: string): boolean {
+  const projects = path.join(home, '.claude', 'projects');
+  if (!existsSync(projects)) return false;
+  return readdirSync(projects).some((dir) => existsSync(path.join(projects, dir, `${sessionId}.jsonl`)));
+}
+
+/**
+ * Ensures exactly one live agent for the task: an existing live window is reused, a dead
+ * one is respawned with `--resume`, otherwise a new window is created. Safe to retry.
+ */
+export async function ensureAgentRunning(deps: ActivityDeps, input: SpawnInput): Promise<SpawnResult> {
+  const profile = getProfile(input.agent);
+  const name = tmuxWindowName(input.taskId);
+  await deps.tmux.ensureSession();
+  const existing = await deps.tmux.findWindow(name);
+  if (existing && !existing.paneDead) {
+    return { paneId: existing.paneId, windowId: existing.windowId, outcome: 'reused', resumed: false };
+  }
+  if (!existsSync(input.worktree)) {
+    throw ApplicationFailure.retryable(`worktree ${input.worktree} is missing`, 'WorktreeMissing');
+  }
+  const home = await ensureAgentHome(path.join(deps.droverHome, 'homes'), input.taskId);
+  const env: Record<string, string> = {
+    ...deps.agentEnv,
+    HOME: home,
+    DROVER_TASK_ID: input.taskId,
+    DROVER_WORKFLOW_ID: input.workflowId,
+  };
+  if (input.scenario !== undefined) {
+    if (!deps.scenarioHost) throw ApplicationFailure.nonRetryable('this worker has no scripted model server; start it with rehearsal enabled', 'NoScenarioHost');
+    const route = input.taskId;
+    deps.scenarioHost.setScenario(route, input.scenario);
+    env.ANTHROPIC_BASE_URL = `${deps.scenarioHost.url}/r/${encodeURIComponent(route)}`;
+    env.ANTHROPIC_API_KEY = 'sk-ant-rehearsal-key';
+  }
+  const resume = sessionExists(home, input.sessionId);
+  const binary = resolveAgentBinary(profile.command, deps.projectRoot, process.env);
+  const argv = [binary, ...buildLaunchArgs(profile, { sessionId: input.sessionId, resume, model: input.model })];
+  if (existing) {
+    await deps.tmux.respawnPane(existing.paneId, input.worktree, env, argv);
+    return { paneId: existing.paneId, windowId: existing.windowId, outcome: 'relaunched', resumed: resume };
+  }
+  const created = await deps.tmux.newWindow(name, input.worktree, env, argv);
+  return { paneId: created.paneId, windowId: created.windowId, outcome: 'launched', resumed: resume };
+}
+
+export interface DeliverInput {
+  paneId: string;
+  agent: string;
+  text: string;
+  bufferName: string;
+}
+
+export interface DeliverResult {
+  submitted: boolean;
+  attempts: number;
+  detail: string;
+}
+
+/**
+ * Pastes text and submits it, then confirms the submission from the screen: the input box
+ * is empty again or the agent is working. Retries Enter when the text still sits there.
+ * Never types into a dead pane or an open dialog.
+ */
+export async function deliverText(deps: ActivityDeps, input: DeliverInput): Promise<DeliverResult> {
+  const profile = getProfile(input.agent);
+  const look = async () => {
+    const pane = await deps.tmux.paneInfo(input.paneId);
+    if (!pane || pane.paneDead) return { dead: true as const };
+    return { dead: false as const, cls: classifyScreen(profile, await deps.tmux.capture(input.paneId, 0), { paneDead: false, paneCommand: pane.currentCommand }) };
+  };
+  const before = await look();
+  if (before.dead) return { submitted: false, attempts: 0, detail: 'the agent pane is dead' };
+  if (before.cls.state === 'dialog') return { submitted: false, attempts: 0, detail: 'a dialog is open' };
+  await deps.tmux.paste(input.paneId, input.text, input.bufferName);
+  await delay(400);
+  for (let attempt = 1; attempt <= 4; attempt += 1) {
+    await deps.tmux.sendKeys(input.paneId, ['Enter']);
+    for (let i = 0; i < 10; i += 1) {
+      await delay(250);
+      const now = await look();
+      if (now.dead) return { submitted: false, attempts: attempt, detail: 'the agent pane died' };
+      if (now.cls.state === 'working' || now.cls.state === 'dialog') return { submitted: true, attempts: attempt, detail: `agent ${now.cls.state}` };
+      if (now.cls.state === 'idle' && i >= 3) return { submitted: true, attempts: attempt, detail: 'input box cleared' };
+    }
+  }
+  return { submitted: false, attempts: 4, detail: 'the text is still in the input box after 4 Enter presses' };
+}
+
+export async function sendKeys(deps: ActivityDeps, input: { paneId: string; keys: string[] }): Promise<void> {
+  const pane = await deps.tmux.paneInfo(input.paneId);
+  if (!pane || pane.paneDead) throw ApplicationFailure.nonRetryable('the agent pane is dead; keys not sent', 'PaneDead');
+  for (const key of input.keys) {
+    await deps.tmux.sendKeys(input.paneId, [key]);
+    await delay(120);
+  }
+}

@@ -1,0 +1,26 @@
+import type { PaneWatcher } from './pane-watcher.js';
+import type { TmuxClient } from './tmux.js';
+
+/** The part of the scripted model server the worker needs: serve a scenario on a route. */
+export interface ScenarioHost {
+  url: string;
+  setScenario(route: string, scenario: unknown): void;
+}
+
+/** Everything activities touch in the world, wired once per worker (createActivities). */
+export interface ActivityDeps {
+  hostId: string;
+  /** This host's own task queue (`drover@<hostId>`). */
+  hostQueue: string;
+  projectRoot: string;
+  droverHome: string;
+  workspace: string;
+  tmux: TmuxClient;
+  watcher: PaneWatcher;
+  /** Present in rehearsal: the worker's scripted model server. */
+  scenarioHost?: ScenarioHost;
+  /** Variables every agent window gets (Temporal address for `drover report`, …). */
+  agentEnv: Record<string, string>;
+  /** Where notification lines go besides the notifications log. */
+  notifyLine: (line: string) => void;
+}

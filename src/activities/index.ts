@@ -1,0 +1,35 @@
+import type { WatchInput } from '../domain/watch.js';
+import { deliverText, ensureAgentRunning, sendKeys, type DeliverInput, type SpawnInput } from './agent.js';
+import type { ActivityDeps } from './deps.js';
+import { notify, type Notification } from './notify.js';
+import { pushAndCollectEvidence } from './verify.js';
+import { watchAgent } from './watch.js';
+import { prepareWorktree } from './worktree.js';
+
+/** Activities that must run on the host that owns the task's worktree and tmux window. */
+export function createHostActivities(deps: ActivityDeps) {
+  return {
+    prepareWorktree: (input: { repo: string; taskId: string; branch: string; baseRef: string }) =>
+      prepareWorktree({ ...input, workspace: deps.workspace }),
+    ensureAgentRunning: (input: SpawnInput) => ensureAgentRunning(deps, input),
+    deliverText: (input: DeliverInput) => deliverText(deps, input),
+    sendKeys: (input: { paneId: string; keys: string[] }) => sendKeys(deps, input),
+    watchAgent: (input: WatchInput) => watchAgent(deps, input),
+    pushAndCollectEvidence,
+  };
+}
+
+/** Activities any worker can run, on the shared queue. */
+export function createSharedActivities(deps: ActivityDeps) {
+  return {
+    placeTask: async (_input: { taskId: string }): Promise<{ hostId: string; taskQueue: string }> => ({ hostId: deps.hostId, taskQueue: deps.hostQueue }),
+    notify: (note: Notification) => notify(deps, note),
+  };
+}
+
+export type HostActivities = ReturnType<typeof createHostActivities>;
+export type SharedActivities = ReturnType<typeof createSharedActivities>;
+
+export function createActivities(deps: ActivityDeps) {
+  return { ...createHostActivities(deps), ...createSharedActivities(deps) };
+}

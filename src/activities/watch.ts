@@ -1,0 +1,120 @@
+import { Context } from '@temporalio/activity';
+import { classifyScreen, type ScreenClassification } from '../domain/screen-classifier.js';
+import { getProfile } from '../domain/profile-registry.js';
+import type { WatchEvent, WatchInput } from '../domain/watch.js';
+import type { ActivityDeps } from './deps.js';
+import type { PaneTick } from './pane-watcher.js';
+
+const CAPTURE_MIN_INTERVAL_MS = 150;
+const SAFETY_CAPTURE_MS = 10_000;
+const TAIL_LINES = 15;
+
+function tailOf(screen: string): string[] {
+  const lines = screen.split('\n').map((l) => l.trimEnd());
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines.slice(-TAIL_LINES);
+}
+
+/**
+ * Waits until the agent needs a decision and says which one. Driven by the host's pane
+ * watcher: the screen is captured only when output arrived or went quiet. Heartbeats carry
+ * the live state; cancellation (a signal reached the workflow) ends the wait at once.
+ */
+export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise<WatchEvent> {
+  const ctx = Context.current();
+  const profile = getProfile(input.agent);
+  const started = Date.now();
+  let doneBaseline = input.doneBaseline;
+  let lastCaptureAt = 0;
+  let lastScreen = '';
+  let lastChangeAt = Date.now();
+  let capturedSinceQuiet = false;
+  let busy = false;
+  let lastCls: ScreenClassification | undefined;
+  let lastHeartbeat = 0;
+
+  return new Promise<WatchEvent>((resolve, reject) => {
+    let settled = false;
+    const finish = (event: WatchEvent | Error) => {
+      if (settled) return;
+      settled = true;
+      unsubscribe();
+      if (event instanceof Error) reject(event);
+      else resolve(event);
+    };
+
+    const evaluate = (cls: ScreenClassification, screen: string, quietMs: number): WatchEvent | undefined => {
+      const tail = tailOf(screen);
+      if (cls.state === 'crashed') return { kind: 'crashed', reason: 'the agent process exited', tail };
+      if (cls.state === 'dialog' && cls.dialog && cls.dialog.text !== input.pendingDialogText) {
+        return { kind: 'dialog', dialog: cls.dialog, tail };
+      }
+      const fresh = cls.checkpoints.filter((c) => !input.knownCheckpoints.includes(c));
+      if (fresh.length > 0) return { kind: 'checkpoints', steps: fresh, tail };
+      if (cls.doneCount < doneBaseline) doneBaseline = cls.doneCount;
+      if (cls.doneCount > doneBaseline) return { kind: 'done', doneCount: cls.doneCount, tail };
+      const quietSeconds = quietMs / 1000;
+      if (cls.state === 'idle' && quietSeconds >= input.idleSeconds) return { kind: 'idle', quietSeconds, tail };
+      if (cls.state === 'typed' && quietSeconds >= Math.max(3, input.idleSeconds)) return { kind: 'typed', tail };
+      if (cls.state !== 'dialog' && quietSeconds >= input.stallSeconds) return { kind: 'stalled', quietSeconds, tail };
+      return undefined;
+    };
+
+    const inspect = async (tick: PaneTick) => {
+      busy = true;
+      try {
+        const screen = await deps.tmux.capture(input.paneId, 2000);
+        lastCaptureAt = Date.now();
+        if (screen !== lastScreen) {
+          lastScreen = screen;
+          lastChangeAt = Date.now();
+        }
+        const pane = await deps.tmux.paneInfo(input.paneId);
+        const cls = classifyScreen(profile, screen, { paneDead: !pane || pane.paneDead, paneCommand: pane?.currentCommand });
+        lastCls = cls;
+        const quietMs = Math.min(tick.quietMs, Date.now() - lastChangeAt);
+        const event = evaluate(cls, screen, quietMs);
+        if (event) finish(event);
+      } catch (error) {
+        finish(error instanceof Error ? error : new Error(String(error)));
+      } finally {
+        busy = false;
+      }
+    };
+
+    const onTick = (tick: PaneTick) => {
+      if (settled) return;
+      const now = Date.now();
+      if (now - lastHeartbeat >= 1000) {
+        lastHeartbeat = now;
+        ctx.heartbeat({ state: lastCls?.state ?? 'unknown', tail: tailOf(lastScreen).slice(-5) });
+      }
+      if (ctx.cancellationSignal.aborted) {
+        finish(new Error('watch cancelled'));
+        return;
+      }
+      if (tick.gone || tick.pane?.paneDead) {
+        finish({ kind: 'crashed', reason: tick.gone ? 'the agent window is gone' : 'the agent process exited', tail: tailOf(lastScreen) });
+        return;
+      }
+      if (now - started >= input.maxWaitSeconds * 1000) {
+        finish({ kind: 'refresh', state: lastCls?.state ?? 'unknown', tail: tailOf(lastScreen) });
+        return;
+      }
+      if (busy) return;
+      const quiet = !tick.changed;
+      if (tick.changed) capturedSinceQuiet = false;
+      const due =
+        (tick.changed && now - lastCaptureAt >= CAPTURE_MIN_INTERVAL_MS) ||
+        (quiet && !capturedSinceQuiet && tick.quietMs >= 500) ||
+        (quiet && lastCls?.state === 'idle' && tick.quietMs >= input.idleSeconds * 1000 && now - lastCaptureAt >= 1000) ||
+        now - lastCaptureAt >= SAFETY_CAPTURE_MS;
+      if (!due) return;
+      if (quiet) capturedSinceQuiet = true;
+      void inspect(tick);
+    };
+
+    const unsubscribe = deps.watcher.subscribe(input.paneId, onTick);
+    ctx.cancellationSignal.addEventListener('abort', () => finish(new Error('watch cancelled')));
+  });
+}

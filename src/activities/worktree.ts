@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { git, gitOrThrow } from './git.js';
+
+export interface PreparedWorktree {
+  worktree: string;
+  branch: string;
+  baseCommit: string;
+  reused: boolean;
+}
+
+export interface BranchEvidence {
+  head: string;
+  baseCommit: string;
+  commitsAhead: number;
+  dirtyFiles: string[];
+  remoteHead: string | null;
+}
+
+const PROTECTED_BRANCHES = /^(main|master|develop|trunk|release\/.*|spare\/.*)$/;
+
+export function repoKey(repo: string): string {
+  const abs = path.resolve(repo);
+  const hash = createHash('sha256').update(abs).digest('hex').slice(0, 8);
+  return `${path.basename(abs).replace(/[^A-Za-z0-9._-]/g, '_')}-${hash}`;
+}
+
+/** Keeps every path Drover creates or deletes inside the workspace root. */
+export function insideWorkspace(workspace: string, ...parts: string[]): string {
+  const root = path.resolve(workspace);
+  const target = path.resolve(root, ...parts);
+  if (target !== root && !target.startsWith(root + path.sep)) {
+    throw ApplicationFailure.nonRetryable(`refusing path outside the workspace root ${root}: ${target}`, 'UnsafePath');
+  }
+  return target;
+}
+
+/** A clone of the user's repository that all worktrees of it hang from; re-cloned when broken. */
+export async function ensureBaseClone(workspace: string, repo: string): Promise<string> {
+  const source = path.resolve(repo);
+  if (!existsSync(path.join(source, '.git')) && !existsSync(path.join(source, 'HEAD'))) {
+    throw ApplicationFailure.nonRetryable(`${source} is not a git repository`, 'NotARepository');
+  }
+  const base = insideWorkspace(workspace, 'repos', repoKey(source), 'base');
+  if (existsSync(base)) {
+    const fetched = await git(base, ['fetch', '--quiet', '--prune', 'origin']);
+    const healthy = fetched.ok && (await git(base, ['rev-parse', '--verify', '--quiet', 'HEAD'])).ok;
+    if (healthy) return base;
+    await git(path.dirname(base), ['worktree', 'prune']);
+    await rm(base, { recursive: true, force: true });
+  }
+  await mkdir(path.dirname(base), { recursive: true });
+  await gitOrThrow(path.dirname(base), ['clone', '--quiet', '--', source, base]);
+  const email = await git(base, ['config', 'user.email']);
+  if (!email.ok || !email.stdout) {
+    await gitOrThrow(base, ['config', 'user.email', 'agent@drover.local']);
+    await gitOrThrow(base, ['config', 'user.name', 'Drover agent']);
+  }
+  return base;
+}
+
+async function resolveBase(base: string, ref: string): Promise<string> {
+  for (const candidate of [`refs/remotes/origin/${ref}`, ref === 'HEAD' ? 'refs/remotes/origin/HEAD' : ref]) {
+    const result = await git(base, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${candidate}^{commit}`]);
+    if (result.ok && result.stdout) return result.stdout;
+  }
+  throw ApplicationFailure.nonRetryable(`base ref "${ref}" does not exist in the repository`, 'UnknownRef');
+}
+
+async function currentBranch(dir: string): Promise<string | null> {
+  const result = await git(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
+  return result.ok ? result.stdout : null;
+}
+
+/**
+ * Idempotent: an existing worktree on the branch is reused; a branch that exists locally or
+ * on the remote (an earlier attempt, another host) is checked out rather than recreated.
+ */
+export async function prepareWorktree(input: { workspace: string; repo: string; taskId: string; branch: string; baseRef: string }): Promise<PreparedWorktree> {
+  const { workspace, repo, taskId, branch, baseRef } = input;
+  if (PROTECTED_BRANCHES.test(branch)) {
+    throw ApplicationFailure.nonRetryable(`branch ${branch} is protected; Drover never works on it`, 'ProtectedBranch');
+  }
+  const base = await ensureBaseClone(workspace, repo);
+  const baseCommit = await resolveBase(base, baseRef);
+  const worktree = insideWorkspace(workspace, 'repos', repoKey(repo), 'worktrees', taskId);
+
+  if (existsSync(worktree)) {
+    if ((await currentBranch(worktree)) === branch) return { worktree, branch, baseCommit, reused: true };
+    await git(base, ['worktree', 'remove', '--force', worktree]);
+    await rm(worktree, { recursive: true, force: true });
+  }
+  await git(base, ['worktree', 'prune']);
+  await mkdir(path.dirname(worktree), { recursive: true });
+
+  const local = await git(base, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
+  const remote = await git(base, ['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${branch}`]);
+  if (local.ok) {
+    await gitOrThrow(base, ['worktree', 'add', '--quiet', worktree, branch]);
+  } else if (remote.ok) {
+    await gitOrThrow(base, ['worktree', 'add', '--quiet', '-b', branch, worktree, remote.stdout]);
+  } else {
+    await gitOrThrow(base, ['worktree', 'add', '--quiet', '-b', branch, worktree, baseCommit]);
+  }
+  return { worktree, branch, baseCommit, reused: false };
+}
+
+export async function branchEvidence(input: { worktree: string; branch: string; baseCommit: string }): Promise<BranchEvidence> {
+  const { worktree, branch, baseCommit } = input;
+  const head = await gitOrThrow(worktree, ['rev-parse', 'HEAD']);
+  const ahead = await gitOrThrow(worktree, ['rev-list', '--count', `${baseCommit}..HEAD`]);
+  const status = await gitOrThrow(worktree, ['status', '--porcelain', '--untracked-files=no']);
+  const remote = await git(worktree, ['ls-remote', '--heads', 'origin', `refs/heads/${branch}`]);
+  const remoteHead = remote.ok && remote.stdout ? (remote.stdout.split(/\s/)[0] ?? null) : null;
+  return {
+    head,
+    baseCommit,
+    commitsAhead: Number(ahead),
+    dirtyFiles: status ? status.split('\n').map((l) => l.slice(3)) : [],
+    remoteHead,
+  };
+}
+
+/** Pushes the task branch to its remote without force; a no-op when the remote already has it. */
+export async function pushBranch(input: { worktree: string; branch: string }): Promise<{ pushed: boolean; remoteHead: string; error?: string }> {
+  const { worktree, branch } = input;
+  const head = await gitOrThrow(worktree, ['rev-parse', 'HEAD']);
+  const before = await git(worktree, ['ls-remote', '--heads', 'origin', `refs/heads/${branch}`]);
+  if (before.ok && before.stdout.startsWith(head)) return { pushed: false, remoteHead: head };
+  const push = await git(worktree, ['push', '--quiet', 'origin', `HEAD:refs/heads/${branch}`]);
+  if (!push.ok) return { pushed: false, remoteHead: before.stdout.split(/\s/)[0] ?? '', error: push.stderr.trim() };
+  return { pushed: true, remoteHead: head };
+}

@@ -1,0 +1,55 @@
+import { Client, Connection, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { loadConfig, type DroverConfig } from '../dev/config.js';
+import { connectClient } from '../dev/connection.js';
+import { taskWorkflowId } from '../domain/identifiers.js';
+import type { agentTaskWorkflow } from '../workflows/agent-task.js';
+
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+export interface CliContext {
+  config: DroverConfig;
+  client: Client;
+  connection: Connection;
+  close(): Promise<void>;
+}
+
+/** Connects to the configured Temporal; a missing embedded server gets an actionable error. */
+export async function openContext(): Promise<CliContext> {
+  const config = loadConfig();
+  let client: Client;
+  try {
+    client = await connectClient(config);
+  } catch (error) {
+    const hint = config.embedded
+      ? `No Temporal server answers at ${config.temporal.address}. Start one with \`drover dev\` (embedded server + worker), or set TEMPORAL_ADDRESS.`
+      : `Cannot reach Temporal at ${config.temporal.address}: ${(error as Error).message}`;
+    throw new CliError(hint);
+  }
+  return { config, client, connection: client.connection as Connection, close: () => client.connection.close() };
+}
+
+/** Accepts a task id (`fix-calc`) or a full workflow id (`task/adhoc/fix-calc`, `pr/o/r/1`). */
+export function resolveWorkflowId(id: string): string {
+  return id.includes('/') ? id : taskWorkflowId(id);
+}
+
+export async function taskHandle(ctx: CliContext, id: string): Promise<WorkflowHandle<typeof agentTaskWorkflow>> {
+  const workflowId = resolveWorkflowId(id);
+  const handle = ctx.client.workflow.getHandle<typeof agentTaskWorkflow>(workflowId);
+  try {
+    await handle.describe();
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw new CliError(`no task ${workflowId}; \`drover status\` lists the tasks`);
+    throw error;
+  }
+  return handle;
+}
+
+export function webUiLink(config: DroverConfig, workflowId?: string): string {
+  const base = `${config.temporal.webUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows`;
+  return workflowId ? `${base}/${encodeURIComponent(workflowId)}` : base;
+}

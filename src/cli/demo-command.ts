@@ -1,0 +1,77 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { gitOrThrow } from '../activities/git.js';
+import { loadConfig } from '../dev/config.js';
+import { connectClient, ensureTemporal } from '../dev/connection.js';
+import { loadScenario } from '../rehearsal/scenario.js';
+import { startModelServer } from '../rehearsal/model-server.js';
+import { startHostWorkers } from '../workers/host-worker.js';
+import { webUiLink } from './context.js';
+import { createDemoRepo } from './demo-repo.js';
+import { followTask } from './follow.js';
+import { startTask } from './task-start.js';
+import { CliError } from './context.js';
+
+/**
+ * The main job on embedded defaults: server (started or reused), a worker, the scripted
+ * model server, a sample repository with a defect, and one real claude task that fixes it.
+ */
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('fix a defect in a sample repository with a real claude CLI driven by a scripted model; no tokens needed')
+    .option('--json', 'print one JSON object with the outcome (progress goes to stderr)')
+    .action(async (opts: { json?: boolean }) => {
+      const say = opts.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
+      const config = loadConfig();
+      say(config.embedded ? 'Starting (or reusing) the embedded Temporal dev server…' : `Using Temporal at ${config.temporal.address}`);
+      await ensureTemporal(config, say);
+      const model = await startModelServer({ port: 0, host: '127.0.0.1' });
+      const workers = await startHostWorkers({ config, scenarioHost: model, log: say });
+      const client = await connectClient(config);
+      try {
+        const repo = await createDemoRepo(path.join(config.droverHome, 'demo'));
+        say(`Sample repository ${repo}: calc.js adds with "-"`);
+        const scenario = await loadScenario(path.join(config.projectRoot, 'scenarios', 'fix-defect.json'));
+        const taskId = `demo-${path.basename(repo).slice(-10)}`;
+        const branch = `drover/${taskId}`;
+        const { workflowId } = await startTask({ config, client, connection: client.connection as never, close: async () => undefined }, {
+          taskId,
+          repo,
+          branch,
+          objective: 'calc.js: add(2, 3) returns -1. Fix add so the test in calc.test.js passes, then commit.',
+          steps: ['fix'],
+          agent: 'claude',
+          scenario,
+        });
+        const link = webUiLink(config, workflowId);
+        say(`Task ${workflowId} started — watch it live: ${link}  (or: drover attach ${taskId})`);
+        const result = await followTask(client, workflowId, say);
+        const remoteCommit = result.state === 'done' ? await gitOrThrow(repo, ['rev-parse', `refs/heads/${branch}`]) : undefined;
+        const outcome = {
+          taskId,
+          workflowId,
+          state: result.state,
+          reason: result.reason,
+          repo,
+          branch,
+          commit: remoteCommit ?? result.commit ?? null,
+          checkpoints: result.checkpoints,
+          dialogs: result.dialogs,
+          webUi: link,
+        };
+        if (opts.json) console.log(JSON.stringify(outcome));
+        else {
+          say(`\n${result.state.toUpperCase()}: ${result.reason}`);
+          say(`branch ${branch} at ${outcome.commit ?? '—'} in ${repo}`);
+          say(`dialogs: ${result.dialogs.map((d) => `${d.kind} → ${d.decision}`).join(', ') || 'none'}`);
+          say(`Web UI: ${link}`);
+        }
+        if (result.state !== 'done') throw new CliError('', 3);
+      } finally {
+        await client.connection.close();
+        await workers.shutdown();
+        await model.close();
+      }
+    });
+}

@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../dev/config.js';
+import { ensureTemporal } from '../dev/connection.js';
+import { startModelServer } from '../rehearsal/model-server.js';
+import { startHostWorkers } from '../workers/host-worker.js';
+import { webUiLink } from './context.js';
+
+async function runWorkers(opts: { embedded: boolean; rehearsal: boolean }): Promise<void> {
+  const config = loadConfig();
+  const log = (line: string) => console.log(line);
+  if (opts.embedded) {
+    const t = await ensureTemporal(config, log);
+    console.log(`Temporal ${t.address} · Web UI ${webUiLink(config)}`);
+  }
+  const model = opts.rehearsal ? await startModelServer({ port: 0, host: '127.0.0.1' }) : undefined;
+  if (model) console.log(`scripted model server ${model.url} (rehearsal scenarios)`);
+  const workers = await startHostWorkers({ config, scenarioHost: model, log });
+  console.log(`worker ${config.hostId} polling ${workers.taskQueues.join(' + ')}; Ctrl-C stops it (agents keep running in tmux -L ${config.tmuxSocket})`);
+  const stop = async () => {
+    console.log('stopping worker…');
+    await workers.shutdown();
+    await model?.close();
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  await workers.done;
+}
+
+export function registerDevCommands(program: Command): void {
+  program
+    .command('dev')
+    .description('embedded Temporal dev server (SQLite under .drover/, Web UI :8233) + a worker, in the foreground')
+    .option('--no-rehearsal', 'do not start the scripted model server')
+    .action((opts: { rehearsal: boolean }) => runWorkers({ embedded: true, rehearsal: opts.rehearsal }));
+  program
+    .command('worker')
+    .description('a worker for this host (shared queue + its own queue) against the configured Temporal')
+    .option('--rehearsal', 'also serve scripted-model scenarios')
+    .action((opts: { rehearsal?: boolean }) => runWorkers({ embedded: false, rehearsal: opts.rehearsal ?? false }));
+}

@@ -1,0 +1,36 @@
+import { Command, CommanderError } from 'commander';
+import { CliError } from './context.js';
+import { registerDemoCommand } from './demo-command.js';
+import { registerDevCommands } from './dev-commands.js';
+import { registerTaskCommand } from './run-commands.js';
+import { registerStatusCommands } from './status-commands.js';
+import { registerSteerCommands } from './steer-commands.js';
+
+export function buildProgram(): Command {
+  const program = new Command('drover')
+    .description('Durable AI coding agents on Temporal: worktrees, tmux, supervision, verified results.')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  registerDemoCommand(program);
+  registerDevCommands(program);
+  registerTaskCommand(program);
+  registerStatusCommands(program);
+  registerSteerCommands(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+    process.exit(process.exitCode ?? 0);
+  } catch (error) {
+    if (error instanceof CommanderError) process.exit(error.exitCode);
+    if (error instanceof CliError) {
+      if (error.message) console.error(`drover: ${error.message}`);
+      process.exit(error.exitCode);
+    }
+    console.error(`drover: ${(error as Error).stack ?? String(error)}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { followTask } from './follow.js';
+import { CliError, openContext, webUiLink } from './context.js';
+import { buildTaskInput, hasWorkers, startTask, type TaskOptions } from './task-start.js';
+
+/** `drover task`: start (or attach to) one agent task. */
+export function registerTaskCommand(program: Command): void {
+  program
+    .command('task')
+    .description('run one agent task on a local git repository')
+    .requiredOption('--repo <path>', 'the git repository to work on')
+    .requiredOption('--objective <text>', 'what the agent must do (passed verbatim)')
+    .option('--steps <a,b>', 'required checkpoints, comma-separated')
+    .option('--agent <cli>', 'agent CLI profile', 'claude')
+    .option('--scenario <file>', 'rehearsal: serve this scripted-model scenario instead of a real model')
+    .option('--id <taskId>', 'task id (default: from the objective)')
+    .option('--branch <name>', 'task branch (default: drover/<taskId>)')
+    .option('--base <ref>', 'base ref for the branch (default: the repository HEAD)')
+    .option('--model <model>', 'model override passed to the agent CLI')
+    .option('--idle-seconds <n>', 'quiet time at the prompt before a nudge')
+    .option('--wait', 'follow progress until the task ends')
+    .option('--json', 'print the start (and with --wait, the result) as JSON')
+    .action(async (opts: TaskOptions & { wait?: boolean; json?: boolean }) => {
+      const input = await buildTaskInput(opts);
+      const ctx = await openContext();
+      try {
+        if (!(await hasWorkers(ctx))) console.error(`warning: no worker polls task queue "${ctx.config.taskQueue}"; run \`drover dev\` or \`drover worker\` or the task will wait`);
+        const { workflowId, attached } = await startTask(ctx, input);
+        const link = webUiLink(ctx.config, workflowId);
+        if (!opts.json) console.log(`${attached ? 'attached to running' : 'started'} ${workflowId}\n  branch ${input.branch}\n  web ui ${link}`);
+        if (!opts.wait) {
+          if (opts.json) console.log(JSON.stringify({ workflowId, taskId: input.taskId, attached, branch: input.branch, webUi: link }));
+          return;
+        }
+        const result = await followTask(ctx.client, workflowId, opts.json ? () => undefined : (l) => console.log(l));
+        console.log(opts.json ? JSON.stringify({ workflowId, ...result, webUi: link }) : `\n${result.state}: ${result.reason}`);
+        if (result.state !== 'done') throw new CliError('', 3);
+      } finally {
+        await ctx.close();
+      }
+    });
+}

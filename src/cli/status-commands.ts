@@ -1,0 +1,99 @@
+import { execa } from 'execa';
+import type { Command } from 'commander';
+import type { TaskState } from '../domain/task.js';
+import { tmuxWindowName } from '../domain/identifiers.js';
+import { stateQuery } from '../workflows/messages.js';
+import { CliError, openContext, taskHandle, webUiLink, type CliContext } from './context.js';
+import { describeTask, statusRow, table } from './status-view.js';
+
+async function queryState(ctx: CliContext, workflowId: string): Promise<TaskState | undefined> {
+  try {
+    return await ctx.client.workflow.getHandle(workflowId).query(stateQuery);
+  } catch {
+    return undefined;
+  }
+}
+
+/** status, logs, attach: reading a task without changing it. */
+export function registerStatusCommands(program: Command): void {
+  program
+    .command('status [id]')
+    .description('all tasks as a table, or one task in detail')
+    .option('--json', 'machine-readable output')
+    .option('--all', 'include finished tasks older than a day')
+    .action(async (id: string | undefined, opts: { json?: boolean; all?: boolean }) => {
+      const ctx = await openContext();
+      try {
+        if (id) {
+          const handle = await taskHandle(ctx, id);
+          const desc = await handle.describe();
+          const state = await queryState(ctx, handle.workflowId);
+          if (!state) throw new CliError(`${handle.workflowId} is ${desc.status.name.toLowerCase()} but its state cannot be read (no worker running to answer the query?)`);
+          if (opts.json) console.log(JSON.stringify({ workflowId: handle.workflowId, status: desc.status.name, ...state }, null, 2));
+          else console.log(describeTask(handle.workflowId, state, webUiLink(ctx.config, handle.workflowId)));
+          return;
+        }
+        const query = opts.all ? `WorkflowType='agentTaskWorkflow'` : `WorkflowType='agentTaskWorkflow' AND (ExecutionStatus='Running' OR CloseTime > '${new Date(Date.now() - 86_400_000).toISOString()}')`;
+        const rows: { workflowId: string; status: string; state?: TaskState }[] = [];
+        for await (const wf of ctx.client.workflow.list({ query })) {
+          rows.push({ workflowId: wf.workflowId, status: wf.status.name, state: await queryState(ctx, wf.workflowId) });
+          if (rows.length >= 200) break;
+        }
+        if (opts.json) {
+          console.log(JSON.stringify(rows.map((r) => ({ workflowId: r.workflowId, status: r.status, ...r.state })), null, 2));
+          return;
+        }
+        if (rows.length === 0) {
+          console.log('no tasks yet — start one with `drover task --repo PATH --objective TEXT`');
+          return;
+        }
+        console.log(table([['TASK', 'PHASE', 'AGENT', 'STEPS', 'ELAPSED', 'LAST DECISION'], ...rows.map((r) => statusRow(r.workflowId, r.state, r.status))]));
+        console.log(`\nweb ui: ${webUiLink(ctx.config)}`);
+      } finally {
+        await ctx.close();
+      }
+    });
+
+  program
+    .command('logs <id>')
+    .description("the task's decisions, one per line")
+    .option('-f, --follow', 'keep printing new decisions until the task ends')
+    .action(async (id: string, opts: { follow?: boolean }) => {
+      const ctx = await openContext();
+      try {
+        const handle = await taskHandle(ctx, id);
+        let printed = 0;
+        let lastAt = '';
+        for (;;) {
+          const state = await queryState(ctx, handle.workflowId);
+          if (!state) throw new CliError(`cannot read ${handle.workflowId} (no worker running?)`);
+          const fresh = state.events.filter((e) => e.at > lastAt || (e.at === lastAt && printed === 0));
+          for (const e of fresh) console.log(`${e.at}  ${e.what}`);
+          printed += fresh.length;
+          if (fresh.length > 0) lastAt = fresh[fresh.length - 1]!.at;
+          if (!opts.follow || state.finishedAt) return;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      } finally {
+        await ctx.close();
+      }
+    });
+
+  program
+    .command('attach <id>')
+    .description("watch the agent's tmux window (read-only; detach with Ctrl-b d)")
+    .action(async (id: string) => {
+      const ctx = await openContext();
+      let taskId: string;
+      try {
+        const handle = await taskHandle(ctx, id);
+        const state = await queryState(ctx, handle.workflowId);
+        taskId = state?.taskId ?? id;
+      } finally {
+        await ctx.close();
+      }
+      const target = `=drover:${tmuxWindowName(taskId)}`;
+      const result = await execa('tmux', ['-L', ctx.config.tmuxSocket, 'attach-session', '-r', '-t', target], { stdio: 'inherit', reject: false });
+      if (result.exitCode !== 0) throw new CliError(`cannot attach to ${target} on socket ${ctx.config.tmuxSocket}; the window lives on the host that runs the task`);
+    });
+}

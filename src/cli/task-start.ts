@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { isValidBranchName } from '../activities/git.js';
+import { branchForTask, taskWorkflowId, validateBranchName, validateTaskId } from '../domain/identifiers.js';
+import { TaskInputSchema, type TaskInput } from '../domain/task.js';
+import { loadScenario } from '../rehearsal/scenario.js';
+import { CliError, type CliContext } from './context.js';
+
+export interface TaskOptions {
+  repo: string;
+  objective: string;
+  steps?: string;
+  agent?: string;
+  scenario?: string;
+  id?: string;
+  branch?: string;
+  base?: string;
+  model?: string;
+  idleSeconds?: string;
+}
+
+function defaultTaskId(objective: string): string {
+  const slug = objective.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').split('-').slice(0, 4).join('-');
+  return `${slug || 'task'}-${randomBytes(2).toString('hex')}`;
+}
+
+/** Validates everything a user typed before anything starts; errors say what to change. */
+export async function buildTaskInput(opts: TaskOptions): Promise<TaskInput> {
+  const repo = path.resolve(opts.repo);
+  if (!existsSync(path.join(repo, '.git'))) throw new CliError(`--repo ${opts.repo}: not a git repository (no .git in ${repo})`);
+  const taskId = opts.id ?? defaultTaskId(opts.objective);
+  const idCheck = validateTaskId(taskId);
+  if (!idCheck.ok) throw new CliError(`task id "${taskId}" refused: ${idCheck.error}`);
+  const branch = opts.branch ?? branchForTask(taskId);
+  const branchCheck = validateBranchName(branch);
+  if (!branchCheck.ok) throw new CliError(`branch "${branch}" refused: ${branchCheck.error}`);
+  if (!(await isValidBranchName(branch))) throw new CliError(`branch "${branch}" refused: git check-ref-format --branch rejects it`);
+  const steps = (opts.steps ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  let scenario: unknown;
+  if (opts.scenario) {
+    try {
+      scenario = await loadScenario(opts.scenario);
+    } catch (error) {
+      throw new CliError(`--scenario: ${(error as Error).message}`);
+    }
+  }
+  const raw: TaskInput = {
+    taskId,
+    repo,
+    branch,
+    objective: opts.objective,
+    steps,
+    agent: opts.agent ?? 'claude',
+    ...(opts.base ? { baseRef: opts.base } : {}),
+    ...(opts.model ? { model: opts.model } : {}),
+    ...(scenario !== undefined ? { scenario } : {}),
+    ...(opts.idleSeconds ? { policy: { idleSeconds: Number(opts.idleSeconds) } } : {}),
+  };
+  const parsed = TaskInputSchema.safeParse(raw);
+  if (!parsed.success) throw new CliError(`invalid task: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  for (const step of steps) if (!/^[A-Za-z0-9._-]{1,64}$/.test(step)) throw new CliError(`--steps: "${step}" is not a valid step name (letters, digits, . _ -)`);
+  return raw;
+}
+
+/** Starts the task's workflow; a task with the same id that is already running is attached to. */
+export async function startTask(ctx: CliContext, input: TaskInput): Promise<{ workflowId: string; attached: boolean }> {
+  const workflowId = taskWorkflowId(input.taskId);
+  try {
+    await ctx.client.workflow.start('agentTaskWorkflow', { taskQueue: ctx.config.taskQueue, workflowId, args: [input] });
+    return { workflowId, attached: false };
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, attached: true };
+    throw error;
+  }
+}
+
+/** Warns when nobody would run the task: no worker polls the shared queue. */
+export async function hasWorkers(ctx: CliContext): Promise<boolean> {
+  try {
+    const res = await ctx.client.workflowService.describeTaskQueue({ namespace: ctx.config.temporal.namespace, taskQueue: { name: ctx.config.taskQueue }, taskQueueType: 1 });
+    return (res.pollers?.length ?? 0) > 0;
+  } catch {
+    return true;
+  }
+}

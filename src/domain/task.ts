@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+/** Limits that decide when Drover nudges, relaunches or escalates. All durations in seconds. */
+export const SupervisionPolicySchema = z.object({
+  idleSeconds: z.number().positive().default(20),
+  nudgeCooldownSeconds: z.number().nonnegative().default(30),
+  nudgeCap: z.number().int().nonnegative().default(3),
+  crashCap: z.number().int().nonnegative().default(3),
+  revisionCap: z.number().int().nonnegative().default(3),
+  stallSeconds: z.number().positive().default(900),
+  humanWaitSeconds: z.number().positive().default(24 * 3600),
+});
+export type SupervisionPolicy = z.infer<typeof SupervisionPolicySchema>;
+
+export const ScenarioRefSchema = z.object({
+  /** The scenario as data (not a path): the worker serves it from its scripted model server. */
+  scenario: z.unknown(),
+});
+
+export const TaskInputSchema = z.object({
+  taskId: z.string(),
+  /** Local path of the git repository to work on (its `origin` for the task's base clone). */
+  repo: z.string(),
+  baseRef: z.string().default('HEAD'),
+  branch: z.string(),
+  objective: z.string().min(1),
+  steps: z.array(z.string()).default([]),
+  agent: z.string().default('claude'),
+  model: z.string().optional(),
+  /** Rehearsal only: a scripted-model scenario the worker serves to this agent. */
+  scenario: z.unknown().optional(),
+  policy: SupervisionPolicySchema.default(SupervisionPolicySchema.parse({})),
+  requireCommit: z.boolean().default(true),
+});
+export type TaskInput = z.input<typeof TaskInputSchema>;
+export type ResolvedTaskInput = z.output<typeof TaskInputSchema>;
+
+export const PHASES = ['placing', 'preparing', 'spawning', 'supervising', 'waiting-human', 'paused', 'verifying', 'done', 'escalated', 'aborted', 'failed'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export const AGENT_STATES = ['none', 'starting', 'working', 'idle', 'typed', 'dialog', 'crashed', 'done', 'stalled'] as const;
+export type AgentState = (typeof AGENT_STATES)[number];
+
+export const DialogRecordSchema = z.object({
+  kind: z.string(),
+  decision: z.enum(['approve', 'deny', 'ask-human']),
+  decidedBy: z.enum(['policy', 'human']),
+  command: z.string().optional(),
+  reason: z.string(),
+  at: z.string(),
+});
+export type DialogRecord = z.infer<typeof DialogRecordSchema>;
+
+export const TaskStateSchema = z.object({
+  taskId: z.string(),
+  phase: z.enum(PHASES),
+  agentState: z.enum(AGENT_STATES),
+  agent: z.string(),
+  host: z.string().optional(),
+  hostQueue: z.string().optional(),
+  repo: z.string(),
+  worktree: z.string().optional(),
+  branch: z.string(),
+  sessionId: z.string().optional(),
+  paneId: z.string().optional(),
+  steps: z.array(z.string()),
+  checkpoints: z.array(z.string()),
+  doneReported: z.boolean(),
+  revisions: z.number().int(),
+  nudges: z.number().int(),
+  crashes: z.number().int(),
+  dialogs: z.array(DialogRecordSchema),
+  pendingDialog: z.object({ kind: z.string(), command: z.string().optional(), text: z.string() }).optional(),
+  paused: z.boolean(),
+  lastDecision: z.string(),
+  lastVerification: z.array(z.string()),
+  screenTail: z.array(z.string()),
+  commit: z.string().optional(),
+  startedAt: z.string(),
+  briefSubmittedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  events: z.array(z.object({ at: z.string(), what: z.string() })),
+});
+export type TaskState = z.infer<typeof TaskStateSchema>;
+
+export const TaskResultSchema = z.object({
+  taskId: z.string(),
+  state: z.enum(['done', 'escalated', 'aborted', 'failed']),
+  branch: z.string(),
+  commit: z.string().optional(),
+  worktree: z.string().optional(),
+  checkpoints: z.array(z.string()),
+  dialogs: z.array(z.object({ kind: z.string(), decision: z.string() })),
+  revisions: z.number().int(),
+  reason: z.string(),
+});
+export type TaskResult = z.infer<typeof TaskResultSchema>;
+
+export const ReportSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('checkpoint'), step: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a step name is 1-64 letters, digits, dot, underscore or dash') }),
+  z.object({ kind: z.literal('done'), note: z.string().max(2000).optional() }),
+]);
+export type Report = z.infer<typeof ReportSchema>;

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { DialogSchema } from './screen-classifier.js';
+
+export const WatchInputSchema = z.object({
+  paneId: z.string(),
+  agent: z.string(),
+  knownCheckpoints: z.array(z.string()),
+  /** Done markers already on screen when the last input was sent; only more than this counts. */
+  doneBaseline: z.number().int().nonnegative(),
+  /** A dialog already waiting for a human: seeing it again is not news. */
+  pendingDialogText: z.string().optional(),
+  idleSeconds: z.number().positive(),
+  stallSeconds: z.number().positive(),
+  maxWaitSeconds: z.number().positive(),
+});
+export type WatchInput = z.infer<typeof WatchInputSchema>;
+
+const tail = z.array(z.string());
+
+export const WatchEventSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('dialog'), dialog: DialogSchema, tail }),
+  z.object({ kind: z.literal('checkpoints'), steps: z.array(z.string()), tail }),
+  z.object({ kind: z.literal('done'), doneCount: z.number().int(), tail }),
+  z.object({ kind: z.literal('idle'), quietSeconds: z.number(), tail }),
+  z.object({ kind: z.literal('typed'), tail }),
+  z.object({ kind: z.literal('crashed'), reason: z.string(), tail }),
+  z.object({ kind: z.literal('stalled'), quietSeconds: z.number(), tail }),
+  z.object({ kind: z.literal('refresh'), state: z.string(), tail }),
+]);
+export type WatchEvent = z.infer<typeof WatchEventSchema>;

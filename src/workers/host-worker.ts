@@ -1,0 +1,98 @@
+import path from 'node:path';
+import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import { agentBaseEnv, ensureDroverShim } from '../activities/agent-env.js';
+import type { ScenarioHost } from '../activities/deps.js';
+import { PaneWatcher } from '../activities/pane-watcher.js';
+import { TmuxClient } from '../activities/tmux.js';
+import { hostTaskQueue, type DroverConfig } from '../dev/config.js';
+import { connectNativeConnection } from '../dev/connection.js';
+import { workflowBundle } from './bundle.js';
+
+export interface HostWorkers {
+  taskQueues: string[];
+  tmux: TmuxClient;
+  watcher: PaneWatcher;
+  /** Resolves when both workers stopped. */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } } });
+  } catch {
+    // a runtime was already installed by the embedding process
+  }
+}
+
+/**
+ * The two workers of one host (DESIGN §3): the shared queue (workflows, placement,
+ * notifications) and this host's own queue (tmux, worktrees, agents).
+ */
+export async function startHostWorkers(options: { config: DroverConfig; scenarioHost?: ScenarioHost; log?: (line: string) => void; connection?: NativeConnection }): Promise<HostWorkers> {
+  const { config } = options;
+  const log = options.log ?? ((line: string) => console.log(line));
+  quietRuntime();
+  const connection = options.connection ?? (await connectNativeConnection(config));
+  const binDir = await ensureDroverShim(path.join(config.droverHome, 'bin'), config.projectRoot);
+  const tmux = new TmuxClient({
+    socket: config.tmuxSocket,
+    session: 'drover',
+    width: 220,
+    height: 50,
+    serverEnv: agentBaseEnv(process.env, [binDir]),
+  });
+  const watcher = new PaneWatcher(tmux);
+  const agentEnv: Record<string, string> = {
+    TEMPORAL_ADDRESS: config.temporal.address,
+    TEMPORAL_NAMESPACE: config.temporal.namespace,
+    DROVER_HOME: config.droverHome,
+  };
+  const activities = createActivities({
+    hostId: config.hostId,
+    hostQueue: hostTaskQueue(config),
+    projectRoot: config.projectRoot,
+    droverHome: config.droverHome,
+    workspace: config.workspace,
+    tmux,
+    watcher,
+    scenarioHost: options.scenarioHost,
+    agentEnv,
+    notifyLine: log,
+  });
+  const bundle = await workflowBundle();
+  const shared = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.taskQueue,
+    workflowBundle: bundle,
+    activities,
+    identity: `drover-shared@${config.hostId}`,
+  });
+  const host = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: hostTaskQueue(config),
+    activities,
+    identity: `drover-host@${config.hostId}`,
+  });
+  const done = Promise.all([shared.run(), host.run()]).then(() => {
+    watcher.stop();
+  });
+  return {
+    taskQueues: [config.taskQueue, hostTaskQueue(config)],
+    tmux,
+    watcher,
+    done,
+    shutdown: async () => {
+      for (const worker of [shared, host]) if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+      if (!options.connection) await connection.close();
+    },
+  };
+}

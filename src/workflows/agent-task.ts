@@ -1,0 +1,345 @@
+import {
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  isCancellation,
+  setHandler,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { buildBrief, buildNudge, buildRebrief } from '../domain/brief.js';
+import { decideDialog, denyKeys, keysToChoose } from '../domain/dialog-policy.js';
+import { ReportSchema, TaskInputSchema, type ResolvedTaskInput, type TaskInput, type TaskResult, type TaskState } from '../domain/task.js';
+import { verifyCompletion } from '../domain/verification.js';
+import type { WatchEvent } from '../domain/watch.js';
+import { hostActivities, sharedActivities } from './activity-proxies.js';
+import { abortSignal, approveUpdate, denyUpdate, nudgeSignal, pauseSignal, reportUpdate, resumeSignal, stateQuery, steerSignal } from './messages.js';
+import { initialState, TaskRecord } from './task-record.js';
+
+interface Carried {
+  state: TaskState;
+  baseCommit?: string;
+  doneBaseline: number;
+  briefSubmitted: boolean;
+  lastNudgeAt: number;
+}
+
+type Outbound = { kind: 'nudge' | 'steer' | 'brief' | 'rebrief' | 'continue'; text: string; tried?: boolean };
+
+/**
+ * One agent task (DESIGN §2): place → prepare → spawn → supervise → verify → done.
+ * Signals interrupt the watch at once; every decision is recorded in the state and history.
+ */
+export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried): Promise<TaskResult> {
+  const input: ResolvedTaskInput = TaskInputSchema.parse(rawInput);
+  const policy = input.policy;
+  const rec = new TaskRecord(carried?.state ?? initialState(input));
+  const s = rec.s;
+  let baseCommit = carried?.baseCommit;
+  let doneBaseline = carried?.doneBaseline ?? 0;
+  let briefSubmitted = carried?.briefSubmitted ?? false;
+  let lastNudgeAt = carried?.lastNudgeAt ?? -Infinity;
+  let wake = 0;
+  let readyForInput = false;
+  let aborted: string | undefined;
+  let humanAnswer: 'approve' | 'deny' | undefined;
+  const outbox: Outbound[] = [];
+
+  setHandler(stateQuery, () => s);
+  setHandler(nudgeSignal, (text) => {
+    outbox.push({ kind: 'nudge', text: text ?? buildNudge('A human asked you to continue.') });
+    wake += 1;
+  });
+  setHandler(steerSignal, (text) => {
+    outbox.push({ kind: 'steer', text });
+    wake += 1;
+  });
+  setHandler(pauseSignal, () => {
+    s.paused = true;
+    wake += 1;
+  });
+  setHandler(resumeSignal, () => {
+    s.paused = false;
+    wake += 1;
+  });
+  setHandler(abortSignal, (reason) => {
+    aborted = reason ?? 'aborted by a human';
+    wake += 1;
+  });
+  const answer = (decision: 'approve' | 'deny') => () => {
+    humanAnswer = decision;
+    wake += 1;
+    return `${decision} recorded for: ${s.pendingDialog?.command ?? s.pendingDialog?.kind ?? 'dialog'}`;
+  };
+  const needsDialog = () => {
+    if (!s.pendingDialog) throw new Error(`no dialog is waiting for a human on ${s.taskId} (phase ${s.phase})`);
+  };
+  setHandler(approveUpdate, answer('approve'), { validator: needsDialog });
+  setHandler(denyUpdate, answer('deny'), { validator: needsDialog });
+  setHandler(
+    reportUpdate,
+    (report) => {
+      if (report.kind === 'checkpoint') {
+        if (!s.checkpoints.includes(report.step)) s.checkpoints.push(report.step);
+        rec.decide(`checkpoint ${report.step} reported by the agent`);
+      } else {
+        s.doneReported = true;
+        rec.decide('done reported by the agent');
+      }
+      wake += 1;
+      return `recorded ${report.kind}${report.kind === 'checkpoint' ? ` ${report.step}` : ''}`;
+    },
+    { validator: (report) => void ReportSchema.parse(report) },
+  );
+
+  const finish = (state: TaskResult['state'], reason: string): TaskResult => {
+    s.finishedAt = new Date().toISOString();
+    rec.phase(state === 'done' ? 'done' : state, reason);
+    return {
+      taskId: s.taskId,
+      state,
+      branch: s.branch,
+      commit: s.commit,
+      worktree: s.worktree,
+      checkpoints: s.checkpoints,
+      dialogs: s.dialogs.map((d) => ({ kind: d.kind, decision: d.decision })),
+      revisions: s.revisions,
+      reason,
+    };
+  };
+
+  // place
+  if (!s.host) {
+    rec.phase('placing', 'choosing a host');
+    const placed = await sharedActivities.placeTask({ taskId: s.taskId });
+    s.host = placed.hostId;
+    s.hostQueue = placed.taskQueue;
+    rec.decide(`placed on host ${s.host}`);
+  }
+  const host = hostActivities(s.hostQueue ?? `drover@${s.host}`);
+
+  // prepare
+  if (!s.worktree || !baseCommit) {
+    rec.phase('preparing', 'creating the worktree');
+    const prepared = await host.prepareWorktree({ repo: input.repo, taskId: s.taskId, branch: s.branch, baseRef: input.baseRef });
+    s.worktree = prepared.worktree;
+    baseCommit = prepared.baseCommit;
+    rec.decide(`${prepared.reused ? 'reused' : 'created'} worktree ${prepared.worktree} on ${prepared.branch}`);
+  }
+  const worktree = s.worktree;
+
+  const spawn = async (why: string) => {
+    s.sessionId ??= uuid4();
+    rec.phase('spawning', why);
+    const spawned = await host.ensureAgentRunning({ taskId: s.taskId, workflowId: workflowInfo().workflowId, worktree, agent: s.agent, sessionId: s.sessionId, model: input.model, scenario: input.scenario });
+    s.paneId = spawned.paneId;
+    rec.agentState('starting');
+    rec.decide(`agent ${spawned.outcome}${spawned.resumed ? ` (resumed session ${s.sessionId})` : ''} in pane ${spawned.paneId}`);
+  };
+  await spawn(carried ? 'checking the agent after continue-as-new' : 'launching the agent');
+  rec.phase('supervising');
+
+  const deliver = async (out: Outbound): Promise<boolean> => {
+    const result = await host.deliverText({ paneId: s.paneId!, agent: s.agent, text: out.text, bufferName: `drover-${s.taskId}` });
+    if (result.submitted) {
+      if (out.kind === 'brief' && !briefSubmitted) {
+        briefSubmitted = true;
+        s.briefSubmittedAt = new Date().toISOString();
+      }
+      doneBaseline = Math.max(doneBaseline, result.doneCount);
+      rec.agentState('working');
+      rec.decide(`${out.kind} submitted (${result.detail}, ${result.attempts} Enter)`);
+    } else {
+      rec.decide(`${out.kind} not delivered: ${result.detail}`);
+    }
+    return result.submitted;
+  };
+
+  const escalate = async (why: string): Promise<boolean> => {
+    rec.phase('escalated', why);
+    await sharedActivities.notify({ taskId: s.taskId, level: 'escalated', message: `${why}. Steer it (drover steer ${s.taskId} TEXT), nudge it, or abort it.` });
+    const seen = wake;
+    const answered = await condition(() => wake > seen && (outbox.length > 0 || aborted !== undefined), `${policy.humanWaitSeconds}s`);
+    if (!answered) return false;
+    s.nudges = 0;
+    s.crashes = 0;
+    rec.phase('supervising', 'a human answered the escalation');
+    return true;
+  };
+
+  const askHuman = async (ev: Extract<WatchEvent, { kind: 'dialog' }>, reason: string) => {
+    const command = ev.dialog.command;
+    s.pendingDialog = { kind: ev.dialog.kind, command, text: ev.dialog.text };
+    humanAnswer = undefined;
+    rec.phase('waiting-human', `dialog needs a human: ${reason}`);
+    s.dialogs.push({ kind: ev.dialog.kind, decision: 'ask-human', decidedBy: 'policy', command, reason, at: new Date().toISOString() });
+    await sharedActivities.notify({
+      taskId: s.taskId,
+      level: 'action-needed',
+      message: `${ev.dialog.kind} dialog${command ? ` for \`${command}\`` : ''} needs a human: ${reason}. Run: drover approve ${s.taskId}  |  drover deny ${s.taskId}`,
+    });
+    const got = await condition(() => humanAnswer !== undefined || aborted !== undefined, `${policy.humanWaitSeconds}s`);
+    s.pendingDialog = undefined;
+    if (aborted !== undefined) return;
+    if (!got || humanAnswer === undefined) {
+      aborted = 'no human answered the dialog in time';
+      return;
+    }
+    const decision = humanAnswer;
+    const keys = decision === 'approve' ? keysToChoose(ev.dialog, 1) : denyKeys(ev.dialog);
+    await host.sendKeys({ paneId: s.paneId!, keys });
+    s.dialogs.push({ kind: ev.dialog.kind, decision: decision === 'approve' ? 'approve' : 'deny', decidedBy: 'human', command, reason: `${decision} by a human`, at: new Date().toISOString() });
+    if (decision === 'deny') {
+      aborted = `denied by a human: ${command ?? ev.dialog.kind}`;
+      return;
+    }
+    rec.phase('supervising', `approved by a human: ${command ?? ev.dialog.kind}`);
+  };
+
+  const onEvent = async (ev: WatchEvent): Promise<void> => {
+    rec.tail(ev.tail);
+    switch (ev.kind) {
+      case 'dialog': {
+        rec.agentState('dialog');
+        const decision = decideDialog(ev.dialog, { worktree });
+        if (decision.decision === 'approve') {
+          await host.sendKeys({ paneId: s.paneId!, keys: decision.keys });
+          s.dialogs.push({ kind: ev.dialog.kind, decision: 'approve', decidedBy: 'policy', command: ev.dialog.command, reason: decision.reason, at: new Date().toISOString() });
+          rec.decide(`approved ${ev.dialog.kind}${ev.dialog.command ? ` \`${ev.dialog.command}\`` : ''}: ${decision.reason}`);
+        } else {
+          await askHuman(ev, decision.reason);
+        }
+        return;
+      }
+      case 'checkpoints':
+        for (const step of ev.steps) if (!s.checkpoints.includes(step)) s.checkpoints.push(step);
+        rec.decide(`checkpoint ${ev.steps.join(', ')} seen on screen`);
+        return;
+      case 'done':
+        doneBaseline = ev.doneCount;
+        s.doneReported = true;
+        rec.agentState('done');
+        rec.decide('done marker seen on screen');
+        return;
+      case 'typed':
+        rec.agentState('typed');
+        await host.sendKeys({ paneId: s.paneId!, keys: ['Enter'] });
+        rec.decide('text left in the input box: pressed Enter');
+        return;
+      case 'crashed': {
+        rec.agentState('crashed');
+        s.crashes += 1;
+        if (s.crashes > policy.crashCap && !(await escalate(`the agent crashed ${s.crashes} times (cap ${policy.crashCap})`))) {
+          aborted ??= 'escalated: crash cap reached and no human answered';
+          return;
+        }
+        await spawn(`agent crashed (${ev.reason}); relaunch ${s.crashes}/${policy.crashCap}`);
+        rec.phase('supervising');
+        if (briefSubmitted) outbox.push({ kind: 'continue', text: buildNudge('You were restarted after a crash. Continue the task where you left off.') });
+        return;
+      }
+      case 'idle':
+      case 'stalled': {
+        rec.agentState(ev.kind === 'idle' ? 'idle' : 'stalled');
+        readyForInput = true;
+        if (!briefSubmitted) {
+          if (!outbox.some((o) => o.kind === 'brief')) outbox.unshift({ kind: 'brief', text: buildBrief({ objective: input.objective, steps: input.steps, taskId: s.taskId, branch: s.branch, worktree }) });
+          return;
+        }
+        if (outbox.length > 0 || s.doneReported) return;
+        const now = new Date().getTime();
+        const cooldownLeft = policy.nudgeCooldownSeconds * 1000 - (now - lastNudgeAt);
+        if (cooldownLeft > 0) {
+          const seen = wake;
+          await condition(() => wake > seen, cooldownLeft);
+          return;
+        }
+        if (s.nudges >= policy.nudgeCap) {
+          if (!(await escalate(`the agent is ${ev.kind} after ${s.nudges} nudges`))) aborted ??= 'escalated: nudge cap reached and no human answered';
+          return;
+        }
+        s.nudges += 1;
+        lastNudgeAt = now;
+        outbox.push({ kind: 'nudge', text: buildNudge(ev.kind === 'idle' ? 'You stopped before reporting done.' : 'No progress for a long time.') });
+        return;
+      }
+      case 'refresh':
+        return;
+    }
+  };
+
+  const watchOrWake = async (): Promise<WatchEvent | undefined> => {
+    const seen = wake;
+    const scope = new CancellationScope();
+    const watch = scope.run(() =>
+      host.watchAgent({
+        paneId: s.paneId!,
+        agent: s.agent,
+        knownCheckpoints: s.checkpoints,
+        doneBaseline,
+        pendingDialogText: s.pendingDialog?.text,
+        idleSeconds: briefSubmitted ? policy.idleSeconds : 1,
+        stallSeconds: policy.stallSeconds,
+        maxWaitSeconds: 600,
+      }),
+    );
+    const woken = scope.run(() => condition(() => wake > seen));
+    watch.catch(() => undefined);
+    woken.catch(() => undefined);
+    try {
+      const winner = await Promise.race([watch, woken.then(() => undefined)]);
+      return winner;
+    } catch (error) {
+      if (isCancellation(error)) return undefined;
+      throw error;
+    } finally {
+      scope.cancel();
+    }
+  };
+
+  // supervise
+  for (;;) {
+    if (aborted !== undefined) return finish('aborted', aborted);
+    if (s.paused) {
+      rec.phase('paused', 'paused by a human');
+      await condition(() => !s.paused || aborted !== undefined);
+      if (aborted === undefined) rec.phase('supervising', 'resumed by a human');
+      continue;
+    }
+    const next = outbox[0];
+    const urgent = next !== undefined && (next.kind === 'nudge' || next.kind === 'steer') && !next.tried;
+    if (next && (readyForInput || urgent)) {
+      outbox.shift();
+      readyForInput = false;
+      if (!(await deliver(next))) outbox.unshift({ ...next, tried: true });
+      continue;
+    }
+    if (s.doneReported) {
+      rec.phase('verifying', 'checking the evidence');
+      const facts = await host.pushAndCollectEvidence({ worktree, branch: s.branch, baseCommit: baseCommit! });
+      const reasons = verifyCompletion({ steps: input.steps, checkpoints: s.checkpoints, requireCommit: input.requireCommit, branch: s.branch, facts });
+      s.lastVerification = reasons;
+      if (reasons.length === 0) {
+        s.commit = facts.head;
+        await sharedActivities.notify({ taskId: s.taskId, level: 'done', message: `verified: ${s.branch} at ${facts.head.slice(0, 10)} pushed, checkpoints ${s.checkpoints.join(', ') || 'none required'}` });
+        return finish('done', `verified: branch ${s.branch} at ${facts.head.slice(0, 10)} is on its remote`);
+      }
+      s.doneReported = false;
+      s.revisions += 1;
+      rec.decide(`verification failed (revision ${s.revisions}): ${reasons.join('; ')}`);
+      if (s.revisions > policy.revisionCap && !(await escalate(`verification failed ${s.revisions} times (cap ${policy.revisionCap})`))) {
+        return finish('escalated', `verification failed: ${reasons.join('; ')}`);
+      }
+      outbox.push({ kind: 'rebrief', text: buildRebrief(reasons) });
+      rec.phase('supervising');
+      continue;
+    }
+    if (workflowInfo().continueAsNewSuggested && allHandlersFinished()) {
+      await continueAsNew<typeof agentTaskWorkflow>(rawInput, { state: s, baseCommit, doneBaseline, briefSubmitted, lastNudgeAt });
+    }
+    const ev = await watchOrWake();
+    if (ev) await onEvent(ev);
+  }
+}
+

@@ -1,0 +1,18 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Report, TaskState } from '../domain/task.js';
+
+/** Nudge the agent now (optional text replaces the default nudge). */
+export const nudgeSignal = defineSignal<[text?: string]>('nudge');
+/** Send the agent new instructions now. */
+export const steerSignal = defineSignal<[text: string]>('steer');
+export const pauseSignal = defineSignal('pause');
+export const resumeSignal = defineSignal('resume');
+export const abortSignal = defineSignal<[reason?: string]>('abort');
+
+/** Human answer to a dialog that policy would not approve; rejected when no dialog waits. */
+export const approveUpdate = defineUpdate<string, []>('approve');
+export const denyUpdate = defineUpdate<string, []>('deny');
+/** From the agent itself (`drover report checkpoint <step>` / `drover report done`). */
+export const reportUpdate = defineUpdate<string, [Report]>('report');
+
+export const stateQuery = defineQuery<TaskState>('state');
