@@ -1,0 +1,103 @@
+import type { DialogKind, ScreenProfile } from './agent-profile.js';
+import type { Dialog, DialogOption } from './screen-classifier.js';
+
+/** Reading a dialog (kind, options, command or file) from the lines below the last rule. */
+
+const OPTION = /^(\d{1,2})\.\s+(\S.*)$/;
+/**
+ * Claude prints the tool's description under a Bash command. Only plain prose (a capital,
+ * then words, spaces and , . : ' -) counts as one; anything else stays part of the command.
+ */
+const PROSE = /^[A-Z][A-Za-z0-9]*(?:[ ,.:'-]+[A-Za-z0-9]+)*\.?$/;
+const MAX_TEXT = 4000;
+
+function parseOption(line: string, sp: ScreenProfile): DialogOption | undefined {
+  let rest = line.trim();
+  const marker = sp.optionSelectedMarkers.find((m) => rest.startsWith(m));
+  if (marker !== undefined) rest = rest.slice(marker.length).trimStart();
+  const m = OPTION.exec(rest);
+  if (!m) return undefined;
+  return { index: Number(m[1]), label: (m[2] ?? '').trim(), selected: marker !== undefined };
+}
+
+/** The last run of options numbered 1, 2, 3…; description lines in between are skipped. */
+export function parseOptions(region: readonly string[], sp: ScreenProfile): DialogOption[] {
+  let current: DialogOption[] = [];
+  let last: DialogOption[] = [];
+  for (const line of region) {
+    const opt = parseOption(line, sp);
+    if (!opt) continue;
+    if (opt.index === 1) {
+      current = [opt];
+      last = current;
+    } else if (opt.index === current.length + 1) {
+      current.push(opt);
+    }
+  }
+  return last;
+}
+
+function detectKind(text: string, sp: ScreenProfile): DialogKind | undefined {
+  return sp.dialogs.find((d) => d.anyOf.some((needle) => text.includes(needle)))?.kind;
+}
+
+/** The paragraph after the line equal to `header`: the command, and a description if the last line is prose. */
+function bashCommand(region: readonly string[], header: string): { command: string; description?: string } | undefined {
+  const at = region.findIndex((l) => l.trim() === header);
+  if (at < 0) return undefined;
+  let i = at + 1;
+  while (i < region.length && (region[i] ?? '').trim() === '') i += 1;
+  const paragraph: string[] = [];
+  for (; i < region.length && (region[i] ?? '').trim() !== ''; i += 1) paragraph.push((region[i] ?? '').trim());
+  if (paragraph.length === 0) return undefined;
+  const tail = paragraph[paragraph.length - 1] ?? '';
+  if (paragraph.length >= 2 && PROSE.test(tail)) {
+    return { command: paragraph.slice(0, -1).join('\n'), description: tail };
+  }
+  return { command: paragraph.join('\n') };
+}
+
+function questionTarget(region: readonly string[], question: string): string | undefined {
+  for (const line of region) {
+    const at = line.indexOf(question);
+    if (at < 0) continue;
+    const rest = line.slice(at + question.length).trim();
+    return rest.endsWith('?') ? rest.slice(0, -1).trim() : rest;
+  }
+  return undefined;
+}
+
+function permissionDetails(region: readonly string[], sp: ScreenProfile): Partial<Dialog> {
+  const bash = bashCommand(region, sp.permission.bashHeader);
+  if (bash) return { tool: 'bash', ...bash };
+  const edited = questionTarget(region, sp.permission.editQuestion);
+  if (edited) return { tool: 'edit', file: edited };
+  const created = questionTarget(region, sp.permission.createQuestion);
+  if (created) return { tool: 'write', file: created };
+  return { tool: 'other' };
+}
+
+/**
+ * A dialog in `region`, or undefined. A known kind is recognised by its wording; an unknown
+ * dialog needs at least two numbered options with one selected, or a dialog footer.
+ */
+export function parseDialog(region: readonly string[], sp: ScreenProfile): Dialog | undefined {
+  const kept = region.map((l) => l.trim()).filter((l) => l !== '');
+  if (kept.length === 0) return undefined;
+  const text = kept.join('\n').slice(0, MAX_TEXT);
+  const options = parseOptions(region, sp);
+  const kind = detectKind(text, sp);
+  if (kind === undefined) {
+    const selected = options.some((o) => o.selected);
+    const footer = sp.dialogFooters.some((f) => text.includes(f));
+    if (options.length < 2 || !(selected || footer)) return undefined;
+    return { kind: 'unknown', options, text };
+  }
+  const dialog: Dialog = { kind, options, text };
+  if (kind === 'permission') Object.assign(dialog, permissionDetails(region, sp));
+  if (kind === 'trust-folder') {
+    const folder = kept.find((l) => l.startsWith('/'));
+    if (folder !== undefined) dialog.folder = folder;
+  }
+  return dialog;
+}
