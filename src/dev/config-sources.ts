@@ -107,8 +107,11 @@ export function readConfigFile(projectRoot: string): LoadedConfigFile | undefine
   const parsed = ConfigFileSchema.safeParse(raw ?? {});
   if (parsed.success) return { path, settings: parsed.data };
   throw new ConfigError(
-    parsed.error.issues.map((issue) => {
+    parsed.error.issues.flatMap((issue) => {
       const key = issue.path.map(String).join('.') || '(top level)';
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((unknown) => `${path}: ${[...issue.path.map(String), unknown].join('.')} is not a known key`);
+      }
       const value = valueAt(raw, issue.path);
       const got = value === undefined ? '' : ` (got ${describeValue(value)})`;
       return `${path}: ${key} ${issue.message}${got}`;
