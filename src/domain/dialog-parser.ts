@@ -1,4 +1,5 @@
 import type { DialogKind, ScreenProfile } from './agent-profile.js';
+import { redactTokens } from './identifiers.js';
 import type { Dialog, DialogOption } from './screen-classifier.js';
 
 /** Reading a dialog (kind, options, command or file) from the lines below the last rule. */
@@ -78,10 +79,11 @@ function permissionDetails(region: readonly string[], sp: ScreenProfile): Partia
 }
 
 /**
- * A dialog in `region`, or undefined. A known kind is recognised by its wording; an unknown
+ * A dialog in `rawRegion`, or undefined. Values shaped like API keys or tokens are masked. A known kind is recognised by its wording; an unknown
  * dialog needs at least two numbered options with one selected, or a dialog footer.
  */
-export function parseDialog(region: readonly string[], sp: ScreenProfile): Dialog | undefined {
+export function parseDialog(rawRegion: readonly string[], sp: ScreenProfile): Dialog | undefined {
+  const region = rawRegion.map((l) => redactTokens(l));
   const kept = region.map((l) => l.trim()).filter((l) => l !== '');
   if (kept.length === 0) return undefined;
   const text = kept.join('\n').slice(0, MAX_TEXT);

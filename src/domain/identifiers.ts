@@ -109,3 +109,19 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   const pattern = new RegExp(usable.map((s) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|'), 'g');
   return text.replace(pattern, REDACTED);
 }
+
+const TOKEN_SHAPES: readonly RegExp[] = [
+  /(API_KEY:\s*)\S+/g,
+  /\bsk-[A-Za-z0-9_-]{16,}/g,
+  /\bgh[pousr]_[A-Za-z0-9]{20,}/g,
+  /\bgithub_pat_[A-Za-z0-9_]{20,}/g,
+  /\bxox[abprs]-[A-Za-z0-9-]{10,}/g,
+  /\bAKIA[0-9A-Z]{16}\b/g,
+  /(\bBearer\s+)[A-Za-z0-9._~+/-]{16,}=*/g,
+];
+
+/** Masks values shaped like API keys and tokens (for screen text that goes into history). */
+export function redactTokens(text: string): string {
+  if (typeof text !== 'string') return '';
+  return TOKEN_SHAPES.reduce((t, re) => t.replace(re, (_m, keep: unknown) => `${typeof keep === 'string' ? keep : ''}${REDACTED}`), text);
+}

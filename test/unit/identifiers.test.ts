@@ -6,6 +6,7 @@ import {
   branchForTask,
   prWorkflowId,
   redactSecrets,
+  redactTokens,
   REDACTED,
   taskWorkflowId,
   tmuxWindowName,
@@ -182,4 +183,17 @@ describe('redactSecrets', () => {
       { numRuns: 500 },
     );
   });
+});
+
+describe('redactTokens', () => {
+  it.each([
+    ['ANTHROPIC_API_KEY: sk-ant-...sk-ant-test', 'ANTHROPIC_API_KEY: [REDACTED]'],
+    [`key sk-ant-api03-${'x'.repeat(30)} end`, 'key [REDACTED] end'],
+    [`gh ghp_${'A'.repeat(36)}`, 'gh [REDACTED]'],
+    [`github_pat_${'b'.repeat(40)}`, '[REDACTED]'],
+    ['xoxb-1234567890-abcdef', '[REDACTED]'],
+    ['AKIAABCDEFGHIJKLMNOP', '[REDACTED]'],
+    [`Authorization: Bearer ${'t'.repeat(30)}==`, 'Authorization: Bearer [REDACTED]'],
+    ['git commit -m "sk-short"', 'git commit -m "sk-short"'],
+  ])('%s', (text, want) => expect(redactTokens(text)).toBe(want));
 });

@@ -117,6 +117,12 @@ describe('classifyScreen on the real captures', () => {
     expect(got.dialog?.kind).toBe('unknown');
   });
 
+  it('masks the API key shown in the api-key dialog (dialog text goes into history)', () => {
+    const got = classifyScreen(claudeProfile, readFixture('claude-2.1.197-api-key-dialog.txt'), alive);
+    expect(got.dialog?.text).toContain('ANTHROPIC_API_KEY: [REDACTED]');
+    expect(got.dialog?.text).not.toContain('sk-ant-');
+  });
+
   it('the dead-pane capture reports why, and no dialog to answer', () => {
     const got = classifyScreen(claudeProfile, readFixture('claude-2.1.197-process-killed-dead-pane.txt'), alive);
     expect(got.crashReason).toMatch(/Pane is dead/);
@@ -247,6 +253,13 @@ describe('synthetic dialogs', () => {
     const got = classifyScreen(claudeProfile, dialogScreen([' Bash command', '', '   git add a.txt &&', '   python3 evil.py', '', ' Do you want to proceed?', ' ❯ 1. Yes', '   2. No']), alive);
     expect(got.dialog?.command).toBe('git add a.txt &&\npython3 evil.py');
     expect(got.dialog?.description).toBeUndefined();
+  });
+
+  it('tokens in a shown command are masked', () => {
+    const token = `ghp_${'a1'.repeat(18)}`;
+    const got = classifyScreen(claudeProfile, dialogScreen([' Bash command', '', `   curl -H "Authorization: token ${token}" https://api`, '', ' Do you want to proceed?', ' ❯ 1. Yes', '   2. No']), alive);
+    expect(got.dialog?.command).toBe('curl -H "Authorization: token [REDACTED]" https://api');
+    expect(got.dialog?.text).not.toContain(token);
   });
 
   it('a numbered list in agent output with the input box visible is not a dialog', () => {

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { AgentProfileSchema, buildLaunchArgs, claudeProfile, codexProfile, getProfile } from '../../src/domain/agent-profile.js';
+
+const id = '0b7c8f4e-2a51-4d8e-9a43-5b1f3c2d7e10';
+
+describe('agent profiles', () => {
+  it('are plain data that round-trips through the schema', () => {
+    for (const p of [claudeProfile, codexProfile]) expect(AgentProfileSchema.parse(JSON.parse(JSON.stringify(p)))).toEqual(p);
+  });
+
+  it('claude: new session, resume, model; never skips permissions', () => {
+    expect(buildLaunchArgs(claudeProfile, { sessionId: id, resume: false })).toEqual(['--session-id', id]);
+    expect(buildLaunchArgs(claudeProfile, { sessionId: id, resume: true })).toEqual(['--resume', id]);
+    expect(buildLaunchArgs(claudeProfile, { sessionId: id, resume: false, model: 'claude-sonnet-4-5' })).toEqual(['--session-id', id, '--model', 'claude-sonnet-4-5']);
+    expect(buildLaunchArgs(claudeProfile, { sessionId: id, resume: true, model: 'opus' }).join(' ')).not.toMatch(/dangerously/);
+  });
+
+  it('codex cannot be given a session id, only resumed', () => {
+    expect(buildLaunchArgs(codexProfile, { sessionId: id, resume: false })).toEqual([]);
+    expect(buildLaunchArgs(codexProfile, { sessionId: id, resume: true })).toEqual(['resume', id]);
+  });
+
+  it.each(['', '--dangerously-skip-permissions', '-x', 'a b', 'x\ny'])('refuses session id %j', (bad) => {
+    expect(() => buildLaunchArgs(claudeProfile, { sessionId: bad, resume: false })).toThrow(/invalid session id/);
+  });
+
+  it('refuses a model that reads as an option', () => {
+    expect(() => buildLaunchArgs(claudeProfile, { sessionId: id, resume: false, model: '--verbose' })).toThrow(/invalid model/);
+  });
+
+  it('getProfile finds built-ins and names them when it cannot', () => {
+    expect(getProfile('claude')).toBe(claudeProfile);
+    expect(() => getProfile('gemini')).toThrow(/known agents: claude, codex/);
+  });
+});
