@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { classifyEndpoint, classifyMessages, type RequestKind } from './classify.js';
+import { classifyEndpoint, classifyMessages } from './classify.js';
 import { readBody, sendJson, sendSse } from './http-util.js';
 import { buildMessage, errorBody } from './message.js';
-import { estimateTokens, messagesRequestSchema } from './messages-request.js';
+import { estimateTokens, messagesRequestSchema, type MessagesRequest } from './messages-request.js';
 import { planMainReply, planSideReply, type ReplyPlan } from './reply-plan.js';
 import type { RecordedRequest, RouteStore } from './route-store.js';
 import type { Scenario } from './scenario.js';
@@ -25,29 +25,16 @@ function parseJson(text: string): unknown {
 }
 
 /** Answers one `messages` request (main or side) from the route's scenario. */
-async function answerMessages(res: ServerResponse, route: string, scenario: Scenario, body: unknown, record: RecordedRequest): Promise<void> {
-  const parsed = messagesRequestSchema.safeParse(body);
-  if (!parsed.success) {
-    record.status = 400;
-    sendJson(res, 400, errorBody('invalid_request_error', `malformed messages request: ${parsed.error.issues[0]?.message ?? 'invalid'}`));
-    return;
-  }
-  const request = parsed.data;
+async function answerMessages(res: ServerResponse, route: string, scenario: Scenario, request: MessagesRequest, record: RecordedRequest): Promise<void> {
   const kind = classifyMessages(request);
   const plan: ReplyPlan = kind === 'main' ? planMainReply(scenario, request, route) : planSideReply(request);
   const message = buildMessage(plan, {
     id: `msg_${route.replace(/[^a-zA-Z0-9_-]/g, '_')}_${record.seq}`,
     model: request.model ?? 'claude-rehearsal',
-    requestBody: body,
+    requestBody: record.body,
   });
-  Object.assign(record, {
-    kind,
-    stream: request.stream === true,
-    model: request.model,
-    turnIndex: plan.turnIndex,
-    reply: { content: plan.blocks, stopReason: plan.stopReason },
-    status: 200,
-  });
+  record.turnIndex = plan.turnIndex;
+  record.reply = { content: plan.blocks, stopReason: plan.stopReason };
   const headers = { 'request-id': `req_rehearsal_${record.seq}` };
   if (request.stream === true) {
     await sendSse(res, messageEvents(message).map(encodeSseEvent), headers);
@@ -67,15 +54,18 @@ export async function handleAgentRequest(
   const text = await readBody(req);
   const body = parseJson(text);
   const endpoint = classifyEndpoint(method, target.subpath.split('?')[0] ?? '');
+  const parsed = endpoint === 'messages' ? messagesRequestSchema.safeParse(body) : undefined;
   const record: RecordedRequest = {
     seq: ctx.store.nextSeq(),
     at: new Date().toISOString(),
     method,
     url: req.url ?? '',
-    kind: endpoint === 'messages' ? 'side' : (endpoint satisfies RequestKind),
+    kind: endpoint !== 'messages' ? endpoint : parsed?.success ? classifyMessages(parsed.data) : 'other',
     status: 200,
     headers: req.headers,
     body,
+    stream: parsed?.success ? parsed.data.stream === true : undefined,
+    model: parsed?.success ? parsed.data.model : undefined,
   };
   ctx.store.record(target.route, record);
   const scenario = ctx.store.get(target.route);
@@ -87,8 +77,11 @@ export async function handleAgentRequest(
       sendJson(res, 200, { ok: true, route: target.route });
     } else if (endpoint === 'count_tokens') {
       sendJson(res, 200, { input_tokens: estimateTokens(body) });
-    } else if (endpoint === 'messages') {
-      await answerMessages(res, target.route, scenario, body, record);
+    } else if (parsed !== undefined && !parsed.success) {
+      record.status = 400;
+      sendJson(res, 400, errorBody('invalid_request_error', `malformed messages request: ${parsed.error.issues[0]?.message ?? 'invalid'}`));
+    } else if (parsed !== undefined) {
+      await answerMessages(res, target.route, scenario, parsed.data, record);
     } else {
       record.status = 404;
       sendJson(res, 404, errorBody('not_found_error', `rehearsal server has no ${method} ${target.subpath}`));

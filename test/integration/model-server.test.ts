@@ -129,6 +129,9 @@ describe('model server (protocol)', () => {
     expect(await json(response)).toMatchObject({ type: 'error', error: { type: 'not_found_error', message: expect.stringContaining('nobody') as unknown } });
     expect((await fetch(`${server.url}/v1/messages`, { method: 'POST', body: '{}' })).status).toBe(404);
     expect((await post(server, 'unit', {}, '/v1/models')).status).toBe(404);
+    const malformed = await fetch(`${server.url}/r/unit/v1/messages`, { method: 'POST', body: 'not json' });
+    expect(malformed.status).toBe(400);
+    expect(await json(malformed)).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
   });
 
   it('registers routes and lists recorded requests over the control API', async () => {
