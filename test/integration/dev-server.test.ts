@@ -9,6 +9,7 @@ import { ConfigError, hostTaskQueue, loadConfig, projectRoot, sanitizeHostId } f
 import { ensureDevServer, stopDevServer, type DevServerHandle } from '../../src/dev/dev-server.js';
 import { isProcessAlive } from '../../src/dev/process-utils.js';
 import { listCustomSearchAttributes, registerSearchAttributes } from '../../src/dev/search-attributes.js';
+import { connectClient, connectNativeConnection, ensureTemporal } from '../../src/dev/connection.js';
 import { findTemporalCli, temporalCliVersion } from '../../src/dev/temporal-cli.js';
 import { DROVER_SEARCH_ATTRIBUTE_NAMES, DroverTaskIdKey } from '../../src/domain/search-attribute-keys.js';
 
@@ -186,6 +187,40 @@ describe('embedded dev server', () => {
     expect(result.stopped).toBe(false);
     expect(result.message).toMatch(/not a running Temporal dev server/);
     expect(isProcessAlive(process.pid)).toBe(true);
+  });
+});
+
+describe('ensureTemporal (embedded config)', () => {
+  it('starts a detached dev server under DROVER_HOME, registers attributes, then reuses it; clients connect', async () => {
+    const home = await mkdtemp(path.join(os.tmpdir(), 'drover-home-'));
+    const devPort = await freePort();
+    const env = { PATH: process.env.PATH, DROVER_HOME: home, DROVER_DEV_PORT: String(devPort), DROVER_UI_PORT: String(await freePort([devPort])), TEMPORAL_NAMESPACE: 'drover-e' };
+    const config = loadConfig({ env });
+    try {
+      const endpoint = await ensureTemporal(config, log);
+      expect(endpoint).toEqual({
+        address: `127.0.0.1:${devPort}`,
+        webUiUrl: `http://127.0.0.1:${env.DROVER_UI_PORT}/namespaces/drover-e/workflows`,
+        embedded: true,
+      });
+      expect(existsSync(path.join(home, 'temporal.sqlite'))).toBe(true);
+      expect(existsSync(path.join(home, 'temporal-server.pid'))).toBe(true);
+      expect(await ensureTemporal(config, log)).toEqual(endpoint);
+
+      const client = await connectClient(config);
+      try {
+        expect(client.options.namespace).toBe('drover-e');
+        const attributes = await listCustomSearchAttributes(client.connection as Connection, 'drover-e');
+        for (const name of DROVER_SEARCH_ATTRIBUTE_NAMES) expect(attributes[name]).toBeDefined();
+      } finally {
+        await client.connection.close();
+      }
+      const native = await connectNativeConnection(config);
+      await native.close();
+    } finally {
+      expect((await stopDevServer(home)).stopped).toBe(true);
+      await rm(home, { recursive: true, force: true });
+    }
   });
 });
 
