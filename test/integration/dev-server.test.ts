@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -76,11 +76,7 @@ describe('embedded dev server', () => {
 
   const withClient = async <T>(fn: (connection: Connection, client: Client) => Promise<T>): Promise<T> => {
     const connection = await Connection.connect({ address: `127.0.0.1:${port}` });
-    try {
-      return await fn(connection, new Client({ connection, namespace }));
-    } finally {
-      await connection.close();
-    }
+    return fn(connection, new Client({ connection, namespace })).finally(() => connection.close());
   };
 
   it('starts on free ports with a SQLite file, writes its pid file and log', async () => {
@@ -180,8 +176,7 @@ describe('embedded dev server', () => {
 
   it('stopDevServer will not kill a pid that is not a Temporal dev server', async () => {
     const home = path.join(tmp, 'stale');
-    await rm(home, { recursive: true, force: true });
-    await import('node:fs/promises').then((fs) => fs.mkdir(home, { recursive: true }));
+    await mkdir(home, { recursive: true });
     await writeFile(path.join(home, 'temporal-server.pid'), `${process.pid}\n`);
     const result = await stopDevServer(home);
     expect(result.stopped).toBe(false);
@@ -235,9 +230,7 @@ describe('configuration', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  const clearFiles = async () => {
-    for (const name of ['drover.config.json', 'drover.config.yaml', 'drover.config.yml']) await rm(path.join(root, name), { force: true });
-  };
+  const clearFiles = () => Promise.all(['json', 'yaml', 'yml'].map((ext) => rm(path.join(root, `drover.config.${ext}`), { force: true })));
 
   it('has embedded defaults under <projectRoot>/.drover', async () => {
     await clearFiles();
