@@ -2,8 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ApplicationFailure } from '@temporalio/common';
-import { buildLaunchArgs } from '../domain/agent-profile.js';
-import { getProfile } from '../domain/profile-registry.js';
+import { buildLaunchArgs, getProfile } from '../domain/agent-profile.js';
 import { classifyScreen } from '../domain/screen-classifier.js';
 import { tmuxWindowName } from '../domain/identifiers.js';
 import { ensureAgentHome, resolveAgentBinary } from './agent-env.js';
@@ -58,7 +57,7 @@ export async function ensureAgentRunning(deps: ActivityDeps, input: SpawnInput):
   if (input.scenario !== undefined) {
     if (!deps.scenarioHost) throw ApplicationFailure.nonRetryable('this worker has no scripted model server; start it with rehearsal enabled', 'NoScenarioHost');
     const route = input.taskId;
-    deps.scenarioHost.setScenario(route, input.scenario);
+    await deps.scenarioHost.setScenario(route, input.scenario);
     env.ANTHROPIC_BASE_URL = `${deps.scenarioHost.url}/r/${encodeURIComponent(route)}`;
     env.ANTHROPIC_API_KEY = 'sk-ant-rehearsal-key';
   }
@@ -82,6 +81,8 @@ export interface DeliverInput {
 
 export interface DeliverResult {
   submitted: boolean;
+  /** Done markers already on screen before the text was sent (only later ones count). */
+  doneCount: number;
   attempts: number;
   detail: string;
 }
@@ -96,11 +97,12 @@ export async function deliverText(deps: ActivityDeps, input: DeliverInput): Prom
   const look = async () => {
     const pane = await deps.tmux.paneInfo(input.paneId);
     if (!pane || pane.paneDead) return { dead: true as const };
-    return { dead: false as const, cls: classifyScreen(profile, await deps.tmux.capture(input.paneId, 0), { paneDead: false, paneCommand: pane.currentCommand }) };
+    return { dead: false as const, cls: classifyScreen(profile, await deps.tmux.capture(input.paneId, 2000), { paneDead: false, paneCommand: pane.currentCommand }) };
   };
   const before = await look();
-  if (before.dead) return { submitted: false, attempts: 0, detail: 'the agent pane is dead' };
-  if (before.cls.state === 'dialog') return { submitted: false, attempts: 0, detail: 'a dialog is open' };
+  if (before.dead) return { submitted: false, doneCount: 0, attempts: 0, detail: 'the agent pane is dead' };
+  const doneCount = before.cls.doneCount;
+  if (before.cls.state === 'dialog') return { submitted: false, doneCount, attempts: 0, detail: 'a dialog is open' };
   await deps.tmux.paste(input.paneId, input.text, input.bufferName);
   await delay(400);
   for (let attempt = 1; attempt <= 4; attempt += 1) {
@@ -108,12 +110,12 @@ export async function deliverText(deps: ActivityDeps, input: DeliverInput): Prom
     for (let i = 0; i < 10; i += 1) {
       await delay(250);
       const now = await look();
-      if (now.dead) return { submitted: false, attempts: attempt, detail: 'the agent pane died' };
-      if (now.cls.state === 'working' || now.cls.state === 'dialog') return { submitted: true, attempts: attempt, detail: `agent ${now.cls.state}` };
-      if (now.cls.state === 'idle' && i >= 3) return { submitted: true, attempts: attempt, detail: 'input box cleared' };
+      if (now.dead) return { submitted: false, doneCount, attempts: attempt, detail: 'the agent pane died' };
+      if (now.cls.state === 'working' || now.cls.state === 'dialog') return { submitted: true, doneCount, attempts: attempt, detail: `agent ${now.cls.state}` };
+      if (now.cls.state === 'idle' && i >= 3) return { submitted: true, doneCount, attempts: attempt, detail: 'input box cleared' };
     }
   }
-  return { submitted: false, attempts: 4, detail: 'the text is still in the input box after 4 Enter presses' };
+  return { submitted: false, doneCount, attempts: 4, detail: 'the text is still in the input box after 4 Enter presses' };
 }
 
 export async function sendKeys(deps: ActivityDeps, input: { paneId: string; keys: string[] }): Promise<void> {

@@ -4,7 +4,7 @@ import type { TmuxClient } from './tmux.js';
 /** The part of the scripted model server the worker needs: serve a scenario on a route. */
 export interface ScenarioHost {
   url: string;
-  setScenario(route: string, scenario: unknown): void;
+  setScenario(route: string, scenario: unknown): void | Promise<void>;
 }
 
 /** Everything activities touch in the world, wired once per worker (createActivities). */

@@ -74,7 +74,8 @@ export class TmuxClient {
         if (!(await this.hasSession())) throw error;
       }
     }
-    await this.run(['set-option', '-t', `=${this.options.session}`, 'remain-on-exit', 'on']);
+    // Our own isolated server: global options are ours to set.
+    await this.run(['set-option', '-g', 'remain-on-exit', 'on']);
     await this.run(['set-option', '-g', 'history-limit', '5000']);
     await this.run(['set-window-option', '-g', 'aggressive-resize', 'off']);
   }

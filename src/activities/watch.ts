@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { classifyScreen, type ScreenClassification } from '../domain/screen-classifier.js';
-import { getProfile } from '../domain/profile-registry.js';
+import { getProfile } from '../domain/agent-profile.js';
 import type { WatchEvent, WatchInput } from '../domain/watch.js';
 import type { ActivityDeps } from './deps.js';
 import type { PaneTick } from './pane-watcher.js';

@@ -48,18 +48,30 @@ export async function ensureBaseClone(workspace: string, repo: string): Promise<
   if (existsSync(base)) {
     const fetched = await git(base, ['fetch', '--quiet', '--prune', 'origin']);
     const healthy = fetched.ok && (await git(base, ['rev-parse', '--verify', '--quiet', 'HEAD'])).ok;
-    if (healthy) return base;
+    if (healthy) {
+      await ensureLocalIdentity(base);
+      return base;
+    }
     await git(path.dirname(base), ['worktree', 'prune']);
     await rm(base, { recursive: true, force: true });
   }
   await mkdir(path.dirname(base), { recursive: true });
   await gitOrThrow(path.dirname(base), ['clone', '--quiet', '--', source, base]);
-  const email = await git(base, ['config', 'user.email']);
-  if (!email.ok || !email.stdout) {
-    await gitOrThrow(base, ['config', 'user.email', 'agent@drover.local']);
-    await gitOrThrow(base, ['config', 'user.name', 'Drover agent']);
-  }
+  await ensureLocalIdentity(base);
   return base;
+}
+
+/**
+ * Agents run with a private HOME, so the worker's global git identity is invisible to them:
+ * copy it (or a Drover identity) into the clone's own config, which its worktrees share.
+ */
+async function ensureLocalIdentity(base: string): Promise<void> {
+  for (const [key, fallback] of [['user.email', 'agent@drover.local'], ['user.name', 'Drover agent']] as const) {
+    const local = await git(base, ['config', '--local', key]);
+    if (local.ok && local.stdout) continue;
+    const inherited = await git(base, ['config', key]);
+    await gitOrThrow(base, ['config', '--local', key, inherited.ok && inherited.stdout ? inherited.stdout : fallback]);
+  }
 }
 
 async function resolveBase(base: string, ref: string): Promise<string> {

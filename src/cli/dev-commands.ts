@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../dev/config.js';
 import { ensureTemporal } from '../dev/connection.js';
+import { remoteScenarioHost } from '../activities/remote-scenario-host.js';
+import type { ScenarioHost } from '../activities/deps.js';
 import { startModelServer } from '../rehearsal/model-server.js';
 import { startHostWorkers } from '../workers/host-worker.js';
 import { webUiLink } from './context.js';
@@ -12,9 +14,11 @@ async function runWorkers(opts: { embedded: boolean; rehearsal: boolean }): Prom
     const t = await ensureTemporal(config, log);
     console.log(`Temporal ${t.address} · Web UI ${webUiLink(config)}`);
   }
-  const model = opts.rehearsal ? await startModelServer({ port: 0, host: '127.0.0.1' }) : undefined;
-  if (model) console.log(`scripted model server ${model.url} (rehearsal scenarios)`);
-  const workers = await startHostWorkers({ config, scenarioHost: model, log });
+  const remote = process.env.DROVER_MODEL_SERVER_URL;
+  const model = opts.rehearsal && !remote ? await startModelServer({ port: 0, host: '127.0.0.1' }) : undefined;
+  const scenarioHost: ScenarioHost | undefined = remote ? remoteScenarioHost(remote) : model;
+  if (scenarioHost) console.log(`scripted model server ${scenarioHost.url} (rehearsal scenarios)`);
+  const workers = await startHostWorkers({ config, scenarioHost, log });
   console.log(`worker ${config.hostId} polling ${workers.taskQueues.join(' + ')}; Ctrl-C stops it (agents keep running in tmux -L ${config.tmuxSocket})`);
   const stop = async () => {
     console.log('stopping worker…');

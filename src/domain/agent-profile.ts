@@ -43,6 +43,7 @@ export const ScreenProfileSchema = z.object({
     bashHeader: z.string().min(1),
     editQuestion: z.string().min(1),
     createQuestion: z.string().min(1),
+    overwriteQuestion: z.string().min(1).optional(),
   }),
   /** Line markers the agent prints; also reportable with `drover report`. */
   checkpointPrefix: z.string().min(1),
@@ -102,7 +103,7 @@ export const claudeProfile: AgentProfile = AgentProfileSchema.parse({
       { kind: 'api-key', anyOf: ['Do you want to use this API key?', 'Detected a custom API key'] },
       {
         kind: 'permission',
-        anyOf: ['Do you want to proceed?', 'This command requires approval', 'Do you want to make this edit to', 'Do you want to create ', 'Do you want to allow'],
+        anyOf: ['Do you want to proceed?', 'This command requires approval', 'Do you want to make this edit to', 'Do you want to create ', 'Do you want to overwrite ', 'Do you want to allow'],
       },
     ],
     dialogFooters: ['Enter to confirm', 'Esc to cancel', 'Press enter to continue'],
@@ -110,6 +111,7 @@ export const claudeProfile: AgentProfile = AgentProfileSchema.parse({
       bashHeader: 'Bash command',
       editQuestion: 'Do you want to make this edit to ',
       createQuestion: 'Do you want to create ',
+      overwriteQuestion: 'Do you want to overwrite ',
     },
     checkpointPrefix: 'CHECKPOINT:',
     doneMarker: 'ORCHESTRATOR:DONE',

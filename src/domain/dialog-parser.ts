@@ -75,6 +75,8 @@ function permissionDetails(region: readonly string[], sp: ScreenProfile): Partia
   if (edited) return { tool: 'edit', file: edited };
   const created = questionTarget(region, sp.permission.createQuestion);
   if (created) return { tool: 'write', file: created };
+  const overwritten = sp.permission.overwriteQuestion ? questionTarget(region, sp.permission.overwriteQuestion) : undefined;
+  if (overwritten) return { tool: 'write', file: overwritten };
   return { tool: 'other' };
 }
 

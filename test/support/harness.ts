@@ -1,0 +1,115 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig, projectRoot, type DroverConfig } from '../../src/dev/config.js';
+import { ensureDevServer, type DevServerHandle } from '../../src/dev/dev-server.js';
+import { registerSearchAttributes } from '../../src/dev/search-attributes.js';
+import { findTemporalCli } from '../../src/dev/temporal-cli.js';
+import { startModelServer, type ModelServer } from '../../src/rehearsal/model-server.js';
+import { startHostWorkers, type HostWorkers } from '../../src/workers/host-worker.js';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** A real Temporal dev server on free ports with a throwaway SQLite file, one per test file. */
+export async function startTestTemporal(tmp: string): Promise<DevServerHandle> {
+  const cli = await findTemporalCli({ projectRoot: projectRoot(), install: true, log: () => undefined });
+  const server = await ensureDevServer({
+    cli,
+    dbFile: path.join(tmp, 'temporal.sqlite'),
+    port: await freePort(),
+    uiPort: await freePort(),
+    namespace: 'default',
+    log: () => undefined,
+    detached: false,
+  });
+  const connection = await Connection.connect({ address: server.address });
+  await registerSearchAttributes(connection, 'default', () => undefined);
+  await connection.close();
+  return server;
+}
+
+export interface Rig {
+  tmp: string;
+  config: DroverConfig;
+  server: DevServerHandle;
+  model: ModelServer;
+  client: Client;
+  workers?: HostWorkers;
+  startWorkers(): Promise<HostWorkers>;
+  close(): Promise<void>;
+}
+
+/** Config for a test: its own Drover home, tmux socket and host id, pointed at the test server. */
+export function testConfig(tmp: string, address: string, name: string): DroverConfig {
+  return loadConfig({
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_NAMESPACE: 'default',
+      DROVER_HOME: path.join(tmp, 'drover'),
+      DROVER_TMUX_SOCKET: `drover-test-${name}-${process.pid}`,
+      DROVER_HOST_ID: `test-${name}`,
+      DROVER_TASK_QUEUE: `drover-test-${name}`,
+    },
+  });
+}
+
+export async function startRig(name: string): Promise<Rig> {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), `drover-${name}-`));
+  const server = await startTestTemporal(tmp);
+  const config = testConfig(tmp, server.address, name);
+  const model = await startModelServer({ port: 0, host: '127.0.0.1' });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, namespace: 'default' });
+  const rig: Rig = {
+    tmp,
+    config,
+    server,
+    model,
+    client,
+    async startWorkers() {
+      rig.workers = await startHostWorkers({ config, scenarioHost: model, log: () => undefined });
+      return rig.workers;
+    },
+    async close() {
+      await rig.workers?.shutdown().catch(() => undefined);
+      await rig.workers?.tmux.killServer();
+      await connection.close();
+      await model.close();
+      await server.stop();
+      await rm(tmp, { recursive: true, force: true });
+    },
+  };
+  return rig;
+}
+
+/**
+ * The workflow's result, or — when it does not finish in time — an error that carries its
+ * recorded decisions and screen tail, so a failing run says what happened.
+ */
+export async function resultWithin<T>(handle: { result(): Promise<unknown>; query: (q: never) => Promise<unknown> }, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(async () => {
+      const { stateQuery } = await import('../../src/workflows/messages.js');
+      const s = (await (handle.query as (q: unknown) => Promise<unknown>)(stateQuery).catch((e) => ({ error: String(e) }))) as Record<string, unknown>;
+      reject(new Error(`no result after ${ms} ms; state:\n${JSON.stringify({ phase: s.phase, agentState: s.agentState, events: s.events, tail: s.screenTail }, null, 2)}`));
+    }, ms);
+  });
+  try {
+    return (await Promise.race([handle.result(), timeout])) as T;
+  } finally {
+    clearTimeout(timer);
+  }
+}

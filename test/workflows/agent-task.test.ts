@@ -1,0 +1,131 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoKey } from '../../src/activities/worktree.js';
+import { taskWorkflowId, tmuxWindowName } from '../../src/domain/identifiers.js';
+import type { TaskInput, TaskResult, TaskState } from '../../src/domain/task.js';
+import { approveUpdate, denyUpdate, stateQuery } from '../../src/workflows/messages.js';
+import { resultWithin, startRig, type Rig } from '../support/harness.js';
+import { git, makeRepo, waitFor } from '../support/repo.js';
+import { bash, commitAll, fixAndFinish, reportCheckpoint, reportDone, say, write } from '../support/scenarios.js';
+
+let rig: Rig;
+
+beforeAll(async () => {
+  rig = await startRig('wf');
+  await rig.startWorkers();
+});
+
+afterAll(async () => {
+  await rig?.close();
+});
+
+function worktreeOf(repo: string, taskId: string): string {
+  return path.join(rig.config.workspace, 'repos', repoKey(repo), 'worktrees', taskId);
+}
+
+async function start(taskId: string, repo: string, turns: unknown[], extra: Partial<TaskInput> = {}) {
+  const input: TaskInput = {
+    taskId,
+    repo,
+    branch: `drover/${taskId}`,
+    objective: 'Fix a.txt so it says fixed, then commit.',
+    steps: ['fix'],
+    scenario: { turns },
+    policy: { idleSeconds: 3, nudgeCooldownSeconds: 2 },
+    ...extra,
+  };
+  return rig.client.workflow.start('agentTaskWorkflow', { taskQueue: rig.config.taskQueue, workflowId: taskWorkflowId(taskId), args: [input] });
+}
+
+async function windowsNamed(name: string): Promise<number> {
+  return (await rig.workers!.tmux.listPanes()).filter((p) => p.windowName === name).length;
+}
+
+describe('AgentTaskWorkflow with the real claude CLI and a scripted model', () => {
+  it('happy path: edits, commits, reports, verifies, pushes; the objective reaches the model verbatim', async () => {
+    const repo = await makeRepo(path.join(rig.tmp, 'repo-happy'));
+    const taskId = 'happy';
+    const objective = 'Fix a.txt. Keep these verbatim: "double" \'single\' $(touch /tmp/pwned-drover) `id` $HOME\nsecond line; rm -rf / # not a command';
+    const handle = await start(taskId, repo, fixAndFinish(worktreeOf(repo, taskId)), { objective });
+    const result = await resultWithin<TaskResult>(handle, 100_000);
+    expect(result.state).toBe('done');
+    expect(result.checkpoints).toContain('fix');
+    const remote = await git(repo, ['rev-parse', `refs/heads/drover/${taskId}`]);
+    expect(remote).toBe(result.commit);
+    expect(await git(repo, ['show', `${remote}:a.txt`])).toBe('fixed');
+    expect(result.dialogs.some((d) => d.kind === 'permission' && d.decision === 'approve')).toBe(true);
+    expect(await windowsNamed(tmuxWindowName(taskId))).toBe(1);
+    expect(existsSync('/tmp/pwned-drover')).toBe(false);
+    const userTexts = JSON.stringify(rig.model.requests(taskId).map((r) => r.body));
+    expect(userTexts).toContain(JSON.stringify(objective).slice(1, -1));
+  });
+
+  it('a dangerous command waits for a human and proceeds after approve', async () => {
+    const repo = await makeRepo(path.join(rig.tmp, 'repo-approve'));
+    const victim = path.join(rig.tmp, 'outside-approve');
+    await makeRepo(victim);
+    const taskId = 'approve';
+    const wt = worktreeOf(repo, taskId);
+    const handle = await start(taskId, repo, [bash(`rm -rf ${victim}`, 'Remove a directory outside the worktree'), ...fixAndFinish(wt)]);
+    const waiting = await waitFor('the dialog to wait for a human', async () => {
+      const s: TaskState = await handle.query(stateQuery);
+      return s.pendingDialog ? s : undefined;
+    }, 90_000);
+    expect(waiting.phase).toBe('waiting-human');
+    expect(waiting.pendingDialog?.command).toContain('rm -rf');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(existsSync(victim)).toBe(true);
+    await handle.executeUpdate(approveUpdate);
+    const result = await resultWithin<TaskResult>(handle, 100_000);
+    expect(result.state).toBe('done');
+    expect(existsSync(victim)).toBe(false);
+    expect(result.dialogs).toContainEqual({ kind: 'permission', decision: 'ask-human' });
+    expect(result.dialogs).toContainEqual({ kind: 'permission', decision: 'approve' });
+  });
+
+  it('a dangerous command denied by a human is never run and the task stops cleanly', async () => {
+    const repo = await makeRepo(path.join(rig.tmp, 'repo-deny'));
+    const victim = path.join(rig.tmp, 'outside-deny');
+    await makeRepo(victim);
+    const taskId = 'deny';
+    const handle = await start(taskId, repo, [bash(`rm -rf ${victim}`, 'Remove a directory outside the worktree'), ...fixAndFinish(worktreeOf(repo, taskId))]);
+    await waitFor('the dialog to wait for a human', async () => ((await handle.query(stateQuery)).pendingDialog ? true : undefined), 90_000);
+    await handle.executeUpdate(denyUpdate);
+    const result = await resultWithin<TaskResult>(handle, 100_000);
+    expect(result.state).toBe('aborted');
+    expect(result.reason).toContain('denied by a human');
+    expect(existsSync(victim)).toBe(true);
+    await expect(git(repo, ['rev-parse', '--verify', `refs/heads/drover/${taskId}`])).rejects.toThrow();
+  });
+
+  it('an agent that goes idle without done is nudged, then finishes', async () => {
+    const repo = await makeRepo(path.join(rig.tmp, 'repo-idle'));
+    const taskId = 'idle';
+    const handle = await start(taskId, repo, [say('I had a look around. What next?'), ...write(`${worktreeOf(repo, taskId)}/a.txt`, 'fixed\n'), commitAll('Fix'), reportCheckpoint('fix'), reportDone(), say('Done.')]);
+    const result = await resultWithin<TaskResult>(handle, 100_000);
+    expect(result.state).toBe('done');
+    const s: TaskState = await handle.query(stateQuery);
+    expect(s.nudges).toBeGreaterThanOrEqual(1);
+    expect(s.events.some((e) => e.what.startsWith('nudge submitted'))).toBe(true);
+  });
+
+  it('a killed claude process is relaunched with --resume and the task finishes', async () => {
+    const repo = await makeRepo(path.join(rig.tmp, 'repo-crash'));
+    const taskId = 'crash';
+    const wt = worktreeOf(repo, taskId);
+    const handle = await start(taskId, repo, [...write(`${wt}/a.txt`, 'fixed\n'), bash('git status && sleep 8', 'Wait a moment'), commitAll('Fix'), reportCheckpoint('fix'), reportDone(), say('Done.')]);
+    const pane = await waitFor('the agent to run the long command', async () => {
+      const screen = await rig.workers!.tmux.capture((await handle.query(stateQuery)).paneId ?? '%none', 50).catch(() => '');
+      if (!/sleep 8/.test(screen) || !/Running|⎿/.test(screen)) return undefined;
+      return (await rig.workers!.tmux.findWindow(tmuxWindowName(taskId)))!;
+    }, 90_000);
+    process.kill(pane.panePid, 'SIGKILL');
+    const result = await resultWithin<TaskResult>(handle, 100_000);
+    expect(result.state).toBe('done');
+    const s: TaskState = await handle.query(stateQuery);
+    expect(s.crashes).toBe(1);
+    expect(s.events.some((e) => /agent relaunched \(resumed session/.test(e.what))).toBe(true);
+    expect(await windowsNamed(tmuxWindowName(taskId))).toBe(1);
+  });
+});

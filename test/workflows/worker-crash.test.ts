@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TmuxClient } from '../../src/activities/tmux.js';
+import { repoKey } from '../../src/activities/worktree.js';
+import { projectRoot } from '../../src/dev/config.js';
+import { taskWorkflowId, tmuxWindowName } from '../../src/domain/identifiers.js';
+import type { TaskInput, TaskResult, TaskState } from '../../src/domain/task.js';
+import { stateQuery } from '../../src/workflows/messages.js';
+import { resultWithin, startRig, type Rig } from '../support/harness.js';
+import { git, makeRepo, waitFor } from '../support/repo.js';
+import { bash, commitAll, reportCheckpoint, reportDone, say, write } from '../support/scenarios.js';
+
+let rig: Rig;
+const children: ResultPromise[] = [];
+
+/** A worker in its own process (`drover worker`), so the test can SIGKILL it. */
+function spawnWorker(): ResultPromise {
+  const child = execa('node', [path.join(projectRoot(), 'bin', 'drover.mjs'), 'worker', '--rehearsal'], {
+    env: {
+      TEMPORAL_ADDRESS: rig.config.temporal.address,
+      TEMPORAL_NAMESPACE: 'default',
+      DROVER_HOME: rig.config.droverHome,
+      DROVER_TMUX_SOCKET: rig.config.tmuxSocket,
+      DROVER_HOST_ID: rig.config.hostId,
+      DROVER_TASK_QUEUE: rig.config.taskQueue,
+      DROVER_MODEL_SERVER_URL: rig.model.url,
+    },
+    reject: false,
+    stdio: 'ignore',
+  });
+  children.push(child);
+  return child;
+}
+
+beforeAll(async () => {
+  rig = await startRig('crashw');
+});
+
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  const tmux = new TmuxClient({ socket: rig.config.tmuxSocket, session: 'drover', width: 220, height: 50, serverEnv: { PATH: process.env.PATH ?? '' } });
+  await tmux.killServer();
+  await rig?.close();
+});
+
+describe('worker SIGKILLed mid-supervision', () => {
+  it('the task completes after a restart with exactly one window and one agent process', async () => {
+    const repo = await makeRepo(path.join(rig.tmp, 'repo'));
+    const taskId = 'survivor';
+    const wt = path.join(rig.config.workspace, 'repos', repoKey(repo), 'worktrees', taskId);
+    const input: TaskInput = {
+      taskId,
+      repo,
+      branch: `drover/${taskId}`,
+      objective: 'Fix a.txt and commit.',
+      steps: ['fix'],
+      scenario: { turns: [...write(`${wt}/a.txt`, 'fixed\n'), bash('git status && sleep 10', 'Wait a moment'), commitAll('Fix'), reportCheckpoint('fix'), reportDone(), say('Done.')] },
+      policy: { idleSeconds: 3, nudgeCooldownSeconds: 2 },
+    };
+    let worker = spawnWorker();
+    const handle = await rig.client.workflow.start('agentTaskWorkflow', { taskQueue: rig.config.taskQueue, workflowId: taskWorkflowId(taskId), args: [input] });
+    const tmux = new TmuxClient({ socket: rig.config.tmuxSocket, session: 'drover', width: 220, height: 50, serverEnv: { PATH: process.env.PATH ?? '' } });
+    const agentPid = await waitFor('the agent to be supervised mid-command', async () => {
+      const s: TaskState = await handle.query(stateQuery);
+      if (!s.briefSubmittedAt || !s.paneId) return undefined;
+      const screen = await tmux.capture(s.paneId, 50);
+      if (!/sleep 10/.test(screen)) return undefined;
+      return (await tmux.findWindow(tmuxWindowName(taskId)))?.panePid;
+    }, 120_000);
+    worker.kill('SIGKILL');
+    await worker;
+    await new Promise((r) => setTimeout(r, 2000));
+    worker = spawnWorker();
+    const result = await resultWithin<TaskResult>(handle, 100_000);
+    expect(result.state).toBe('done');
+    const panes = (await tmux.listPanes()).filter((p) => p.windowName === tmuxWindowName(taskId));
+    expect(panes).toHaveLength(1);
+    expect(panes[0]!.panePid).toBe(agentPid);
+    const s: TaskState = await handle.query(stateQuery);
+    expect(s.crashes).toBe(0);
+    expect(s.events.filter((e) => /agent launched/.test(e.what))).toHaveLength(1);
+    expect(await git(repo, ['rev-parse', `refs/heads/drover/${taskId}`])).toBe(result.commit);
+  });
+});
