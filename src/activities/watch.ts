@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { CancelledFailure, Context } from '@temporalio/activity';
 import { classifyScreen, type ScreenClassification } from '../domain/screen-classifier.js';
 import { getProfile } from '../domain/agent-profile.js';
 import type { WatchEvent, WatchInput } from '../domain/watch.js';
@@ -90,7 +90,7 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
         ctx.heartbeat({ state: lastCls?.state ?? 'unknown', tail: tailOf(lastScreen).slice(-5) });
       }
       if (ctx.cancellationSignal.aborted) {
-        finish(new Error('watch cancelled'));
+        finish(new CancelledFailure('watch cancelled: the workflow has something to do'));
         return;
       }
       if (tick.gone || tick.pane?.paneDead) {
@@ -115,6 +115,6 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
     };
 
     const unsubscribe = deps.watcher.subscribe(input.paneId, onTick);
-    ctx.cancellationSignal.addEventListener('abort', () => finish(new Error('watch cancelled')));
+    ctx.cancellationSignal.addEventListener('abort', () => finish(new CancelledFailure('watch cancelled: the workflow has something to do')));
   });
 }
