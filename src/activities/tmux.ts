@@ -47,9 +47,10 @@ export class TmuxClient {
   constructor(readonly options: TmuxOptions) {}
 
   async run(args: string[], input?: string): Promise<string> {
-    const result = await execa('tmux', ['-L', this.options.socket, ...args], {
+    // A UTF-8 locale: without one tmux escapes tabs and non-ASCII in its output.
+    const result = await execa('tmux', ['-u', '-L', this.options.socket, ...args], {
       input,
-      env: this.options.serverEnv,
+      env: { LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', ...this.options.serverEnv },
       extendEnv: false,
       stripFinalNewline: true,
     });

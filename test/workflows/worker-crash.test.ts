@@ -27,7 +27,9 @@ function spawnWorker(): ResultPromise {
       DROVER_MODEL_SERVER_URL: rig.model.url,
     },
     reject: false,
-    stdio: 'ignore',
+    stdin: 'ignore',
+    stdout: { file: path.join(rig.tmp, `worker-${children.length}.log`) },
+    stderr: { file: path.join(rig.tmp, `worker-${children.length}.err`) },
   });
   children.push(child);
   return child;
@@ -67,7 +69,12 @@ describe('worker SIGKILLed mid-supervision', () => {
       const screen = await tmux.capture(s.paneId, 50);
       if (!/sleep 10/.test(screen)) return undefined;
       return (await tmux.findWindow(tmuxWindowName(taskId)))?.panePid;
-    }, 120_000);
+    }, 90_000).catch(async (error) => {
+      const { readFile } = await import('node:fs/promises');
+      const logs = await readFile(path.join(rig.tmp, 'worker-0.err'), 'utf8').catch(() => '');
+      const s = await handle.query(stateQuery).catch(() => undefined);
+      throw new Error(`${String(error)}\nworker stderr:\n${logs}\nstate: ${JSON.stringify(s?.events)}`);
+    });
     worker.kill('SIGKILL');
     await worker;
     await new Promise((r) => setTimeout(r, 2000));
