@@ -19,3 +19,12 @@ describe('captures from Drover runs', () => {
     expect(decision.keys).toEqual(['Enter']);
   });
 });
+
+describe('a description that mentions Drover', () => {
+  it('`drover report` with the description "Report the checkpoint to Drover" is approved', () => {
+    const cls = classifyScreen(claudeProfile, pane('claude-2.1.197-permission-drover-report-dialog.txt'), { paneDead: false });
+    expect(cls.dialog?.command).toBe('drover report checkpoint fix');
+    expect(cls.dialog?.description).toBe('Report the checkpoint to Drover');
+    expect(decideDialog(cls.dialog!, { worktree: '/srv/wt' })).toMatchObject({ decision: 'approve', keys: ['Enter'] });
+  });
+});
