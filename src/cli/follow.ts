@@ -17,7 +17,7 @@ export async function followTask(client: Client, workflowId: string, print: (lin
     try {
       const s: TaskState = await handle.query(stateQuery);
       const fresh = s.events.filter((e) => e.at > lastAt);
-      for (const e of fresh) print(`  +${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s  [${s.phase}/${s.agentState}] ${e.what}`);
+      for (const e of fresh) print(`  +${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s  ${e.what}`);
       if (fresh.length > 0) lastAt = fresh[fresh.length - 1]!.at;
     } catch {
       // the worker may be restarting; the workflow keeps going

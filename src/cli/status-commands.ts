@@ -6,7 +6,10 @@ import { stateQuery } from '../workflows/messages.js';
 import { CliError, openContext, taskHandle, webUiLink, type CliContext } from './context.js';
 import { describeTask, statusRow, table } from './status-view.js';
 
-async function queryState(ctx: CliContext, workflowId: string): Promise<TaskState | undefined> {
+/** Live state from the workflow, or for a closed one the final state it left in its memo. */
+async function queryState(ctx: CliContext, workflowId: string, memo?: Record<string, unknown>): Promise<TaskState | undefined> {
+  const saved = (memo ?? (await ctx.client.workflow.getHandle(workflowId).describe().then((d) => d.memo, () => undefined)))?.droverState as TaskState | undefined;
+  if (saved) return saved;
   try {
     return await ctx.client.workflow.getHandle(workflowId).query(stateQuery);
   } catch {
@@ -27,7 +30,7 @@ export function registerStatusCommands(program: Command): void {
         if (id) {
           const handle = await taskHandle(ctx, id);
           const desc = await handle.describe();
-          const state = await queryState(ctx, handle.workflowId);
+          const state = await queryState(ctx, handle.workflowId, desc.memo);
           if (!state) throw new CliError(`${handle.workflowId} is ${desc.status.name.toLowerCase()} but its state cannot be read (no worker running to answer the query?)`);
           if (opts.json) console.log(JSON.stringify({ workflowId: handle.workflowId, status: desc.status.name, ...state }, null, 2));
           else console.log(describeTask(handle.workflowId, state, webUiLink(ctx.config, handle.workflowId)));
@@ -36,7 +39,7 @@ export function registerStatusCommands(program: Command): void {
         const query = opts.all ? `WorkflowType='agentTaskWorkflow'` : `WorkflowType='agentTaskWorkflow' AND (ExecutionStatus='Running' OR CloseTime > '${new Date(Date.now() - 86_400_000).toISOString()}')`;
         const rows: { workflowId: string; status: string; state?: TaskState }[] = [];
         for await (const wf of ctx.client.workflow.list({ query })) {
-          rows.push({ workflowId: wf.workflowId, status: wf.status.name, state: await queryState(ctx, wf.workflowId) });
+          rows.push({ workflowId: wf.workflowId, status: wf.status.name, state: await queryState(ctx, wf.workflowId, wf.memo ?? {}) });
           if (rows.length >= 200) break;
         }
         if (opts.json) {

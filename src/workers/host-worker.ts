@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { agentBaseEnv, ensureDroverShim } from '../activities/agent-env.js';
 import type { ScenarioHost } from '../activities/deps.js';
@@ -24,7 +24,8 @@ function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } } });
+    const level = (process.env.DROVER_LOG_LEVEL?.toUpperCase() ?? 'WARN') as LogLevel;
+    Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } } });
   } catch {
     // a runtime was already installed by the embedding process
   }

@@ -5,6 +5,7 @@ import {
   continueAsNew,
   isCancellation,
   setHandler,
+  upsertMemo,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -96,6 +97,8 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
   const finish = (state: TaskResult['state'], reason: string): TaskResult => {
     s.finishedAt = new Date().toISOString();
     rec.phase(state === 'done' ? 'done' : state, reason);
+    // The final state stays readable (drover status) after the workflow closed, without a worker.
+    upsertMemo({ droverState: s });
     return {
       taskId: s.taskId,
       state,

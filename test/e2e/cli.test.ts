@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TmuxClient } from '../../src/activities/tmux.js';
+import { projectRoot } from '../../src/dev/config.js';
+import { startRig, type Rig } from '../support/harness.js';
+import { git, makeRepo } from '../support/repo.js';
+
+let rig: Rig;
+let env: Record<string, string>;
+
+/** The `drover` CLI exactly as a user runs it. */
+function drover(args: string[], timeout = 180_000) {
+  return execa('node', [path.join(projectRoot(), 'bin', 'drover.mjs'), ...args], { env, reject: false, timeout });
+}
+
+async function workflowCount(): Promise<number> {
+  let n = 0;
+  for await (const _ of rig.client.workflow.list()) n += 1;
+  return n;
+}
+
+beforeAll(async () => {
+  rig = await startRig('e2e');
+  env = {
+    TEMPORAL_ADDRESS: rig.config.temporal.address,
+    DROVER_HOME: rig.config.droverHome,
+    DROVER_TMUX_SOCKET: rig.config.tmuxSocket,
+    DROVER_HOST_ID: rig.config.hostId,
+    DROVER_TASK_QUEUE: rig.config.taskQueue,
+  };
+});
+
+afterAll(async () => {
+  await new TmuxClient({ socket: rig.config.tmuxSocket, session: 'drover', width: 220, height: 50, serverEnv: { PATH: process.env.PATH ?? '' } }).killServer();
+  await rig?.close();
+});
+
+describe('drover CLI: bad input is refused before anything starts', () => {
+  const badIds = ['..', '../escape', 'a/b', 'has space', '-rf', 'x..y'];
+  const badBranches = ['bad..name', '-x', 'a b', 'topic.lock', 'foo~1', 'a:b', 'ends/', '@'];
+
+  it.each(badIds)('task id %j', async (id) => {
+    const repo = await makeRepo(path.join(rig.tmp, `repo-id-${badIds.indexOf(id)}`));
+    const res = await drover(['task', '--repo', repo, '--objective', 'x', '--id', id]);
+    expect(res.exitCode).toBe(1);
+    expect(res.stderr).toMatch(/task id .* refused: /);
+    expect(await workflowCount()).toBe(0);
+    expect(existsSync(path.join(rig.config.workspace, 'repos'))).toBe(false);
+  });
+
+  it.each(badBranches)('branch %j', async (branch) => {
+    const repo = await makeRepo(path.join(rig.tmp, `repo-br-${badBranches.indexOf(branch)}`));
+    const res = await drover(['task', '--repo', repo, '--objective', 'x', '--id', 'ok-id', '--branch', branch]);
+    expect(res.exitCode).toBe(1);
+    expect(res.stderr).toMatch(/branch .* refused: /);
+    expect(await workflowCount()).toBe(0);
+  });
+
+  it('a path that is not a git repository', async () => {
+    const res = await drover(['task', '--repo', rig.tmp, '--objective', 'x']);
+    expect(res.exitCode).toBe(1);
+    expect(res.stderr).toContain('not a git repository');
+  });
+
+  it('a scenario file that is not valid', async () => {
+    const repo = await makeRepo(path.join(rig.tmp, 'repo-scn'));
+    const res = await drover(['task', '--repo', repo, '--objective', 'x', '--scenario', path.join(repo, 'a.txt')]);
+    expect(res.exitCode).toBe(1);
+    expect(res.stderr).toContain('--scenario');
+    expect(await workflowCount()).toBe(0);
+  });
+});
+
+describe('drover demo --json', () => {
+  it('fixes the sample defect with the real claude CLI and prints the outcome', async () => {
+    const res = await drover(['demo', '--json']);
+    expect(res.stderr).toContain('Sample repository');
+    expect(res.exitCode, res.stderr).toBe(0);
+    const out = JSON.parse(res.stdout) as { state: string; branch: string; commit: string; repo: string; checkpoints: string[]; dialogs: { kind: string; decision: string }[]; webUi: string; taskId: string };
+    expect(out.state).toBe('done');
+    expect(out.checkpoints).toEqual(['fix']);
+    expect(out.dialogs).toContainEqual({ kind: 'permission', decision: 'approve' });
+    expect(out.webUi).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/namespaces\/default\/workflows\//);
+    expect(await git(out.repo, ['rev-parse', `refs/heads/${out.branch}`])).toBe(out.commit);
+    expect(await git(out.repo, ['show', `${out.commit}:calc.js`])).toContain('a + b');
+    const status = await drover(['status', out.taskId, '--json']);
+    expect(status.exitCode, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ phase: 'done', checkpoints: ['fix'] });
+  });
+});
