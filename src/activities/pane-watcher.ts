@@ -19,7 +19,7 @@ interface Subscription {
   onTick: (tick: PaneTick) => void;
 }
 
-const TICK_MS = 250;
+const TICK_MS = 100;
 const LIVENESS_MS = 1000;
 
 /**

@@ -5,7 +5,7 @@ import type { WatchEvent, WatchInput } from '../domain/watch.js';
 import type { ActivityDeps } from './deps.js';
 import type { PaneTick } from './pane-watcher.js';
 
-const CAPTURE_MIN_INTERVAL_MS = 150;
+const CAPTURE_MIN_INTERVAL_MS = 100;
 const SAFETY_CAPTURE_MS = 10_000;
 const TAIL_LINES = 15;
 
@@ -106,7 +106,7 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
       if (tick.changed) capturedSinceQuiet = false;
       const due =
         (tick.changed && now - lastCaptureAt >= CAPTURE_MIN_INTERVAL_MS) ||
-        (quiet && !capturedSinceQuiet && tick.quietMs >= 500) ||
+        (quiet && !capturedSinceQuiet && tick.quietMs >= 300) ||
         (quiet && lastCls?.state === 'idle' && tick.quietMs >= input.idleSeconds * 1000 && now - lastCaptureAt >= 1000) ||
         now - lastCaptureAt >= SAFETY_CAPTURE_MS;
       if (!due) return;

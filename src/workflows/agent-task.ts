@@ -282,7 +282,7 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
         knownCheckpoints: s.checkpoints,
         doneBaseline,
         pendingDialogText: s.pendingDialog?.text,
-        idleSeconds: briefSubmitted ? policy.idleSeconds : 1,
+        idleSeconds: briefSubmitted ? policy.idleSeconds : 0.5,
         stallSeconds: policy.stallSeconds,
         maxWaitSeconds: 600,
       }),
