@@ -14,6 +14,7 @@ export interface PaneTick {
 
 interface Subscription {
   paneId: string;
+  since: number;
   dirty: boolean;
   lastOutputAt: number;
   onTick: (tick: PaneTick) => void;
@@ -36,13 +37,14 @@ export class PaneWatcher {
   private lastLiveness = 0;
   private panes = new Map<string, PaneInfo>();
   private sweeping = false;
-  private sweptOnce = false;
+  /** When the last completed liveness sweep started: only a sweep newer than a subscription may call its pane gone. */
+  private sweptAt = 0;
   outputEvents = 0;
 
   constructor(private readonly tmux: TmuxClient) {}
 
   subscribe(paneId: string, onTick: (tick: PaneTick) => void): () => void {
-    const sub: Subscription = { paneId, dirty: true, lastOutputAt: Date.now(), onTick };
+    const sub: Subscription = { paneId, since: Date.now(), dirty: true, lastOutputAt: Date.now(), onTick };
     this.subs.add(sub);
     this.ensureRunning();
     return () => {
@@ -105,23 +107,25 @@ export class PaneWatcher {
     if (now - this.lastLiveness >= LIVENESS_MS && !this.sweeping) {
       this.lastLiveness = now;
       this.sweeping = true;
+      const startedAt = now;
       void this.tmux
         .listPanes()
         .then((panes) => {
           this.panes = new Map(panes.map((p) => [p.paneId, p]));
-          this.sweptOnce = true;
+          this.sweptAt = startedAt;
         })
         .catch(() => {
           this.panes = new Map();
-          this.sweptOnce = true;
+          this.sweptAt = startedAt;
         })
         .finally(() => {
           this.sweeping = false;
         });
     }
     for (const sub of [...this.subs]) {
-      const pane = this.panes.get(sub.paneId);
-      const gone = this.sweptOnce && !pane;
+      const fresh = this.sweptAt > sub.since;
+      const pane = fresh ? this.panes.get(sub.paneId) : undefined;
+      const gone = fresh && !pane;
       const changed = sub.dirty;
       sub.dirty = false;
       sub.onTick({ changed, quietMs: now - sub.lastOutputAt, pane, gone });

@@ -1,6 +1,7 @@
 import { CancelledFailure, Context } from '@temporalio/activity';
 import { classifyScreen, type ScreenClassification } from '../domain/screen-classifier.js';
 import { getProfile } from '../domain/agent-profile.js';
+import { redactTokens } from '../domain/identifiers.js';
 import type { WatchEvent, WatchInput } from '../domain/watch.js';
 import type { ActivityDeps } from './deps.js';
 import type { PaneTick } from './pane-watcher.js';
@@ -9,8 +10,9 @@ const CAPTURE_MIN_INTERVAL_MS = 100;
 const SAFETY_CAPTURE_MS = 10_000;
 const TAIL_LINES = 15;
 
+/** The last screen lines, with anything shaped like a key or token masked: they go into history. */
 function tailOf(screen: string): string[] {
-  const lines = screen.split('\n').map((l) => l.trimEnd());
+  const lines = screen.split('\n').map((l) => redactTokens(l).trimEnd());
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines.slice(-TAIL_LINES);
 }

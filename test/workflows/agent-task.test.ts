@@ -6,6 +6,7 @@ import { taskWorkflowId, tmuxWindowName } from '../../src/domain/identifiers.js'
 import type { TaskInput, TaskResult, TaskState } from '../../src/domain/task.js';
 import { approveUpdate, denyUpdate, stateQuery } from '../../src/workflows/messages.js';
 import { resultWithin, startRig, type Rig } from '../support/harness.js';
+import { decodedPayloads, historyJson } from '../support/history.js';
 import { git, makeRepo, waitFor } from '../support/repo.js';
 import { bash, commitAll, fixAndFinish, reportCheckpoint, reportDone, say, write } from '../support/scenarios.js';
 
@@ -59,6 +60,15 @@ describe('AgentTaskWorkflow with the real claude CLI and a scripted model', () =
     expect(existsSync('/tmp/pwned-drover')).toBe(false);
     const userTexts = JSON.stringify(rig.model.requests(taskId).map((r) => r.body));
     expect(userTexts).toContain(JSON.stringify(objective).slice(1, -1));
+    // No secret in history: the agent's API key (shown in part by claude's dialog) never lands there.
+    const history = await historyJson(rig.config.temporal.address, handle.workflowId);
+    const payloads = decodedPayloads(history);
+    expect(payloads).toContain('api-key');
+    expect(payloads).not.toContain('rehearsal-key');
+    if (process.env.DROVER_RECORD_HISTORY) {
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(new URL('../fixtures/histories/agent-task-happy.json', import.meta.url), history);
+    }
   });
 
   it('a dangerous command waits for a human and proceeds after approve', async () => {
@@ -115,11 +125,15 @@ describe('AgentTaskWorkflow with the real claude CLI and a scripted model', () =
     const taskId = 'crash';
     const wt = worktreeOf(repo, taskId);
     const handle = await start(taskId, repo, [...write(`${wt}/a.txt`, 'fixed\n'), bash('git status && sleep 8', 'Wait a moment'), commitAll('Fix'), reportCheckpoint('fix'), reportDone(), say('Done.')]);
+    let lastScreen = '';
     const pane = await waitFor('the agent to run the long command', async () => {
-      const screen = await rig.workers!.tmux.capture((await handle.query(stateQuery)).paneId ?? '%none', 50).catch(() => '');
-      if (!/sleep 8/.test(screen) || !/Running|⎿/.test(screen)) return undefined;
+      lastScreen = await rig.workers!.tmux.capture((await handle.query(stateQuery)).paneId ?? '%none', 50).catch(() => '');
+      if (!/Bash\(git status && sleep 8\)/.test(lastScreen) || !/Running…/.test(lastScreen)) return undefined;
       return (await rig.workers!.tmux.findWindow(tmuxWindowName(taskId)))!;
-    }, 90_000);
+    }, 60_000).catch(async (error) => {
+      const s: TaskState = await handle.query(stateQuery);
+      throw new Error(`${String(error)}\nevents: ${JSON.stringify(s.events.map((e) => e.what))}\nscreen:\n${lastScreen}`);
+    });
     process.kill(pane.panePid, 'SIGKILL');
     const result = await resultWithin<TaskResult>(handle, 100_000);
     expect(result.state).toBe('done');
