@@ -3,9 +3,10 @@
  *
  * Conventions (all conservative: when unsure, say "overlap", which only serializes two tasks):
  * - `./a`, `a//b`, `a/./b` and a leading `/` normalize away; `.`, `./` or `` mean the whole repository.
- * - An entry also covers everything beneath it: `src` may be a directory, and a glob may match
- *   one (gitignore reads `src/*` that way too). A trailing `/` says "directory" explicitly and
- *   therefore changes nothing.
+ * - Directories: an entry ending in `/` or `/**` covers everything beneath it. So does one whose
+ *   last segment has no extension (`src`, `lib/*`, `.github`, `Makefile`): it may be a
+ *   directory. One with an extension (`a.ts`, `src/*.md`) names files only, so a glob for
+ *   every `.ts` file does not overlap `README.md`. Two plain paths overlap when one is a prefix of the other.
  * - Globs: `*` and `?` stay inside one path segment, `[abc]`, `[a-z]`, `[!x]`/`[^x]` are
  *   character classes, `**` as a whole segment spans any number of segments (`a**b` is `a*b`),
  *   `\` escapes the next character. Braces are not expanded. Matching is case-sensitive, like git.
@@ -22,8 +23,8 @@ import { MAX_FILE_ENTRY } from './manifest-schema.js';
 interface CharSet { neg: boolean; ranges: Array<[number, number]> }
 type Tok = { star: true } | { star: false; set: CharSet };
 type Seg = { globstar: true } | { globstar: false; toks: Tok[] };
-/** The segments of an entry, or 'all' for the whole repository. */
-type Pattern = Seg[] | 'all';
+/** An entry: its segments, whether it may be a directory (covers what lies beneath), whether it has no wildcard; or 'all'. */
+type Pattern = { segs: Seg[]; cover: boolean; literal: boolean } | 'all';
 
 const ANY: CharSet = { neg: true, ranges: [] };
 const lit = (c: number): Tok => ({ star: false, set: { neg: false, ranges: [[c, c]] } });
@@ -88,20 +89,21 @@ function parseSegment(seg: string): Seg {
 function parsePattern(entry: string): Pattern {
   if (typeof entry !== 'string' || entry.length > MAX_FILE_ENTRY) return 'all';
   const parts = entry.split('/').filter((s) => s !== '' && s !== '.');
-  if (parts.length === 0) return 'all';
+  const last = parts[parts.length - 1];
+  if (last === undefined) return 'all';
   const segs: Seg[] = [];
   for (const part of parts) {
     const seg = parseSegment(part);
     if (!(seg.globstar && segs[segs.length - 1]?.globstar === true)) segs.push(seg);
   }
-  return segs;
+  const literal = segs.every((s) => !s.globstar && s.toks.every((t) => !t.star && !t.set.neg && t.set.ranges.length === 1 && t.set.ranges[0]?.[0] === t.set.ranges[0]?.[1]));
+  return { segs, cover: entry.endsWith('/') || last === '**' || last.indexOf('.', 1) === -1, literal };
 }
 
 /** Whether an entry uses glob syntax (`*`, `?`, or a terminated `[...]`). */
 export function isGlob(entry: string): boolean {
   const p = parsePattern(entry);
-  if (p === 'all') return false;
-  return p.some((s) => s.globstar || s.toks.some((t) => t.star || t.set.neg || t.set.ranges.length !== 1 || t.set.ranges[0]?.[0] !== t.set.ranges[0]?.[1]));
+  return p !== 'all' && !p.literal;
 }
 
 const within = (c: number, set: CharSet): boolean => set.ranges.some(([lo, hi]) => c >= lo && c <= hi);
@@ -162,11 +164,13 @@ function segmentsIntersect(a: Seg, b: Seg): boolean {
 }
 
 const GLOBSTAR: Seg = { globstar: true };
-const covering = (p: Seg[]): Seg[] => (p[p.length - 1]?.globstar === true ? p : [...p, GLOBSTAR]);
+const covering = (p: Seg[], cover: boolean): Seg[] => (!cover || p[p.length - 1]?.globstar === true ? p : [...p, GLOBSTAR]);
 
-function patternsOverlap(a: Pattern, b: Pattern, coverB = true): boolean {
+function patternsOverlap(a: Pattern, b: Pattern): boolean {
   if (a === 'all' || b === 'all') return true;
-  return intersect(covering(a), coverB ? covering(b) : b, (s) => s.globstar, segmentsIntersect);
+  // Two plain paths: one may be a directory holding the other, whatever their names look like.
+  const both = a.literal && b.literal;
+  return intersect(covering(a.segs, both || a.cover), covering(b.segs, both || b.cover), (s) => s.globstar, segmentsIntersect);
 }
 
 /** Whether two single entries cover a common path. */
@@ -179,7 +183,7 @@ export function entriesOverlap(a: string, b: string): boolean {
 }
 
 /**
- * Whether `entry` (a path or glob, covering what lies beneath it) covers the file `path`
+ * Whether `entry` (a path or glob, and what lies beneath it when it may be a directory) covers the file `path`
  * (a repository-relative file path, taken literally).
  */
 export function entryCovers(entry: string, path: string): boolean {
@@ -187,7 +191,7 @@ export function entryCovers(entry: string, path: string): boolean {
     const target = normalizeFileEntry(path)
       .split('/')
       .map((s): Seg => ({ globstar: false, toks: [...s].map((c) => lit(c.codePointAt(0) ?? 0)) }));
-    return patternsOverlap(parsePattern(entry), target, false);
+    return patternsOverlap(parsePattern(entry), { segs: target, cover: false, literal: false });
   } catch {
     return true;
   }

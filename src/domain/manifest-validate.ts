@@ -37,7 +37,7 @@ function closest(word: string, options: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestScore = Math.max(1, Math.floor(word.length / 3)) + 1;
   for (const option of options) {
-    const score = squash(option) === squash(word) ? 0 : distance(word.toLowerCase(), option.toLowerCase());
+    const score = squash(option) === squash(word) ? 0 : word.length < 4 ? 99 : distance(word.toLowerCase(), option.toLowerCase());
     if (score < bestScore) [best, bestScore] = [option, score];
   }
   return best;
