@@ -203,7 +203,7 @@ export function blockedReason(manifest: Manifest, state: SchedulerState, taskId:
     const shared = firstOverlap(e.task.files, p.task.files);
     if (shared) return `shares ${shared[0]} with ${p.task.id}, which starts first (longer critical path or earlier in the manifest)`;
   }
-  return `no free slot: the ${s.free} free slot${s.free === 1 ? '' : 's'} go to ${listed(picked.map((p) => p.task.id))} (longer critical path or earlier in the manifest)`;
+  return `no free slot: the ${s.free === 1 ? 'free slot goes' : `${s.free} free slots go`} to ${listed(picked.map((p) => p.task.id))} (longer critical path or earlier in the manifest)`;
 }
 
 /** Every task is done: complete, pr_open, merged or skipped. */
