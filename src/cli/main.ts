@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { CliError } from './context.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerDevCommands } from './dev-commands.js';
+import { registerManifestCommands } from './manifest-commands.js';
+import { registerRunCommand } from './run-manifest-command.js';
 import { registerTaskCommand } from './run-commands.js';
 import { registerStatusCommands } from './status-commands.js';
 import { registerSteerCommands } from './steer-commands.js';
@@ -15,6 +17,8 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerDevCommands(program);
   registerTaskCommand(program);
+  registerRunCommand(program);
+  registerManifestCommands(program);
   registerStatusCommands(program);
   registerSteerCommands(program);
   return program;

@@ -1,1 +1,2 @@
 export { agentTaskWorkflow } from './agent-task.js';
+export { manifestWorkflow } from './manifest.js';

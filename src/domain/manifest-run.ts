@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { SupervisionPolicySchema } from './task.js';
+
+/** What `drover run` asks of a ManifestWorkflow. The manifest itself is validated data. */
+export const ManifestRunInputSchema = z.object({
+  name: z.string(),
+  manifest: z.unknown(),
+  /** Local git repository the tasks work on. */
+  repo: z.string(),
+  gates: z.enum(['strict', 'deps']).default('strict'),
+  slots: z.number().int().positive().max(200).default(4),
+  baseRef: z.string().default('HEAD'),
+  agent: z.string().default('claude'),
+  /** Rehearsal: scripted-model scenario per task id. */
+  scenarios: z.record(z.string(), z.unknown()).default({}),
+  policy: SupervisionPolicySchema.partial().optional(),
+});
+export type ManifestRunInput = z.input<typeof ManifestRunInputSchema>;
+
+export const TaskRowSchema = z.object({
+  id: z.string(),
+  phase: z.string(),
+  title: z.string(),
+  status: z.string(),
+  workflowId: z.string(),
+  branch: z.string(),
+  commit: z.string().optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  revisions: z.number().int(),
+  attempts: z.number().int(),
+  reason: z.string(),
+});
+export type TaskRow = z.infer<typeof TaskRowSchema>;
+
+export const ManifestRunStateSchema = z.object({
+  name: z.string(),
+  gates: z.enum(['strict', 'deps']),
+  slots: z.number().int(),
+  paused: z.boolean(),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  tasks: z.array(TaskRowSchema),
+  /** Start and end order, for checking dependency and file rules after a run. */
+  log: z.array(z.object({ at: z.string(), task: z.string(), event: z.enum(['start', 'end']), status: z.string().optional() })),
+});
+export type ManifestRunState = z.infer<typeof ManifestRunStateSchema>;
