@@ -124,17 +124,22 @@ export async function manifestWorkflow(rawInput: ManifestRunInput, carried?: Man
     });
   };
 
-  for (;;) {
+  const explainWaiting = () => {
     for (const t of state.tasks) {
       if (t.status !== 'pending' && t.status !== 'blocked') continue;
-      const why = blockedReason(manifest, statuses(), t.id, { slots: input.slots, gates: input.gates });
+      const why = state.paused ? 'run paused' : blockedReason(manifest, statuses(), t.id, { slots: input.slots, gates: input.gates });
       t.status = why ? 'blocked' : 'pending';
-      if (why) t.reason = why;
+      t.reason = why ?? 'ready';
     }
+  };
+
+  explainWaiting();
+  for (;;) {
     if (isFinished(manifest, statuses()) && running.size === 0) break;
     if (!state.paused) {
       for (const id of nextTasks(manifest, statuses(), { slots: input.slots, gates: input.gates })) await launch(id);
     }
+    explainWaiting();
     if (running.size === 0 && !state.paused && nextTasks(manifest, statuses(), { slots: input.slots, gates: input.gates }).length === 0) {
       // Nothing runs and nothing can start: the rest waits on failed tasks; a human may retry or skip.
       const seen = changes;

@@ -90,3 +90,36 @@ describe('drover demo --json', () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ phase: 'done', checkpoints: ['fix'] });
   });
 });
+
+describe('drover manifest check / run: invalid manifests start nothing', () => {
+  const fixtures = new URL('../fixtures/manifests/', import.meta.url);
+  const cases: [string, RegExp][] = [
+    ['invalid-unknown-dependency.json', /unknown/i],
+    ['invalid-cycle.json', /cycle.*→/i],
+    ['invalid-duplicate-id.json', /duplicate/i],
+    ['invalid-unsafe-id.json', /id/i],
+    ['invalid-empty-phase.json', /empty|no tasks/i],
+    ['invalid-file-outside-repo.json', /outside/i],
+  ];
+  it.each(cases)('%s', async (file, message) => {
+    const repo = await makeRepo(path.join(rig.tmp, `repo-mf-${file}`));
+    const manifestPath = new URL(file, fixtures).pathname;
+    const check = await drover(['manifest', 'check', manifestPath]);
+    expect(check.exitCode).toBe(1);
+    expect(check.stderr).toMatch(message);
+    const run = await drover(['run', manifestPath, '--repo', repo, '--detach']);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toMatch(message);
+    let manifests = 0;
+    for await (const _ of rig.client.workflow.list({ query: `WorkflowType='manifestWorkflow'` })) manifests += 1;
+    expect(manifests).toBe(0);
+  });
+
+  it('a valid manifest checks clean and the schema is JSON Schema', async () => {
+    const check = await drover(['manifest', 'check', new URL('example.json', fixtures).pathname]);
+    expect(check.exitCode, check.stderr).toBe(0);
+    expect(check.stdout).toMatch(/valid — 2 phases, 8 tasks/);
+    const schema = await drover(['manifest', 'schema']);
+    expect(JSON.parse(schema.stdout)).toHaveProperty('$schema');
+  });
+});
