@@ -1,3 +1,4 @@
+import type { WebhookKind } from '../domain/notification.js';
 import type { PaneWatcher } from './pane-watcher.js';
 import type { TmuxClient } from './tmux.js';
 
@@ -23,4 +24,6 @@ export interface ActivityDeps {
   agentEnv: Record<string, string>;
   /** Where notification lines go besides the notifications log. */
   notifyLine: (line: string) => void;
+  /** Where notifications are also posted; read from the worker's config only, never from workflow input. */
+  webhook?: { url: string; kind: WebhookKind; timeoutMs: number };
 }

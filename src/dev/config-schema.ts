@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { WebhookKindSchema } from '../domain/notification.js';
+
+export { WebhookKindSchema } from '../domain/notification.js';
 
 const PORT_MESSAGE = 'must be a TCP port number between 1 and 65535';
 
@@ -31,6 +34,21 @@ export const AddressSchema = z
 export const WebUiUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 export const PathSchema = z.string().min(1, { error: 'must be a non-empty path' });
+
+export const WebhookUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+const TIMEOUT_MESSAGE = 'must be a whole number of milliseconds between 1 and 15000 (the notify activity itself times out after 20 s)';
+
+/** Per-post webhook timeout; below the notify activity's 20 s so a slow receiver never costs a retry. */
+export const WebhookTimeoutMsSchema = z
+  .number({ error: TIMEOUT_MESSAGE })
+  .int({ error: TIMEOUT_MESSAGE })
+  .min(1, { error: TIMEOUT_MESSAGE })
+  .max(15000, { error: TIMEOUT_MESSAGE });
+
+/** Values never echoed in configuration errors: a webhook URL carries its token. */
+export const SECRET_ENV_NAMES: readonly string[] = ['DROVER_WEBHOOK_URL'];
+export const SECRET_FILE_KEYS: readonly string[] = ['notify.webhookUrl'];
 
 /** TLS for an external Temporal: all paths absolute; `null` in the config means plaintext. */
 export const TlsSettingsSchema = z.object({
@@ -67,6 +85,13 @@ export const DroverConfigSchema = z.object({
     /** Persistent SQLite store of the embedded dev server. */
     dbFile: z.string(),
   }),
+  /** Notifications besides stdout and `notifications.log`; read by the worker only, never put in workflow input. */
+  notify: z.object({
+    webhookUrl: WebhookUrlSchema.optional(),
+    /** Overrides the kind detected from the URL. */
+    webhookKind: WebhookKindSchema.optional(),
+    timeoutMs: WebhookTimeoutMsSchema,
+  }),
 });
 export type DroverConfig = z.infer<typeof DroverConfigSchema>;
 
@@ -99,6 +124,13 @@ export const ConfigFileSchema = z.strictObject({
     .strictObject({
       port: TcpPortSchema.optional(),
       uiPort: TcpPortSchema.optional(),
+    })
+    .optional(),
+  notify: z
+    .strictObject({
+      webhookUrl: WebhookUrlSchema.optional(),
+      webhookKind: WebhookKindSchema.optional(),
+      timeoutMs: WebhookTimeoutMsSchema.optional(),
     })
     .optional(),
 });

@@ -8,10 +8,15 @@ import {
   HostIdSchema,
   NamespaceSchema,
   PathSchema,
+  SECRET_ENV_NAMES,
+  SECRET_FILE_KEYS,
   TaskQueueSchema,
   TcpPortSchema,
   TmuxSocketSchema,
   WebUiUrlSchema,
+  WebhookKindSchema,
+  WebhookTimeoutMsSchema,
+  WebhookUrlSchema,
   type ConfigFile,
 } from './config-schema.js';
 
@@ -29,6 +34,12 @@ const envPort = z
   .regex(/^\d+$/, { error: 'must be a TCP port number between 1 and 65535' })
   .transform(Number)
   .pipe(TcpPortSchema);
+
+const envTimeoutMs = z
+  .string()
+  .regex(/^\d+$/, { error: 'must be a whole number of milliseconds between 1 and 15000' })
+  .transform(Number)
+  .pipe(WebhookTimeoutMsSchema);
 
 const envFlag = z
   .string()
@@ -52,9 +63,14 @@ const EnvSchema = z.object({
   DROVER_DEV_PORT: envPort.optional(),
   DROVER_UI_PORT: envPort.optional(),
   DROVER_WEB_UI_URL: WebUiUrlSchema.optional(),
+  DROVER_WEBHOOK_URL: WebhookUrlSchema.optional(),
+  DROVER_WEBHOOK_KIND: z.string().toLowerCase().pipe(WebhookKindSchema).optional(),
+  DROVER_WEBHOOK_TIMEOUT_MS: envTimeoutMs.optional(),
 });
 export type EnvSettings = z.infer<typeof EnvSchema>;
 export type EnvName = keyof EnvSettings;
+
+const HIDDEN = 'a value not shown here: webhook URLs carry a token';
 
 function describeValue(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
@@ -81,7 +97,8 @@ export function readEnvSettings(env: NodeJS.ProcessEnv): EnvSettings {
   throw new ConfigError(
     parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
-      return `${name} ${issue.message} (got ${describeValue(present[name])})`;
+      const got = SECRET_ENV_NAMES.includes(name) ? HIDDEN : describeValue(present[name]);
+      return `${name} ${issue.message} (got ${got})`;
     }),
   );
 }
@@ -113,7 +130,7 @@ export function readConfigFile(projectRoot: string): LoadedConfigFile | undefine
         return issue.keys.map((unknown) => `${path}: ${[...issue.path.map(String), unknown].join('.')} is not a known key`);
       }
       const value = valueAt(raw, issue.path);
-      const got = value === undefined ? '' : ` (got ${describeValue(value)})`;
+      const got = value === undefined ? '' : ` (got ${SECRET_FILE_KEYS.includes(key) ? HIDDEN : describeValue(value)})`;
       return `${path}: ${key} ${issue.message}${got}`;
     }),
   );

@@ -27,6 +27,9 @@ export type { DroverConfig, TlsSettings } from './config-schema.js';
  * | DROVER_TMUX_SOCKET        | tmuxSocket           | drover                       |
  * | DROVER_DEV_PORT           | dev.port             | 7233                         |
  * | DROVER_UI_PORT            | dev.uiPort           | 8233                         |
+ * | DROVER_WEBHOOK_URL        | notify.webhookUrl    | unset → no webhook (a secret: never echoed, never in workflow input) |
+ * | DROVER_WEBHOOK_KIND       | notify.webhookKind   | detected from the URL (slack/discord/generic) |
+ * | DROVER_WEBHOOK_TIMEOUT_MS | notify.timeoutMs     | 5000                         |
  *
  * Relative paths: from the current directory in env vars, from the project root in the file.
  */
@@ -171,5 +174,10 @@ export function loadConfig(options: LoadConfigOptions = {}): DroverConfig {
       webUiUrl: webUiUrl.replace(/\/+$/, ''),
     },
     dev: { port: port.value, uiPort: uiPort.value, dbFile: join(droverHome, 'temporal.sqlite') },
+    notify: {
+      webhookUrl: env.DROVER_WEBHOOK_URL ?? f.notify?.webhookUrl,
+      webhookKind: env.DROVER_WEBHOOK_KIND ?? f.notify?.webhookKind,
+      timeoutMs: env.DROVER_WEBHOOK_TIMEOUT_MS ?? f.notify?.timeoutMs ?? 5000,
+    },
   });
 }

@@ -4,6 +4,7 @@ import { createActivities } from '../activities/index.js';
 import { agentBaseEnv, ensureDroverShim } from '../activities/agent-env.js';
 import type { ScenarioHost } from '../activities/deps.js';
 import { PaneWatcher } from '../activities/pane-watcher.js';
+import { webhookFromConfig } from '../activities/webhook.js';
 import { TmuxClient } from '../activities/tmux.js';
 import { hostTaskQueue, type DroverConfig } from '../dev/config.js';
 import { connectNativeConnection } from '../dev/connection.js';
@@ -65,6 +66,8 @@ export async function startHostWorkers(options: { config: DroverConfig; scenario
     scenarioHost: options.scenarioHost,
     agentEnv,
     notifyLine: log,
+    // The webhook URL carries a token: only this worker's config holds it, no workflow input does.
+    webhook: webhookFromConfig(config.notify),
   });
   const bundle = await workflowBundle();
   const shared = await Worker.create({

@@ -1,11 +1,25 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { HostActivities, SharedActivities } from '../activities/index.js';
 
-/** Activities any worker can run (shared queue `drover`). */
-export const sharedActivities = proxyActivities<SharedActivities>({
+const shared = proxyActivities<SharedActivities>({
   startToCloseTimeout: '30s',
   retry: { maximumAttempts: 5, maximumInterval: '10s' },
 });
+
+/**
+ * Notifications have their own short budget: the activity swallows webhook failures itself, so a
+ * retry only follows a lost worker or a hung attempt, and a slow notifier never holds a task long.
+ */
+const notifying = proxyActivities<SharedActivities>({
+  startToCloseTimeout: '20s',
+  retry: { maximumAttempts: 2 },
+});
+
+/** Activities any worker can run (shared queue `drover`). */
+export const sharedActivities: SharedActivities = {
+  placeTask: shared.placeTask,
+  notify: notifying.notify,
+};
 
 /** Activities bound to the host that owns the task's worktree and tmux window (`drover@<host>`). */
 export function hostActivities(taskQueue: string) {

@@ -1,9 +1,11 @@
-import { ParentClosePolicy, condition, continueAsNew, defineQuery, defineSignal, setHandler, startChild, workflowInfo, type ChildWorkflowHandle } from '@temporalio/workflow';
+import { ParentClosePolicy, condition, continueAsNew, defineQuery, defineSignal, patched, setHandler, startChild, workflowInfo, type ChildWorkflowHandle } from '@temporalio/workflow';
 import { branchForTask, taskWorkflowId } from '../domain/identifiers.js';
 import { ManifestRunInputSchema, type ManifestRunInput, type ManifestRunState, type TaskRow } from '../domain/manifest-run.js';
 import { ManifestSchema, defaultObjective, type Manifest, type TaskStatus } from '../domain/manifest-schema.js';
+import { runSummaryMessage } from '../domain/run-summary.js';
 import { blockedReason, isFinished, nextTasks } from '../domain/scheduler.js';
 import type { TaskInput, TaskResult } from '../domain/task.js';
+import { sharedActivities } from './activity-proxies.js';
 import type { agentTaskWorkflow } from './agent-task.js';
 
 export const manifestStateQuery = defineQuery<ManifestRunState>('manifestState');
@@ -152,5 +154,13 @@ export async function manifestWorkflow(rawInput: ManifestRunInput, carried?: Man
     await condition(() => changes > seen);
   }
   state.finishedAt = new Date().toISOString();
+  // Runs that ended before this notification existed replay without it (queries on finished runs).
+  if (patched('manifest-all-done-notification')) {
+    try {
+      await sharedActivities.notify({ taskId: input.name, level: 'all-done', message: runSummaryMessage(state, isFinished(manifest, statuses())) });
+    } catch {
+      // a notifier that stays unreachable must not turn a finished run into a failed one
+    }
+  }
   return state;
 }
