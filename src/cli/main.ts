@@ -3,6 +3,7 @@ import { CliError } from './context.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerDevCommands } from './dev-commands.js';
 import { registerManifestCommands } from './manifest-commands.js';
+import { registerPlanCommand } from './plan-command.js';
 import { registerRunCommand } from './run-manifest-command.js';
 import { registerTaskCommand } from './run-commands.js';
 import { registerStatusCommands } from './status-commands.js';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerTaskCommand(program);
   registerRunCommand(program);
   registerManifestCommands(program);
+  registerPlanCommand(program);
   registerStatusCommands(program);
   registerSteerCommands(program);
   return program;
