@@ -98,6 +98,19 @@ async function failure(res: Response, repo: string, hasToken: boolean, now: numb
   return `GitHub API answered ${res.status}${said}`;
 }
 
+/** `target` resolved against `from`, if it stays on `origin` (the token must not leave it). */
+function sameOrigin(target: string | null, from: string, origin: string): { ok: true; url: string } | { ok: false; error: string } {
+  if (!target) return { ok: false, error: 'no location given' };
+  let resolved: URL;
+  try {
+    resolved = new URL(target, from);
+  } catch {
+    return { ok: false, error: `${target.slice(0, 200)} is not a URL` };
+  }
+  if (resolved.origin !== origin) return { ok: false, error: `it points to another origin (${resolved.origin}); refusing to send the token there` };
+  return { ok: true, url: resolved.toString() };
+}
+
 /** Open issues (and pull requests, which the caller skips) of `owner/repo`, every page. */
 export async function listOpenIssues(repo: string, opts: GithubOptions & { label?: string }): Promise<IssuesResult> {
   if (!REPO_PATTERN.test(repo)) return { ok: false, error: `"${repo}" is not OWNER/REPO (letters, digits and '-' / letters, digits, '.', '_' and '-')` };
@@ -113,14 +126,24 @@ export async function listOpenIssues(repo: string, opts: GithubOptions & { label
   const issues: PlanIssue[] = [];
   let url: string | undefined = base.toString();
   let pages = 0;
+  let redirects = 0;
   while (url !== undefined) {
     if (pages >= MAX_PAGES) return { ok: false, error: `${repo} has more than ${MAX_PAGES * opts.perPage} open issues and pull requests; narrow the plan with --label` };
     let res: Response;
     try {
-      res = await doFetch(url, { headers, redirect: 'error', signal: AbortSignal.timeout(30_000) });
+      res = await doFetch(url, { headers, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       return { ok: false, error: `cannot reach the GitHub API at ${opts.apiUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message}${opts.apiUrl === DEFAULT_API_URL ? '' : ' (GITHUB_API_URL)'}` };
+    }
+    if ([301, 302, 307, 308].includes(res.status)) {
+      // A renamed or transferred repository: follow on the same origin only (the token goes with it).
+      const moved = sameOrigin(res.headers.get('location'), url, base.origin);
+      if (!moved.ok) return { ok: false, error: `${repo} moved (${res.status}): ${moved.error}` };
+      if (++redirects > 5) return { ok: false, error: `${repo}: too many redirects` };
+      await res.body?.cancel().catch(() => undefined);
+      url = moved.url;
+      continue;
     }
     if (!res.ok) return { ok: false, error: await failure(res, repo, opts.token !== undefined, now()) };
     let data: unknown;
@@ -145,16 +168,10 @@ export async function listOpenIssues(repo: string, opts: GithubOptions & { label
     }
     pages += 1;
     const next = nextLink(res.headers.get('link'));
-    if (next !== undefined) {
-      let nextUrl: URL;
-      try {
-        nextUrl = new URL(next, url);
-      } catch {
-        return { ok: false, error: `the GitHub API sent a Link header whose next page is not a URL: ${next.slice(0, 200)}` };
-      }
-      if (nextUrl.origin !== base.origin) return { ok: false, error: `the GitHub API sent a next page on another origin (${nextUrl.origin}); refusing to send the token there` };
-      url = nextUrl.toString();
-    } else url = undefined;
+    if (next === undefined) break;
+    const nextUrl = sameOrigin(next, url, base.origin);
+    if (!nextUrl.ok) return { ok: false, error: `the GitHub API's next page link: ${nextUrl.error}` };
+    url = nextUrl.url;
   }
   return { ok: true, issues, pages };
 }

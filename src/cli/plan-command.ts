@@ -4,6 +4,8 @@ import { planFromIssues } from '../domain/plan.js';
 import { CliError } from './context.js';
 import { githubOptionsFromEnv, listOpenIssues, REPO_PATTERN } from './github-issues.js';
 
+const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
 interface PlanOptions {
   label?: string;
   out?: string;
@@ -29,7 +31,7 @@ export function registerPlanCommand(program: Command): void {
       const tasks = plan.manifest.phases.flatMap((p) => p.tasks);
       const scope = `${repo}${opts.label !== undefined ? ` with label "${opts.label}"` : ''}`;
       if (tasks.length === 0) {
-        throw new CliError(`no open issues in ${scope}${plan.skippedPullRequests > 0 ? ` (only ${plan.skippedPullRequests} pull requests)` : ''}; nothing to plan, no file written`);
+        throw new CliError(`no open issues in ${scope}${plan.skippedPullRequests > 0 ? ` (only ${count(plan.skippedPullRequests, 'pull request')})` : ''}; nothing to plan, no file written`);
       }
 
       const out = opts.out ?? `manifest-${name}.json`;
@@ -44,8 +46,8 @@ export function registerPlanCommand(program: Command): void {
       for (const w of plan.warnings) console.error(`warning: ${w}`);
       const edges = tasks.reduce((n, t) => n + t.dependsOn.length, 0);
       const files = new Set(tasks.flatMap((t) => t.files)).size;
-      const skipped = plan.skippedPullRequests > 0 ? `, ${plan.skippedPullRequests} pull requests skipped` : '';
-      console.log(`wrote ${out}: ${tasks.length} tasks from the open issues of ${scope}${skipped}; ${edges} dependencies, ${files} distinct files, ${plan.warnings.length} warnings`);
+      const skipped = plan.skippedPullRequests > 0 ? `, ${count(plan.skippedPullRequests, 'pull request')} skipped` : '';
+      console.log(`wrote ${out}: ${count(tasks.length, 'task')} from the open issues of ${scope}${skipped}; ${count(edges, 'dependency', 'dependencies')}, ${count(files, 'distinct file')}, ${count(plan.warnings.length, 'warning')}`);
       if (plan.errors.length > 0) {
         const list = plan.errors.map((e) => `  - ${e}`).join('\n');
         throw new CliError(`${out} is written for review but cannot run yet:\n${list}\nedit the issues (or the file), then: drover manifest check ${out}`);
