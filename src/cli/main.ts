@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './context.js';
+import { registerCleanupCommand } from './cleanup-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerDevCommands } from './dev-commands.js';
 import { registerManifestCommands } from './manifest-commands.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerManifestCommands(program);
   registerPlanCommand(program);
+  registerCleanupCommand(program);
   registerStatusCommands(program);
   registerSteerCommands(program);
   return program;
@@ -36,7 +38,9 @@ export async function main(argv: string[]): Promise<void> {
       if (error.message) console.error(`drover: ${error.message}`);
       process.exit(error.exitCode);
     }
-    console.error(`drover: ${(error as Error).stack ?? String(error)}`);
+    const err = error as Error;
+    console.error(`drover: ${process.env.DROVER_DEBUG ? (err.stack ?? String(err)) : (err.message ?? String(err))}`);
+    if (!process.env.DROVER_DEBUG) console.error('(set DROVER_DEBUG=1 for the stack trace)');
     process.exit(1);
   }
 }
