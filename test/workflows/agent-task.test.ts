@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoKey } from '../../src/activities/worktree.js';
 import { taskWorkflowId, tmuxWindowName } from '../../src/domain/identifiers.js';
 import type { TaskInput, TaskResult, TaskState } from '../../src/domain/task.js';
-import { approveUpdate, denyUpdate, stateQuery } from '../../src/workflows/messages.js';
+import { abortSignal, approveUpdate, denyUpdate, pauseSignal, resumeSignal, stateQuery, steerSignal } from '../../src/workflows/messages.js';
 import { resultWithin, startRig, type Rig } from '../support/harness.js';
 import { decodedPayloads, historyJson } from '../support/history.js';
 import { git, makeRepo, waitFor } from '../support/repo.js';
@@ -141,5 +141,29 @@ describe('AgentTaskWorkflow with the real claude CLI and a scripted model', () =
     expect(s.crashes).toBe(1);
     expect(s.events.some((e) => /agent relaunched \(resumed session/.test(e.what))).toBe(true);
     expect(await windowsNamed(tmuxWindowName(taskId))).toBe(1);
+  });
+
+  it('pause, resume, steer and abort: each takes effect and is recorded', async () => {
+    const repo = await makeRepo(path.join(rig.tmp, 'repo-steer'));
+    const taskId = 'steer';
+    const handle = await start(taskId, repo, [say('Waiting for instructions.'), say('Understood, stopping here.')], { policy: { idleSeconds: 60 } });
+    const phaseIs = (phase: string) => waitFor(`phase ${phase}`, async () => ((await handle.query(stateQuery)).phase === phase ? true : undefined), 60_000, 100);
+    await waitFor('the brief to be submitted', async () => ((await handle.query(stateQuery)).briefSubmittedAt ? true : undefined), 60_000);
+    await handle.signal(pauseSignal);
+    await phaseIs('paused');
+    await handle.signal(resumeSignal);
+    await phaseIs('supervising');
+    const steer = 'New instruction: "stop" now — with $(quotes) and `ticks`';
+    await handle.signal(steerSignal, steer);
+    await waitFor('the steer text to reach the model', async () => (JSON.stringify(rig.model.requests(taskId).map((r) => r.body)).includes(JSON.stringify(steer).slice(1, -1)) ? true : undefined), 30_000);
+    await handle.signal(abortSignal, 'test is over');
+    const result = await resultWithin<TaskResult>(handle, 30_000);
+    expect(result.state).toBe('aborted');
+    expect(result.reason).toBe('test is over');
+    const s: TaskState = await handle.query(stateQuery);
+    const log = s.events.map((e) => e.what);
+    expect(log).toContain('paused by a human');
+    expect(log).toContain('resumed by a human');
+    expect(log.some((l) => l.startsWith('steer submitted'))).toBe(true);
   });
 });
