@@ -49,6 +49,39 @@ function checkRun(state: ManifestRunState, gates: 'strict' | 'deps') {
   return { makespan, bound, mean };
 }
 
+/** `drover cleanup RUN` removes finished tasks' worktrees and branches, except one with an unpushed commit. */
+async function cleanupKeepsUnpushedWork(name: string) {
+  const { existsSync } = await import('node:fs');
+  const { writeFile } = await import('node:fs/promises');
+  const { execa } = await import('execa');
+  const { projectRoot } = await import('../../src/dev/config.js');
+  const list = await listTaskWorktrees(name);
+  const t1 = list.find((w) => w.endsWith(`${name}-t1`))!;
+  await writeFile(path.join(t1, 'extra.txt'), 'not pushed\n');
+  await git(t1, ['add', 'extra.txt']);
+  await git(t1, ['commit', '-q', '-m', 'local only']);
+  const res = await execa('node', [path.join(projectRoot(), 'bin', 'drover.mjs'), 'cleanup', name, '--json'], {
+    env: { TEMPORAL_ADDRESS: rig.config.temporal.address, DROVER_HOME: rig.config.droverHome, DROVER_TMUX_SOCKET: rig.config.tmuxSocket, DROVER_TASK_QUEUE: rig.config.taskQueue, DROVER_HOST_ID: rig.config.hostId },
+  });
+  const outcomes = JSON.parse(res.stdout) as { task: string; action: string; why: string }[];
+  expect(outcomes).toHaveLength(8);
+  expect(outcomes.find((o) => o.task === `${name}-t1`)).toMatchObject({ action: 'kept', why: expect.stringContaining('not on the remote') });
+  expect(outcomes.filter((o) => o.action === 'removed')).toHaveLength(7);
+  expect(existsSync(t1)).toBe(true);
+  for (const w of list.filter((p) => p !== t1)) expect(existsSync(w)).toBe(false);
+}
+
+async function listTaskWorktrees(name: string): Promise<string[]> {
+  const { readdir } = await import('node:fs/promises');
+  const out: string[] = [];
+  const repos = path.join(rig.config.workspace, 'repos');
+  for (const key of await readdir(repos)) {
+    const dir = path.join(repos, key, 'worktrees');
+    for (const w of await readdir(dir).catch(() => [] as string[])) if (w.startsWith(`${name}-`)) out.push(path.join(dir, w));
+  }
+  return out;
+}
+
 describe('ManifestWorkflow with scripted claude agents', () => {
   for (const gates of ['strict', 'deps'] as const) {
     it(`runs the convention's example with ${gates} gates: dependencies kept, one task per file, each task once`, async () => {
@@ -60,6 +93,7 @@ describe('ManifestWorkflow with scripted claude agents', () => {
       expect(state.tasks.map((t) => t.status)).toEqual(Array(8).fill('complete'));
       checkRun(state, gates);
       for (const t of state.tasks) expect(await git(repo, ['show', `${t.branch}:${EXAMPLE_FILES[t.id]}`])).toBe(`// edited by ${t.id}`);
+      if (gates === 'strict') await cleanupKeepsUnpushedWork(name);
     }, 300_000);
   }
 });
