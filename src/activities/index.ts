@@ -10,7 +10,7 @@ import { prepareWorktree } from './worktree.js';
 export function createHostActivities(deps: ActivityDeps) {
   return {
     prepareWorktree: (input: { repo: string; taskId: string; branch: string; baseRef: string }) =>
-      prepareWorktree({ ...input, workspace: deps.workspace }),
+      prepareWorktree({ ...input, workspace: deps.workspace, droverHome: deps.droverHome }),
     ensureAgentRunning: (input: SpawnInput) => ensureAgentRunning(deps, input),
     deliverText: (input: DeliverInput) => deliverText(deps, input),
     sendKeys: (input: { paneId: string; keys: string[] }) => sendKeys(deps, input),

@@ -4,6 +4,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { git, gitOrThrow } from './git.js';
+import { claimSpare } from './worktree-pool.js';
 
 export interface PreparedWorktree {
   worktree: string;
@@ -74,7 +75,7 @@ async function ensureLocalIdentity(base: string): Promise<void> {
   }
 }
 
-async function resolveBase(base: string, ref: string): Promise<string> {
+export async function resolveBase(base: string, ref: string): Promise<string> {
   for (const candidate of [`refs/remotes/origin/${ref}`, ref === 'HEAD' ? 'refs/remotes/origin/HEAD' : ref]) {
     const result = await git(base, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${candidate}^{commit}`]);
     if (result.ok && result.stdout) return result.stdout;
@@ -90,8 +91,9 @@ async function currentBranch(dir: string): Promise<string | null> {
 /**
  * Idempotent: an existing worktree on the branch is reused; a branch that exists locally or
  * on the remote (an earlier attempt, another host) is checked out rather than recreated.
+ * A new worktree is a free spare from the pool when there is one (worktree-pool.ts).
  */
-export async function prepareWorktree(input: { workspace: string; repo: string; taskId: string; branch: string; baseRef: string }): Promise<PreparedWorktree> {
+export async function prepareWorktree(input: { workspace: string; repo: string; taskId: string; branch: string; baseRef: string; droverHome?: string }): Promise<PreparedWorktree> {
   const { workspace, repo, taskId, branch, baseRef } = input;
   if (PROTECTED_BRANCHES.test(branch)) {
     throw ApplicationFailure.nonRetryable(`branch ${branch} is protected; Drover never works on it`, 'ProtectedBranch');
@@ -107,6 +109,9 @@ export async function prepareWorktree(input: { workspace: string; repo: string; 
   }
   await git(base, ['worktree', 'prune']);
   await mkdir(path.dirname(worktree), { recursive: true });
+  if (await claimSpare(workspace, repo, taskId, branch, baseCommit, { droverHome: input.droverHome })) {
+    return { worktree, branch, baseCommit, reused: false };
+  }
 
   const local = await git(base, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
   const remote = await git(base, ['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${branch}`]);

@@ -5,6 +5,7 @@ import { registerDemoCommand } from './demo-command.js';
 import { registerDevCommands } from './dev-commands.js';
 import { registerManifestCommands } from './manifest-commands.js';
 import { registerPlanCommand } from './plan-command.js';
+import { registerPoolCommands } from './pool-command.js';
 import { registerRunCommand } from './run-manifest-command.js';
 import { registerTaskCommand } from './run-commands.js';
 import { registerStatusCommands } from './status-commands.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerManifestCommands(program);
   registerPlanCommand(program);
   registerCleanupCommand(program);
+  registerPoolCommands(program);
   registerStatusCommands(program);
   registerSteerCommands(program);
   return program;
