@@ -3,6 +3,8 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { execa, type ResultPromise } from 'execa';
+import { TmuxClient } from '../../src/activities/tmux.js';
 import { loadConfig, projectRoot, type DroverConfig } from '../../src/dev/config.js';
 import { ensureDevServer, type DevServerHandle } from '../../src/dev/dev-server.js';
 import { registerSearchAttributes } from '../../src/dev/search-attributes.js';
@@ -112,4 +114,33 @@ export async function resultWithin<T>(handle: { result(): Promise<unknown>; quer
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The environment that points the `drover` CLI (or a worker process) at a rig. */
+export function rigEnv(rig: Rig): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: rig.config.temporal.address,
+    TEMPORAL_NAMESPACE: 'default',
+    DROVER_HOME: rig.config.droverHome,
+    DROVER_TMUX_SOCKET: rig.config.tmuxSocket,
+    DROVER_HOST_ID: rig.config.hostId,
+    DROVER_TASK_QUEUE: rig.config.taskQueue,
+    DROVER_MODEL_SERVER_URL: rig.model.url,
+  };
+}
+
+/** A worker in its own process (`drover worker --rehearsal`), so a test can SIGKILL it; logs go to the rig's tmp. */
+export function spawnWorkerProcess(rig: Rig, index: number): ResultPromise {
+  return execa('node', [path.join(projectRoot(), 'bin', 'drover.mjs'), 'worker', '--rehearsal'], {
+    env: rigEnv(rig),
+    reject: false,
+    stdin: 'ignore',
+    stdout: { file: path.join(rig.tmp, `worker-${index}.log`) },
+    stderr: { file: path.join(rig.tmp, `worker-${index}.err`) },
+  });
+}
+
+/** A client of the rig's isolated tmux server (for assertions and cleanup). */
+export function rigTmux(rig: Rig): TmuxClient {
+  return new TmuxClient({ socket: rig.config.tmuxSocket, session: 'drover', width: 220, height: 50, serverEnv: { PATH: process.env.PATH ?? '' } });
 }

@@ -1,33 +1,18 @@
 import path from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TmuxClient } from '../../src/activities/tmux.js';
-import { projectRoot } from '../../src/dev/config.js';
 import type { ManifestRunInput, ManifestRunState } from '../../src/domain/manifest-run.js';
 import type { TaskState } from '../../src/domain/task.js';
 import { manifestStateQuery } from '../../src/workflows/manifest.js';
 import { EXAMPLE_FILES, EXAMPLE_REPO_FILES, exampleManifest, exampleScenario } from '../support/example-manifest.js';
-import { startRig, type Rig } from '../support/harness.js';
+import { rigTmux, spawnWorkerProcess, startRig, type Rig } from '../support/harness.js';
 import { makeRepo, waitFor } from '../support/repo.js';
 
 let rig: Rig;
 const children: ResultPromise[] = [];
 
 function spawnWorker(): ResultPromise {
-  const child = execa('node', [path.join(projectRoot(), 'bin', 'drover.mjs'), 'worker', '--rehearsal'], {
-    env: {
-      TEMPORAL_ADDRESS: rig.config.temporal.address,
-      DROVER_HOME: rig.config.droverHome,
-      DROVER_TMUX_SOCKET: rig.config.tmuxSocket,
-      DROVER_HOST_ID: rig.config.hostId,
-      DROVER_TASK_QUEUE: rig.config.taskQueue,
-      DROVER_MODEL_SERVER_URL: rig.model.url,
-    },
-    reject: false,
-    stdin: 'ignore',
-    stdout: 'ignore',
-    stderr: 'ignore',
-  });
+  const child = spawnWorkerProcess(rig, children.length);
   children.push(child);
   return child;
 }
@@ -38,7 +23,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  await new TmuxClient({ socket: rig.config.tmuxSocket, session: 'drover', width: 220, height: 50, serverEnv: { PATH: process.env.PATH ?? '' } }).killServer();
+  await rigTmux(rig).killServer();
   await rig?.close();
 });
 
@@ -72,7 +57,7 @@ describe('the worker SIGKILLed during a manifest run', () => {
       expect(launched + reused, `${t.id} spawn outcomes`).toBeGreaterThanOrEqual(1);
       expect(childState.crashes, `${t.id} crashes`).toBe(0);
     }
-    const tmux = new TmuxClient({ socket: rig.config.tmuxSocket, session: 'drover', width: 220, height: 50, serverEnv: { PATH: process.env.PATH ?? '' } });
+    const tmux = rigTmux(rig);
     const windows = (await tmux.listPanes()).map((p) => p.windowName).filter((n) => n.startsWith(name));
     expect(windows.sort()).toEqual(Object.keys(EXAMPLE_FILES).map((id) => `${name}-${id}`).sort());
   }, 420_000);

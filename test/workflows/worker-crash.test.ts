@@ -1,36 +1,19 @@
 import path from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TmuxClient } from '../../src/activities/tmux.js';
 import { repoKey } from '../../src/activities/worktree.js';
-import { projectRoot } from '../../src/dev/config.js';
 import { taskWorkflowId, tmuxWindowName } from '../../src/domain/identifiers.js';
 import type { TaskInput, TaskResult, TaskState } from '../../src/domain/task.js';
 import { stateQuery } from '../../src/workflows/messages.js';
-import { resultWithin, startRig, type Rig } from '../support/harness.js';
+import { resultWithin, rigTmux, spawnWorkerProcess, startRig, type Rig } from '../support/harness.js';
 import { git, makeRepo, waitFor } from '../support/repo.js';
 import { bash, commitAll, reportCheckpoint, reportDone, say, write } from '../support/scenarios.js';
 
 let rig: Rig;
 const children: ResultPromise[] = [];
 
-/** A worker in its own process (`drover worker`), so the test can SIGKILL it. */
 function spawnWorker(): ResultPromise {
-  const child = execa('node', [path.join(projectRoot(), 'bin', 'drover.mjs'), 'worker', '--rehearsal'], {
-    env: {
-      TEMPORAL_ADDRESS: rig.config.temporal.address,
-      TEMPORAL_NAMESPACE: 'default',
-      DROVER_HOME: rig.config.droverHome,
-      DROVER_TMUX_SOCKET: rig.config.tmuxSocket,
-      DROVER_HOST_ID: rig.config.hostId,
-      DROVER_TASK_QUEUE: rig.config.taskQueue,
-      DROVER_MODEL_SERVER_URL: rig.model.url,
-    },
-    reject: false,
-    stdin: 'ignore',
-    stdout: { file: path.join(rig.tmp, `worker-${children.length}.log`) },
-    stderr: { file: path.join(rig.tmp, `worker-${children.length}.err`) },
-  });
+  const child = spawnWorkerProcess(rig, children.length);
   children.push(child);
   return child;
 }
@@ -41,7 +24,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  const tmux = new TmuxClient({ socket: rig.config.tmuxSocket, session: 'drover', width: 220, height: 50, serverEnv: { PATH: process.env.PATH ?? '' } });
+  const tmux = rigTmux(rig);
   await tmux.killServer();
   await rig?.close();
 });
@@ -62,7 +45,7 @@ describe('worker SIGKILLed mid-supervision', () => {
     };
     let worker = spawnWorker();
     const handle = await rig.client.workflow.start('agentTaskWorkflow', { taskQueue: rig.config.taskQueue, workflowId: taskWorkflowId(taskId), args: [input] });
-    const tmux = new TmuxClient({ socket: rig.config.tmuxSocket, session: 'drover', width: 220, height: 50, serverEnv: { PATH: process.env.PATH ?? '' } });
+    const tmux = rigTmux(rig);
     const agentPid = await waitFor('the agent to be supervised mid-command', async () => {
       const s: TaskState = await handle.query(stateQuery);
       if (!s.briefSubmittedAt || !s.paneId) return undefined;
