@@ -39,7 +39,6 @@ export class PaneWatcher {
   private sweeping = false;
   /** When the last completed liveness sweep started: only a sweep newer than a subscription may call its pane gone. */
   private sweptAt = 0;
-  outputEvents = 0;
 
   constructor(private readonly tmux: TmuxClient) {}
 
@@ -88,7 +87,6 @@ export class PaneWatcher {
       this.buffer = this.buffer.slice(nl + 1);
       if (line.startsWith('%output %') || line.startsWith('%extended-output %')) {
         const paneId = line.split(' ', 2)[1];
-        this.outputEvents += 1;
         const now = Date.now();
         for (const sub of this.subs) {
           if (sub.paneId === paneId) {

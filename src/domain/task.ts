@@ -12,11 +12,6 @@ export const SupervisionPolicySchema = z.object({
 });
 export type SupervisionPolicy = z.infer<typeof SupervisionPolicySchema>;
 
-export const ScenarioRefSchema = z.object({
-  /** The scenario as data (not a path): the worker serves it from its scripted model server. */
-  scenario: z.unknown(),
-});
-
 export const TaskInputSchema = z.object({
   taskId: z.string(),
   /** Local path of the git repository to work on (its `origin` for the task's base clone). */
