@@ -2,12 +2,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-/** Environment variables an agent never inherits: nested-session guards and unrelated tokens. */
-const NEVER_INHERITED = /^(CLAUDECODE|CLAUDE_.*|GITHUB_TOKEN|GH_TOKEN|NPM_TOKEN|AWS_.*|TEMPORAL_TLS_KEY)$/;
-
 /**
- * The environment the tmux server starts with, which every agent window inherits: only
- * what an agent needs, never the worker's other secrets.
+ * The environment the tmux server starts with, which every agent window inherits. An
+ * allowlist: nothing else of the worker's environment passes (no CLAUDECODE / CLAUDE_*
+ * nested-session guards, no GitHub, npm or cloud tokens, no TLS key).
  */
 export function agentBaseEnv(source: NodeJS.ProcessEnv, extraPath: string[]): Record<string, string> {
   const env: Record<string, string> = {
@@ -22,7 +20,7 @@ export function agentBaseEnv(source: NodeJS.ProcessEnv, extraPath: string[]): Re
   };
   for (const key of ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'TMPDIR', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_CA', 'TEMPORAL_TLS']) {
     const value = source[key];
-    if (value !== undefined && !NEVER_INHERITED.test(key)) env[key] = value;
+    if (value !== undefined) env[key] = value;
   }
   return env;
 }

@@ -34,6 +34,8 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
   let busy = false;
   let lastCls: ScreenClassification | undefined;
   let lastHeartbeat = 0;
+  /** The pane as the host watcher's last liveness sweep saw it (no extra tmux call per capture). */
+  let lastPane: PaneTick['pane'];
 
   return new Promise<WatchEvent>((resolve, reject) => {
     let settled = false;
@@ -71,8 +73,8 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
           lastScreen = screen;
           lastChangeAt = Date.now();
         }
-        const pane = await deps.tmux.paneInfo(input.paneId);
-        const cls = classifyScreen(profile, screen, { paneDead: !pane || pane.paneDead, paneCommand: pane?.currentCommand });
+        // A dead or vanished pane is reported by onTick from the same sweep; here only its command matters.
+        const cls = classifyScreen(profile, screen, { paneDead: false, paneCommand: lastPane?.currentCommand });
         lastCls = cls;
         const quietMs = Math.min(tick.quietMs, Date.now() - lastChangeAt);
         const event = evaluate(cls, screen, quietMs);
@@ -95,6 +97,7 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
         finish(new CancelledFailure('watch cancelled: the workflow has something to do'));
         return;
       }
+      if (tick.pane) lastPane = tick.pane;
       if (tick.gone || tick.pane?.paneDead) {
         finish({ kind: 'crashed', reason: tick.gone ? 'the agent window is gone' : 'the agent process exited', tail: tailOf(lastScreen) });
         return;

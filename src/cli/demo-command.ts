@@ -35,7 +35,7 @@ export function registerDemoCommand(program: Command): void {
         const scenario = await loadScenario(path.join(config.projectRoot, 'scenarios', 'fix-defect.json'));
         const taskId = `demo-${path.basename(repo).slice(-10)}`;
         const branch = `drover/${taskId}`;
-        const { workflowId } = await startTask({ config, client, connection: client.connection as never, close: async () => undefined }, {
+        const { workflowId } = await startTask({ config, client }, {
           taskId,
           repo,
           branch,

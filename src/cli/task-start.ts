@@ -65,7 +65,7 @@ export async function buildTaskInput(opts: TaskOptions): Promise<TaskInput> {
 }
 
 /** Starts the task's workflow; a task with the same id that is already running is attached to. */
-export async function startTask(ctx: CliContext, input: TaskInput): Promise<{ workflowId: string; attached: boolean }> {
+export async function startTask(ctx: Pick<CliContext, 'client' | 'config'>, input: TaskInput): Promise<{ workflowId: string; attached: boolean }> {
   const workflowId = taskWorkflowId(input.taskId);
   try {
     await ctx.client.workflow.start('agentTaskWorkflow', { taskQueue: ctx.config.taskQueue, workflowId, args: [input] });

@@ -40,7 +40,7 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
   let baseCommit = carried?.baseCommit;
   let doneBaseline = carried?.doneBaseline ?? 0;
   let briefSubmitted = carried?.briefSubmitted ?? false;
-  let lastNudgeAt = carried?.lastNudgeAt ?? -Infinity;
+  let lastNudgeAt = carried?.lastNudgeAt ?? 0; // epoch ms; 0 = never (survives JSON, unlike -Infinity)
   let wake = 0;
   let readyForInput = false;
   let aborted: string | undefined;
