@@ -2,9 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TmuxClient } from '../../src/activities/tmux.js';
 import { projectRoot } from '../../src/dev/config.js';
-import { startRig, type Rig } from '../support/harness.js';
+import { rigEnv, startRig, type Rig } from '../support/harness.js';
 import { git, makeRepo } from '../support/repo.js';
 
 let rig: Rig;
@@ -23,17 +22,10 @@ async function workflowCount(): Promise<number> {
 
 beforeAll(async () => {
   rig = await startRig('e2e');
-  env = {
-    TEMPORAL_ADDRESS: rig.config.temporal.address,
-    DROVER_HOME: rig.config.droverHome,
-    DROVER_TMUX_SOCKET: rig.config.tmuxSocket,
-    DROVER_HOST_ID: rig.config.hostId,
-    DROVER_TASK_QUEUE: rig.config.taskQueue,
-  };
+  env = rigEnv(rig);
 });
 
 afterAll(async () => {
-  await new TmuxClient({ socket: rig.config.tmuxSocket, session: 'drover', width: 220, height: 50, serverEnv: { PATH: process.env.PATH ?? '' } }).killServer();
   await rig?.close();
 });
 

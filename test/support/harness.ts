@@ -49,6 +49,8 @@ export interface Rig {
   client: Client;
   workers?: HostWorkers;
   startWorkers(): Promise<HostWorkers>;
+  /** A worker in its own process (`drover worker --rehearsal`), so a test can SIGKILL it; killed on close. */
+  spawnWorker(): ResultPromise;
   close(): Promise<void>;
 }
 
@@ -74,6 +76,7 @@ export async function startRig(name: string): Promise<Rig> {
   const model = await startModelServer({ port: 0, host: '127.0.0.1' });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: 'default' });
+  const processes: ResultPromise[] = [];
   const rig: Rig = {
     tmp,
     config,
@@ -84,9 +87,15 @@ export async function startRig(name: string): Promise<Rig> {
       rig.workers = await startHostWorkers({ config, scenarioHost: model, log: () => undefined });
       return rig.workers;
     },
+    spawnWorker() {
+      const child = spawnWorkerProcess(rig, processes.length);
+      processes.push(child);
+      return child;
+    },
     async close() {
+      for (const child of processes) if (child.exitCode === null) child.kill('SIGKILL');
       await rig.workers?.shutdown().catch(() => undefined);
-      await rig.workers?.tmux.killServer();
+      await rigTmux(rig).killServer();
       await connection.close();
       await model.close();
       await server.stop();

@@ -1,29 +1,19 @@
 import path from 'node:path';
-import type { ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManifestRunInput, ManifestRunState } from '../../src/domain/manifest-run.js';
 import type { TaskState } from '../../src/domain/task.js';
 import { manifestStateQuery } from '../../src/workflows/manifest.js';
 import { EXAMPLE_FILES, EXAMPLE_REPO_FILES, exampleManifest, exampleScenario } from '../support/example-manifest.js';
-import { rigTmux, spawnWorkerProcess, startRig, type Rig } from '../support/harness.js';
+import { rigTmux, startRig, type Rig } from '../support/harness.js';
 import { makeRepo, waitFor } from '../support/repo.js';
 
 let rig: Rig;
-const children: ResultPromise[] = [];
-
-function spawnWorker(): ResultPromise {
-  const child = spawnWorkerProcess(rig, children.length);
-  children.push(child);
-  return child;
-}
 
 beforeAll(async () => {
   rig = await startRig('mfcrash');
 });
 
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  await rigTmux(rig).killServer();
   await rig?.close();
 });
 
@@ -32,7 +22,7 @@ describe('the worker SIGKILLed during a manifest run', () => {
     const repo = await makeRepo(path.join(rig.tmp, 'repo'), EXAMPLE_REPO_FILES);
     const name = 'crashrun';
     const input: ManifestRunInput = { name, manifest: exampleManifest(name), repo, gates: 'deps', slots: 3, scenarios: Object.fromEntries(Object.keys(EXAMPLE_FILES).map((id) => [id, exampleScenario(id)])), policy: { idleSeconds: 5 } };
-    let worker = spawnWorker();
+    let worker = rig.spawnWorker();
     const handle = await rig.client.workflow.start('manifestWorkflow', { taskQueue: rig.config.taskQueue, workflowId: `manifest/${name}`, args: [input] });
     for (const waitStarts of [2, 5]) {
       await waitFor(`${waitStarts} tasks started`, async () => {
@@ -41,7 +31,7 @@ describe('the worker SIGKILLed during a manifest run', () => {
       }, 180_000);
       worker.kill('SIGKILL');
       await worker;
-      worker = spawnWorker();
+      worker = rig.spawnWorker();
     }
     const state = (await handle.result()) as ManifestRunState;
     expect(state.tasks.map((t) => t.status)).toEqual(Array(8).fill('complete'));

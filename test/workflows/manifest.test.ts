@@ -4,7 +4,7 @@ import type { ManifestRunInput, ManifestRunState } from '../../src/domain/manife
 import { ManifestSchema } from '../../src/domain/manifest-schema.js';
 import { criticalPathBound } from '../../src/domain/scheduler.js';
 import { EXAMPLE_FILES, EXAMPLE_REPO_FILES, exampleManifest, exampleScenario } from '../support/example-manifest.js';
-import { startRig, type Rig } from '../support/harness.js';
+import { rigEnv, startRig, type Rig } from '../support/harness.js';
 import { git, makeRepo } from '../support/repo.js';
 
 let rig: Rig;
@@ -61,7 +61,7 @@ async function cleanupKeepsUnpushedWork(name: string) {
   await git(t1, ['add', 'extra.txt']);
   await git(t1, ['commit', '-q', '-m', 'local only']);
   const res = await execa('node', [path.join(projectRoot(), 'bin', 'drover.mjs'), 'cleanup', name, '--json'], {
-    env: { TEMPORAL_ADDRESS: rig.config.temporal.address, DROVER_HOME: rig.config.droverHome, DROVER_TMUX_SOCKET: rig.config.tmuxSocket, DROVER_TASK_QUEUE: rig.config.taskQueue, DROVER_HOST_ID: rig.config.hostId },
+    env: rigEnv(rig),
   });
   const outcomes = JSON.parse(res.stdout) as { task: string; action: string; why: string }[];
   expect(outcomes).toHaveLength(8);

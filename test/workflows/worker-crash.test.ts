@@ -1,31 +1,20 @@
 import path from 'node:path';
-import type { ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoKey } from '../../src/activities/worktree.js';
 import { taskWorkflowId, tmuxWindowName } from '../../src/domain/identifiers.js';
 import type { TaskInput, TaskResult, TaskState } from '../../src/domain/task.js';
 import { stateQuery } from '../../src/workflows/messages.js';
-import { resultWithin, rigTmux, spawnWorkerProcess, startRig, type Rig } from '../support/harness.js';
+import { resultWithin, rigTmux, startRig, type Rig } from '../support/harness.js';
 import { git, makeRepo, waitFor } from '../support/repo.js';
 import { bash, commitAll, reportCheckpoint, reportDone, say, write } from '../support/scenarios.js';
 
 let rig: Rig;
-const children: ResultPromise[] = [];
-
-function spawnWorker(): ResultPromise {
-  const child = spawnWorkerProcess(rig, children.length);
-  children.push(child);
-  return child;
-}
 
 beforeAll(async () => {
   rig = await startRig('crashw');
 });
 
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  const tmux = rigTmux(rig);
-  await tmux.killServer();
   await rig?.close();
 });
 
@@ -43,7 +32,7 @@ describe('worker SIGKILLed mid-supervision', () => {
       scenario: { turns: [...write(`${wt}/a.txt`, 'fixed\n'), bash('git status && sleep 10', 'Wait a moment'), commitAll('Fix'), reportCheckpoint('fix'), reportDone(), say('Done.')] },
       policy: { idleSeconds: 3, nudgeCooldownSeconds: 2 },
     };
-    let worker = spawnWorker();
+    let worker = rig.spawnWorker();
     const handle = await rig.client.workflow.start('agentTaskWorkflow', { taskQueue: rig.config.taskQueue, workflowId: taskWorkflowId(taskId), args: [input] });
     const tmux = rigTmux(rig);
     const agentPid = await waitFor('the agent to be supervised mid-command', async () => {
@@ -61,7 +50,7 @@ describe('worker SIGKILLed mid-supervision', () => {
     worker.kill('SIGKILL');
     await worker;
     await new Promise((r) => setTimeout(r, 2000));
-    worker = spawnWorker();
+    worker = rig.spawnWorker();
     const result = await resultWithin<TaskResult>(handle, 100_000);
     expect(result.state).toBe('done');
     const panes = (await tmux.listPanes()).filter((p) => p.windowName === tmuxWindowName(taskId));
