@@ -1,4 +1,5 @@
 import type { WebhookKind } from '../domain/notification.js';
+import type { GithubSettings } from './github.js';
 import type { PaneWatcher } from './pane-watcher.js';
 import type { TmuxClient } from './tmux.js';
 
@@ -26,4 +27,6 @@ export interface ActivityDeps {
   notifyLine: (line: string) => void;
   /** Where notifications are also posted; read from the worker's config only, never from workflow input. */
   webhook?: { url: string; kind: WebhookKind; timeoutMs: number };
+  /** GitHub API root and token, from the worker's environment only (never workflow input). */
+  github?: GithubSettings;
 }

@@ -1,6 +1,7 @@
 import type { WatchInput } from '../domain/watch.js';
 import { deliverText, ensureAgentRunning, sendKeys, type DeliverInput, type SpawnInput } from './agent.js';
 import type { ActivityDeps } from './deps.js';
+import { createGithubActivities } from './github.js';
 import { notify, type Notification } from './notify.js';
 import { pushAndCollectEvidence } from './verify.js';
 import { watchAgent } from './watch.js';
@@ -24,6 +25,7 @@ export function createSharedActivities(deps: ActivityDeps) {
   return {
     placeTask: async (_input: { taskId: string }): Promise<{ hostId: string; taskQueue: string }> => ({ hostId: deps.hostId, taskQueue: deps.hostQueue }),
     notify: (note: Notification) => notify(deps, note),
+    ...createGithubActivities(deps.github, deps.notifyLine),
   };
 }
 

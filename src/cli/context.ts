@@ -1,7 +1,8 @@
 import { Client, Connection, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { loadConfig, type DroverConfig } from '../dev/config.js';
 import { connectClient } from '../dev/connection.js';
-import { taskWorkflowId } from '../domain/identifiers.js';
+import { prWorkflowId, taskWorkflowId } from '../domain/identifiers.js';
+import { parsePrRef } from '../domain/pull-request.js';
 import type { agentTaskWorkflow } from '../workflows/agent-task.js';
 
 export class CliError extends Error {
@@ -32,8 +33,10 @@ export async function openContext(): Promise<CliContext> {
   return { config, client, connection: client.connection as Connection, close: () => client.connection.close() };
 }
 
-/** Accepts a task id (`fix-calc`) or a full workflow id (`task/adhoc/fix-calc`, `pr/o/r/1`). */
+/** Accepts a task id (`fix-calc`), a pull request (`o/r#1` or its URL) or a full workflow id (`task/adhoc/fix-calc`, `pr/o/r/1`). */
 export function resolveWorkflowId(id: string): string {
+  const pr = parsePrRef(id);
+  if (pr.ok) return prWorkflowId(pr.value.owner, pr.value.repo, pr.value.number);
   return id.includes('/') ? id : taskWorkflowId(id);
 }
 

@@ -3,6 +3,7 @@ import { CliError } from './context.js';
 import { registerCleanupCommand } from './cleanup-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerDevCommands } from './dev-commands.js';
+import { registerFixPrCommand } from './fix-pr-command.js';
 import { registerManifestCommands } from './manifest-commands.js';
 import { registerPlanCommand } from './plan-command.js';
 import { registerPoolCommands } from './pool-command.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerDevCommands(program);
   registerTaskCommand(program);
+  registerFixPrCommand(program);
   registerRunCommand(program);
   registerManifestCommands(program);
   registerPlanCommand(program);

@@ -57,5 +57,9 @@ export function registerSteerCommands(program: Command): void {
     await withTask(id, (_c, h) => h.executeUpdate(reportUpdate, { args: [parsed.data] }));
   };
   report.command('checkpoint <step>').description('a required step is complete').action((step: string) => sendReport({ kind: 'checkpoint', step }));
+  report
+    .command('thread <threadId> <note>')
+    .description('pull-request tasks: a review thread is addressed (Drover replies with the pushed commit and resolves it)')
+    .action((threadId: string, note: string) => sendReport({ kind: 'thread', threadId, note }));
   report.command('done [note]').description('the whole task is complete').action((note?: string) => sendReport({ kind: 'done', ...(note ? { note } : {}) }));
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PrRefSchema } from './pull-request.js';
 
 /** Limits that decide when Drover nudges, relaunches or escalates. All durations in seconds. */
 export const SupervisionPolicySchema = z.object({
@@ -9,6 +10,10 @@ export const SupervisionPolicySchema = z.object({
   revisionCap: z.number().int().nonnegative().default(3),
   stallSeconds: z.number().positive().default(900),
   humanWaitSeconds: z.number().positive().default(24 * 3600),
+  /** PR mode: how long to wait for CI to finish on the pushed head before re-briefing. */
+  ciWaitSeconds: z.number().positive().default(900),
+  /** PR mode: how often to look at CI while waiting. */
+  ciPollSeconds: z.number().positive().default(15),
 });
 export type SupervisionPolicy = z.infer<typeof SupervisionPolicySchema>;
 
@@ -26,6 +31,8 @@ export const TaskInputSchema = z.object({
   scenario: z.unknown().optional(),
   policy: SupervisionPolicySchema.default(SupervisionPolicySchema.parse({})),
   requireCommit: z.boolean().default(true),
+  /** PR mode (`drover fix-pr`): work on this pull request's head branch; `repo` and `branch` are then read from GitHub. */
+  pr: PrRefSchema.optional(),
 });
 export type TaskInput = z.input<typeof TaskInputSchema>;
 export type ResolvedTaskInput = z.output<typeof TaskInputSchema>;
@@ -71,6 +78,11 @@ export const TaskStateSchema = z.object({
   lastVerification: z.array(z.string()),
   screenTail: z.array(z.string()),
   commit: z.string().optional(),
+  /** PR mode: the pull request, the threads the agent reported and has not had answered yet, and one entry per verified revision. */
+  pr: PrRefSchema.optional(),
+  threadReports: z.array(z.object({ threadId: z.string(), note: z.string() })).default([]),
+  answeredThreads: z.array(z.string()).default([]),
+  summaries: z.array(z.object({ revision: z.number().int(), sha: z.string(), verdict: z.enum(['pass', 'fail']), posted: z.boolean() })).default([]),
   startedAt: z.string(),
   briefSubmittedAt: z.string().optional(),
   finishedAt: z.string().optional(),
@@ -94,5 +106,10 @@ export type TaskResult = z.infer<typeof TaskResultSchema>;
 export const ReportSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('checkpoint'), step: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a step name is 1-64 letters, digits, dot, underscore or dash') }),
   z.object({ kind: z.literal('done'), note: z.string().max(2000).optional() }),
+  z.object({
+    kind: z.literal('thread'),
+    threadId: z.string().regex(/^[A-Za-z0-9_=+/-]{1,200}$/, 'a thread id is the id Drover gave in the brief (letters, digits, _ = + / -)'),
+    note: z.string().trim().min(1, 'say in a few words what you changed for this thread').max(2000),
+  }),
 ]);
 export type Report = z.infer<typeof ReportSchema>;

@@ -8,6 +8,8 @@ import { webhookFromConfig } from '../activities/webhook.js';
 import { TmuxClient } from '../activities/tmux.js';
 import { hostTaskQueue, type DroverConfig } from '../dev/config.js';
 import { connectNativeConnection } from '../dev/connection.js';
+import { githubSettingsFromEnv } from '../github/settings.js';
+import type { GithubSettings } from '../activities/github.js';
 import { workflowBundle } from './bundle.js';
 
 export interface HostWorkers {
@@ -20,6 +22,14 @@ export interface HostWorkers {
 }
 
 let runtimeInstalled = false;
+
+/** GitHub settings from this worker's environment; a bad value is reported and GitHub activities then fail with that message. */
+function githubFromEnv(log: (line: string) => void): GithubSettings | undefined {
+  const got = githubSettingsFromEnv(process.env);
+  if (got.ok) return got.settings;
+  log(`GitHub disabled on this worker: ${got.error}`);
+  return undefined;
+}
 
 function quietRuntime(): void {
   if (runtimeInstalled) return;
@@ -36,7 +46,7 @@ function quietRuntime(): void {
  * The two workers of one host (DESIGN §3): the shared queue (workflows, placement,
  * notifications) and this host's own queue (tmux, worktrees, agents).
  */
-export async function startHostWorkers(options: { config: DroverConfig; scenarioHost?: ScenarioHost; log?: (line: string) => void; connection?: NativeConnection }): Promise<HostWorkers> {
+export async function startHostWorkers(options: { config: DroverConfig; scenarioHost?: ScenarioHost; log?: (line: string) => void; connection?: NativeConnection; github?: GithubSettings }): Promise<HostWorkers> {
   const { config } = options;
   const log = options.log ?? ((line: string) => console.log(line));
   quietRuntime();
@@ -68,6 +78,7 @@ export async function startHostWorkers(options: { config: DroverConfig; scenario
     notifyLine: log,
     // The webhook URL carries a token: only this worker's config holds it, no workflow input does.
     webhook: webhookFromConfig(config.notify),
+    github: options.github ?? githubFromEnv(log),
   });
   const bundle = await workflowBundle();
   const shared = await Worker.create({

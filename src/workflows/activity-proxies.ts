@@ -15,10 +15,24 @@ const notifying = proxyActivities<SharedActivities>({
   retry: { maximumAttempts: 2 },
 });
 
+/**
+ * GitHub calls: Octokit already retries 5xx and waits out rate limits inside one attempt; an
+ * attempt that still fails is retried here with backoff, and final errors (404, 422, bad
+ * credentials) are non-retryable failures with an actionable message.
+ */
+const github = proxyActivities<SharedActivities>({
+  startToCloseTimeout: '3m',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '60s', maximumAttempts: 10 },
+});
+
 /** Activities any worker can run (shared queue `drover`). */
 export const sharedActivities: SharedActivities = {
   placeTask: shared.placeTask,
   notify: notifying.notify,
+  loadPullRequest: github.loadPullRequest,
+  readPrFacts: github.readPrFacts,
+  answerReviewThreads: github.answerReviewThreads,
+  postPrSummary: github.postPrSummary,
 };
 
 /** Activities bound to the host that owns the task's worktree and tmux window (`drover@<host>`). */

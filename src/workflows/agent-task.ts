@@ -10,12 +10,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { buildBrief, buildNudge, buildRebrief } from '../domain/brief.js';
+import { buildPrBrief } from '../domain/pr-brief.js';
 import { decideDialog, denyKeys, keysToChoose } from '../domain/dialog-policy.js';
 import { ReportSchema, TaskInputSchema, type ResolvedTaskInput, type TaskInput, type TaskResult, type TaskState } from '../domain/task.js';
 import { verifyCompletion } from '../domain/verification.js';
 import type { WatchEvent } from '../domain/watch.js';
 import { hostActivities, sharedActivities } from './activity-proxies.js';
 import { abortSignal, approveUpdate, denyUpdate, nudgeSignal, pauseSignal, reportUpdate, resumeSignal, stateQuery, steerSignal } from './messages.js';
+import { verifyPullRequest } from './pr-verify.js';
 import { initialState, TaskRecord } from './task-record.js';
 
 interface Carried {
@@ -24,6 +26,8 @@ interface Carried {
   doneBaseline: number;
   briefSubmitted: boolean;
   lastNudgeAt: number;
+  /** PR mode: the brief built from the pull request's facts (until it is submitted). */
+  prBrief?: string;
 }
 
 type Outbound = { kind: 'nudge' | 'steer' | 'brief' | 'rebrief' | 'continue'; text: string; tried?: boolean };
@@ -41,6 +45,7 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
   let doneBaseline = carried?.doneBaseline ?? 0;
   let briefSubmitted = carried?.briefSubmitted ?? false;
   let lastNudgeAt = carried?.lastNudgeAt ?? 0; // epoch ms; 0 = never (survives JSON, unlike -Infinity)
+  let prBrief = carried?.prBrief;
   let wake = 0;
   let readyForInput = false;
   let aborted: string | undefined;
@@ -84,6 +89,9 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
       if (report.kind === 'checkpoint') {
         if (!s.checkpoints.includes(report.step)) s.checkpoints.push(report.step);
         rec.decide(`checkpoint ${report.step} reported by the agent`);
+      } else if (report.kind === 'thread') {
+        s.threadReports = [...s.threadReports.filter((t) => t.threadId !== report.threadId), { threadId: report.threadId, note: report.note }];
+        rec.decide(`review thread ${report.threadId} reported addressed by the agent`);
       } else {
         s.doneReported = true;
         rec.decide('done reported by the agent');
@@ -91,7 +99,12 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
       wake += 1;
       return `recorded ${report.kind}${report.kind === 'checkpoint' ? ` ${report.step}` : ''}`;
     },
-    { validator: (report) => void ReportSchema.parse(report) },
+    {
+      validator: (report) => {
+        const parsed = ReportSchema.parse(report);
+        if (parsed.kind === 'thread' && !input.pr) throw new Error(`${s.taskId} is not a pull-request task: there are no review threads to report`);
+      },
+    },
   );
 
   const finish = (state: TaskResult['state'], reason: string): TaskResult => {
@@ -122,15 +135,31 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
   }
   const host = hostActivities(s.hostQueue ?? `drover@${s.host}`);
 
-  // prepare
+  // prepare (PR mode: the pull request's head branch, from its repository's clone URL)
   if (!s.worktree || !baseCommit) {
+    let repo = input.repo;
+    let baseRef = input.baseRef;
+    if (input.pr) {
+      rec.phase('preparing', `reading pull request ${input.pr.owner}/${input.pr.repo}#${input.pr.number}`);
+      const loaded = await sharedActivities.loadPullRequest({ pr: input.pr });
+      if (loaded.state !== 'open') return finish('failed', `the pull request is ${loaded.state}; nothing to fix`);
+      repo = loaded.cloneUrl;
+      baseRef = loaded.headSha;
+      s.branch = loaded.headRefName;
+      rec.decide(`pull request "${loaded.title}": head ${loaded.headRefName} at ${loaded.headSha.slice(0, 10)}, base ${loaded.baseRefName}`);
+    }
     rec.phase('preparing', 'creating the worktree');
-    const prepared = await host.prepareWorktree({ repo: input.repo, taskId: s.taskId, branch: s.branch, baseRef: input.baseRef });
+    const prepared = await host.prepareWorktree({ repo, taskId: s.taskId, branch: s.branch, baseRef });
     s.worktree = prepared.worktree;
     baseCommit = prepared.baseCommit;
     rec.decide(`${prepared.reused ? 'reused' : 'created'} worktree ${prepared.worktree} on ${prepared.branch}`);
   }
   const worktree = s.worktree;
+  if (input.pr && !briefSubmitted && prBrief === undefined) {
+    const facts = await sharedActivities.readPrFacts({ pr: input.pr });
+    prBrief = buildPrBrief({ facts, taskId: s.taskId, worktree, steps: input.steps, objective: input.objective });
+    rec.decide(`brief built from the pull request: ${facts.checks.filter((c) => c.conclusion && !['success', 'neutral', 'skipped'].includes(c.conclusion)).length} failing check(s), ${facts.threads.filter((t) => !t.isResolved).length} unresolved thread(s), ${facts.mergeable === 'CONFLICTING' ? 'conflicts' : 'no conflicts'}`);
+  }
 
   const spawn = async (why: string) => {
     s.sessionId ??= uuid4();
@@ -247,7 +276,7 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
         rec.agentState(ev.kind === 'idle' ? 'idle' : 'stalled');
         readyForInput = true;
         if (!briefSubmitted) {
-          if (!outbox.some((o) => o.kind === 'brief')) outbox.unshift({ kind: 'brief', text: buildBrief({ objective: input.objective, steps: input.steps, taskId: s.taskId, branch: s.branch, worktree }) });
+          if (!outbox.some((o) => o.kind === 'brief')) outbox.unshift({ kind: 'brief', text: prBrief ?? buildBrief({ objective: input.objective, steps: input.steps, taskId: s.taskId, branch: s.branch, worktree }) });
           return;
         }
         if (outbox.length > 0 || s.doneReported) return;
@@ -321,12 +350,16 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
     if (s.doneReported) {
       rec.phase('verifying', 'checking the evidence');
       const facts = await host.pushAndCollectEvidence({ worktree, branch: s.branch, baseCommit: baseCommit! });
-      const reasons = verifyCompletion({ steps: input.steps, checkpoints: s.checkpoints, requireCommit: input.requireCommit, branch: s.branch, facts });
+      // PR mode: checkpoints are judged by the PR gate with everything else, once the push landed
+      let reasons = verifyCompletion({ steps: input.pr ? [] : input.steps, checkpoints: s.checkpoints, requireCommit: input.requireCommit, branch: s.branch, facts });
+      if (input.pr && reasons.length === 0) {
+        reasons = await verifyPullRequest({ input, pr: input.pr, rec, pushedSha: facts.head, interrupted: () => aborted !== undefined });
+      }
       s.lastVerification = reasons;
       if (reasons.length === 0) {
         s.commit = facts.head;
         await sharedActivities.notify({ taskId: s.taskId, level: 'done', message: `verified: ${s.branch} at ${facts.head.slice(0, 10)} pushed, checkpoints ${s.checkpoints.join(', ') || 'none required'}` });
-        return finish('done', `verified: branch ${s.branch} at ${facts.head.slice(0, 10)} is on its remote`);
+        return finish('done', input.pr ? `verified: ${input.pr.owner}/${input.pr.repo}#${input.pr.number} at ${facts.head.slice(0, 10)}: CI green on it, no open thread, no newer change request` : `verified: branch ${s.branch} at ${facts.head.slice(0, 10)} is on its remote`);
       }
       s.doneReported = false;
       s.revisions += 1;
@@ -339,7 +372,7 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
       continue;
     }
     if (workflowInfo().continueAsNewSuggested && allHandlersFinished()) {
-      await continueAsNew<typeof agentTaskWorkflow>(rawInput, { state: s, baseCommit, doneBaseline, briefSubmitted, lastNudgeAt });
+      await continueAsNew<typeof agentTaskWorkflow>(rawInput, { state: s, baseCommit, doneBaseline, briefSubmitted, lastNudgeAt, ...(prBrief !== undefined && !briefSubmitted ? { prBrief } : {}) });
     }
     const ev = await watchOrWake();
     if (ev) await onEvent(ev);

@@ -1,0 +1,76 @@
+/**
+ * GitHub activities (shared queue): any worker with a token can run them. The client is made
+ * once per worker from its own environment; workflow input never carries the token.
+ */
+import { fileURLToPath } from 'node:url';
+import { ApplicationFailure } from '@temporalio/common';
+import { buildSummaryComment, summaryMarker, type SummaryInput } from '../domain/pr-brief.js';
+import type { PrFacts, PrRef } from '../domain/pull-request.js';
+import { createGithubClient, type GithubClient } from '../github/client.js';
+import { githubCall } from '../github/errors.js';
+import { fetchPrFacts } from '../github/pr-facts.js';
+import { answerThreads, postCommentOnce, type AnsweredThread, type ThreadAnswer } from '../github/pr-writes.js';
+
+export interface GithubSettings {
+  apiUrl: string;
+  token?: string;
+  /** Review threads per GraphQL page (1-100). */
+  threadPageSize: number;
+}
+
+export interface LoadedPullRequest {
+  cloneUrl: string;
+  headRefName: string;
+  headSha: string;
+  baseRefName: string;
+  title: string;
+  state: string;
+}
+
+/** A `file://` clone URL (the emulator's bare repositories) becomes a path git and Drover both accept. */
+export function cloneTarget(url: string): string {
+  return url.startsWith('file://') ? fileURLToPath(url) : url;
+}
+
+export function createGithubActivities(settings: GithubSettings | undefined, warn: (line: string) => void) {
+  let client: GithubClient | undefined;
+  const gh = (): GithubClient => {
+    if (!settings) throw ApplicationFailure.nonRetryable('this worker has no GitHub settings: set GITHUB_TOKEN (and GITHUB_API_URL for GitHub Enterprise) in its environment', 'GithubFinal');
+    client ??= createGithubClient({ apiUrl: settings.apiUrl, ...(settings.token ? { token: settings.token } : {}), warn });
+    return client;
+  };
+  const where = (pr: PrRef): string => `${pr.owner}/${pr.repo}#${pr.number}`;
+
+  return {
+    async loadPullRequest(input: { pr: PrRef }): Promise<LoadedPullRequest> {
+      const { pr } = input;
+      return githubCall(`reading ${where(pr)}`, async () => {
+        const got = await gh().rest.pulls.get({ owner: pr.owner, repo: pr.repo, pull_number: pr.number });
+        const repo = got.data.head.repo ?? (await gh().rest.repos.get({ owner: pr.owner, repo: pr.repo })).data;
+        return {
+          cloneUrl: cloneTarget(repo.clone_url),
+          headRefName: got.data.head.ref,
+          headSha: got.data.head.sha,
+          baseRefName: got.data.base.ref,
+          title: got.data.title,
+          state: got.data.merged ? 'merged' : got.data.state,
+        };
+      });
+    },
+
+    async readPrFacts(input: { pr: PrRef }): Promise<PrFacts & { commits: string[] }> {
+      return githubCall(`reading checks and review threads of ${where(input.pr)}`, () => fetchPrFacts(gh(), input.pr, { threadPageSize: settings?.threadPageSize ?? 50, apiUrl: settings?.apiUrl }));
+    },
+
+    async answerReviewThreads(input: { pr: PrRef; taskId: string; sha: string; answers: ThreadAnswer[] }): Promise<AnsweredThread[]> {
+      return githubCall(`answering review threads on ${where(input.pr)}`, () => answerThreads(gh(), input.pr, { ...input, ...(settings ? { apiUrl: settings.apiUrl } : {}) }));
+    },
+
+    async postPrSummary(input: { pr: PrRef; summary: SummaryInput }): Promise<{ posted: boolean; commentId: number }> {
+      const marker = summaryMarker(input.summary.taskId, input.summary.revision);
+      return githubCall(`posting the revision summary on ${where(input.pr)}`, () => postCommentOnce(gh(), input.pr, marker, buildSummaryComment(input.summary)));
+    },
+  };
+}
+
+export type GithubActivities = ReturnType<typeof createGithubActivities>;

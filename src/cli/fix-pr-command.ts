@@ -1,0 +1,93 @@
+import type { Command } from 'commander';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { validateStepName } from '../domain/identifiers.js';
+import { prTaskInput } from '../domain/pr-task.js';
+import { formatPrRef, parsePrRef } from '../domain/pull-request.js';
+import { TaskInputSchema } from '../domain/task.js';
+import { loadScenario } from '../rehearsal/scenario.js';
+import { CliError, openContext, webUiLink } from './context.js';
+import { followTask } from './follow.js';
+import { hasWorkers } from './task-start.js';
+
+interface FixPrOptions {
+  steps?: string;
+  agent?: string;
+  model?: string;
+  objective?: string;
+  scenario?: string;
+  ciWait?: string;
+  wait?: boolean;
+  json?: boolean;
+}
+
+function positiveSeconds(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new CliError(`${flag} must be a positive number of seconds, not "${text}"`);
+  return n;
+}
+
+/** `drover fix-pr OWNER/REPO#N` (or the PR URL): an agent task in PR mode, started or attached by its PR. */
+export function registerFixPrCommand(program: Command): void {
+  program
+    .command('fix-pr <pr>')
+    .description('fix a pull request (OWNER/REPO#N or its URL): failing checks, review threads, conflicts; done only when verified on GitHub')
+    .option('--steps <a,b>', 'required checkpoints, comma-separated', 'pr-address,pr-test')
+    .option('--agent <cli>', 'agent CLI profile', 'claude')
+    .option('--model <model>', 'model override passed to the agent CLI')
+    .option('--objective <text>', 'extra instructions appended to the brief')
+    .option('--scenario <file>', 'rehearsal: serve this scripted-model scenario instead of a real model')
+    .option('--ci-wait <seconds>', 'how long to wait for CI on the pushed commit before re-briefing', '900')
+    .option('--wait', 'follow progress until the task ends')
+    .option('--json', 'print the start (and with --wait, the result) as JSON')
+    .action(async (prText: string, opts: FixPrOptions) => {
+      const ref = parsePrRef(prText);
+      if (!ref.ok) throw new CliError(ref.error);
+      const steps = (opts.steps ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      for (const step of steps) {
+        const checked = validateStepName(step);
+        if (!checked.ok) throw new CliError(`--steps: ${checked.error}`);
+      }
+      let scenario: unknown;
+      if (opts.scenario) {
+        try {
+          scenario = await loadScenario(opts.scenario);
+        } catch (error) {
+          throw new CliError(`--scenario: ${(error as Error).message}`);
+        }
+      }
+      const ciWaitSeconds = positiveSeconds('--ci-wait', opts.ciWait);
+      const { workflowId, input } = prTaskInput(ref.value, {
+        steps,
+        ...(opts.agent ? { agent: opts.agent } : {}),
+        ...(opts.model ? { model: opts.model } : {}),
+        ...(opts.objective ? { objective: opts.objective } : {}),
+        ...(scenario !== undefined ? { scenario } : {}),
+        ...(ciWaitSeconds ? { policy: { ciWaitSeconds } } : {}),
+      });
+      const parsed = TaskInputSchema.safeParse(input);
+      if (!parsed.success) throw new CliError(`invalid task: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      const ctx = await openContext();
+      try {
+        if (!(await hasWorkers(ctx))) console.error(`warning: no worker polls task queue "${ctx.config.taskQueue}"; run \`drover dev\` or \`drover worker\` or the fix will wait`);
+        let attached = false;
+        try {
+          await ctx.client.workflow.start('agentTaskWorkflow', { taskQueue: ctx.config.taskQueue, workflowId, args: [input] });
+        } catch (error) {
+          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+          attached = true;
+        }
+        const link = webUiLink(ctx.config, workflowId);
+        if (!opts.json) console.log(`${attached ? 'attached to running' : 'started'} ${workflowId} for ${formatPrRef(ref.value)}\n  web ui ${link}`);
+        if (!opts.wait) {
+          if (opts.json) console.log(JSON.stringify({ workflowId, taskId: input.taskId, attached, pr: ref.value, webUi: link }));
+          return;
+        }
+        const result = await followTask(ctx.client, workflowId, opts.json ? () => undefined : (l) => console.log(l));
+        console.log(opts.json ? JSON.stringify({ workflowId, ...result, webUi: link }) : `\n${result.state}: ${result.reason}`);
+        if (result.state !== 'done') throw new CliError('', 3);
+      } finally {
+        await ctx.close();
+      }
+    });
+}

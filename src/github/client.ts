@@ -1,0 +1,65 @@
+/**
+ * The one way Drover talks to GitHub: Octokit REST + GraphQL with the throttling, retry and
+ * GraphQL-pagination plugins. The token comes from the worker's environment (`GITHUB_TOKEN`),
+ * never from workflow input; the API base URL is configurable (GitHub Enterprise, the emulator).
+ */
+import { Octokit } from '@octokit/rest';
+import { paginateGraphQL } from '@octokit/plugin-paginate-graphql';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { DEFAULT_API_URL } from '../cli/github-issues.js';
+
+const DroverOctokit = Octokit.plugin(throttling, retry, paginateGraphQL);
+export type GithubClient = InstanceType<typeof DroverOctokit>;
+
+export interface GithubClientOptions {
+  /** REST root, e.g. https://api.github.com, https://ghe.example.com/api/v3 or the emulator's URL. */
+  apiUrl?: string;
+  token?: string;
+  /** Retries after a primary or secondary rate limit before giving up (the activity retries later). */
+  rateLimitRetries?: number;
+  /** Where throttling warnings go (one line each). */
+  warn?: (line: string) => void;
+  /** Counts every HTTP request sent (for API-calls-per-cycle figures). */
+  onRequest?: (method: string, url: string) => void;
+}
+
+/** GraphQL lives at `<root>/graphql` on github.com and `<host>/api/graphql` on GitHub Enterprise. */
+export function graphqlUrl(apiUrl: string): string {
+  const root = apiUrl.replace(/\/+$/, '');
+  return root.endsWith('/api/v3') ? `${root.slice(0, -3)}graphql` : `${root}/graphql`;
+}
+
+export function createGithubClient(options: GithubClientOptions = {}): GithubClient {
+  const apiUrl = (options.apiUrl ?? DEFAULT_API_URL).replace(/\/+$/, '');
+  const retries = options.rateLimitRetries ?? 3;
+  const warn = options.warn ?? (() => undefined);
+  const octokit = new DroverOctokit({
+    baseUrl: apiUrl,
+    ...(options.token ? { auth: options.token } : {}),
+    userAgent: 'drover',
+    log: { debug: () => undefined, info: () => undefined, warn: (m: string) => warn(m), error: (m: string) => warn(m) },
+    throttle: {
+      onRateLimit: (retryAfter: number, req: { method: string; url: string }, _o: unknown, retryCount: number) => {
+        warn(`GitHub rate limit reached on ${req.method} ${req.url}; retry ${retryCount + 1}/${retries} in ${retryAfter}s`);
+        return retryCount < retries;
+      },
+      onSecondaryRateLimit: (retryAfter: number, req: { method: string; url: string }, _o: unknown, retryCount: number) => {
+        warn(`GitHub secondary rate limit on ${req.method} ${req.url}; retry ${retryCount + 1}/${retries} in ${retryAfter}s`);
+        return retryCount < retries;
+      },
+    },
+    retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
+  });
+  if (options.onRequest) {
+    const count = options.onRequest;
+    octokit.hook.before('request', (req) => count(req.method, req.url));
+  }
+  return octokit;
+}
+
+/** A GraphQL call on the right endpoint for GitHub Enterprise as well. */
+export function graphqlOptions(apiUrl: string | undefined): { baseUrl?: string; url?: string } {
+  if (!apiUrl || !apiUrl.replace(/\/+$/, '').endsWith('/api/v3')) return {};
+  return { url: graphqlUrl(apiUrl) };
+}
