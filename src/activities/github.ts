@@ -9,6 +9,7 @@ import type { PrFacts, PrRef } from '../domain/pull-request.js';
 import { createGithubClient, type GithubClient } from '../github/client.js';
 import { githubCall } from '../github/errors.js';
 import { fetchPrFacts } from '../github/pr-facts.js';
+import { scanRepositories, type ScanResult } from '../github/pr-scan.js';
 import { answerThreads, postCommentOnce, type AnsweredThread, type ThreadAnswer } from '../github/pr-writes.js';
 
 export interface GithubSettings {
@@ -64,6 +65,10 @@ export function createGithubActivities(settings: GithubSettings | undefined, war
 
     async answerReviewThreads(input: { pr: PrRef; taskId: string; sha: string; answers: ThreadAnswer[] }): Promise<AnsweredThread[]> {
       return githubCall(`answering review threads on ${where(input.pr)}`, () => answerThreads(gh(), input.pr, { ...input, ...(settings ? { apiUrl: settings.apiUrl } : {}) }));
+    },
+
+    async scanPullRequests(input: { repos: string[]; pageSize: number }): Promise<ScanResult> {
+      return githubCall(`scanning open pull requests of ${input.repos.join(', ')}`, () => scanRepositories(gh(), input.repos, input.pageSize, settings?.apiUrl));
     },
 
     async postPrSummary(input: { pr: PrRef; summary: SummaryInput }): Promise<{ posted: boolean; commentId: number }> {

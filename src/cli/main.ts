@@ -4,6 +4,7 @@ import { registerCleanupCommand } from './cleanup-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerDevCommands } from './dev-commands.js';
 import { registerFixPrCommand } from './fix-pr-command.js';
+import { registerMonitorCommand } from './monitor-command.js';
 import { registerManifestCommands } from './manifest-commands.js';
 import { registerPlanCommand } from './plan-command.js';
 import { registerPoolCommands } from './pool-command.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerDevCommands(program);
   registerTaskCommand(program);
   registerFixPrCommand(program);
+  registerMonitorCommand(program);
   registerRunCommand(program);
   registerManifestCommands(program);
   registerPlanCommand(program);

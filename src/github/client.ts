@@ -22,6 +22,42 @@ export interface GithubClientOptions {
   warn?: (line: string) => void;
   /** Counts every HTTP request sent (for API-calls-per-cycle figures). */
   onRequest?: (method: string, url: string) => void;
+  /** GET responses remembered for conditional requests (0 turns it off). */
+  etagCacheSize?: number;
+}
+
+interface Cached {
+  etag: string;
+  response: { status: number; url: string; headers: Record<string, unknown>; data: unknown };
+}
+
+/**
+ * Conditional requests: a GET repeated with `If-None-Match` costs nothing against GitHub's rate
+ * limit when nothing changed (304), so polling CI while waiting is cheap. The remembered answer
+ * is returned in place of the 304. Keys are the full URL (query included), per client.
+ */
+function useConditionalRequests(octokit: GithubClient, size: number): void {
+  if (size <= 0) return;
+  const cache = new Map<string, Cached>();
+  octokit.hook.wrap('request', async (request, options) => {
+    if (options.method !== 'GET') return request(options);
+    const key = octokit.request.endpoint(options).url;
+    const hit = cache.get(key);
+    if (hit) options.headers = { ...options.headers, 'if-none-match': hit.etag };
+    try {
+      const response = await request(options);
+      const etag = response.headers.etag;
+      if (typeof etag === 'string') {
+        cache.delete(key);
+        cache.set(key, { etag, response: response as Cached['response'] });
+        if (cache.size > size) cache.delete(cache.keys().next().value as string);
+      }
+      return response;
+    } catch (error) {
+      if (hit && (error as { status?: number }).status === 304) return hit.response as Awaited<ReturnType<typeof request>>;
+      throw error;
+    }
+  });
 }
 
 /** GraphQL lives at `<root>/graphql` on github.com and `<host>/api/graphql` on GitHub Enterprise. */
@@ -55,6 +91,7 @@ export function createGithubClient(options: GithubClientOptions = {}): GithubCli
     const count = options.onRequest;
     octokit.hook.before('request', (req) => count(req.method, req.url));
   }
+  useConditionalRequests(octokit, options.etagCacheSize ?? 500);
   return octokit;
 }
 

@@ -33,6 +33,7 @@ export const sharedActivities: SharedActivities = {
   readPrFacts: github.readPrFacts,
   answerReviewThreads: github.answerReviewThreads,
   postPrSummary: github.postPrSummary,
+  scanPullRequests: github.scanPullRequests,
 };
 
 /** Activities bound to the host that owns the task's worktree and tmux window (`drover@<host>`). */

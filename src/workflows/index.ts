@@ -1,2 +1,3 @@
 export { agentTaskWorkflow } from './agent-task.js';
 export { manifestWorkflow } from './manifest.js';
+export { prMonitorWorkflow } from './pr-monitor.js';
