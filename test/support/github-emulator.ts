@@ -15,7 +15,13 @@ export interface ThrottleEvents {
   primary: number;
 }
 
-/** The client as Drover configures it, with waits shrunk (retry-after seconds count as 10 ms) so suites stay fast. */
+/** A stand-in for the plugin's write limiter groups: no 1 s spacing between writes in tests. */
+const unspaced = { key: () => ({ schedule: (_opts: unknown, fn: () => Promise<unknown>) => fn() }) };
+
+/**
+ * The client as Drover configures it (throttling, retry, paginate-graphql), with waits shrunk so
+ * suites stay fast: retry-after seconds count as 10 ms, and writes are not spaced 1 s apart.
+ */
 export function octokitFor(baseUrl: string, token: string, events: ThrottleEvents = { secondary: 0, primary: 0 }): TestOctokit {
   return new DroverOctokit({
     baseUrl,
@@ -24,6 +30,8 @@ export function octokitFor(baseUrl: string, token: string, events: ThrottleEvent
     retry: { retryAfterBaseValue: 10 },
     throttle: {
       retryAfterBaseValue: 10,
+      write: unspaced,
+      notifications: unspaced,
       onSecondaryRateLimit: (_after: number, _opts: unknown, _o: unknown, retryCount: number) => {
         events.secondary += 1;
         return retryCount < 3;

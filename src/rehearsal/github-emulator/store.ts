@@ -4,6 +4,7 @@
  * comments, review threads, reviews, check runs and statuses. Git-derived facts (SHAs,
  * mergeability) are never stored here; they are read live from the bare repository.
  */
+import { user } from './rest-shapes.js';
 
 export interface NewIssue {
   title: string;
@@ -209,7 +210,9 @@ export class GithubStore {
       number: issue.number,
       title: issue.title,
       body: issue.body,
-      user: { login: issue.author, id: 1, type: 'User' },
+      repository_url: api, labels_url: `${api}/issues/${issue.number}/labels{/name}`, comments_url: `${api}/issues/${issue.number}/comments`,
+      events_url: `${api}/issues/${issue.number}/events`, assignee: null, milestone: null,
+      user: user(issue.author, { api: apiUrl, html: htmlUrl }),
       labels: issue.labels.map((name) => ({ id: this.labelId(name), name, color: 'ededed', default: false, description: null })),
       state: issue.state,
       locked: false,
@@ -219,7 +222,10 @@ export class GithubStore {
       updated_at: issue.createdAt,
       closed_at: issue.state === 'closed' ? (issue.closedAt ?? issue.createdAt) : null,
       author_association: 'OWNER',
-      ...(issue.isPullRequest ? { pull_request: { url: `${api}/pulls/${issue.number}`, html_url: `${html}/pull/${issue.number}`, merged_at: pull?.merged?.at ?? null } } : {}),
+      ...(issue.isPullRequest ? { pull_request: {
+        url: `${api}/pulls/${issue.number}`, html_url: `${html}/pull/${issue.number}`, diff_url: `${html}/pull/${issue.number}.diff`,
+        patch_url: `${html}/pull/${issue.number}.patch`, merged_at: pull?.merged?.at ?? null,
+      } } : {}),
     };
   }
 }
