@@ -1,25 +1,8 @@
 /** `GET /repos/{owner}/{repo}/issues`: state, labels, sort direction and pagination as GitHub does them. */
+import { intParam as number, linkHeader } from './rest-paging.js';
 import { githubError, type EmulatorRequest, type EmulatorResponse, type Route, type RouteContext } from './router.js';
 
-const number = (text: string | null, fallback: number): number => {
-  const n = text === null ? NaN : Number(text);
-  return Number.isInteger(n) ? n : fallback;
-};
-
-/** `Link` with first/prev/next/last as GitHub sends them (absent when everything fits one page). */
-export function linkHeader(url: URL, page: number, lastPage: number): string | undefined {
-  if (lastPage <= 1) return undefined;
-  const at = (p: number): string => {
-    const u = new URL(url);
-    u.searchParams.set('page', String(p));
-    return `<${u.toString()}>`;
-  };
-  const links: string[] = [];
-  if (page > 1) links.push(`${at(Math.min(page - 1, lastPage))}; rel="prev"`);
-  if (page < lastPage) links.push(`${at(page + 1)}; rel="next"`, `${at(lastPage)}; rel="last"`);
-  if (page > 1) links.push(`${at(1)}; rel="first"`);
-  return links.join(', ');
-}
+export { linkHeader } from './rest-paging.js';
 
 function listIssues(req: EmulatorRequest, [owner = '', name = '']: string[], ctx: RouteContext): EmulatorResponse {
   const repo = ctx.store.repo(owner, name);
@@ -43,5 +26,5 @@ function listIssues(req: EmulatorRequest, [owner = '', name = '']: string[], ctx
 }
 
 export const issueRoutes: Route[] = [
-  { method: 'GET', pattern: /^\/repos\/([^/]+)\/([^/]+)\/issues$/, handle: listIssues },
+  { method: 'GET', pattern: /^\/repos\/([^/]+)\/([^/]+)\/issues$/, name: '/repos/{owner}/{repo}/issues', handle: listIssues },
 ];
