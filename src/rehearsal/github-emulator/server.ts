@@ -35,7 +35,7 @@ export interface GithubEmulatorOptions {
   port?: number;
   /** Requests per hour per resource (core, graphql) before 403 "API rate limit exceeded" (default 5000). */
   rateLimit?: number;
-  /** When set, requests must send `Authorization: Bearer <token>` (or `token <token>`); others get 401. */
+  /** When set, requests must send `Authorization: Bearer <token>` (or `token <token>`, scheme case-insensitive); others get 401. */
   token?: string;
   /** Where bare repositories are cloned (default: a new temporary directory). */
   root?: string;
@@ -118,7 +118,7 @@ export async function startGithubEmulator(options: GithubEmulatorOptions = {}): 
   const respond = async (req: IncomingMessage, url: URL, body: unknown, isGraphql: boolean, record: Partial<RecordedGithubRequest>): Promise<EmulatorResponse & { counted: boolean }> => {
     const method = req.method ?? 'GET';
     const auth = req.headers.authorization;
-    if (options.token !== undefined && auth !== `Bearer ${options.token}` && auth !== `token ${options.token}`) {
+    if (options.token !== undefined && /^(?:bearer|token)\s+(.+)$/i.exec(auth ?? '')?.[1] !== options.token) {
       return { ...githubError(401, auth === undefined ? 'Requires authentication' : 'Bad credentials'), counted: false };
     }
     const found = isGraphql ? undefined : findRoute(routes, { method, url });
