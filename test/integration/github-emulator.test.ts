@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -240,5 +241,16 @@ describe('GitHub emulator control API over HTTP', () => {
     expect((await control('POST', '/pulls', { owner: 'ext', repo: 'svc', head: 'nope', base: 'main', title: 't' })).body).toEqual({ message: 'no branch "nope" in ext/svc' });
     expect((await control('POST', '/repos', { owner: 'ext', name: 'svc', from: '/nonexistent' })).status).toBe(409);
     expect((await control('GET', '/nothing')).status).toBe(404);
+  });
+});
+
+describe('GitHub emulator lifecycle', () => {
+  it('removes the temporary root it made on close, and keeps a root it was given', async () => {
+    const own = await startGithubEmulator();
+    await own.addRepo('o', 'r', { from: path.join(tmp, 'src') });
+    expect(existsSync(path.join(own.root, 'o', 'r.git', 'HEAD'))).toBe(true);
+    await own.close();
+    expect(existsSync(own.root)).toBe(false);
+    expect(existsSync(path.join(tmp, 'remote', owner, `${repo}.git`, 'HEAD'))).toBe(true);
   });
 });

@@ -6,7 +6,7 @@
  * request log, and the control API (methods here, HTTP under `/_control/`).
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -37,7 +37,7 @@ export interface GithubEmulatorOptions {
   rateLimit?: number;
   /** When set, requests must send `Authorization: Bearer <token>` (or `token <token>`, scheme case-insensitive); others get 401. */
   token?: string;
-  /** Where bare repositories are cloned (default: a new temporary directory). */
+  /** Where bare repositories are cloned (default: a new temporary directory, removed on close). */
   root?: string;
   /** The CI rule (see `setCi`). */
   ci?: CiRule;
@@ -236,10 +236,13 @@ export async function startGithubEmulator(options: GithubEmulatorOptions = {}): 
     requests: () => log.all(),
     counts: () => log.counts(),
     resetLog: () => log.reset(),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+      if (options.root === undefined) await rm(root, { recursive: true, force: true });
+    },
   };
   return emulator;
 }
