@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { paginateGraphQL } from '@octokit/plugin-paginate-graphql';
 import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
+import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { git, makeRepo } from './repo.js';
 
@@ -16,7 +16,7 @@ export interface ThrottleEvents {
 }
 
 /** A stand-in for the plugin's write limiter groups: no 1 s spacing between writes in tests. */
-const unspaced = { key: () => ({ schedule: (_opts: unknown, fn: () => Promise<unknown>) => fn() }) };
+const unspaced = { key: () => ({ schedule: (_opts: unknown, fn: () => Promise<unknown>) => fn() }) } as unknown as NonNullable<ThrottlingOptions['write']>;
 
 /**
  * The client as Drover configures it (throttling, retry, paginate-graphql), with waits shrunk so

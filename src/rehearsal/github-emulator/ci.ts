@@ -52,8 +52,10 @@ export class CiRunner {
 
   constructor(private readonly store: GithubStore) {}
 
+  /** A new rule applies afresh: every head is "new" to it at the next read. */
   set(rule: CiRule | undefined): void {
     this.rule = rule;
+    this.seen.clear();
   }
 
   /** Runs the rule for this head SHA unless it already ran for it; returns the check runs created. */

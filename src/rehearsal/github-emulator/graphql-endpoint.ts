@@ -5,6 +5,7 @@
 import { execute, getOperationAST, GraphQLError, parse, validate, type DocumentNode } from 'graphql';
 import { actor, pullModel, repoModel, reviewCommentModel, threadModel, type GraphqlContext } from './graphql-model.js';
 import { githubSchema } from './graphql-schema.js';
+import { pullNodeId } from './rest-shapes.js';
 import type { EmulatorRequest, EmulatorResponse } from './router.js';
 import { addThreadComment, findThread } from './store-threads.js';
 
@@ -43,7 +44,7 @@ function rootValue(ctx: GraphqlContext): Record<string, unknown> {
       }
       for (const repo of ctx.store.allRepos()) {
         for (const pull of repo.pulls.values()) {
-          if (pullModel({ repo, pull, headSha: null, baseSha: null, mergeable: null, conflicts: [] }, ctx).id === id) return pullModel(await ctx.viewer.view(repo, pull), ctx);
+          if (pullNodeId(repo, pull.issue.number) === id) return pullModel(await ctx.viewer.view(repo, pull), ctx);
         }
       }
       return null;

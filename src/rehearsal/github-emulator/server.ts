@@ -6,7 +6,7 @@
  * request log, and the control API (methods here, HTTP under `/_control/`).
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -35,9 +35,9 @@ export interface GithubEmulatorOptions {
   port?: number;
   /** Requests per hour per resource (core, graphql) before 403 "API rate limit exceeded" (default 5000). */
   rateLimit?: number;
-  /** When set, requests must send `Authorization: Bearer <token>` (or `token <token>`); others get 401. */
+  /** When set, requests must send `Authorization: Bearer <token>` (or `token <token>`, scheme case-insensitive); others get 401. */
   token?: string;
-  /** Where bare repositories are cloned (default: a new temporary directory). */
+  /** Where bare repositories are cloned (default: a new temporary directory, removed on close). */
   root?: string;
   /** The CI rule (see `setCi`). */
   ci?: CiRule;
@@ -118,7 +118,7 @@ export async function startGithubEmulator(options: GithubEmulatorOptions = {}): 
   const respond = async (req: IncomingMessage, url: URL, body: unknown, isGraphql: boolean, record: Partial<RecordedGithubRequest>): Promise<EmulatorResponse & { counted: boolean }> => {
     const method = req.method ?? 'GET';
     const auth = req.headers.authorization;
-    if (options.token !== undefined && auth !== `Bearer ${options.token}` && auth !== `token ${options.token}`) {
+    if (options.token !== undefined && /^(?:bearer|token)\s+(.+)$/i.exec(auth ?? '')?.[1] !== options.token) {
       return { ...githubError(401, auth === undefined ? 'Requires authentication' : 'Bad credentials'), counted: false };
     }
     const found = isGraphql ? undefined : findRoute(routes, { method, url });
@@ -236,10 +236,13 @@ export async function startGithubEmulator(options: GithubEmulatorOptions = {}): 
     requests: () => log.all(),
     counts: () => log.counts(),
     resetLog: () => log.reset(),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+      if (options.root === undefined) await rm(root, { recursive: true, force: true });
+    },
   };
   return emulator;
 }
