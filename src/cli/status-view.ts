@@ -29,6 +29,10 @@ export function describeTask(workflowId: string, s: TaskState, webUi: string): s
     `elapsed     ${elapsed(s.startedAt, s.finishedAt)}${s.briefSubmittedAt ? ` · brief submitted ${elapsed(s.startedAt, s.briefSubmittedAt)} after start` : ''}`,
     `decision    ${s.lastDecision}`,
   ];
+  if (s.pr) {
+    const summaries = s.summaries.map((x) => `r${x.revision} ${x.verdict} @ ${x.sha.slice(0, 10)}`).join(', ');
+    lines.push(`pr          ${s.pr.owner}/${s.pr.repo}#${s.pr.number} · threads answered ${s.answeredThreads.length}${s.threadReports.length ? ` (+${s.threadReports.length} to answer)` : ''}${summaries ? ` · summaries ${summaries}` : ''}`);
+  }
   if (s.pendingDialog) lines.push(`WAITING     ${s.pendingDialog.kind}${s.pendingDialog.command ? `: ${s.pendingDialog.command}` : ''} → drover approve|deny ${s.taskId}`);
   if (s.lastVerification.length > 0) lines.push(`verify      ${s.lastVerification.join('\n            ')}`);
   if (s.dialogs.length > 0) lines.push(`dialogs     ${s.dialogs.map((d) => `${d.kind}:${d.decision}(${d.decidedBy})`).join(', ')}`);

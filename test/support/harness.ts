@@ -11,6 +11,7 @@ import { registerSearchAttributes } from '../../src/dev/search-attributes.js';
 import { findTemporalCli } from '../../src/dev/temporal-cli.js';
 import { startModelServer, type ModelServer } from '../../src/rehearsal/model-server.js';
 import { startHostWorkers, type HostWorkers } from '../../src/workers/host-worker.js';
+import type { GithubSettings } from '../../src/activities/github.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -48,7 +49,7 @@ export interface Rig {
   model: ModelServer;
   client: Client;
   workers?: HostWorkers;
-  startWorkers(): Promise<HostWorkers>;
+  startWorkers(extra?: { github?: GithubSettings }): Promise<HostWorkers>;
   /** A worker in its own process (`drover worker --rehearsal`), so a test can SIGKILL it; killed on close. */
   spawnWorker(): ResultPromise;
   close(): Promise<void>;
@@ -83,8 +84,8 @@ export async function startRig(name: string): Promise<Rig> {
     server,
     model,
     client,
-    async startWorkers() {
-      rig.workers = await startHostWorkers({ config, scenarioHost: model, log: () => undefined });
+    async startWorkers(extra = {}) {
+      rig.workers = await startHostWorkers({ config, scenarioHost: model, log: () => undefined, ...extra });
       return rig.workers;
     },
     spawnWorker() {

@@ -1,0 +1,236 @@
+/**
+ * PR fixing end to end: the real claude CLI (scripted model) fixes pull requests on the GitHub
+ * emulator, which serves them from bare repositories Drover really pushes to; Octokit talks to
+ * it over HTTP. Must-shows 1 (fix with a thread on page 2), 2 (gate negatives) and 5 (fault storm).
+ */
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoKey } from '../../src/activities/worktree.js';
+import { prTaskInput } from '../../src/domain/pr-task.js';
+import type { TaskResult, TaskState } from '../../src/domain/task.js';
+import { projectRoot } from '../../src/dev/config.js';
+import { startGithubEmulator, type GithubEmulator } from '../../src/rehearsal/github-emulator/server.js';
+import { stateQuery } from '../../src/workflows/messages.js';
+import { resultWithin, rigEnv, startRig, type Rig } from '../support/harness.js';
+import { git, makeRepo, waitFor } from '../support/repo.js';
+import { bash, commitAll, reportCheckpoint, reportDone, say, write } from '../support/scenarios.js';
+
+const TOKEN = 'ghp_droverTestToken1234567890abcdefXYZ';
+const OWNER = 'acme';
+const REPO = 'widgets';
+const BROKEN = 'export const sum = (a, b) => a - b;\n';
+const FIXED = 'export const sum = (a, b) => a + b;\n';
+
+let rig: Rig;
+let emu: GithubEmulator;
+let bare: string;
+/** PRs whose new heads CI leaves without any check (the "green only on an older SHA" case). */
+const ciSilentFor = new Set<number>();
+
+async function branchWith(dir: string, branch: string, file: string, content: string): Promise<string> {
+  await git(dir, ['checkout', '--quiet', '-b', branch, 'main']);
+  await execa('sh', ['-c', `printf '%s' "$1" > "$2"`, 'sh', content, file], { cwd: dir });
+  await git(dir, ['-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', 'commit', '--quiet', '-am', `work on ${branch}`]);
+  const sha = await git(dir, ['rev-parse', 'HEAD']);
+  await git(dir, ['checkout', '--quiet', 'main']);
+  return sha;
+}
+
+beforeAll(async () => {
+  rig = await startRig('prfix');
+  emu = await startGithubEmulator({ token: TOKEN, root: path.join(rig.tmp, 'github') });
+  const src = await makeRepo(path.join(rig.tmp, 'widgets'), {
+    'sum.js': BROKEN,
+    'sum.test.js': "import { test } from 'node:test';\nimport assert from 'node:assert';\nimport { sum } from './sum.js';\ntest('sum', () => assert.strictEqual(sum(2, 3), 5));\n",
+    'package.json': '{ "type": "module" }\n',
+    'notes.txt': 'notes\n',
+  });
+  for (const b of ['feature-1', 'feature-2', 'feature-3']) await branchWith(src, b, 'notes.txt', `notes for ${b}\n`);
+  ({ bareRepoPath: bare } = await emu.addRepo(OWNER, REPO, { from: src }));
+  emu.setCi(({ number, readFile }) => {
+    if (ciSilentFor.has(number)) return [];
+    const ok = (readFile('sum.js') ?? '').includes('a + b');
+    return [{ name: 'unit', status: 'completed', conclusion: ok ? 'success' : 'failure', summary: ok ? 'all tests pass' : '1 test failed', text: ok ? null : 'sum(2, 3): expected 5, got -1' }];
+  });
+  await rig.startWorkers({ github: { apiUrl: emu.url, token: TOKEN, threadPageSize: 2 } });
+}, 120_000);
+
+afterAll(async () => {
+  await rig?.close();
+  await emu?.close();
+});
+
+const worktreeOf = (taskId: string): string => path.join(rig.config.workspace, 'repos', repoKey(bare), 'worktrees', taskId);
+const summaries = (n: number) => emu.comments(OWNER, REPO, n).filter((c) => c.body.includes('<!-- drover:summary'));
+
+async function startFix(number: number, turns: unknown[], ciWaitSeconds = 30) {
+  const { workflowId, input } = prTaskInput({ owner: OWNER, repo: REPO, number }, { scenario: { turns }, policy: { idleSeconds: 3, nudgeCooldownSeconds: 2, ciWaitSeconds, ciPollSeconds: 1 } });
+  const handle = await rig.client.workflow.start('agentTaskWorkflow', { taskQueue: rig.config.taskQueue, workflowId, args: [input] });
+  return { handle, taskId: input.taskId };
+}
+
+/** The agent's side of a plain fix: correct sum.js, commit, answer the threads, report the steps and done. */
+function fixTurns(taskId: string, threadIds: string[]): unknown[] {
+  const wt = worktreeOf(taskId);
+  return [
+    ...write(`${wt}/sum.js`, FIXED),
+    commitAll('Fix sum: add instead of subtract'),
+    ...threadIds.map((id) => bash(`drover report thread ${id} "sum now adds its operands"`, 'Report the thread addressed')),
+    reportCheckpoint('pr-address'),
+    bash('node --test', 'Run the tests'),
+    reportCheckpoint('pr-test'),
+    reportDone(),
+    say('Fixed the pull request.'),
+  ];
+}
+
+describe('fix-pr on the GitHub emulator with the real claude CLI', () => {
+  it('fixes a failing check and threads (one only on the second page), pushes, CI goes green, threads resolved with the commit, one summary', async () => {
+    const n = await emu.createPullRequest(OWNER, REPO, { head: 'feature-1', base: 'main', title: 'Add notes' });
+    const firstHead = (await emu.pull(OWNER, REPO, n)).headSha!;
+    emu.postCheckRun(OWNER, REPO, { headSha: firstHead, name: 'unit', status: 'completed', conclusion: 'failure', summary: '1 test failed', text: 'sum(2, 3): expected 5, got -1' });
+    const done = await emu.addReviewThread(OWNER, REPO, n, { path: 'notes.txt', line: 1, body: 'typo here', author: 'lead' });
+    await emu.addThreadComment(done.threadId, { body: `Fixed in ${firstHead.slice(0, 10)}`, author: 'dev' });
+    emu.resolveThread(done.threadId);
+    const pageOne = await emu.addReviewThread(OWNER, REPO, n, { path: 'sum.js', line: 1, body: 'sum subtracts; it must add', author: 'lead' });
+    const pageTwo = await emu.addReviewThread(OWNER, REPO, n, { path: 'sum.js', line: 1, body: 'please cover sum(2, 3)', author: 'qa' });
+
+    const { handle, taskId } = await startFix(n, fixTurns(`pr-${OWNER}-${REPO}-${n}`, [pageOne.threadId, pageTwo.threadId]));
+    const result = await resultWithin<TaskResult>(handle, 200_000);
+    expect(result.state).toBe('done');
+    expect(taskId).toBe(`pr-${OWNER}-${REPO}-${n}`);
+
+    // the brief named the failing check with its log and both open threads, including the page-2 one
+    const sent = JSON.stringify(rig.model.requests(taskId).map((r) => r.body));
+    expect(sent).toContain('sum(2, 3): expected 5, got -1');
+    expect(sent).toContain(pageOne.threadId);
+    expect(sent).toContain(pageTwo.threadId);
+    expect(sent).not.toContain(`thread ${done.threadId} on`);
+
+    // pushed: the PR head in the bare repository is the verified commit, and CI is green on it
+    const head = await git(bare, ['rev-parse', 'refs/heads/feature-1']);
+    expect(result.commit).toBe(head);
+    expect(await git(bare, ['show', `${head}:sum.js`])).toBe(FIXED.trim());
+    const pull = await emu.pull(OWNER, REPO, n);
+    expect(pull.headSha).toBe(head);
+
+    // threads: every one resolved; the two answered name the pushed commit
+    const threads = emu.threads(OWNER, REPO, n);
+    expect(threads.map((t) => t.resolvedBy !== null)).toEqual([true, true, true]);
+    for (const id of [pageOne.threadId, pageTwo.threadId]) {
+      const t = threads.find((x) => x.id === id)!;
+      expect(t.comments.at(-1)!.body).toContain(`Addressed in ${head.slice(0, 12)}`);
+      expect(t.comments.filter((c) => c.body.includes('drover:reply'))).toHaveLength(1);
+    }
+
+    // exactly one summary comment for the one revision, naming the commit
+    const posted = summaries(n);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.body).toContain('revision=1');
+    expect(posted[0]!.body).toContain(head);
+
+    const state = (await handle.query(stateQuery)) as TaskState;
+    expect(state.summaries).toEqual([{ revision: 1, sha: head, verdict: 'pass', posted: true }]);
+    // the token was only in the worker's environment, never in the workflow's history
+    const history = JSON.stringify(await handle.fetchHistory());
+    expect(history).not.toContain(TOKEN);
+  }, 240_000);
+
+  it('gate negatives re-brief with every reason visible in drover status, then pass', async () => {
+    const n = await emu.createPullRequest(OWNER, REPO, { head: 'feature-2', base: 'main', title: 'More notes' });
+    const firstHead = (await emu.pull(OWNER, REPO, n)).headSha!;
+    ciSilentFor.add(n);
+    emu.postCheckRun(OWNER, REPO, { headSha: firstHead, name: 'unit', status: 'completed', conclusion: 'success', summary: 'green on the old head' });
+    const fake = await emu.addReviewThread(OWNER, REPO, n, { path: 'notes.txt', line: 1, body: 'rename the heading', author: 'lead' });
+    await emu.addThreadComment(fake.threadId, { body: 'Acknowledged', author: 'dev' });
+    emu.resolveThread(fake.threadId, 'dev');
+    const later = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+    await emu.submitReview(OWNER, REPO, n, { state: 'CHANGES_REQUESTED', body: 'not like this', author: 'lead', submittedAt: later(10) });
+
+    const taskId = `pr-${OWNER}-${REPO}-${n}`;
+    const wt = worktreeOf(taskId);
+    const turns = [
+      // revision 1: a fix, but no pr-test checkpoint and the fake-resolved thread left alone
+      ...write(`${wt}/sum.js`, FIXED),
+      commitAll('Fix sum'),
+      reportCheckpoint('pr-address'),
+      reportDone(),
+      say('Done.'),
+      // revision 2, after the re-brief: the missing step, the thread, a new commit
+      reportCheckpoint('pr-test'),
+      bash(`drover report thread ${fake.threadId} "renamed the heading"`, 'Report the thread addressed'),
+      ...write(`${wt}/notes.txt`, 'Notes\n'),
+      commitAll('Rename the heading'),
+      reportDone(),
+      say('Done again.'),
+    ];
+    const { handle } = await startFix(n, turns, 20);
+
+    const first = await waitFor('revision 1 to fail', async () => {
+      const s = (await handle.query(stateQuery)) as TaskState;
+      return s.revisions >= 1 ? s : undefined;
+    }, 120_000, 200);
+    // the world moves on: CI runs on new heads again, and the reviewer approves after the fix
+    ciSilentFor.delete(n);
+    await emu.submitReview(OWNER, REPO, n, { state: 'APPROVED', body: 'better', author: 'lead', submittedAt: later(11) });
+
+    const reasons = first.lastVerification.join('\n');
+    expect(reasons).toMatch(/missing checkpoint: pr-test/);
+    expect(reasons).toMatch(/lead requested changes at .*after the last commit/);
+    expect(reasons).toMatch(new RegExp(`review thread ${fake.threadId} on notes\\.txt:1 was resolved without a commit reference \\(last comment "Acknowledged"\\)`));
+    expect(reasons).toMatch(new RegExp(`no check has reported on the pushed head [0-9a-f]{10}.*older commit ${firstHead.slice(0, 10)}`));
+
+    const status = await execa('node', [path.join(projectRoot(), 'bin', 'drover.mjs'), 'status', `${OWNER}/${REPO}#${n}`], { env: rigEnv(rig), reject: false });
+    expect(status.exitCode).toBe(0);
+    expect(status.stdout).toContain('missing checkpoint: pr-test');
+    expect(status.stdout).toContain('was resolved without a commit reference');
+    expect(status.stdout).toContain('requested changes');
+    expect(status.stdout).toContain('no check has reported on the pushed head');
+
+    const result = await resultWithin<TaskResult>(handle, 200_000);
+    expect(result.state).toBe('done');
+    expect(result.revisions).toBe(1);
+    const posted = summaries(n);
+    expect(posted.map((c) => /revision=(\d+)/.exec(c.body)?.[1])).toEqual(['1', '2']);
+    expect(posted[0]!.body).toContain('Not verified yet');
+    expect(posted[1]!.body).toContain(result.commit!);
+    const thread = emu.threads(OWNER, REPO, n).find((t) => t.id === fake.threadId)!;
+    expect(thread.comments.at(-1)!.body).toContain(`Addressed in ${result.commit!.slice(0, 12)}`);
+  }, 240_000);
+
+  it('a fault storm (5xx bursts, secondary limit with retry-after, 429, a comment applied then failed) still completes with no duplicate', async () => {
+    const n = await emu.createPullRequest(OWNER, REPO, { head: 'feature-3', base: 'main', title: 'Even more notes' });
+    const firstHead = (await emu.pull(OWNER, REPO, n)).headSha!;
+    emu.postCheckRun(OWNER, REPO, { headSha: firstHead, name: 'unit', status: 'completed', conclusion: 'failure', summary: '1 test failed' });
+    const t = await emu.addReviewThread(OWNER, REPO, n, { path: 'sum.js', line: 1, body: 'sum must add', author: 'lead' });
+    const pullsBefore = emu.requests().filter((r) => r.method === 'POST' && /\/pulls$/.test(r.path)).length;
+    emu.resetLog();
+
+    emu.storm('5xx', 4);
+    emu.storm('secondary', 2);
+    emu.storm('429', 2);
+    emu.failNext(502, { afterApply: true, match: { method: 'POST', path: `/repos/${OWNER}/${REPO}/issues/${n}/comments` } });
+    emu.failNext(502, { afterApply: true, times: 2, match: { method: 'POST', path: '/graphql' } });
+
+    const taskId = `pr-${OWNER}-${REPO}-${n}`;
+    const { handle } = await startFix(n, fixTurns(taskId, [t.threadId]));
+    const result = await resultWithin<TaskResult>(handle, 200_000);
+    expect(result.state).toBe('done');
+
+    const log = emu.requests();
+    const statuses = log.map((r) => r.status);
+    expect(statuses.filter((s) => s >= 500).length).toBeGreaterThanOrEqual(4);
+    expect(statuses.filter((s) => s === 403).length).toBeGreaterThanOrEqual(2);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(2);
+    // no duplicate comment, reply, PR or push
+    expect(summaries(n)).toHaveLength(1);
+    const thread = emu.threads(OWNER, REPO, n).find((x) => x.id === t.threadId)!;
+    expect(thread.comments.filter((c) => c.body.includes('drover:reply'))).toHaveLength(1);
+    expect(thread.resolvedBy).not.toBeNull();
+    expect(log.filter((r) => r.method === 'POST' && /\/pulls$/.test(r.path)).length + pullsBefore).toBe(0);
+    const commits = await git(bare, ['rev-list', '--count', `refs/heads/main..refs/heads/feature-3`]);
+    expect(Number(commits)).toBe(2);
+    expect(await git(bare, ['rev-parse', 'refs/heads/feature-3'])).toBe(result.commit);
+  }, 240_000);
+});
