@@ -2,6 +2,8 @@ import type { WatchInput } from '../domain/watch.js';
 import { deliverText, ensureAgentRunning, sendKeys, type DeliverInput, type SpawnInput } from './agent.js';
 import type { ActivityDeps } from './deps.js';
 import { notify, type Notification } from './notify.js';
+import { requestTestSlot, waitForWorkflowEnd } from './test-slot.js';
+import { runValidation, stopValidation, type ValidationInput } from './validate.js';
 import { pushAndCollectEvidence } from './verify.js';
 import { watchAgent } from './watch.js';
 import { prepareWorktree } from './worktree.js';
@@ -16,6 +18,8 @@ export function createHostActivities(deps: ActivityDeps) {
     sendKeys: (input: { paneId: string; keys: string[] }) => sendKeys(deps, input),
     watchAgent: (input: WatchInput) => watchAgent(deps, input),
     pushAndCollectEvidence,
+    runValidation: (input: ValidationInput) => runValidation(deps, input),
+    stopValidation: (input: { taskId: string }) => stopValidation(deps, input),
   };
 }
 
@@ -24,6 +28,8 @@ export function createSharedActivities(deps: ActivityDeps) {
   return {
     placeTask: async (_input: { taskId: string }): Promise<{ hostId: string; taskQueue: string }> => ({ hostId: deps.hostId, taskQueue: deps.hostQueue }),
     notify: (note: Notification) => notify(deps, note),
+    requestTestSlot,
+    waitForWorkflowEnd,
   };
 }
 

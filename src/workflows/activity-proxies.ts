@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
 import type { HostActivities, SharedActivities } from '../activities/index.js';
 
 const shared = proxyActivities<SharedActivities>({
@@ -15,11 +15,42 @@ const notifying = proxyActivities<SharedActivities>({
   retry: { maximumAttempts: 2 },
 });
 
+/** The slot's watch on its holder: one long heartbeating activity per grant, cancelled on release. */
+const watchingHolder = proxyActivities<SharedActivities>({
+  startToCloseTimeout: '24h',
+  heartbeatTimeout: '10s',
+  retry: { initialInterval: '1s', maximumInterval: '10s' },
+});
+
 /** Activities any worker can run (shared queue `drover`). */
 export const sharedActivities: SharedActivities = {
   placeTask: shared.placeTask,
   notify: notifying.notify,
+  requestTestSlot: shared.requestTestSlot,
+  waitForWorkflowEnd: watchingHolder.waitForWorkflowEnd,
 };
+
+/**
+ * The validation command on the task's host: heartbeats every 2 s, so a dead worker is noticed in
+ * 10 s and the retry (which stops the old process first) runs there again; a cancellation waits
+ * until the process is really gone, so the slot is released only after that.
+ */
+export function validationActivities(taskQueue: string, timeoutSeconds: number) {
+  const validating = proxyActivities<HostActivities>({
+    taskQueue,
+    startToCloseTimeout: `${Math.ceil(timeoutSeconds) + 60}s`,
+    heartbeatTimeout: '10s',
+    retry: { initialInterval: '1s', maximumInterval: '10s', maximumAttempts: 3 },
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+  return { runValidation: validating.runValidation };
+}
+
+/** Stops a holder's validation process on its host; gives up quickly when that host is gone. */
+export function reaperActivities(taskQueue: string) {
+  const reaping = proxyActivities<HostActivities>({ taskQueue, scheduleToCloseTimeout: '20s', retry: { maximumInterval: '2s' } });
+  return { stopValidation: reaping.stopValidation };
+}
 
 /** Activities bound to the host that owns the task's worktree and tmux window (`drover@<host>`). */
 export function hostActivities(taskQueue: string) {

@@ -16,6 +16,8 @@ import { verifyCompletion } from '../domain/verification.js';
 import type { WatchEvent } from '../domain/watch.js';
 import { hostActivities, sharedActivities } from './activity-proxies.js';
 import { abortSignal, approveUpdate, denyUpdate, nudgeSignal, pauseSignal, reportUpdate, resumeSignal, stateQuery, steerSignal } from './messages.js';
+import { TestSlotClient } from './slot-client.js';
+import { validateUnderSlot } from './task-validation.js';
 import { initialState, TaskRecord } from './task-record.js';
 
 interface Carried {
@@ -46,6 +48,8 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
   let aborted: string | undefined;
   let humanAnswer: 'approve' | 'deny' | undefined;
   const outbox: Outbound[] = [];
+  // ── test slot (validation): handlers for the slot's grant/revoke signals ──
+  const slots = input.validate ? new TestSlotClient() : undefined;
 
   setHandler(stateQuery, () => s);
   setHandler(nudgeSignal, (text) => {
@@ -322,6 +326,12 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
       rec.phase('verifying', 'checking the evidence');
       const facts = await host.pushAndCollectEvidence({ worktree, branch: s.branch, baseCommit: baseCommit! });
       const reasons = verifyCompletion({ steps: input.steps, checkpoints: s.checkpoints, requireCommit: input.requireCommit, branch: s.branch, facts });
+      // ── test slot (validation): only once the evidence holds; a failure re-briefs with the output tail ──
+      if (reasons.length === 0 && input.validate && slots) {
+        reasons.push(...(await validateUnderSlot({ spec: input.validate, rec, slots, stop: () => aborted !== undefined })));
+        if (aborted !== undefined) return finish('aborted', aborted);
+      }
+      // ── end test slot ──
       s.lastVerification = reasons;
       if (reasons.length === 0) {
         s.commit = facts.head;

@@ -1,2 +1,3 @@
 export { agentTaskWorkflow } from './agent-task.js';
 export { manifestWorkflow } from './manifest.js';
+export { testSlotWorkflow } from './test-slot.js';
