@@ -48,7 +48,8 @@ export function validationActivities(taskQueue: string, timeoutSeconds: number) 
 
 /** Stops a holder's validation process on its host; gives up quickly when that host is gone. */
 export function reaperActivities(taskQueue: string) {
-  const reaping = proxyActivities<HostActivities>({ taskQueue, scheduleToCloseTimeout: '20s', retry: { maximumInterval: '2s' } });
+  // a host without a worker cannot run it, and its watchdog ends the process anyway: do not hold the slot for long
+  const reaping = proxyActivities<HostActivities>({ taskQueue, scheduleToStartTimeout: '5s', startToCloseTimeout: '15s', retry: { maximumAttempts: 2 } });
   return { stopValidation: reaping.stopValidation };
 }
 
