@@ -49,7 +49,7 @@ export function validationActivities(taskQueue: string, timeoutSeconds: number) 
 /** Stops a holder's validation process on its host; gives up quickly when that host is gone. */
 export function reaperActivities(taskQueue: string) {
   // a host without a worker cannot run it, and its watchdog ends the process anyway: do not hold the slot for long
-  const reaping = proxyActivities<HostActivities>({ taskQueue, scheduleToStartTimeout: '5s', startToCloseTimeout: '15s', retry: { maximumAttempts: 2 } });
+  const reaping = proxyActivities<HostActivities>({ taskQueue, scheduleToStartTimeout: '3s', startToCloseTimeout: '15s', retry: { maximumAttempts: 2 } });
   return { stopValidation: reaping.stopValidation };
 }
 

@@ -22,21 +22,24 @@ export async function testSlotWorkflow(input: TestSlotInput, carried?: SlotState
   const pollSeconds = input.holderPollSeconds ?? 2;
   const state: SlotState = carried ?? emptySlot(input.name);
   let grantsThisRun = 0;
-  let changes = 0;
   const now = () => new Date();
 
   setHandler(slotStateQuery, () => state);
   setHandler(slotRequestSignal, (raw) => {
     const parsed = SlotRequestSchema.safeParse(raw);
-    if (parsed.success && enqueue(state, parsed.data).queued) changes += 1;
+    if (parsed.success) enqueue(state, parsed.data);
   });
   setHandler(slotReleaseSignal, (raw) => {
     const parsed = SlotReleaseSchema.safeParse(raw);
-    if (parsed.success && release(state, parsed.data.requestId, parsed.data.reason ?? 'released by the holder', now()).released !== 'none') changes += 1;
+    if (parsed.success) release(state, parsed.data.requestId, parsed.data.reason ?? 'released by the holder', now());
   });
 
-  /** Ends a grant the holder did not release: tell it (if it still runs), stop its process, then free the slot. */
+  /**
+   * Ends a grant the holder did not release: record why, tell the holder (if it still runs), and
+   * stop its process on its host before the main loop grants the next request.
+   */
   const endGrant = async (holder: SlotHolder, reason: string, tellHolder: boolean) => {
+    release(state, holder.requestId, reason, now());
     if (tellHolder) {
       await getExternalWorkflowHandle(holder.holderWorkflowId)
         .signal(slotRevokedSignal, { slot: state.name, requestId: holder.requestId, reason })
@@ -47,7 +50,6 @@ export async function testSlotWorkflow(input: TestSlotInput, carried?: SlotState
         .stopValidation({ taskId: holder.owner.taskId })
         .catch(() => undefined); // the host is gone too: its watchdog ends the process at its timeout, before the lease
     }
-    release(state, holder.requestId, reason, now());
   };
 
   /** Waits until the holder releases, its workflow ends, or its lease passes. */
@@ -82,14 +84,13 @@ export async function testSlotWorkflow(input: TestSlotInput, carried?: SlotState
         });
       } catch {
         release(state, granted.requestId, 'holder workflow is gone', now());
-        continue;
       }
+      continue; // the holder may have released while the grant was on its way
     }
     if (state.holder) {
       await superviseHolder(state.holder);
       continue;
     }
-    const seen = changes;
-    await condition(() => changes > seen, '24h');
+    await condition(() => state.holder !== undefined || state.queue.length > 0, '24h');
   }
 }
