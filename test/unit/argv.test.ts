@@ -84,3 +84,19 @@ describe('splitCommand', () => {
     expect(quoteArg("it's")).toBe(`'it'\\''s'`);
   });
 });
+
+describe('drover task --validate/--slot/--validate-timeout', async () => {
+  const { validateOption } = await import('../../src/cli/task-start.js');
+  it('becomes argv, slot and timeout; the lease defaults from the timeout in the task schema', async () => {
+    expect(validateOption({ validate: `npm test -- --grep 'a b'`, slot: 'db', validateTimeout: '120' })).toEqual({ argv: ['npm', 'test', '--', '--grep', 'a b'], slot: 'db', timeoutSeconds: 120 });
+    const { ValidateSpecSchema } = await import('../../src/domain/task.js');
+    expect(ValidateSpecSchema.parse({ argv: ['npm', 'test'] })).toMatchObject({ slot: 'default', timeoutSeconds: 600, leaseSeconds: 660 });
+    expect(validateOption({})).toBeUndefined();
+  });
+  it('refuses a shell string, a bad slot name, a bad timeout, and --slot without --validate', () => {
+    expect(() => validateOption({ validate: 'npm test | tee log' })).toThrow(/--validate: .*unquoted shell operator '\|'.*sh -c/);
+    expect(() => validateOption({ validate: 'npm test', slot: '../x' })).toThrow(/--slot "..\/x" refused/);
+    expect(() => validateOption({ validate: 'npm test', validateTimeout: '0' })).toThrow(/--validate-timeout/);
+    expect(() => validateOption({ slot: 'db' })).toThrow(/--slot needs --validate/);
+  });
+});

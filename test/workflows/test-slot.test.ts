@@ -203,6 +203,30 @@ describe('TestSlot: one validation at a time per slot, across hosts and crashes'
     await rig.client.workflow.getHandle(waiter).terminate('test over');
   });
 
+  it('a failing validation re-briefs the agent with the exit code and the output tail; the fixed branch passes', async () => {
+    const repo = await makeRepo(path.join(rig.tmp, 'repo-fail'));
+    const check = `const s=require('fs').readFileSync('a.txt','utf8'); if (s !== 'fixed\\n') { console.log('a.txt says ' + JSON.stringify(s)); process.exit(1); } console.log('ok');`;
+    const input: TaskInput = {
+      ...taskInput('refix', repo, { argv: ['node', '-e', check], slot: 'refix', timeoutSeconds: 20 }),
+      scenario: {
+        turns: [
+          bash('echo almost > a.txt', 'Fix a.txt'), commitAll('Fix a.txt'), reportDone(), say('Done.'),
+          bash('echo fixed > a.txt', 'Really fix a.txt'), commitAll('Really fix a.txt'), reportDone(), say('Fixed for real.'),
+        ],
+      },
+    };
+    const handle = await startTask(input);
+    const result = await resultWithin<TaskResult>(handle, 150_000);
+    expect(result.state).toBe('done');
+    const s: TaskState = await handle.query(stateQuery);
+    expect(result.revisions, JSON.stringify(s.events.map((e) => e.what), null, 1)).toBe(1);
+    expect(s.validations?.map((v) => [v.outcome, v.exitCode])).toEqual([['failed', 1], ['passed', 0]]);
+    expect(s.validations?.[0]?.outputTail).toEqual(['a.txt says "almost\\n"']);
+    const sent = JSON.stringify(rig.model.requests('refix').map((r) => r.body));
+    expect(sent).toContain('exited 1; last lines:');
+    expect(sent).toContain('a.txt says');
+  });
+
   it('five tasks with --validate on two hosts: all done, no two validation runs overlap', async () => {
     const repo = await makeRepo(path.join(rig.tmp, 'repo-five'));
     const log = path.join(rig.tmp, 'ticks-five.log');
