@@ -3,6 +3,8 @@ import { deliverText, ensureAgentRunning, sendKeys, type DeliverInput, type Spaw
 import type { ActivityDeps } from './deps.js';
 import { createGithubActivities } from './github.js';
 import { notify, type Notification } from './notify.js';
+import { requestTestSlot, waitForWorkflowEnd } from './test-slot.js';
+import { runValidation, stopValidation, type ValidationInput } from './validate.js';
 import { pushAndCollectEvidence } from './verify.js';
 import { watchAgent } from './watch.js';
 import { prepareWorktree } from './worktree.js';
@@ -17,6 +19,8 @@ export function createHostActivities(deps: ActivityDeps) {
     sendKeys: (input: { paneId: string; keys: string[] }) => sendKeys(deps, input),
     watchAgent: (input: WatchInput) => watchAgent(deps, input),
     pushAndCollectEvidence,
+    runValidation: (input: ValidationInput) => runValidation(deps, input),
+    stopValidation: (input: { taskId: string }) => stopValidation(deps, input),
   };
 }
 
@@ -26,6 +30,8 @@ export function createSharedActivities(deps: ActivityDeps) {
     placeTask: async (_input: { taskId: string }): Promise<{ hostId: string; taskQueue: string }> => ({ hostId: deps.hostId, taskQueue: deps.hostQueue }),
     notify: (note: Notification) => notify(deps, note),
     ...createGithubActivities(deps.github, deps.notifyLine),
+    requestTestSlot,
+    waitForWorkflowEnd,
   };
 }
 

@@ -9,6 +9,7 @@ import { registerManifestCommands } from './manifest-commands.js';
 import { registerPlanCommand } from './plan-command.js';
 import { registerPoolCommands } from './pool-command.js';
 import { registerRunCommand } from './run-manifest-command.js';
+import { registerSlotCommands } from './slot-command.js';
 import { registerTaskCommand } from './run-commands.js';
 import { registerStatusCommands } from './status-commands.js';
 import { registerSteerCommands } from './steer-commands.js';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerPoolCommands(program);
   registerStatusCommands(program);
   registerSteerCommands(program);
+  registerSlotCommands(program);
   return program;
 }
 

@@ -18,6 +18,9 @@ export function registerTaskCommand(program: Command): void {
     .option('--base <ref>', 'base ref for the branch (default: the repository HEAD)')
     .option('--model <model>', 'model override passed to the agent CLI')
     .option('--idle-seconds <n>', 'quiet time at the prompt before a nudge')
+    .option('--validate <cmd>', 'validation command run in the worktree under the test slot before done (split like a shell, run without one; use sh -c \'…\' for pipes)')
+    .option('--validate-timeout <seconds>', 'stop the validation command after this long', '600')
+    .option('--slot <name>', 'the test slot the validation holds (one run at a time per slot)', 'default')
     .option('--wait', 'follow progress until the task ends')
     .option('--json', 'print the start (and with --wait, the result) as JSON')
     .action(async (opts: TaskOptions & { wait?: boolean; json?: boolean }) => {

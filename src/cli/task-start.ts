@@ -3,7 +3,8 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { isValidBranchName } from '../activities/git.js';
-import { branchForTask, taskWorkflowId, validateBranchName, validateTaskId } from '../domain/identifiers.js';
+import { splitCommand } from '../domain/argv.js';
+import { branchForTask, taskWorkflowId, validateBranchName, validateSlotName, validateTaskId } from '../domain/identifiers.js';
 import { TaskInputSchema, type TaskInput } from '../domain/task.js';
 import { loadScenario } from '../rehearsal/scenario.js';
 import { CliError, type CliContext } from './context.js';
@@ -19,6 +20,25 @@ export interface TaskOptions {
   base?: string;
   model?: string;
   idleSeconds?: string;
+  validate?: string;
+  validateTimeout?: string;
+  slot?: string;
+}
+
+/** `--validate "CMD"` as argv (no shell), `--slot`, `--validate-timeout`; undefined without --validate. */
+export function validateOption(opts: Pick<TaskOptions, 'validate' | 'validateTimeout' | 'slot'>): TaskInput['validate'] {
+  if (opts.validate === undefined) {
+    if (opts.slot !== undefined && opts.slot !== 'default') throw new CliError('--slot needs --validate (the slot only serializes validation runs)');
+    return undefined;
+  }
+  const argv = splitCommand(opts.validate);
+  if (!argv.ok) throw new CliError(`--validate: ${argv.error}`);
+  const slot = opts.slot ?? 'default';
+  const slotCheck = validateSlotName(slot);
+  if (!slotCheck.ok) throw new CliError(`--slot "${slot}" refused: ${slotCheck.error}`);
+  const timeoutSeconds = Number(opts.validateTimeout ?? 600);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new CliError(`--validate-timeout must be a positive number of seconds, got "${opts.validateTimeout}"`);
+  return { argv: argv.value, slot, timeoutSeconds };
 }
 
 function defaultTaskId(objective: string): string {
@@ -46,6 +66,7 @@ export async function buildTaskInput(opts: TaskOptions): Promise<TaskInput> {
       throw new CliError(`--scenario: ${(error as Error).message}`);
     }
   }
+  const validate = validateOption(opts);
   const raw: TaskInput = {
     taskId,
     repo,
@@ -57,6 +78,7 @@ export async function buildTaskInput(opts: TaskOptions): Promise<TaskInput> {
     ...(opts.model ? { model: opts.model } : {}),
     ...(scenario !== undefined ? { scenario } : {}),
     ...(opts.idleSeconds ? { policy: { idleSeconds: Number(opts.idleSeconds) } } : {}),
+    ...(validate ? { validate } : {}),
   };
   const parsed = TaskInputSchema.safeParse(raw);
   if (!parsed.success) throw new CliError(`invalid task: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);

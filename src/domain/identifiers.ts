@@ -77,6 +77,18 @@ export function taskWorkflowId(taskId: string, manifest = 'adhoc'): string {
   return `task/${manifest}/${taskId}`;
 }
 
+/** Test slot names follow the task-id rules (they are a workflow id segment). */
+export function validateSlotName(name: string): Checked<string> {
+  return validateId('slot name', name);
+}
+
+/** Workflow id of the mutex over one shared test resource: `test-slot/<name>`. Throws on an invalid name. */
+export function testSlotWorkflowId(name: string): string {
+  const checked = validateSlotName(name);
+  if (!checked.ok) throw new Error(checked.error);
+  return `test-slot/${name}`;
+}
+
 /** Workflow id of a pull-request fix: `pr/<owner>/<repo>/<number>`. */
 export function prWorkflowId(owner: string, repo: string, number: number): string {
   return `pr/${owner}/${repo}/${number}`;

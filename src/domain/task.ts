@@ -17,6 +17,37 @@ export const SupervisionPolicySchema = z.object({
 });
 export type SupervisionPolicy = z.infer<typeof SupervisionPolicySchema>;
 
+/** A validation command run in the worktree while holding a test slot (DESIGN §2 verify). */
+export const ValidateSpecSchema = z
+  .object({
+    /** The command as argv: never run through a shell (use ["sh", "-c", "…"] to ask for one). */
+    argv: z.array(z.string()).min(1, 'the validate command is empty'),
+    slot: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'a slot name is letters, digits, . _ - (starting with a letter or digit)').default('default'),
+    timeoutSeconds: z.number().positive().default(600),
+    /** How long the slot is granted before it is revoked; default timeoutSeconds + 60. */
+    leaseSeconds: z.number().positive().optional(),
+    /** How long to wait for the slot before the attempt fails. */
+    waitSeconds: z.number().positive().default(6 * 3600),
+  })
+  .transform((v) => ({ ...v, leaseSeconds: v.leaseSeconds ?? v.timeoutSeconds + 60 }));
+export type ValidateSpec = z.output<typeof ValidateSpecSchema>;
+
+/** One validation run as the task recorded it (times are ISO strings). */
+export const ValidationRecordSchema = z.object({
+  slot: z.string(),
+  requestId: z.string(),
+  requestedAt: z.string(),
+  grantedAt: z.string().optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  exitCode: z.number().int().nullable().optional(),
+  timedOut: z.boolean().optional(),
+  /** passed, failed, timed-out, revoked (lease exceeded), no-slot (waited too long), aborted. */
+  outcome: z.enum(['passed', 'failed', 'timed-out', 'revoked', 'no-slot', 'aborted']),
+  outputTail: z.array(z.string()).optional(),
+});
+export type ValidationRecord = z.infer<typeof ValidationRecordSchema>;
+
 export const TaskInputSchema = z.object({
   taskId: z.string(),
   /** Local path of the git repository to work on (its `origin` for the task's base clone). */
@@ -33,6 +64,7 @@ export const TaskInputSchema = z.object({
   requireCommit: z.boolean().default(true),
   /** PR mode (`drover fix-pr`): work on this pull request's head branch; `repo` and `branch` are then read from GitHub. */
   pr: PrRefSchema.optional(),
+  validate: ValidateSpecSchema.optional(),
 });
 export type TaskInput = z.input<typeof TaskInputSchema>;
 export type ResolvedTaskInput = z.output<typeof TaskInputSchema>;
@@ -87,6 +119,8 @@ export const TaskStateSchema = z.object({
   briefSubmittedAt: z.string().optional(),
   finishedAt: z.string().optional(),
   events: z.array(z.object({ at: z.string(), what: z.string() })),
+  /** Validation runs under the test slot, oldest first (absent before the first one). */
+  validations: z.array(ValidationRecordSchema).optional(),
 });
 export type TaskState = z.infer<typeof TaskStateSchema>;
 

@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
 import type { HostActivities, SharedActivities } from '../activities/index.js';
 
 const shared = proxyActivities<SharedActivities>({
@@ -25,6 +25,13 @@ const github = proxyActivities<SharedActivities>({
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '60s', maximumAttempts: 10 },
 });
 
+/** The slot's watch on its holder: one long heartbeating activity per grant, cancelled on release. */
+const watchingHolder = proxyActivities<SharedActivities>({
+  startToCloseTimeout: '24h',
+  heartbeatTimeout: '10s',
+  retry: { initialInterval: '1s', maximumInterval: '10s' },
+});
+
 /** Activities any worker can run (shared queue `drover`). */
 export const sharedActivities: SharedActivities = {
   placeTask: shared.placeTask,
@@ -34,7 +41,32 @@ export const sharedActivities: SharedActivities = {
   answerReviewThreads: github.answerReviewThreads,
   postPrSummary: github.postPrSummary,
   scanPullRequests: github.scanPullRequests,
+  requestTestSlot: shared.requestTestSlot,
+  waitForWorkflowEnd: watchingHolder.waitForWorkflowEnd,
 };
+
+/**
+ * The validation command on the task's host: heartbeats every 2 s, so a dead worker is noticed in
+ * 10 s and the retry (which stops the old process first) runs there again; a cancellation waits
+ * until the process is really gone, so the slot is released only after that.
+ */
+export function validationActivities(taskQueue: string, timeoutSeconds: number) {
+  const validating = proxyActivities<HostActivities>({
+    taskQueue,
+    startToCloseTimeout: `${Math.ceil(timeoutSeconds) + 60}s`,
+    heartbeatTimeout: '10s',
+    retry: { initialInterval: '1s', maximumInterval: '10s', maximumAttempts: 3 },
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+  return { runValidation: validating.runValidation };
+}
+
+/** Stops a holder's validation process on its host; gives up quickly when that host is gone. */
+export function reaperActivities(taskQueue: string) {
+  // a host without a worker cannot run it, and its watchdog ends the process anyway: do not hold the slot for long
+  const reaping = proxyActivities<HostActivities>({ taskQueue, scheduleToStartTimeout: '3s', startToCloseTimeout: '15s', retry: { maximumAttempts: 2 } });
+  return { stopValidation: reaping.stopValidation };
+}
 
 /** Activities bound to the host that owns the task's worktree and tmux window (`drover@<host>`). */
 export function hostActivities(taskQueue: string) {

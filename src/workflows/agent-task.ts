@@ -18,6 +18,8 @@ import type { WatchEvent } from '../domain/watch.js';
 import { hostActivities, sharedActivities } from './activity-proxies.js';
 import { abortSignal, approveUpdate, denyUpdate, nudgeSignal, pauseSignal, reportUpdate, resumeSignal, stateQuery, steerSignal } from './messages.js';
 import { verifyPullRequest } from './pr-verify.js';
+import { TestSlotClient } from './slot-client.js';
+import { validateUnderSlot } from './task-validation.js';
 import { initialState, TaskRecord } from './task-record.js';
 
 interface Carried {
@@ -51,6 +53,8 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
   let aborted: string | undefined;
   let humanAnswer: 'approve' | 'deny' | undefined;
   const outbox: Outbound[] = [];
+  // ── test slot (validation): handlers for the slot's grant/revoke signals ──
+  const slots = input.validate ? new TestSlotClient() : undefined;
 
   setHandler(stateQuery, () => s);
   setHandler(nudgeSignal, (text) => {
@@ -352,6 +356,12 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
       const facts = await host.pushAndCollectEvidence({ worktree, branch: s.branch, baseCommit: baseCommit! });
       // PR mode: checkpoints are judged by the PR gate with everything else, once the push landed
       let reasons = verifyCompletion({ steps: input.pr ? [] : input.steps, checkpoints: s.checkpoints, requireCommit: input.requireCommit, branch: s.branch, facts });
+      // ── test slot (validation): only once the evidence holds; a failure re-briefs with the output tail ──
+      if (reasons.length === 0 && input.validate && slots) {
+        reasons.push(...(await validateUnderSlot({ spec: input.validate, rec, slots, stop: () => aborted !== undefined })));
+        if (aborted !== undefined) return finish('aborted', aborted);
+      }
+      // ── end test slot ──
       if (input.pr && reasons.length === 0) {
         reasons = await verifyPullRequest({ input, pr: input.pr, rec, pushedSha: facts.head, interrupted: () => aborted !== undefined });
       }

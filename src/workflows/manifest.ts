@@ -94,6 +94,7 @@ export async function manifestWorkflow(rawInput: ManifestRunInput, carried?: Man
       agent: entry.task.agent ?? input.agent,
       ...(input.scenarios[id] !== undefined ? { scenario: input.scenarios[id] } : {}),
       ...(input.policy ? { policy: input.policy } : {}),
+      ...(entry.task.validate ? { validate: { argv: entry.task.validate } } : {}), // under test slot `default`
     };
     t.status = 'running';
     t.attempts += 1;

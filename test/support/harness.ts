@@ -50,8 +50,8 @@ export interface Rig {
   client: Client;
   workers?: HostWorkers;
   startWorkers(extra?: { github?: GithubSettings }): Promise<HostWorkers>;
-  /** A worker in its own process (`drover worker --rehearsal`), so a test can SIGKILL it; killed on close. */
-  spawnWorker(): ResultPromise;
+  /** A worker in its own process (`drover worker --rehearsal`), so a test can SIGKILL it; killed on close. `env` overrides (e.g. another DROVER_HOST_ID). */
+  spawnWorker(env?: Record<string, string>): ResultPromise;
   close(): Promise<void>;
 }
 
@@ -88,8 +88,8 @@ export async function startRig(name: string): Promise<Rig> {
       rig.workers = await startHostWorkers({ config, scenarioHost: model, log: () => undefined, ...extra });
       return rig.workers;
     },
-    spawnWorker() {
-      const child = spawnWorkerProcess(rig, processes.length);
+    spawnWorker(env?: Record<string, string>) {
+      const child = spawnWorkerProcess(rig, processes.length, env);
       processes.push(child);
       return child;
     },
@@ -140,9 +140,9 @@ export function rigEnv(rig: Rig): Record<string, string> {
 }
 
 /** A worker in its own process (`drover worker --rehearsal`), so a test can SIGKILL it; logs go to the rig's tmp. */
-export function spawnWorkerProcess(rig: Rig, index: number): ResultPromise {
+export function spawnWorkerProcess(rig: Rig, index: number, env: Record<string, string> = {}): ResultPromise {
   return execa('node', [path.join(projectRoot(), 'bin', 'drover.mjs'), 'worker', '--rehearsal'], {
-    env: rigEnv(rig),
+    env: { ...rigEnv(rig), ...env },
     reject: false,
     stdin: 'ignore',
     stdout: { file: path.join(rig.tmp, `worker-${index}.log`) },
