@@ -35,7 +35,7 @@ const toPr = (owner: string, repo: string, n: z.infer<typeof PrNode>): Monitored
   unresolvedThreads: n.reviewThreads.nodes.filter((t) => !t.isResolved).length,
 });
 
-const NEXT_PAGE_QUERY = (pageSize: number): string =>
+export const NEXT_PAGE_QUERY = (pageSize: number): string =>
   `query DroverMonitorPage($owner: String!, $name: String!, $cursor: String) { repository(owner: $owner, name: $name) { nameWithOwner pullRequests(states: OPEN, first: ${pageSize}, after: $cursor, orderBy: { field: UPDATED_AT, direction: DESC }) { ${MONITOR_PR_FIELDS} } } }`;
 
 /** A missing repository comes back as `null` with a NOT_FOUND error beside the other repositories' data: keep the data. */
