@@ -2,6 +2,7 @@ import type { WatchInput } from '../domain/watch.js';
 import { deliverText, ensureAgentRunning, sendKeys, type DeliverInput, type SpawnInput } from './agent.js';
 import type { ActivityDeps } from './deps.js';
 import { createGithubActivities } from './github.js';
+import { describeProgress, stopAgent } from './agent-handoff.js';
 import { notify, type Notification } from './notify.js';
 import { requestTestSlot, waitForWorkflowEnd } from './test-slot.js';
 import { runValidation, stopValidation, type ValidationInput } from './validate.js';
@@ -19,6 +20,8 @@ export function createHostActivities(deps: ActivityDeps) {
     sendKeys: (input: { paneId: string; keys: string[] }) => sendKeys(deps, input),
     watchAgent: (input: WatchInput) => watchAgent(deps, input),
     pushAndCollectEvidence,
+    stopAgent: (input: { taskId: string }) => stopAgent(deps, input),
+    describeProgress,
     runValidation: (input: ValidationInput) => runValidation(deps, input),
     stopValidation: (input: { taskId: string }) => stopValidation(deps, input),
   };

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { knownAgents } from '../domain/agent-profile.js';
+import { parseAgentChain } from '../domain/handoff.js';
 import { validateStepName } from '../domain/identifiers.js';
 import { prTaskInput } from '../domain/pr-task.js';
 import { formatPrRef, parsePrRef } from '../domain/pull-request.js';
@@ -33,7 +35,7 @@ export function registerFixPrCommand(program: Command): void {
     .command('fix-pr <pr>')
     .description('fix a pull request (OWNER/REPO#N or its URL): failing checks, review threads, conflicts; done only when verified on GitHub')
     .option('--steps <a,b>', 'required checkpoints, comma-separated', 'pr-address,pr-test')
-    .option('--agent <cli>', 'agent CLI profile', 'claude')
+    .option('--agent <cli>', 'agent CLI profile, or a fallback chain: gemini,claude', 'claude')
     .option('--model <model>', 'model override passed to the agent CLI')
     .option('--objective <text>', 'extra instructions appended to the brief')
     .option('--scenario <file>', 'rehearsal: serve this scripted-model scenario instead of a real model')
@@ -43,6 +45,8 @@ export function registerFixPrCommand(program: Command): void {
     .action(async (prText: string, opts: FixPrOptions) => {
       const ref = parsePrRef(prText);
       if (!ref.ok) throw new CliError(ref.error);
+      const chain = parseAgentChain(opts.agent ?? 'claude', knownAgents());
+      if (!chain.ok) throw new CliError(chain.error);
       const steps = (opts.steps ?? '').split(',').map((s) => s.trim()).filter(Boolean);
       for (const step of steps) {
         const checked = validateStepName(step);
@@ -59,7 +63,7 @@ export function registerFixPrCommand(program: Command): void {
       const ciWaitSeconds = positiveSeconds('--ci-wait', opts.ciWait);
       const { workflowId, input } = prTaskInput(ref.value, {
         steps,
-        ...(opts.agent ? { agent: opts.agent } : {}),
+        agent: chain.value.join(','),
         ...(opts.model ? { model: opts.model } : {}),
         ...(opts.objective ? { objective: opts.objective } : {}),
         ...(scenario !== undefined ? { scenario } : {}),

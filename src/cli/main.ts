@@ -3,6 +3,7 @@ import { CliError } from './context.js';
 import { registerCleanupCommand } from './cleanup-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerDevCommands } from './dev-commands.js';
+import { registerDoctorCommand } from './doctor-command.js';
 import { registerFixPrCommand } from './fix-pr-command.js';
 import { registerMonitorCommand } from './monitor-command.js';
 import { registerManifestCommands } from './manifest-commands.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerTaskCommand(program);
   registerFixPrCommand(program);
   registerMonitorCommand(program);
+  registerDoctorCommand(program);
   registerRunCommand(program);
   registerManifestCommands(program);
   registerPlanCommand(program);

@@ -11,7 +11,7 @@ export function registerTaskCommand(program: Command): void {
     .requiredOption('--repo <path>', 'the git repository to work on')
     .requiredOption('--objective <text>', 'what the agent must do (passed verbatim)')
     .option('--steps <a,b>', 'required checkpoints, comma-separated')
-    .option('--agent <cli>', 'agent CLI profile', 'claude')
+    .option('--agent <cli>', 'agent CLI profile, or a fallback chain: gemini,claude', 'claude')
     .option('--scenario <file>', 'rehearsal: serve this scripted-model scenario instead of a real model')
     .option('--id <taskId>', 'task id (default: from the objective)')
     .option('--branch <name>', 'task branch (default: drover/<taskId>)')

@@ -5,6 +5,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { isValidBranchName } from '../activities/git.js';
 import { splitCommand } from '../domain/argv.js';
 import { branchForTask, taskWorkflowId, validateBranchName, validateSlotName, validateTaskId } from '../domain/identifiers.js';
+import { knownAgents } from '../domain/agent-profile.js';
+import { parseAgentChain } from '../domain/handoff.js';
 import { TaskInputSchema, type TaskInput } from '../domain/task.js';
 import { loadScenario } from '../rehearsal/scenario.js';
 import { CliError, type CliContext } from './context.js';
@@ -57,6 +59,8 @@ export async function buildTaskInput(opts: TaskOptions): Promise<TaskInput> {
   const branchCheck = validateBranchName(branch);
   if (!branchCheck.ok) throw new CliError(`branch "${branch}" refused: ${branchCheck.error}`);
   if (!(await isValidBranchName(branch))) throw new CliError(`branch "${branch}" refused: git check-ref-format --branch rejects it`);
+  const chain = parseAgentChain(opts.agent ?? 'claude', knownAgents());
+  if (!chain.ok) throw new CliError(chain.error);
   const steps = (opts.steps ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   let scenario: unknown;
   if (opts.scenario) {
@@ -73,7 +77,7 @@ export async function buildTaskInput(opts: TaskOptions): Promise<TaskInput> {
     branch,
     objective: opts.objective,
     steps,
-    agent: opts.agent ?? 'claude',
+    agent: chain.value.join(','),
     ...(opts.base ? { baseRef: opts.base } : {}),
     ...(opts.model ? { model: opts.model } : {}),
     ...(scenario !== undefined ? { scenario } : {}),

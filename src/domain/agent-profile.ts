@@ -150,6 +150,11 @@ const PROFILES: ReadonlyMap<string, AgentProfile> = new Map([
   [codexProfile.name, codexProfile],
 ]);
 
+/** Names `--agent` accepts (built-in profiles). */
+export function knownAgents(): string[] {
+  return [...PROFILES.keys()];
+}
+
 /** The built-in profile for an agent name; throws with the known names when there is none. */
 export function getProfile(name: string): AgentProfile {
   const profile = PROFILES.get(name);

@@ -89,7 +89,11 @@ export const TaskStateSchema = z.object({
   taskId: z.string(),
   phase: z.enum(PHASES),
   agentState: z.enum(AGENT_STATES),
+  /** The agent CLI running now (one of `agentChain`). */
   agent: z.string(),
+  /** `--agent gemini,claude`: who takes over after whom. */
+  agentChain: z.array(z.string()).default([]),
+  handoffs: z.array(z.object({ from: z.string(), to: z.string(), reason: z.string(), at: z.string() })).default([]),
   host: z.string().optional(),
   hostQueue: z.string().optional(),
   repo: z.string(),

@@ -83,6 +83,8 @@ export function hostActivities(taskQueue: string) {
     ensureAgentRunning: quick.ensureAgentRunning,
     sendKeys: quick.sendKeys,
     pushAndCollectEvidence: quick.pushAndCollectEvidence,
+    stopAgent: quick.stopAgent,
+    describeProgress: quick.describeProgress,
     // pasting twice would brief the agent twice: never retried blindly, the workflow decides
     deliverText: once.deliverText,
     watchAgent: watching.watchAgent,

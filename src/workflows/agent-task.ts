@@ -10,6 +10,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { buildBrief, buildNudge, buildRebrief } from '../domain/brief.js';
+import { buildHandoffNote } from '../domain/handoff.js';
 import { buildPrBrief } from '../domain/pr-brief.js';
 import { decideDialog, denyKeys, keysToChoose } from '../domain/dialog-policy.js';
 import { ReportSchema, TaskInputSchema, type ResolvedTaskInput, type TaskInput, type TaskResult, type TaskState } from '../domain/task.js';
@@ -30,6 +31,8 @@ interface Carried {
   lastNudgeAt: number;
   /** PR mode: the brief built from the pull request's facts (until it is submitted). */
   prBrief?: string;
+  /** Fallback chain: what the previous agent did, put in front of the next agent's brief. */
+  handoffNote?: string;
 }
 
 type Outbound = { kind: 'nudge' | 'steer' | 'brief' | 'rebrief' | 'continue'; text: string; tried?: boolean };
@@ -48,6 +51,7 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
   let briefSubmitted = carried?.briefSubmitted ?? false;
   let lastNudgeAt = carried?.lastNudgeAt ?? 0; // epoch ms; 0 = never (survives JSON, unlike -Infinity)
   let prBrief = carried?.prBrief;
+  let handoffNote = carried?.handoffNote;
   let wake = 0;
   let readyForInput = false;
   let aborted: string | undefined;
@@ -173,6 +177,23 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
     rec.agentState('starting');
     rec.decide(`agent ${spawned.outcome}${spawned.resumed ? ` (resumed session ${s.sessionId})` : ''} in pane ${spawned.paneId}`);
   };
+  // fallback chain: the next agent takes over the same worktree and branch, told what was done
+  const nextAgent = (): string | undefined => s.agentChain[s.agentChain.indexOf(s.agent) + 1];
+  const handOff = async (why: string): Promise<void> => {
+    const from = s.agent;
+    const to = nextAgent()!;
+    const progress = await host.describeProgress({ worktree, baseCommit: baseCommit! });
+    await host.stopAgent({ taskId: s.taskId });
+    s.handoffs.push({ from, to, reason: why, at: new Date().toISOString() });
+    handoffNote = buildHandoffNote({ from, to, why, progress, checkpoints: s.checkpoints, steps: input.steps, lastVerification: s.lastVerification });
+    Object.assign(s, { agent: to, sessionId: undefined, crashes: 0, nudges: 0, revisions: 0, doneReported: false });
+    briefSubmitted = false;
+    doneBaseline = 0;
+    readyForInput = false;
+    outbox.length = 0;
+    await spawn(`handing over from ${from} to ${to}: ${why}`);
+    rec.phase('supervising');
+  };
   await spawn(carried ? 'checking the agent after continue-as-new' : 'launching the agent');
   rec.phase('supervising');
 
@@ -266,6 +287,7 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
       case 'crashed': {
         rec.agentState('crashed');
         s.crashes += 1;
+        if (s.crashes > policy.crashCap && nextAgent()) return handOff(`it crashed ${s.crashes} times (cap ${policy.crashCap}; last: ${ev.reason})`);
         if (s.crashes > policy.crashCap && !(await escalate(`the agent crashed ${s.crashes} times (cap ${policy.crashCap})`))) {
           aborted ??= 'escalated: crash cap reached and no human answered';
           return;
@@ -280,7 +302,7 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
         rec.agentState(ev.kind === 'idle' ? 'idle' : 'stalled');
         readyForInput = true;
         if (!briefSubmitted) {
-          if (!outbox.some((o) => o.kind === 'brief')) outbox.unshift({ kind: 'brief', text: prBrief ?? buildBrief({ objective: input.objective, steps: input.steps, taskId: s.taskId, branch: s.branch, worktree }) });
+          if (!outbox.some((o) => o.kind === 'brief')) outbox.unshift({ kind: 'brief', text: (handoffNote ?? '') + (prBrief ?? buildBrief({ objective: input.objective, steps: input.steps, taskId: s.taskId, branch: s.branch, worktree })) });
           return;
         }
         if (outbox.length > 0 || s.doneReported) return;
@@ -374,6 +396,10 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
       s.doneReported = false;
       s.revisions += 1;
       rec.decide(`verification failed (revision ${s.revisions}): ${reasons.join('; ')}`);
+      if (s.revisions > policy.revisionCap && nextAgent()) {
+        await handOff(`its work failed verification ${s.revisions} times (cap ${policy.revisionCap})`);
+        continue;
+      }
       if (s.revisions > policy.revisionCap && !(await escalate(`verification failed ${s.revisions} times (cap ${policy.revisionCap})`))) {
         return finish('escalated', `verification failed: ${reasons.join('; ')}`);
       }
@@ -382,7 +408,7 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
       continue;
     }
     if (workflowInfo().continueAsNewSuggested && allHandlersFinished()) {
-      await continueAsNew<typeof agentTaskWorkflow>(rawInput, { state: s, baseCommit, doneBaseline, briefSubmitted, lastNudgeAt, ...(prBrief !== undefined && !briefSubmitted ? { prBrief } : {}) });
+      await continueAsNew<typeof agentTaskWorkflow>(rawInput, { state: s, baseCommit, doneBaseline, briefSubmitted, lastNudgeAt, ...(prBrief !== undefined && !briefSubmitted ? { prBrief } : {}), ...(handoffNote !== undefined && !briefSubmitted ? { handoffNote } : {}) });
     }
     const ev = await watchOrWake();
     if (ev) await onEvent(ev);
