@@ -1,4 +1,6 @@
 import { Command, CommanderError } from 'commander';
+import { loadConfig } from '../dev/config.js';
+import { registerConfigAgents } from '../dev/agents.js';
 import { CliError } from './context.js';
 import { registerCleanupCommand } from './cleanup-command.js';
 import { registerDemoCommand } from './demo-command.js';
@@ -20,7 +22,21 @@ export function buildProgram(): Command {
     .description('Durable AI coding agents on Temporal: worktrees, tmux, supervision, verified results.')
     .version('0.1.0')
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', () => {
+      // custom agents from drover.config.*; a config that does not load is reported by the commands that need it
+      let config;
+      try {
+        config = loadConfig();
+      } catch {
+        return;
+      }
+      try {
+        registerConfigAgents(config);
+      } catch (error) {
+        throw new CliError((error as Error).message);
+      }
+    });
   registerDemoCommand(program);
   registerDevCommands(program);
   registerTaskCommand(program);

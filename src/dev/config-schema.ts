@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CustomAgentSchema } from '../domain/custom-profile.js';
 import { WebhookKindSchema } from '../domain/notification.js';
 
 export { WebhookKindSchema } from '../domain/notification.js';
@@ -92,6 +93,8 @@ export const DroverConfigSchema = z.object({
     webhookKind: WebhookKindSchema.optional(),
     timeoutMs: WebhookTimeoutMsSchema,
   }),
+  /** Custom agent CLIs (file only): profiles built on a built-in one; see custom-profile.ts. */
+  agents: z.array(CustomAgentSchema).max(20).default([]),
 });
 export type DroverConfig = z.infer<typeof DroverConfigSchema>;
 
@@ -133,5 +136,6 @@ export const ConfigFileSchema = z.strictObject({
       timeoutMs: WebhookTimeoutMsSchema.optional(),
     })
     .optional(),
+  agents: z.array(CustomAgentSchema).max(20).optional(),
 });
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;

@@ -179,5 +179,6 @@ export function loadConfig(options: LoadConfigOptions = {}): DroverConfig {
       webhookKind: env.DROVER_WEBHOOK_KIND ?? f.notify?.webhookKind,
       timeoutMs: env.DROVER_WEBHOOK_TIMEOUT_MS ?? f.notify?.timeoutMs ?? 5000,
     },
+    agents: f.agents ?? [],
   });
 }

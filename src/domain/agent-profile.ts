@@ -150,14 +150,27 @@ const PROFILES: ReadonlyMap<string, AgentProfile> = new Map([
   [codexProfile.name, codexProfile],
 ]);
 
-/** Names `--agent` accepts (built-in profiles). */
+/** Custom agents from the config file, registered once per process (worker, CLI). */
+const custom = new Map<string, AgentProfile>();
+
+export function builtinProfiles(): ReadonlyMap<string, AgentProfile> {
+  return PROFILES;
+}
+
+/** Replaces the registered custom profiles (see custom-profile.ts for how they are built). */
+export function registerCustomProfiles(profiles: readonly AgentProfile[]): void {
+  custom.clear();
+  for (const p of profiles) custom.set(p.name, p);
+}
+
+/** Names `--agent` accepts: built-in profiles, then custom ones. */
 export function knownAgents(): string[] {
-  return [...PROFILES.keys()];
+  return [...PROFILES.keys(), ...custom.keys()];
 }
 
 /** The built-in profile for an agent name; throws with the known names when there is none. */
 export function getProfile(name: string): AgentProfile {
-  const profile = PROFILES.get(name);
+  const profile = PROFILES.get(name) ?? custom.get(name);
   if (!profile) throw new Error(`unknown agent "${name}"; known agents: ${[...PROFILES.keys()].join(', ')}`);
   return profile;
 }

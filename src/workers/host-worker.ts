@@ -10,6 +10,7 @@ import { hostTaskQueue, type DroverConfig } from '../dev/config.js';
 import { connectNativeConnection } from '../dev/connection.js';
 import { githubSettingsFromEnv } from '../github/settings.js';
 import type { GithubSettings } from '../activities/github.js';
+import { registerConfigAgents } from '../dev/agents.js';
 import { workflowBundle } from './bundle.js';
 
 export interface HostWorkers {
@@ -50,6 +51,7 @@ export async function startHostWorkers(options: { config: DroverConfig; scenario
   const { config } = options;
   const log = options.log ?? ((line: string) => console.log(line));
   quietRuntime();
+  registerConfigAgents(config);
   const connection = options.connection ?? (await connectNativeConnection(config));
   const binDir = await ensureDroverShim(path.join(config.droverHome, 'bin'), config.projectRoot);
   const tmux = new TmuxClient({
