@@ -21,7 +21,7 @@ export interface BranchEvidence {
   remoteHead: string | null;
 }
 
-const PROTECTED_BRANCHES = /^(main|master|develop|trunk|release\/.*|spare\/.*)$/;
+export const PROTECTED_BRANCHES = /^(main|master|develop|trunk|release\/.*|spare\/.*)$/;
 
 export function repoKey(repo: string): string {
   const abs = path.resolve(repo);

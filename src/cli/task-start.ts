@@ -4,12 +4,13 @@ import { randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { isValidBranchName } from '../activities/git.js';
 import { splitCommand } from '../domain/argv.js';
-import { branchForTask, taskWorkflowId, validateBranchName, validateSlotName, validateTaskId } from '../domain/identifiers.js';
+import { branchForTask, prWorkflowId, taskWorkflowId, validateBranchName, validateSlotName, validateTaskId } from '../domain/identifiers.js';
 import { knownAgents } from '../domain/agent-profile.js';
 import { parseAgentChain } from '../domain/handoff.js';
 import { TaskInputSchema, type TaskInput } from '../domain/task.js';
 import { loadScenario } from '../rehearsal/scenario.js';
 import { CliError, type CliContext } from './context.js';
+import { checkImages, existingBranch, loadContextFile, prOption } from './task-attachments.js';
 
 export interface TaskOptions {
   repo: string;
@@ -25,6 +26,11 @@ export interface TaskOptions {
   validate?: string;
   validateTimeout?: string;
   slot?: string;
+  context?: string;
+  image?: string[];
+  pr?: string;
+  newBranch?: boolean;
+  newPr?: boolean;
 }
 
 /** `--validate "CMD"` as argv (no shell), `--slot`, `--validate-timeout`; undefined without --validate. */
@@ -55,7 +61,9 @@ export async function buildTaskInput(opts: TaskOptions): Promise<TaskInput> {
   const taskId = opts.id ?? defaultTaskId(opts.objective);
   const idCheck = validateTaskId(taskId);
   if (!idCheck.ok) throw new CliError(`task id "${taskId}" refused: ${idCheck.error}`);
-  const branch = opts.branch ?? branchForTask(taskId);
+  if (opts.newBranch === false && opts.pr) throw new CliError('--pr works on the pull request\'s own branch already; drop --no-new-branch');
+  if (opts.newBranch === false && opts.base) throw new CliError('--base makes no sense with --no-new-branch: the existing branch is used as it is');
+  const branch = opts.newBranch === false ? await existingBranch(repo, opts.branch) : (opts.branch ?? branchForTask(taskId));
   const branchCheck = validateBranchName(branch);
   if (!branchCheck.ok) throw new CliError(`branch "${branch}" refused: ${branchCheck.error}`);
   if (!(await isValidBranchName(branch))) throw new CliError(`branch "${branch}" refused: git check-ref-format --branch rejects it`);
@@ -71,6 +79,10 @@ export async function buildTaskInput(opts: TaskOptions): Promise<TaskInput> {
     }
   }
   const validate = validateOption(opts);
+  const context = opts.context ? await loadContextFile(opts.context) : undefined;
+  if (context?.masked) console.error(`warning: --context ${opts.context}: token-shaped strings were masked before the brief ([REDACTED]); secrets never go into workflow history`);
+  const images = opts.image && opts.image.length > 0 ? checkImages(opts.image) : undefined;
+  const pr = opts.pr ? await prOption(repo, opts.pr) : undefined;
   const raw: TaskInput = {
     taskId,
     repo,
@@ -83,6 +95,9 @@ export async function buildTaskInput(opts: TaskOptions): Promise<TaskInput> {
     ...(scenario !== undefined ? { scenario } : {}),
     ...(opts.idleSeconds ? { policy: { idleSeconds: Number(opts.idleSeconds) } } : {}),
     ...(validate ? { validate } : {}),
+    ...(context ? { context: context.text } : {}),
+    ...(images ? { images } : {}),
+    ...(pr ? { pr } : {}),
   };
   const parsed = TaskInputSchema.safeParse(raw);
   if (!parsed.success) throw new CliError(`invalid task: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -92,7 +107,7 @@ export async function buildTaskInput(opts: TaskOptions): Promise<TaskInput> {
 
 /** Starts the task's workflow; a task with the same id that is already running is attached to. */
 export async function startTask(ctx: Pick<CliContext, 'client' | 'config'>, input: TaskInput): Promise<{ workflowId: string; attached: boolean }> {
-  const workflowId = taskWorkflowId(input.taskId);
+  const workflowId = input.pr ? prWorkflowId(input.pr.owner, input.pr.repo, input.pr.number) : taskWorkflowId(input.taskId);
   try {
     await ctx.client.workflow.start('agentTaskWorkflow', { taskQueue: ctx.config.taskQueue, workflowId, args: [input] });
     return { workflowId, attached: false };

@@ -12,6 +12,10 @@ export interface BriefInput {
   taskId: string;
   branch: string;
   worktree: string;
+  /** `--context FILE`: markdown from the user, verbatim. */
+  context?: string;
+  /** `--image PATH`: absolute paths of images for the agent to look at. */
+  images?: readonly string[];
 }
 
 /** The brief for a task. Throws on an invalid step name (validate manifests first). */
@@ -36,6 +40,8 @@ export function buildBrief(input: BriefInput): string {
     objective,
     '----- end of objective -----',
     '',
+    ...(input.context ? ['Context from the user (markdown, verbatim):', '----- context -----', input.context.trimEnd(), '----- end of context -----', ''] : []),
+    ...(input.images && input.images.length > 0 ? ['Images for this task (open each with your file-reading tool):', ...input.images.map((p) => `- ${p}`), ''] : []),
     'How to work:',
     `- Work only inside your git worktree ${worktree}, on the branch ${branch}, which is already checked out there. Do not switch branches, do not push, and do not change anything outside the worktree.`,
     `- Commit your changes on ${branch} with clear messages as you go; work that is not committed does not count.`,

@@ -47,6 +47,8 @@ export interface PrBriefInput {
   steps: readonly string[];
   /** Extra instructions from the user (optional). */
   objective?: string;
+  context?: string;
+  images?: readonly string[];
 }
 
 /** The brief for a PR fix: the generic brief with the PR's failing checks, threads and conflicts as the objective. */
@@ -60,7 +62,7 @@ export function buildPrBrief(input: PrBriefInput): string {
     'For every review thread you address, run `drover report thread <thread-id> "<what you changed>"`; Drover replies on the thread with the commit and resolves it after pushing. Do not resolve threads yourself.',
     'Drover pushes your commits and waits for CI on the new head; do not push yourself.',
   ].join('\n');
-  return buildBrief({ objective, steps: input.steps, taskId: input.taskId, branch: facts.headRefName, worktree: input.worktree });
+  return buildBrief({ objective, steps: input.steps, taskId: input.taskId, branch: facts.headRefName, worktree: input.worktree, context: input.context, images: input.images });
 }
 
 export const SUMMARY_MARKER_PREFIX = '<!-- drover:summary';

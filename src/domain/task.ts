@@ -62,6 +62,9 @@ export const TaskInputSchema = z.object({
   scenario: z.unknown().optional(),
   policy: SupervisionPolicySchema.default(SupervisionPolicySchema.parse({})),
   requireCommit: z.boolean().default(true),
+  /** `--context FILE` (markdown, token-shaped strings masked) and `--image PATH` (absolute paths), for the brief. */
+  context: z.string().max(64 * 1024).optional(),
+  images: z.array(z.string()).max(20).optional(),
   /** PR mode (`drover fix-pr`): work on this pull request's head branch; `repo` and `branch` are then read from GitHub. */
   pr: PrRefSchema.optional(),
   validate: ValidateSpecSchema.optional(),

@@ -165,7 +165,7 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
   const worktree = s.worktree;
   if (input.pr && !briefSubmitted && prBrief === undefined) {
     const facts = await sharedActivities.readPrFacts({ pr: input.pr });
-    prBrief = buildPrBrief({ facts, taskId: s.taskId, worktree, steps: input.steps, objective: input.objective });
+    prBrief = buildPrBrief({ facts, taskId: s.taskId, worktree, steps: input.steps, objective: input.objective, context: input.context, images: input.images });
     rec.decide(`brief built from the pull request: ${facts.checks.filter((c) => c.conclusion && !['success', 'neutral', 'skipped'].includes(c.conclusion)).length} failing check(s), ${facts.threads.filter((t) => !t.isResolved).length} unresolved thread(s), ${facts.mergeable === 'CONFLICTING' ? 'conflicts' : 'no conflicts'}`);
   }
 
@@ -302,7 +302,7 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
         rec.agentState(ev.kind === 'idle' ? 'idle' : 'stalled');
         readyForInput = true;
         if (!briefSubmitted) {
-          if (!outbox.some((o) => o.kind === 'brief')) outbox.unshift({ kind: 'brief', text: (handoffNote ?? '') + (prBrief ?? buildBrief({ objective: input.objective, steps: input.steps, taskId: s.taskId, branch: s.branch, worktree })) });
+          if (!outbox.some((o) => o.kind === 'brief')) outbox.unshift({ kind: 'brief', text: (handoffNote ?? '') + (prBrief ?? buildBrief({ objective: input.objective, steps: input.steps, taskId: s.taskId, branch: s.branch, worktree, context: input.context, images: input.images })) });
           return;
         }
         if (outbox.length > 0 || s.doneReported) return;

@@ -1,0 +1,59 @@
+/**
+ * `drover task` options from the orchestration CLI users know (--context, --image, --pr,
+ * --no-new-branch, --no-new-pr, agent chains): bad input is refused before anything connects
+ * (no Temporal runs here, so nothing can start), with what to change.
+ */
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { buildBrief } from '../../src/domain/brief.js';
+import { projectRoot } from '../../src/dev/config.js';
+import { git, makeRepo } from '../support/repo.js';
+
+const tmp = path.join(os.tmpdir(), `drover-opts-${process.pid}`);
+// an address nobody listens on: a command that got past validation would fail to connect instead
+const env = { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1', DROVER_HOME: path.join(tmp, 'home') };
+const drover = (args: string[]) => execa('node', [path.join(projectRoot(), 'bin', 'drover.mjs'), ...args], { env, reject: false, timeout: 60_000 });
+
+describe('drover task options', () => {
+  it('refuses bad --context, --image, --pr, --no-new-branch and --agent with the reason', async () => {
+    const repo = await makeRepo(path.join(tmp, 'repo'));
+    await writeFile(path.join(repo, 'big.md'), 'x'.repeat(70 * 1024));
+    await writeFile(path.join(repo, 'notes.txt'), 'not an image');
+    const cases: Array<[string[], RegExp]> = [
+      [['--context', path.join(repo, 'missing.md')], /--context .*missing\.md: no such file/],
+      [['--context', path.join(repo, 'big.md')], /--context .*big\.md: 71680 bytes; at most 65536/],
+      [['--image', path.join(repo, 'notes.txt')], /--image .*notes\.txt: not an image/],
+      [['--pr', '7'], /--pr 7: cannot tell OWNER\/REPO from .*origin remote; write --pr OWNER\/REPO#7/],
+      [['--pr', 'acme/widgets#seven'], /--pr: "acme\/widgets#seven" is not a pull request/],
+      [['--no-new-branch'], /--no-new-branch: main is a protected branch/],
+      [['--no-new-branch', '--branch', 'nope'], /--no-new-branch: branch nope does not exist/],
+      [['--no-new-branch', '--branch', 'main', '--base', 'HEAD~1'], /--base makes no sense with --no-new-branch/],
+      [['--agent', 'claude,claude'], /claude appears twice/],
+      [['--agent', 'claude,cursor-x'], /unknown agent cursor-x; known: claude/],
+    ];
+    for (const [args, why] of cases) {
+      const res = await drover(['task', '--repo', repo, '--objective', 'x', ...args]);
+      expect(res.exitCode, args.join(' ')).toBe(1);
+      expect(res.stderr, args.join(' ')).toMatch(why);
+    }
+  });
+
+  it('valid options get past validation (the connection is what fails), and --context masks tokens', async () => {
+    const repo = await makeRepo(path.join(tmp, 'repo-ok'));
+    await git(repo, ['branch', 'feature']);
+    await writeFile(path.join(repo, 'ctx.md'), '# Notes\nkey sk-abcdefghijklmnopqrstuvwxyz0123 here\n');
+    await writeFile(path.join(repo, 'shot.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    const res = await drover(['task', '--repo', repo, '--objective', 'x', '--no-new-branch', '--branch', 'feature', '--no-new-pr', '--context', path.join(repo, 'ctx.md'), '--image', path.join(repo, 'shot.png'), '--agent', 'claude,codex']);
+    expect(res.stderr).toMatch(/token-shaped strings were masked/);
+    expect(res.stderr).toMatch(/Cannot reach Temporal at 127\.0\.0\.1:1/);
+  });
+
+  it('the brief carries the context verbatim and lists the images', () => {
+    const brief = buildBrief({ objective: 'Fix it', steps: [], taskId: 't', branch: 'b', worktree: '/w', context: '# Design\nUse `x`.', images: ['/abs/shot.png'] });
+    expect(brief).toContain('----- context -----\n# Design\nUse `x`.\n----- end of context -----');
+    expect(brief).toContain('Images for this task (open each with your file-reading tool):\n- /abs/shot.png');
+  });
+});
