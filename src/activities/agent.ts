@@ -36,8 +36,16 @@ function sessionExists(home: string, sessionId: string): boolean {
  * Ensures exactly one live agent for the task: an existing live window is reused, a dead
  * one is respawned with `--resume`, otherwise a new window is created. Safe to retry.
  */
+function profileOf(agent: string) {
+  try {
+    return getProfile(agent);
+  } catch (error) {
+    throw ApplicationFailure.nonRetryable(`${(error as Error).message} on this worker (custom agents come from its drover.config)`, 'UnknownAgent');
+  }
+}
+
 export async function ensureAgentRunning(deps: ActivityDeps, input: SpawnInput): Promise<SpawnResult> {
-  const profile = getProfile(input.agent);
+  const profile = profileOf(input.agent);
   const name = tmuxWindowName(input.taskId);
   await deps.tmux.ensureSession();
   const existing = await deps.tmux.findWindow(name);
