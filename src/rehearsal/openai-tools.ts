@@ -20,9 +20,18 @@ function str(input: Record<string, unknown>, key: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** A shell command line run by whichever shell tool the client offers. */
-function shellCall(command: string, tools: ReadonlyMap<string, string>): MappedTool {
-  if (tools.get('exec_command') === 'function') return { kind: 'function', name: 'exec_command', arguments: JSON.stringify({ cmd: command }) };
+/**
+ * A shell command line run by whichever shell tool the client offers. `escalate` asks codex
+ * to run it outside its sandbox (`sandbox_permissions: require_escalated`), which in the
+ * default `on-request` approval mode shows an approval dialog with `justification` — how a
+ * real model gets `git commit` (`.git` is read-only in the workspace-write sandbox) or a
+ * command that needs the network (`drover report`) to run.
+ */
+function shellCall(command: string, tools: ReadonlyMap<string, string>, escalate?: { justification: string }): MappedTool {
+  if (tools.get('exec_command') === 'function') {
+    const extra = escalate ? { sandbox_permissions: 'require_escalated', justification: escalate.justification } : {};
+    return { kind: 'function', name: 'exec_command', arguments: JSON.stringify({ cmd: command, ...extra }) };
+  }
   if (tools.get('shell') === 'function') return { kind: 'function', name: 'shell', arguments: JSON.stringify({ command: ['bash', '-lc', command] }) };
   if (tools.get('shell_command') === 'function') return { kind: 'function', name: 'shell_command', arguments: JSON.stringify({ command }) };
   return { kind: 'error', message: `the client offers no shell tool (exec_command, shell or shell_command); offered: ${[...tools.keys()].join(', ')}` };
@@ -66,7 +75,9 @@ export function mapToolCall(name: string, input: Record<string, unknown>, tools:
   switch (name) {
     case 'Bash': {
       const command = str(input, 'command');
-      return command === undefined ? { kind: 'error', message: 'Bash needs input.command' } : shellCall(command, tools);
+      if (command === undefined) return { kind: 'error', message: 'Bash needs input.command' };
+      // Bash runs escalated (approval dialog) unless the turn asks for the sandbox: `sandbox: true`.
+      return shellCall(command, tools, input.sandbox === true ? undefined : { justification: str(input, 'description') ?? `Run ${command.slice(0, 80)}` });
     }
     case 'Read':
       return file === undefined ? { kind: 'error', message: 'Read needs input.file_path' } : shellCall(`cat ${quoteArg(file)}`, tools);
