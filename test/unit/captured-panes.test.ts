@@ -36,6 +36,7 @@ describe('a description that mentions Drover', () => {
 describe('codex 0.169.0 captures', () => {
   const worktree = '/var/tmp/cx/repo3';
   const cases: [string, { state: string; input?: string; done?: boolean; checkpoints?: string[] }][] = [
+    ['codex-0.169.0-startup-first-frame.txt', { state: 'idle', input: '', done: false, checkpoints: [] }],
     ['codex-0.169.0-idle-prompt.txt', { state: 'idle', input: '', done: false, checkpoints: [] }],
     ['codex-0.169.0-typed-not-submitted.txt', { state: 'typed', input: 'Fix a.txt and commit' }],
     ['codex-0.169.0-working-tool-running.txt', { state: 'working', done: false }],
