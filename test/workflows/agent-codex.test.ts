@@ -66,7 +66,7 @@ describe('AgentTaskWorkflow with the real codex CLI and a scripted model', () =>
 
     const requests = rig.model.requests(taskId);
     expect(requests.every((r) => r.url.endsWith('/responses'))).toBe(true);
-    expect(String(requests[0]?.headers['user-agent'])).toMatch(/^codex_cli_rs\/0\.169\.0|codex.*0\.169\.0/);
+    expect(String(requests[0]?.headers['user-agent'])).toMatch(/^codex-tui\/0\.169\.0 /);
     expect(JSON.stringify(requests.map((r) => r.body))).toContain(JSON.stringify(objective).slice(1, -1));
     expect(requests.filter((r) => r.kind === 'main').map((r) => r.turnIndex)).toEqual(expect.arrayContaining([0, 1, 2, 3, 4]));
 
