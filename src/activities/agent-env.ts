@@ -72,6 +72,7 @@ export function resolveAgentBinary(command: string, projectRoot: string, env: No
     const found = candidates.find((c) => existsSync(c));
     if (found) return found;
   }
+  // The pinned npm package of any other CLI (codex: its node launcher, which execs the native binary).
   const pinned = path.join(projectRoot, 'node_modules', '.bin', command);
   if (/^[a-z][a-z0-9-]*$/.test(command) && existsSync(pinned)) return pinned;
   return command;

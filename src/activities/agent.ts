@@ -2,10 +2,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ApplicationFailure } from '@temporalio/common';
-import { buildLaunchArgs, getProfile } from '../domain/agent-profile.js';
+import { buildLaunchArgs, getProfile, type AgentProfile } from '../domain/agent-profile.js';
 import { classifyScreen } from '../domain/screen-classifier.js';
 import { tmuxWindowName } from '../domain/identifiers.js';
 import { ensureAgentHome, resolveAgentBinary } from './agent-env.js';
+import { prepareCodexHome } from './codex-home.js';
 import type { ActivityDeps } from './deps.js';
 
 export interface SpawnInput {
@@ -26,10 +27,18 @@ export interface SpawnResult {
   resumed: boolean;
 }
 
-function sessionExists(home: string, sessionId: string): boolean {
-  const projects = path.join(home, '.claude', 'projects');
-  if (!existsSync(projects)) return false;
-  return readdirSync(projects).some((dir) => existsSync(path.join(projects, dir, `${sessionId}.jsonl`)));
+/** A transcript of this session under the profile's session store (see `sessionStore`). */
+function sessionExists(home: string, sessionId: string, store: AgentProfile['launch']['sessionStore']): boolean {
+  if (store === undefined) return false;
+  const found = (dir: string, depth: number): boolean => {
+    if (!existsSync(dir)) return false;
+    return readdirSync(dir, { withFileTypes: true }).some((entry) => {
+      if (entry.isDirectory()) return depth > 0 && found(path.join(dir, entry.name), depth - 1);
+      return store.match === 'any' ? entry.name.endsWith('.jsonl') : entry.name === `${sessionId}.jsonl`;
+    });
+  };
+  // claude: <dir>/<project>/<id>.jsonl; codex: <dir>/YYYY/MM/DD/rollout-…-<id>.jsonl.
+  return found(path.join(home, store.dir), 3);
 }
 
 /**
@@ -62,14 +71,19 @@ export async function ensureAgentRunning(deps: ActivityDeps, input: SpawnInput):
     DROVER_TASK_ID: input.taskId,
     DROVER_WORKFLOW_ID: input.workflowId,
   };
+  let rehearsalBaseUrl: string | undefined;
   if (input.scenario !== undefined) {
     if (!deps.scenarioHost) throw ApplicationFailure.nonRetryable('this worker has no scripted model server; start it with rehearsal enabled', 'NoScenarioHost');
     const route = input.taskId;
     await deps.scenarioHost.setScenario(route, input.scenario);
-    env.ANTHROPIC_BASE_URL = `${deps.scenarioHost.url}/r/${encodeURIComponent(route)}`;
+    rehearsalBaseUrl = `${deps.scenarioHost.url}/r/${encodeURIComponent(route)}`;
+    env.ANTHROPIC_BASE_URL = rehearsalBaseUrl;
     env.ANTHROPIC_API_KEY = 'sk-ant-rehearsal-key';
   }
-  const resume = sessionExists(home, input.sessionId);
+  if (profile.name === 'codex') {
+    Object.assign(env, await prepareCodexHome(home, { worktree: input.worktree, rehearsalBaseUrl }));
+  }
+  const resume = sessionExists(home, input.sessionId, profile.launch.sessionStore);
   const binary = resolveAgentBinary(profile.command, deps.projectRoot, process.env);
   const argv = [binary, ...buildLaunchArgs(profile, { sessionId: input.sessionId, resume, model: input.model })];
   if (existing) {

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { codexProfile } from './profiles/codex.js';
+
+export { codexProfile } from './profiles/codex.js';
 
 /**
  * An agent CLI described as data: how to launch it and how to read its screen.
@@ -34,6 +37,17 @@ export const ScreenProfileSchema = z.object({
   workingLookback: z.number().int().min(0).max(50),
   /** A line matching one of these means the pane's process is gone. */
   crashedPatterns: z.array(pattern),
+  /**
+   * Borderless input (no rules): the prompt line is the live input only with at most this many
+   * non-blank lines below it (codex's footer), so an echoed prompt above a dialog is not taken
+   * for the input box. Unset: no limit.
+   */
+  inputMaxLinesBelow: z.number().int().min(0).max(20).optional(),
+  /**
+   * Without a rule above a dialog, the dialog starts at the last line matching one of these
+   * (else the whole screen is the dialog region).
+   */
+  dialogTops: z.array(pattern).optional(),
   /** Marker in front of the selected option of a dialog (`❯ 1. Yes`). */
   optionSelectedMarkers: z.array(z.string().min(1)).min(1),
   dialogs: z.array(DialogDetectorSchema),
@@ -44,6 +58,10 @@ export const ScreenProfileSchema = z.object({
     editQuestion: z.string().min(1),
     createQuestion: z.string().min(1),
     overwriteQuestion: z.string().min(1).optional(),
+    /** The command is the line after `bashHeader` starting with this (codex: `$ `); unset: the paragraph after the header. */
+    commandPrefix: z.string().min(1).optional(),
+    /** The line starting with this holds the agent's reason (codex: `Reason: `). */
+    reasonPrefix: z.string().min(1).optional(),
   }),
   /** Line markers the agent prints; also reportable with `drover report`. */
   checkpointPrefix: z.string().min(1),
@@ -58,6 +76,13 @@ export const LaunchProfileSchema = z.object({
   resumeArgs: z.array(z.string()),
   /** `{model}` is replaced. */
   modelArgs: z.array(z.string()),
+  /**
+   * Where the CLI keeps its transcripts, relative to the agent's HOME: a session exists (launch
+   * with resumeArgs) when `<dir>/…/<sessionId>.jsonl` exists (`session-id`), or any `.jsonl`
+   * below `dir` (`any`: for a CLI that picks its own ids, resumed with "the last session").
+   * Unset: never resume.
+   */
+  sessionStore: z.object({ dir: z.string().min(1), match: z.enum(['session-id', 'any']) }).optional(),
 });
 
 export const AgentProfileSchema = z.object({
@@ -82,6 +107,7 @@ export const claudeProfile: AgentProfile = AgentProfileSchema.parse({
     newSessionArgs: ['--session-id', '{sessionId}'],
     resumeArgs: ['--resume', '{sessionId}'],
     modelArgs: ['--model', '{model}'],
+    sessionStore: { dir: '.claude/projects', match: 'session-id' },
   },
   screen: {
     promptMarkers: ['❯'],
@@ -119,35 +145,10 @@ export const claudeProfile: AgentProfile = AgentProfileSchema.parse({
   shellCommands: DEFAULT_SHELLS,
 });
 
-/**
- * Codex, verified only against its first-start (sign-in) screen: launch arguments and the
- * working/idle markers are best guesses until captures of a running Codex exist.
- */
-export const codexProfile: AgentProfile = AgentProfileSchema.parse({
-  name: 'codex',
-  command: 'codex',
-  launch: {
-    baseArgs: [],
-    newSessionArgs: [],
-    resumeArgs: ['resume', '{sessionId}'],
-    modelArgs: ['--model', '{model}'],
-  },
-  screen: {
-    ...claudeProfile.screen,
-    promptMarkers: ['›'],
-    inputBorderChar: '',
-    inputPlaceholders: [],
-    assistantMarkers: ['•'],
-    outputPrefixes: ['└'],
-    workingPatterns: ['esc to interrupt'],
-    dialogs: [],
-  },
-  shellCommands: DEFAULT_SHELLS,
-});
-
 const PROFILES: ReadonlyMap<string, AgentProfile> = new Map([
   [claudeProfile.name, claudeProfile],
-  [codexProfile.name, codexProfile],
+  // Profiles in ./profiles/ only import this module's types; they are validated here.
+  [codexProfile.name, AgentProfileSchema.parse(codexProfile)],
 ]);
 
 /** Custom agents from the config file, registered once per process (worker, CLI). */

@@ -68,8 +68,32 @@ function questionTarget(region: readonly string[], question: string): string | u
   return undefined;
 }
 
+/**
+ * Codex: `$ <command>` after the header (continuation lines up to a blank line or the
+ * options), and `Reason: <text>` as the description.
+ */
+function prefixedCommand(region: readonly string[], header: string, prefix: string, reasonPrefix: string | undefined, sp: ScreenProfile): { command: string; description?: string } | undefined {
+  const at = region.findIndex((l) => l.trim() === header);
+  if (at < 0) return undefined;
+  let description: string | undefined;
+  for (let i = at + 1; i < region.length; i += 1) {
+    const line = (region[i] ?? '').trim();
+    if (reasonPrefix !== undefined && description === undefined && line.startsWith(reasonPrefix)) description = line.slice(reasonPrefix.length).trim();
+    if (!line.startsWith(prefix)) continue;
+    const parts = [line.slice(prefix.length)];
+    for (let j = i + 1; j < region.length; j += 1) {
+      const next = (region[j] ?? '').trim();
+      if (next === '' || parseOption(region[j] ?? '', sp)) break;
+      parts.push(next);
+    }
+    return { command: parts.join('\n'), ...(description !== undefined && description !== '' ? { description } : {}) };
+  }
+  return undefined;
+}
+
 function permissionDetails(region: readonly string[], sp: ScreenProfile): Partial<Dialog> {
-  const bash = bashCommand(region, sp.permission.bashHeader);
+  const { commandPrefix, reasonPrefix } = sp.permission;
+  const bash = commandPrefix !== undefined ? prefixedCommand(region, sp.permission.bashHeader, commandPrefix, reasonPrefix, sp) : bashCommand(region, sp.permission.bashHeader);
   if (bash) return { tool: 'bash', ...bash };
   const edited = questionTarget(region, sp.permission.editQuestion);
   if (edited) return { tool: 'edit', file: edited };

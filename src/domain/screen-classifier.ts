@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DialogKindSchema, type AgentProfile } from './agent-profile.js';
 import { parseDialog } from './dialog-parser.js';
-import { findInputBox, isRule, lastRule, matchesAny, nonBlank, screenLines, transcriptMarkers } from './screen-layout.js';
+import { findInputBox, isRule, lastDialogTop, lastRule, matchesAny, nonBlank, screenLines, transcriptMarkers } from './screen-layout.js';
 
 export const DialogOptionSchema = z.object({
   index: z.number().int().positive(),
@@ -92,8 +92,9 @@ export function classifyScreen(profile: AgentProfile, screen: string, opts: Clas
     transcriptEnd = box.top;
   } else {
     const rule = lastRule(lines, sp);
-    dialog = parseDialog(lines.slice(rule + 1), sp);
-    if (dialog) transcriptEnd = Math.max(rule, 0);
+    const start = Math.max(rule + 1, lastDialogTop(lines, sp));
+    dialog = parseDialog(lines.slice(start), sp);
+    if (dialog) transcriptEnd = rule >= 0 ? rule : Math.max(start, 0);
   }
   const markers = transcriptMarkers(lines, transcriptEnd, sp);
   const base = {

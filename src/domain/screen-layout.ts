@@ -76,6 +76,7 @@ export function findInputBox(lines: readonly string[], sp: ScreenProfile): Input
       if (/^\s*\d{1,2}\.\s/.test(line.slice(marker.length))) continue;
       let end = i + 1;
       while (end < lines.length && /^\s+\S/.test(lines[end] ?? '')) end += 1;
+      if (sp.inputMaxLinesBelow !== undefined && nonBlank(lines, end, lines.length, sp.inputMaxLinesBelow + 1).length > sp.inputMaxLinesBelow) return undefined;
       return { top: i, end, text: inputText(lines, i, end, marker, sp) };
     }
     if (!isRule(lines[i - 1], sp.inputBorderChar)) continue;
@@ -85,6 +86,14 @@ export function findInputBox(lines: readonly string[], sp: ScreenProfile): Input
     return { top: i - 1, end, text: inputText(lines, i, end, marker, sp) };
   }
   return undefined;
+}
+
+/** Where a dialog drawn without a rule above it starts: the last line matching `dialogTops`, or -1. */
+export function lastDialogTop(lines: readonly string[], sp: ScreenProfile): number {
+  const tops = sp.dialogTops ?? [];
+  if (tops.length === 0) return -1;
+  for (let i = lines.length - 1; i >= 0; i -= 1) if (matchesAny(lines[i] ?? '', tops)) return i;
+  return -1;
 }
 
 /** Index of the last rule line, or -1. */

@@ -3,6 +3,8 @@ import { classifyEndpoint, classifyMessages } from './classify.js';
 import { readBody, sendJson, sendSse } from './http-util.js';
 import { buildMessage, errorBody } from './message.js';
 import { estimateTokens, messagesRequestSchema, type MessagesRequest } from './messages-request.js';
+import { classifyResponses, responsesRequestSchema } from './openai-request.js';
+import { answerResponses, openAiError } from './openai-responses.js';
 import { planMainReply, planSideReply, type ReplyPlan } from './reply-plan.js';
 import type { RecordedRequest, RouteStore } from './route-store.js';
 import type { Scenario } from './scenario.js';
@@ -55,24 +57,34 @@ export async function handleAgentRequest(
   const body = parseJson(text);
   const endpoint = classifyEndpoint(method, target.subpath.split('?')[0] ?? '');
   const parsed = endpoint === 'messages' ? messagesRequestSchema.safeParse(body) : undefined;
+  const responses = endpoint === 'responses' ? responsesRequestSchema.safeParse(body) : undefined;
+  const parsedOk = parsed?.success ? parsed.data : responses?.success ? responses.data : undefined;
   const record: RecordedRequest = {
     seq: ctx.store.nextSeq(),
     at: new Date().toISOString(),
     method,
     url: req.url ?? '',
-    kind: endpoint !== 'messages' ? endpoint : parsed?.success ? classifyMessages(parsed.data) : 'other',
+    kind:
+      endpoint === 'messages' ? (parsed?.success ? classifyMessages(parsed.data) : 'other')
+      : endpoint === 'responses' ? (responses?.success ? classifyResponses(responses.data) : 'other')
+      : endpoint,
     status: 200,
     headers: req.headers,
     body,
-    stream: parsed?.success ? parsed.data.stream === true : undefined,
-    model: parsed?.success ? parsed.data.model : undefined,
+    stream: parsedOk ? parsedOk.stream === true : undefined,
+    model: parsedOk?.model,
   };
   ctx.store.record(target.route, record);
   const scenario = ctx.store.get(target.route);
   try {
     if (scenario === undefined) {
       record.status = 404;
-      sendJson(res, 404, errorBody('not_found_error', `unknown rehearsal route "${target.route}"`));
+      sendJson(res, 404, responses ? openAiError('not_found_error', `unknown rehearsal route "${target.route}"`) : errorBody('not_found_error', `unknown rehearsal route "${target.route}"`));
+    } else if (responses !== undefined && !responses.success) {
+      record.status = 400;
+      sendJson(res, 400, openAiError('invalid_request_error', `malformed responses request: ${responses.error.issues[0]?.message ?? 'invalid'}`));
+    } else if (responses !== undefined) {
+      await answerResponses(res, target.route, scenario, responses.data, record);
     } else if (endpoint === 'preflight') {
       sendJson(res, 200, { ok: true, route: target.route });
     } else if (endpoint === 'count_tokens') {

@@ -12,8 +12,10 @@ import type { MessagesRequest } from './messages-request.js';
 export type RequestKind = 'main' | 'side' | 'count_tokens' | 'preflight' | 'other';
 
 /** The path under the route, without its query: `/v1/messages`, `/v1/messages/count_tokens`… */
-export function classifyEndpoint(method: string, subpath: string): RequestKind | 'messages' {
+export function classifyEndpoint(method: string, subpath: string): RequestKind | 'messages' | 'responses' {
   const clean = subpath.replace(/\/+$/, '');
+  // OpenAI Responses API (codex): the provider's base_url is the route, with or without /v1.
+  if (method === 'POST' && (clean === '/responses' || clean === '/v1/responses')) return 'responses';
   if ((method === 'HEAD' || method === 'GET') && clean === '') return 'preflight';
   if (method === 'POST' && clean === '/v1/messages') return 'messages';
   if (method === 'POST' && clean === '/v1/messages/count_tokens') return 'count_tokens';

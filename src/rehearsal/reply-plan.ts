@@ -55,11 +55,18 @@ function mismatchText(turnIndex: number, expected: string, actual: string | unde
  * turns already in the conversation.
  */
 export function planMainReply(scenario: Scenario, request: MessagesRequest, route: string): ReplyPlan {
-  const turnIndex = countAssistantTurns(request);
+  return planTurn(scenario, countAssistantTurns(request), () => lastToolResult(request), route);
+}
+
+/**
+ * The reply serving turn `turnIndex`, whatever the wire protocol: `toolResult` reads the
+ * previous tool result(s) from the request when the turn has an `expectToolResult`.
+ */
+export function planTurn(scenario: Scenario, turnIndex: number, toolResult: () => string | undefined, route: string): ReplyPlan {
   const turn = scenario.turns[turnIndex];
   if (turn === undefined) return { blocks: [{ type: 'text', text: SCENARIO_COMPLETE_TEXT }], stopReason: 'end_turn' };
   if (turn.expectToolResult !== undefined) {
-    const actual = lastToolResult(request);
+    const actual = toolResult();
     if (actual === undefined || !matchesExpectation(actual, turn.expectToolResult)) {
       return { blocks: [{ type: 'text', text: mismatchText(turnIndex, turn.expectToolResult, actual) }], stopReason: 'end_turn', turnIndex };
     }

@@ -15,9 +15,16 @@ describe('agent profiles', () => {
     expect(buildLaunchArgs(claudeProfile, { sessionId: id, resume: true, model: 'opus' }).join(' ')).not.toMatch(/dangerously/);
   });
 
-  it('codex cannot be given a session id, only resumed', () => {
-    expect(buildLaunchArgs(codexProfile, { sessionId: id, resume: false })).toEqual([]);
-    expect(buildLaunchArgs(codexProfile, { sessionId: id, resume: true })).toEqual(['resume', id]);
+  it('codex cannot be given a session id: new session, or resume the last one of its HOME', () => {
+    const base = ['--no-daemon', '--sandbox', 'workspace-write', '--ask-for-approval', 'on-request'];
+    expect(buildLaunchArgs(codexProfile, { sessionId: id, resume: false })).toEqual(base);
+    expect(buildLaunchArgs(codexProfile, { sessionId: id, resume: true })).toEqual([...base, 'resume', '--last']);
+    expect(buildLaunchArgs(codexProfile, { sessionId: id, resume: true, model: 'gpt-5.5' })).toEqual([...base, 'resume', '--last', '--model', 'gpt-5.5']);
+    expect(buildLaunchArgs(codexProfile, { sessionId: id, resume: false }).join(' ')).not.toMatch(/dangerously|never/);
+  });
+
+  it('codex is registered validated, and equal to its module export', () => {
+    expect(getProfile('codex')).toEqual(codexProfile);
   });
 
   it.each(['', '--dangerously-skip-permissions', '-x', 'a b', 'x\ny'])('refuses session id %j', (bad) => {
