@@ -4,6 +4,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { resolveAgentBinary } from '../activities/agent-env.js';
 import type { AgentProfile } from '../domain/agent-profile.js';
+import { CODEX_REHEARSAL_KEY, CODEX_REHEARSAL_KEY_ENV, seedCodexHome } from '../activities/codex-home.js';
 import { rehearsalClaudeEnv, seedClaudeHome } from '../rehearsal/claude-home.js';
 import type { ModelServer } from '../rehearsal/model-server.js';
 import type { CheckBody } from './check.js';
@@ -27,6 +28,14 @@ export const ROUND_TRIPS: Record<string, RoundTrip> = {
     prepare: async (home, cwd, routeUrl) => {
       await seedClaudeHome(home, { trustedDirs: [cwd], approvedApiKeys: [REHEARSAL_KEY] });
       return rehearsalClaudeEnv({ baseUrl: routeUrl, home, credential: { apiKey: REHEARSAL_KEY }, path: process.env.PATH });
+    },
+  },
+  codex: {
+    // exec never shows an approval; the one turn is plain text, so nothing needs the sandbox lifted
+    argv: (prompt) => ['exec', '--skip-git-repo-check', prompt],
+    prepare: async (home, cwd, routeUrl) => {
+      await seedCodexHome(home, { trustedDirs: [cwd], rehearsalBaseUrl: routeUrl });
+      return { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', [CODEX_REHEARSAL_KEY_ENV]: CODEX_REHEARSAL_KEY };
     },
   },
 };
