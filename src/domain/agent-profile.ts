@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { geminiProfile } from './profiles/gemini.js';
 
 /**
  * An agent CLI described as data: how to launch it and how to read its screen.
@@ -32,6 +33,15 @@ export const ScreenProfileSchema = z.object({
   workingPatterns: z.array(pattern),
   /** How many non-blank lines above the input box are searched for working patterns. */
   workingLookback: z.number().int().min(0).max(50),
+  /**
+   * The CLI draws dialogs and tool output inside `╭─╮ │ │ ╰─╯` boxes (gemini): side borders are
+   * stripped and top/bottom borders read as blank lines before the screen is read.
+   */
+  boxFrames: z.boolean().optional(),
+  /** Columns before the prompt marker (gemini draws ` > `); stripped from prompt lines before reading. */
+  promptIndent: z.number().int().min(0).max(4).optional(),
+  /** Lines allowed between the top rule and the prompt line (gemini's approval-mode line). */
+  inputBoxGap: z.number().int().min(0).max(5).optional(),
   /** A line matching one of these means the pane's process is gone. */
   crashedPatterns: z.array(pattern),
   /** Marker in front of the selected option of a dialog (`❯ 1. Yes`). */
@@ -44,6 +54,13 @@ export const ScreenProfileSchema = z.object({
     editQuestion: z.string().min(1),
     createQuestion: z.string().min(1),
     overwriteQuestion: z.string().min(1).optional(),
+    /**
+     * `prefix`: the command's header line only starts with `bashHeader` and the next paragraph
+     * is the whole command, with no description under it (gemini). Default `line`.
+     */
+    bashHeaderMatch: z.enum(['line', 'prefix']).optional(),
+    /** Lines naming the file of an edit/write permission (one capture group), for CLIs that do not name it in the question (gemini). */
+    fileHeaders: z.array(z.object({ tool: z.enum(['edit', 'write']), pattern })).optional(),
   }),
   /** Line markers the agent prints; also reportable with `drover report`. */
   checkpointPrefix: z.string().min(1),
@@ -145,9 +162,16 @@ export const codexProfile: AgentProfile = AgentProfileSchema.parse({
   shellCommands: DEFAULT_SHELLS,
 });
 
+/** Validates a profile defined in its own module (which imports only types from here, so no import cycle) and returns it as is. */
+function checked(profile: AgentProfile): AgentProfile {
+  AgentProfileSchema.parse(profile);
+  return profile;
+}
+
 const PROFILES: ReadonlyMap<string, AgentProfile> = new Map([
   [claudeProfile.name, claudeProfile],
   [codexProfile.name, codexProfile],
+  [geminiProfile.name, checked(geminiProfile)],
 ]);
 
 /** The built-in profile for an agent name; throws with the known names when there is none. */

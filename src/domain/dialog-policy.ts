@@ -38,9 +38,9 @@ export function keysToChoose(dialog: Dialog, optionIndex: number): string[] {
 
 const normal = (label: string) => label.trim().toLowerCase();
 
-/** The plain "Yes" option (never "Yes, and don't ask again"). */
+/** The plain "Yes" option, or gemini's "Allow once" (never "Yes, and don't ask again" / "Allow for this session"). */
 function yesOption(dialog: Dialog): number | undefined {
-  const exact = dialog.options.find((o) => /^yes\.?$/.test(normal(o.label)));
+  const exact = dialog.options.find((o) => /^(?:yes|allow once)\.?$/.test(normal(o.label)));
   return exact?.index;
 }
 
@@ -59,7 +59,7 @@ function approve(dialog: Dialog, optionIndex: number | undefined, reason: string
 }
 
 function trustFolder(dialog: Dialog, ctx: PolicyContext): DialogDecision {
-  const option = dialog.options.find((o) => normal(o.label).startsWith('yes, i trust'))?.index ?? yesOption(dialog);
+  const option = dialog.options.find((o) => /^(?:yes, i trust|trust folder\b)/.test(normal(o.label)))?.index ?? yesOption(dialog);
   if (dialog.folder !== undefined) {
     const where = locate(dialog.folder, ctx.worktree);
     if (!where.inside) return askHuman(`the agent asks to trust ${dialog.folder}, which is not its worktree ${ctx.worktree}`);
