@@ -5,7 +5,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { buildLaunchArgs, getProfile } from '../domain/agent-profile.js';
 import { classifyScreen } from '../domain/screen-classifier.js';
 import { tmuxWindowName } from '../domain/identifiers.js';
-import { ensureAgentHome, resolveAgentBinary } from './agent-env.js';
+import { crashesOnStart } from '../rehearsal/scenario.js';
+import { ensureAgentHome, rehearsalModelEnv, resolveAgentBinary, seedAgentHome } from './agent-env.js';
+import { geminiSessionExists } from './gemini-session.js';
 import type { ActivityDeps } from './deps.js';
 
 export interface SpawnInput {
@@ -27,6 +29,7 @@ export interface SpawnResult {
 }
 
 function sessionExists(home: string, sessionId: string): boolean {
+  if (geminiSessionExists(home, sessionId)) return true;
   const projects = path.join(home, '.claude', 'projects');
   if (!existsSync(projects)) return false;
   return readdirSync(projects).some((dir) => existsSync(path.join(projects, dir, `${sessionId}.jsonl`)));
@@ -58,9 +61,9 @@ export async function ensureAgentRunning(deps: ActivityDeps, input: SpawnInput):
     if (!deps.scenarioHost) throw ApplicationFailure.nonRetryable('this worker has no scripted model server; start it with rehearsal enabled', 'NoScenarioHost');
     const route = input.taskId;
     await deps.scenarioHost.setScenario(route, input.scenario);
-    env.ANTHROPIC_BASE_URL = `${deps.scenarioHost.url}/r/${encodeURIComponent(route)}`;
-    env.ANTHROPIC_API_KEY = 'sk-ant-rehearsal-key';
+    Object.assign(env, rehearsalModelEnv(profile.name, `${deps.scenarioHost.url}/r/${encodeURIComponent(route)}`));
   }
+  await seedAgentHome(profile.name, home, { worktree: input.worktree, crashOnStart: crashesOnStart(input.scenario, profile.name) });
   const resume = sessionExists(home, input.sessionId);
   const binary = resolveAgentBinary(profile.command, deps.projectRoot, process.env);
   const argv = [binary, ...buildLaunchArgs(profile, { sessionId: input.sessionId, resume, model: input.model })];
