@@ -7,8 +7,8 @@ import type { TaskInput, TaskResult, TaskState } from '../../src/domain/task.js'
 import { stateQuery } from '../../src/workflows/messages.js';
 import { resultWithin, startRig, type Rig } from '../support/harness.js';
 import { decodedPayloads, historyJson } from '../support/history.js';
-import { git, makeRepo } from '../support/repo.js';
-import { fixAndFinish } from '../support/scenarios.js';
+import { git, makeRepo, waitFor } from '../support/repo.js';
+import { bash, commitAll, fixAndFinish, reportCheckpoint, reportDone, say, write } from '../support/scenarios.js';
 
 /**
  * The walking skeleton with the REAL gemini CLI (@google/gemini-cli 0.61.0) against the
@@ -77,6 +77,29 @@ describe('AgentTaskWorkflow with the real gemini CLI and a scripted model', () =
     // No secret in history: the dummy key stays in the worker's tmux env.
     const payloads = decodedPayloads(await historyJson(rig.config.temporal.address, handle.workflowId));
     expect(payloads).not.toContain('gemini-rehearsal-key');
+  });
+
+  it('a killed gemini is relaunched with --resume <session id> and the task finishes', async () => {
+    const repo = await makeRepo(path.join(rig.tmp, 'repo-gem-resume'));
+    const taskId = 'gem-resume';
+    const wt = worktreeOf(repo, taskId);
+    const handle = await start(taskId, repo, { turns: [...write(`${wt}/a.txt`, 'fixed\n'), bash('git status && sleep 8', 'Wait a moment'), commitAll('Fix'), reportCheckpoint('fix'), reportDone(), say('Done.')] });
+    let lastScreen = '';
+    const pane = await waitFor('gemini to run the long command', async () => {
+      lastScreen = await rig.workers!.tmux.capture((await handle.query(stateQuery)).paneId ?? '%none', 50).catch(() => '');
+      if (!/⊷ +Shell git status && sleep 8/.test(lastScreen)) return undefined;
+      return (await rig.workers!.tmux.findWindow(tmuxWindowName(taskId)))!;
+    }, 60_000).catch(async (error) => {
+      const s: TaskState = await handle.query(stateQuery);
+      throw new Error(`${String(error)}\nevents: ${JSON.stringify(s.events.map((e) => e.what))}\nscreen:\n${lastScreen}`);
+    });
+    process.kill(pane.panePid, 'SIGKILL');
+    const result = await resultWithin<TaskResult>(handle, 100_000);
+    expect(result.state).toBe('done');
+    const s: TaskState = await handle.query(stateQuery);
+    expect(s.crashes).toBe(1);
+    expect(s.events.some((e) => /agent relaunched \(resumed session/.test(e.what))).toBe(true);
+    expect(await git(repo, ['show', `refs/heads/drover/${taskId}:a.txt`])).toBe('fixed');
   });
 
   it('crashOnStart ["gemini"]: every start dies (exit 52), relaunches are counted, the crash cap escalates', async () => {
