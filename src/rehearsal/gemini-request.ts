@@ -44,8 +44,10 @@ export interface GeminiEndpoint {
   method?: string;
 }
 
-const MODEL_METHOD = /^\/(v1(?:alpha|beta)?\d*)\/models\/([^/:]+):([A-Za-z]+)$/;
-const MODELS = /^\/(v1(?:alpha|beta)?\d*)\/models(?:\/([^/:]+))?$/;
+// `models/<model>:<method>` is Gemini-only syntax; a plain `models` listing is claimed only under
+// v1beta/v1alpha, so `/v1/models` stays free for other APIs (OpenAI-style).
+const MODEL_METHOD = /^\/(v1(?:alpha|beta)?)\/models\/([^/:]+):([A-Za-z]+)$/;
+const MODELS = /^\/(v1(?:alpha|beta))\/models(?:\/([^/:]+))?$/;
 
 /** The Gemini API endpoint a route subpath addresses (query stripped), or undefined. */
 export function parseGeminiPath(subpath: string): GeminiEndpoint | undefined {
