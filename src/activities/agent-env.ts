@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { geminiModelEnv, REHEARSAL_GEMINI_API_KEY, seedGeminiHome } from '../rehearsal/gemini-home.js';
 
 /**
  * The environment the tmux server starts with, which every agent window inherits. An
@@ -18,7 +19,7 @@ export function agentBaseEnv(source: NodeJS.ProcessEnv, extraPath: string[]): Re
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     DISABLE_AUTOUPDATER: '1',
   };
-  for (const key of ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'TMPDIR', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_CA', 'TEMPORAL_TLS']) {
+  for (const key of ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'GEMINI_API_KEY', 'GOOGLE_GEMINI_BASE_URL', 'TMPDIR', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_CA', 'TEMPORAL_TLS']) {
     const value = source[key];
     if (value !== undefined) env[key] = value;
   }
@@ -43,6 +44,20 @@ export async function ensureAgentHome(homesRoot: string, taskId: string): Promis
     await writeFile(configFile, JSON.stringify(config, null, 2));
   }
   return home;
+}
+
+/**
+ * Seeds what a CLI other than claude needs in the task's HOME (gemini: settings that skip the
+ * auth dialog, the worktree trusted). `crashOnStart` is a rehearsal fault (see scenario.ts).
+ */
+export async function seedAgentHome(agent: string, home: string, opts: { worktree: string; crashOnStart?: boolean }): Promise<void> {
+  if (agent === 'gemini') await seedGeminiHome(home, { trustedDirs: [opts.worktree], crashOnStart: opts.crashOnStart });
+}
+
+/** The environment pointing an agent at the scripted model server's route (fixed dummy keys, never a real secret). */
+export function rehearsalModelEnv(agent: string, baseUrl: string): Record<string, string> {
+  if (agent === 'gemini') return geminiModelEnv(baseUrl, REHEARSAL_GEMINI_API_KEY);
+  return { ANTHROPIC_BASE_URL: baseUrl, ANTHROPIC_API_KEY: 'sk-ant-rehearsal-key' };
 }
 
 /** A `drover` command on the agent's PATH, so `drover report …` works from its shell. */

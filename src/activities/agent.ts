@@ -5,8 +5,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { buildLaunchArgs, getProfile, type AgentProfile } from '../domain/agent-profile.js';
 import { classifyScreen } from '../domain/screen-classifier.js';
 import { tmuxWindowName } from '../domain/identifiers.js';
-import { ensureAgentHome, resolveAgentBinary } from './agent-env.js';
+import { crashesOnStart } from '../rehearsal/scenario.js';
+import { ensureAgentHome, rehearsalModelEnv, resolveAgentBinary, seedAgentHome } from './agent-env.js';
 import { prepareCodexHome } from './codex-home.js';
+import { geminiSessionExists } from './gemini-session.js';
 import type { ActivityDeps } from './deps.js';
 
 export interface SpawnInput {
@@ -77,13 +79,13 @@ export async function ensureAgentRunning(deps: ActivityDeps, input: SpawnInput):
     const route = input.taskId;
     await deps.scenarioHost.setScenario(route, input.scenario);
     rehearsalBaseUrl = `${deps.scenarioHost.url}/r/${encodeURIComponent(route)}`;
-    env.ANTHROPIC_BASE_URL = rehearsalBaseUrl;
-    env.ANTHROPIC_API_KEY = 'sk-ant-rehearsal-key';
+    Object.assign(env, rehearsalModelEnv(profile.name, rehearsalBaseUrl));
   }
   if (profile.name === 'codex') {
     Object.assign(env, await prepareCodexHome(home, { worktree: input.worktree, rehearsalBaseUrl }));
   }
-  const resume = sessionExists(home, input.sessionId, profile.launch.sessionStore);
+  await seedAgentHome(profile.name, home, { worktree: input.worktree, crashOnStart: crashesOnStart(input.scenario, profile.name) });
+  const resume = geminiSessionExists(home, input.sessionId) || sessionExists(home, input.sessionId, profile.launch.sessionStore);
   const binary = resolveAgentBinary(profile.command, deps.projectRoot, process.env);
   const argv = [binary, ...buildLaunchArgs(profile, { sessionId: input.sessionId, resume, model: input.model })];
   if (existing) {

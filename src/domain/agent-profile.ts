@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { codexProfile } from './profiles/codex.js';
 
 export { codexProfile } from './profiles/codex.js';
+import { geminiProfile } from './profiles/gemini.js';
 
 /**
  * An agent CLI described as data: how to launch it and how to read its screen.
@@ -35,6 +36,15 @@ export const ScreenProfileSchema = z.object({
   workingPatterns: z.array(pattern),
   /** How many non-blank lines above the input box are searched for working patterns. */
   workingLookback: z.number().int().min(0).max(50),
+  /**
+   * The CLI draws dialogs and tool output inside `╭─╮ │ │ ╰─╯` boxes (gemini): side borders are
+   * stripped and top/bottom borders read as blank lines before the screen is read.
+   */
+  boxFrames: z.boolean().optional(),
+  /** Columns before the prompt marker (gemini draws ` > `); stripped from prompt lines before reading. */
+  promptIndent: z.number().int().min(0).max(4).optional(),
+  /** Lines allowed between the top rule and the prompt line (gemini's approval-mode line). */
+  inputBoxGap: z.number().int().min(0).max(5).optional(),
   /** A line matching one of these means the pane's process is gone. */
   crashedPatterns: z.array(pattern),
   /**
@@ -62,6 +72,13 @@ export const ScreenProfileSchema = z.object({
     commandPrefix: z.string().min(1).optional(),
     /** The line starting with this holds the agent's reason (codex: `Reason: `). */
     reasonPrefix: z.string().min(1).optional(),
+    /**
+     * `prefix`: the command's header line only starts with `bashHeader` and the next paragraph
+     * is the whole command, with no description under it (gemini). Default `line`.
+     */
+    bashHeaderMatch: z.enum(['line', 'prefix']).optional(),
+    /** Lines naming the file of an edit/write permission (one capture group), for CLIs that do not name it in the question (gemini). */
+    fileHeaders: z.array(z.object({ tool: z.enum(['edit', 'write']), pattern })).optional(),
   }),
   /** Line markers the agent prints; also reportable with `drover report`. */
   checkpointPrefix: z.string().min(1),
@@ -145,10 +162,17 @@ export const claudeProfile: AgentProfile = AgentProfileSchema.parse({
   shellCommands: DEFAULT_SHELLS,
 });
 
+/** Validates a profile defined in its own module (which imports only types from here, so no import cycle) and returns it as is. */
+function checked(profile: AgentProfile): AgentProfile {
+  AgentProfileSchema.parse(profile);
+  return profile;
+}
+
 const PROFILES: ReadonlyMap<string, AgentProfile> = new Map([
   [claudeProfile.name, claudeProfile],
   // Profiles in ./profiles/ only import this module's types; they are validated here.
-  [codexProfile.name, AgentProfileSchema.parse(codexProfile)],
+  [codexProfile.name, checked(codexProfile)],
+  [geminiProfile.name, checked(geminiProfile)],
 ]);
 
 /** Custom agents from the config file, registered once per process (worker, CLI). */

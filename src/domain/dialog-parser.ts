@@ -1,5 +1,6 @@
 import type { DialogKind, ScreenProfile } from './agent-profile.js';
 import { redactTokens } from './identifiers.js';
+import { compile } from './screen-layout.js';
 import type { Dialog, DialogOption } from './screen-classifier.js';
 
 /** Reading a dialog (kind, options, command or file) from the lines below the last rule. */
@@ -43,14 +44,15 @@ function detectKind(text: string, sp: ScreenProfile): DialogKind | undefined {
 }
 
 /** The paragraph after the line equal to `header`: the command, and a description if the last line is prose. */
-function bashCommand(region: readonly string[], header: string): { command: string; description?: string } | undefined {
-  const at = region.findIndex((l) => l.trim() === header);
+function bashCommand(region: readonly string[], header: string, prefix: boolean): { command: string; description?: string } | undefined {
+  const at = region.findIndex((l) => (prefix ? l.trim().startsWith(header.trim() + ' ') : l.trim() === header));
   if (at < 0) return undefined;
   let i = at + 1;
   while (i < region.length && (region[i] ?? '').trim() === '') i += 1;
   const paragraph: string[] = [];
   for (; i < region.length && (region[i] ?? '').trim() !== ''; i += 1) paragraph.push((region[i] ?? '').trim());
   if (paragraph.length === 0) return undefined;
+  if (prefix) return { command: paragraph.join('\n') };
   const tail = paragraph[paragraph.length - 1] ?? '';
   if (paragraph.length >= 2 && PROSE.test(tail)) {
     return { command: paragraph.slice(0, -1).join('\n'), description: tail };
@@ -91,10 +93,25 @@ function prefixedCommand(region: readonly string[], header: string, prefix: stri
   return undefined;
 }
 
+/** The file named by a `permission.fileHeaders` line (gemini: `? WriteFile  Writing to a.txt`). */
+function fileHeader(region: readonly string[], sp: ScreenProfile): Partial<Dialog> | undefined {
+  for (const header of sp.permission.fileHeaders ?? []) {
+    const re = compile(header.pattern);
+    if (re === null) continue;
+    for (const line of region) {
+      const file = re.exec(line.trim())?.[1]?.trim();
+      if (file !== undefined && file !== '') return { tool: header.tool, file };
+    }
+  }
+  return undefined;
+}
+
 function permissionDetails(region: readonly string[], sp: ScreenProfile): Partial<Dialog> {
   const { commandPrefix, reasonPrefix } = sp.permission;
-  const bash = commandPrefix !== undefined ? prefixedCommand(region, sp.permission.bashHeader, commandPrefix, reasonPrefix, sp) : bashCommand(region, sp.permission.bashHeader);
+  const bash = commandPrefix !== undefined ? prefixedCommand(region, sp.permission.bashHeader, commandPrefix, reasonPrefix, sp) : bashCommand(region, sp.permission.bashHeader, sp.permission.bashHeaderMatch === 'prefix');
   if (bash) return { tool: 'bash', ...bash };
+  const headed = fileHeader(region, sp);
+  if (headed) return headed;
   const edited = questionTarget(region, sp.permission.editQuestion);
   if (edited) return { tool: 'edit', file: edited };
   const created = questionTarget(region, sp.permission.createQuestion);

@@ -38,10 +38,10 @@ export function keysToChoose(dialog: Dialog, optionIndex: number): string[] {
 
 const normal = (label: string) => label.trim().toLowerCase();
 
-/** The plain "Yes" option (never "Yes, and don't ask again"). */
+/** The plain "Yes" option, or gemini's "Allow once" (never "Yes, and don't ask again" / "Allow for this session"). */
 function yesOption(dialog: Dialog): number | undefined {
-  // claude: `Yes`; codex: `Yes, proceed (y)` (its key hint in parentheses).
-  const exact = dialog.options.find((o) => /^yes(?:\.|, proceed)?(?: \([a-z]\))?$/.test(normal(o.label)));
+  // claude: `Yes`; codex: `Yes, proceed (y)` (its key hint in parentheses); gemini: `Allow once`.
+  const exact = dialog.options.find((o) => /^(?:yes(?:\.|, proceed)?(?: \([a-z]\))?|allow once\.?)$/.test(normal(o.label)));
   return exact?.index;
 }
 
@@ -60,7 +60,7 @@ function approve(dialog: Dialog, optionIndex: number | undefined, reason: string
 }
 
 function trustFolder(dialog: Dialog, ctx: PolicyContext): DialogDecision {
-  const option = dialog.options.find((o) => /^(yes, i trust|trust and continue)/.test(normal(o.label)))?.index ?? yesOption(dialog);
+  const option = dialog.options.find((o) => /^(?:yes, i trust|trust and continue|trust folder\b)/.test(normal(o.label)))?.index ?? yesOption(dialog);
   if (dialog.folder !== undefined) {
     const where = locate(dialog.folder, ctx.worktree);
     if (!where.inside) return askHuman(`the agent asks to trust ${dialog.folder}, which is not its worktree ${ctx.worktree}`);

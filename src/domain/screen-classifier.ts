@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DialogKindSchema, type AgentProfile } from './agent-profile.js';
 import { parseDialog } from './dialog-parser.js';
+import { normalizeLines } from './screen-normalize.js';
 import { findInputBox, isRule, lastDialogTop, lastRule, matchesAny, nonBlank, screenLines, transcriptMarkers } from './screen-layout.js';
 
 export const DialogOptionSchema = z.object({
@@ -84,7 +85,7 @@ function crashReason(lines: readonly string[], profile: AgentProfile, opts: Clas
  */
 export function classifyScreen(profile: AgentProfile, screen: string, opts: ClassifyOptions): ScreenClassification {
   const sp = profile.screen;
-  const lines = screenLines(screen);
+  const lines = normalizeLines(screenLines(screen), sp);
   const box = findInputBox(lines, sp);
   let dialog: Dialog | undefined;
   let transcriptEnd = lines.length;

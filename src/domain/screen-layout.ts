@@ -66,6 +66,16 @@ function inputText(lines: readonly string[], first: number, end: number, marker:
   return matchesAny(text, sp.inputPlaceholders) ? '' : text;
 }
 
+/** Index of the rule right above the prompt line `i` (up to `inputBoxGap` other lines between), or -1. */
+function ruleAbove(lines: readonly string[], i: number, sp: ScreenProfile): number {
+  const gap = sp.inputBoxGap ?? 0;
+  for (let j = i - 1; j >= Math.max(0, i - 1 - gap); j -= 1) {
+    if (isRule(lines[j], sp.inputBorderChar)) return j;
+    if (leadingMarker(lines[j] ?? '', sp.promptMarkers) !== undefined) return -1;
+  }
+  return -1;
+}
+
 /** The live input box: the bottom-most prompt line framed by rules (or, borderless, the last prompt line). */
 export function findInputBox(lines: readonly string[], sp: ScreenProfile): InputBox | undefined {
   for (let i = lines.length - 1; i >= 0; i -= 1) {
@@ -79,11 +89,12 @@ export function findInputBox(lines: readonly string[], sp: ScreenProfile): Input
       if (sp.inputMaxLinesBelow !== undefined && nonBlank(lines, end, lines.length, sp.inputMaxLinesBelow + 1).length > sp.inputMaxLinesBelow) return undefined;
       return { top: i, end, text: inputText(lines, i, end, marker, sp) };
     }
-    if (!isRule(lines[i - 1], sp.inputBorderChar)) continue;
+    const rule = ruleAbove(lines, i, sp);
+    if (rule < 0) continue;
     let end = i + 1;
     while (end < lines.length && !isRule(lines[end], sp.inputBorderChar)) end += 1;
     if (end >= lines.length) end = i + 1;
-    return { top: i - 1, end, text: inputText(lines, i, end, marker, sp) };
+    return { top: rule, end, text: inputText(lines, i, end, marker, sp) };
   }
   return undefined;
 }

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { handleAgentRequest, type ServerLog } from './agent-handler.js';
 import { handleControlRequest } from './control-handler.js';
+import { handleGeminiRequest, isGeminiSubpath } from './gemini-api.js';
 import { sendJson } from './http-util.js';
 import { errorBody } from './message.js';
 import { RouteStore, type RecordedRequest } from './route-store.js';
@@ -52,6 +53,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const target = parseTarget(req.url ?? '/');
+    if (target.type === 'agent' && isGeminiSubpath(target.subpath)) return handleGeminiRequest(req, res, target, { store, log });
     if (target.type === 'agent') return handleAgentRequest(req, res, target, { store, log });
     if (target.type === 'none') {
       log(`${req.method ?? '?'} ${req.url ?? ''} → 404 (${target.reason})`);

@@ -33,6 +33,11 @@ export const scenarioSchema = z
   .object({
     name: z.string().optional(),
     turns: z.array(turnSchema),
+    /**
+     * Rehearsal fault: agents (by profile name) that must die on every start, e.g. `["gemini"]`
+     * (its HOME gets an unparsable settings.json: exit 52 at once). For fallback-chain tests.
+     */
+    crashOnStart: z.array(z.string().min(1)).optional(),
   })
   .strict();
 
@@ -106,4 +111,11 @@ export async function loadScenario(file: string): Promise<Scenario> {
     throw new ScenarioError(`Cannot read scenario ${file}: ${reason}`);
   }
   return parseScenarioText(text, file);
+}
+
+/** Whether a (not yet validated) scenario asks `agent` to crash on every start. */
+export function crashesOnStart(scenario: unknown, agent: string): boolean {
+  if (typeof scenario !== 'object' || scenario === null || !('crashOnStart' in scenario)) return false;
+  const list = scenario.crashOnStart;
+  return Array.isArray(list) && list.includes(agent);
 }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { AgentProfileSchema, buildLaunchArgs, claudeProfile, codexProfile, getProfile } from '../../src/domain/agent-profile.js';
+import { AgentProfileSchema, buildLaunchArgs, claudeProfile, codexProfile, DEFAULT_SHELLS, getProfile } from '../../src/domain/agent-profile.js';
+import { geminiProfile } from '../../src/domain/profiles/gemini.js';
 
 const id = '0b7c8f4e-2a51-4d8e-9a43-5b1f3c2d7e10';
 
 describe('agent profiles', () => {
   it('are plain data that round-trips through the schema', () => {
-    for (const p of [claudeProfile, codexProfile]) expect(AgentProfileSchema.parse(JSON.parse(JSON.stringify(p)))).toEqual(p);
+    for (const p of [claudeProfile, codexProfile, geminiProfile]) expect(AgentProfileSchema.parse(JSON.parse(JSON.stringify(p)))).toEqual(p);
   });
 
   it('claude: new session, resume, model; never skips permissions', () => {
@@ -27,6 +28,13 @@ describe('agent profiles', () => {
     expect(getProfile('codex')).toEqual(codexProfile);
   });
 
+  it('gemini: default approval mode (dialogs answered by policy), session id, resume by id, -m', () => {
+    expect(buildLaunchArgs(geminiProfile, { sessionId: id, resume: false })).toEqual(['--approval-mode', 'default', '--session-id', id]);
+    expect(buildLaunchArgs(geminiProfile, { sessionId: id, resume: true, model: 'gemini-2.5-pro' })).toEqual(['--approval-mode', 'default', '--resume', id, '-m', 'gemini-2.5-pro']);
+    expect(buildLaunchArgs(geminiProfile, { sessionId: id, resume: false }).join(' ')).not.toMatch(/yolo/);
+    expect(geminiProfile.shellCommands).toEqual(DEFAULT_SHELLS);
+  });
+
   it.each(['', '--dangerously-skip-permissions', '-x', 'a b', 'x\ny'])('refuses session id %j', (bad) => {
     expect(() => buildLaunchArgs(claudeProfile, { sessionId: bad, resume: false })).toThrow(/invalid session id/);
   });
@@ -37,6 +45,7 @@ describe('agent profiles', () => {
 
   it('getProfile finds built-ins and names them when it cannot', () => {
     expect(getProfile('claude')).toBe(claudeProfile);
-    expect(() => getProfile('gemini')).toThrow(/known agents: claude, codex/);
+    expect(getProfile('gemini')).toBe(geminiProfile);
+    expect(() => getProfile('aider')).toThrow(/known agents: claude, codex, gemini/);
   });
 });

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { claudeProfile, codexProfile, type AgentProfile } from '../../src/domain/agent-profile.js';
+import { geminiProfile } from '../../src/domain/profiles/gemini.js';
 
 /** The real screen captures shared by all suites (DESIGN §4). */
 export const FIXTURE_DIR = new URL('../../../shared/fixtures/panes/', import.meta.url);
@@ -14,6 +15,7 @@ export function readFixture(name: string): string {
 
 /** The profile a capture was taken with, from its file name (`<cli>-<version>-<what>.txt`). */
 export function profileFor(name: string): AgentProfile {
+  if (name.startsWith('gemini-')) return geminiProfile;
   return name.startsWith('codex-') ? codexProfile : claudeProfile;
 }
 
