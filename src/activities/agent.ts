@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { buildLaunchArgs, getProfile, type AgentProfile } from '../domain/agent-profile.js';
 import { classifyScreen } from '../domain/screen-classifier.js';
 import { tmuxWindowName } from '../domain/identifiers.js';
-import { crashesOnStart } from '../rehearsal/scenario.js';
+import { crashesOnRestart, crashesOnStart, scenarioFor } from '../rehearsal/scenario.js';
 import { ensureAgentHome, rehearsalModelEnv, resolveAgentBinary, seedAgentHome } from './agent-env.js';
 import { prepareCodexHome } from './codex-home.js';
 import { geminiSessionExists } from './gemini-session.js';
@@ -77,15 +77,16 @@ export async function ensureAgentRunning(deps: ActivityDeps, input: SpawnInput):
   if (input.scenario !== undefined) {
     if (!deps.scenarioHost) throw ApplicationFailure.nonRetryable('this worker has no scripted model server; start it with rehearsal enabled', 'NoScenarioHost');
     const route = input.taskId;
-    await deps.scenarioHost.setScenario(route, input.scenario);
+    await deps.scenarioHost.setScenario(route, scenarioFor(input.scenario, profile.name));
     rehearsalBaseUrl = `${deps.scenarioHost.url}/r/${encodeURIComponent(route)}`;
     Object.assign(env, rehearsalModelEnv(profile.name, rehearsalBaseUrl));
   }
   if (profile.name === 'codex') {
     Object.assign(env, await prepareCodexHome(home, { worktree: input.worktree, rehearsalBaseUrl }));
   }
-  await seedAgentHome(profile.name, home, { worktree: input.worktree, crashOnStart: crashesOnStart(input.scenario, profile.name) });
   const resume = geminiSessionExists(home, input.sessionId) || sessionExists(home, input.sessionId, profile.launch.sessionStore);
+  const crashOnStart = crashesOnStart(input.scenario, profile.name) || (resume && crashesOnRestart(input.scenario, profile.name));
+  await seedAgentHome(profile.name, home, { worktree: input.worktree, crashOnStart });
   const binary = resolveAgentBinary(profile.command, deps.projectRoot, process.env);
   const argv = [binary, ...buildLaunchArgs(profile, { sessionId: input.sessionId, resume, model: input.model })];
   if (existing) {

@@ -38,6 +38,13 @@ export const scenarioSchema = z
      * (its HOME gets an unparsable settings.json: exit 52 at once). For fallback-chain tests.
      */
     crashOnStart: z.array(z.string().min(1)).optional(),
+    /** Like crashOnStart, but the first start works: the agent dies on every relaunch (after a crash). */
+    crashOnRestart: z.array(z.string().min(1)).optional(),
+    /**
+     * Per-agent turns for fallback chains: the agent named here is served these turns instead of
+     * `turns` (each agent of a chain starts its own conversation on the task's route).
+     */
+    agents: z.record(z.string().min(1), z.object({ turns: z.array(turnSchema) }).strict()).optional(),
   })
   .strict();
 
@@ -118,4 +125,18 @@ export function crashesOnStart(scenario: unknown, agent: string): boolean {
   if (typeof scenario !== 'object' || scenario === null || !('crashOnStart' in scenario)) return false;
   const list = scenario.crashOnStart;
   return Array.isArray(list) && list.includes(agent);
+}
+
+/** Whether a (not yet validated) scenario asks `agent` to crash on every relaunch after its first start. */
+export function crashesOnRestart(scenario: unknown, agent: string): boolean {
+  if (typeof scenario !== 'object' || scenario === null || !('crashOnRestart' in scenario)) return false;
+  const list = scenario.crashOnRestart;
+  return Array.isArray(list) && list.includes(agent);
+}
+
+/** The scenario one agent of a chain is served: its own `agents.<name>.turns` when given. */
+export function scenarioFor(scenario: unknown, agent: string): unknown {
+  if (typeof scenario !== 'object' || scenario === null || !('agents' in scenario)) return scenario;
+  const own = (scenario.agents as Record<string, { turns: unknown[] }> | undefined)?.[agent];
+  return own ? { ...scenario, turns: own.turns } : scenario;
 }

@@ -96,7 +96,16 @@ export async function startRig(name: string): Promise<Rig> {
     async close() {
       for (const child of processes) if (child.exitCode === null) child.kill('SIGKILL');
       await rig.workers?.shutdown().catch(() => undefined);
-      await rigTmux(rig).killServer();
+      // agents this rig started, by pid: gemini ignores the SIGHUP of a closing tmux server
+      const tmux = rigTmux(rig);
+      for (const pane of await tmux.listPanes().catch(() => [])) {
+        try {
+          if (pane.panePid > 0) process.kill(pane.panePid, 'SIGTERM');
+        } catch {
+          // already gone
+        }
+      }
+      await tmux.killServer();
       await connection.close();
       await model.close();
       await server.stop();
