@@ -6,6 +6,7 @@ import { resolveAgentBinary } from '../activities/agent-env.js';
 import type { AgentProfile } from '../domain/agent-profile.js';
 import { CODEX_REHEARSAL_KEY, CODEX_REHEARSAL_KEY_ENV, seedCodexHome } from '../activities/codex-home.js';
 import { rehearsalClaudeEnv, seedClaudeHome } from '../rehearsal/claude-home.js';
+import { rehearsalGeminiEnv, seedGeminiHome } from '../rehearsal/gemini-home.js';
 import type { ModelServer } from '../rehearsal/model-server.js';
 import type { CheckBody } from './check.js';
 
@@ -36,6 +37,13 @@ export const ROUND_TRIPS: Record<string, RoundTrip> = {
     prepare: async (home, cwd, routeUrl) => {
       await seedCodexHome(home, { trustedDirs: [cwd], rehearsalBaseUrl: routeUrl });
       return { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', [CODEX_REHEARSAL_KEY_ENV]: CODEX_REHEARSAL_KEY };
+    },
+  },
+  gemini: {
+    argv: (prompt) => ['-p', prompt],
+    prepare: async (home, cwd, routeUrl) => {
+      await seedGeminiHome(home, { trustedDirs: [cwd] });
+      return rehearsalGeminiEnv({ baseUrl: routeUrl, home, path: process.env.PATH });
     },
   },
 };

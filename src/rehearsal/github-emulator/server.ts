@@ -22,6 +22,7 @@ import { RequestLog, type RecordedGithubRequest, type RequestCounts } from './re
 import { checkRoutes } from './rest-checks.js';
 import { commentRoutes } from './rest-comments.js';
 import { pullRoutes } from './rest-pulls.js';
+import { userRoute } from './rest-user.js';
 import { findRoute, githubError, type EmulatorResponse, type Route } from './router.js';
 import { GithubStore } from './store.js';
 
@@ -41,6 +42,8 @@ export interface GithubEmulatorOptions {
   root?: string;
   /** The CI rule (see `setCi`). */
   ci?: CiRule;
+  /** `x-oauth-scopes` of `GET /user` (default `repo, workflow`). */
+  tokenScopes?: string;
   /** The clock for timestamps (default Date.now). */
   now?: () => number;
 }
@@ -112,7 +115,7 @@ export async function startGithubEmulator(options: GithubEmulatorOptions = {}): 
       return { status: 200, body: { resources: { core, graphql: rateOf(buckets.graphql), search: { limit: 30, used: 0, remaining: 30, reset } }, rate: core } };
     },
   };
-  const routes: readonly Route[] = [rateLimitRoute, ...pullRoutes, ...checkRoutes, ...commentRoutes, ...issueRoutes];
+  const routes: readonly Route[] = [rateLimitRoute, userRoute(options.tokenScopes ?? 'repo, workflow'), ...pullRoutes, ...checkRoutes, ...commentRoutes, ...issueRoutes];
 
   /** The response and whether it counts against the limit (304s, /rate_limit and auth failures do not). */
   const respond = async (req: IncomingMessage, url: URL, body: unknown, isGraphql: boolean, record: Partial<RecordedGithubRequest>): Promise<EmulatorResponse & { counted: boolean }> => {
