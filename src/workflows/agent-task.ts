@@ -14,14 +14,12 @@ import { buildHandoffNote } from '../domain/handoff.js';
 import { buildPrBrief } from '../domain/pr-brief.js';
 import { decideDialog, denyKeys, keysToChoose } from '../domain/dialog-policy.js';
 import { ReportSchema, TaskInputSchema, type ResolvedTaskInput, type TaskInput, type TaskResult, type TaskState } from '../domain/task.js';
-import { verifyCompletion } from '../domain/verification.js';
 import type { WatchEvent } from '../domain/watch.js';
 import { hostActivities, sharedActivities } from './activity-proxies.js';
 import { abortSignal, approveUpdate, denyUpdate, nudgeSignal, pauseSignal, reportUpdate, resumeSignal, stateQuery, steerSignal } from './messages.js';
-import { verifyPullRequest } from './pr-verify.js';
 import { TestSlotClient } from './slot-client.js';
-import { validateUnderSlot } from './task-validation.js';
 import { initialState, TaskRecord } from './task-record.js';
+import { collectVerdict, doneReason } from './task-verify.js';
 
 interface Carried {
   state: TaskState;
@@ -375,23 +373,13 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
     }
     if (s.doneReported) {
       rec.phase('verifying', 'checking the evidence');
-      const facts = await host.pushAndCollectEvidence({ worktree, branch: s.branch, baseCommit: baseCommit! });
-      // PR mode: checkpoints are judged by the PR gate with everything else, once the push landed
-      let reasons = verifyCompletion({ steps: input.pr ? [] : input.steps, checkpoints: s.checkpoints, requireCommit: input.requireCommit, branch: s.branch, facts });
-      // ── test slot (validation): only once the evidence holds; a failure re-briefs with the output tail ──
-      if (reasons.length === 0 && input.validate && slots) {
-        reasons.push(...(await validateUnderSlot({ spec: input.validate, rec, slots, stop: () => aborted !== undefined })));
-        if (aborted !== undefined) return finish('aborted', aborted);
-      }
-      // ── end test slot ──
-      if (input.pr && reasons.length === 0) {
-        reasons = await verifyPullRequest({ input, pr: input.pr, rec, pushedSha: facts.head, interrupted: () => aborted !== undefined });
-      }
+      const { head, reasons } = await collectVerdict({ input, rec, host, worktree, baseCommit: baseCommit!, slots, interrupted: () => aborted !== undefined });
+      if (aborted !== undefined) continue;
       s.lastVerification = reasons;
       if (reasons.length === 0) {
-        s.commit = facts.head;
-        await sharedActivities.notify({ taskId: s.taskId, level: 'done', message: `verified: ${s.branch} at ${facts.head.slice(0, 10)} pushed, checkpoints ${s.checkpoints.join(', ') || 'none required'}` });
-        return finish('done', input.pr ? `verified: ${input.pr.owner}/${input.pr.repo}#${input.pr.number} at ${facts.head.slice(0, 10)}: CI green on it, no open thread, no newer change request` : `verified: branch ${s.branch} at ${facts.head.slice(0, 10)} is on its remote`);
+        s.commit = head;
+        await sharedActivities.notify({ taskId: s.taskId, level: 'done', message: `verified: ${s.branch} at ${head.slice(0, 10)} pushed, checkpoints ${s.checkpoints.join(', ') || 'none required'}` });
+        return finish('done', doneReason(input, s.branch, head));
       }
       s.doneReported = false;
       s.revisions += 1;

@@ -1,0 +1,46 @@
+import { verifyCompletion } from '../domain/verification.js';
+import type { ResolvedTaskInput } from '../domain/task.js';
+import type { hostActivities } from './activity-proxies.js';
+import { verifyPullRequest } from './pr-verify.js';
+import type { TestSlotClient } from './slot-client.js';
+import { validateUnderSlot } from './task-validation.js';
+import type { TaskRecord } from './task-record.js';
+
+export interface VerifyContext {
+  input: ResolvedTaskInput;
+  rec: TaskRecord;
+  host: ReturnType<typeof hostActivities>;
+  worktree: string;
+  baseCommit: string;
+  slots: TestSlotClient | undefined;
+  /** True when waiting should stop at once (abort). */
+  interrupted: () => boolean;
+}
+
+/**
+ * DESIGN §2 verify, in order: push and the branch evidence (commit, clean tree, remote head,
+ * checkpoints); then the validation command under the test slot; then, for a pull request, the
+ * PR gate. Each stage runs only when the previous one holds. Returns the pushed head and the
+ * reasons it is not done (empty: verified).
+ */
+export async function collectVerdict(ctx: VerifyContext): Promise<{ head: string; reasons: string[] }> {
+  const { input, rec } = ctx;
+  const s = rec.s;
+  const facts = await ctx.host.pushAndCollectEvidence({ worktree: ctx.worktree, branch: s.branch, baseCommit: ctx.baseCommit });
+  // PR mode: checkpoints are judged by the PR gate with everything else, once the push landed
+  const reasons = verifyCompletion({ steps: input.pr ? [] : input.steps, checkpoints: s.checkpoints, requireCommit: input.requireCommit, branch: s.branch, facts });
+  if (reasons.length === 0 && input.validate && ctx.slots) {
+    reasons.push(...(await validateUnderSlot({ spec: input.validate, rec, slots: ctx.slots, stop: ctx.interrupted })));
+    if (ctx.interrupted()) return { head: facts.head, reasons };
+  }
+  if (input.pr && reasons.length === 0) {
+    return { head: facts.head, reasons: await verifyPullRequest({ input, pr: input.pr, rec, pushedSha: facts.head, interrupted: ctx.interrupted }) };
+  }
+  return { head: facts.head, reasons };
+}
+
+/** The result line of a verified task. */
+export function doneReason(input: ResolvedTaskInput, branch: string, head: string): string {
+  const at = head.slice(0, 10);
+  return input.pr ? `verified: ${input.pr.owner}/${input.pr.repo}#${input.pr.number} at ${at}: CI green on it, no open thread, no newer change request` : `verified: branch ${branch} at ${at} is on its remote`;
+}
