@@ -96,6 +96,7 @@ describe('fix-pr on the GitHub emulator with the real claude CLI', () => {
     const pageOne = await emu.addReviewThread(OWNER, REPO, n, { path: 'sum.js', line: 1, body: 'sum subtracts; it must add', author: 'lead' });
     const pageTwo = await emu.addReviewThread(OWNER, REPO, n, { path: 'sum.js', line: 1, body: 'please cover sum(2, 3)', author: 'qa' });
 
+    emu.resetLog();
     const { handle, taskId } = await startFix(n, fixTurns(`pr-${OWNER}-${REPO}-${n}`, [pageOne.threadId, pageTwo.threadId]));
     const result = await resultWithin<TaskResult>(handle, 200_000);
     expect(result.state).toBe('done');
@@ -135,6 +136,9 @@ describe('fix-pr on the GitHub emulator with the real claude CLI', () => {
     // the token was only in the worker's environment, never in the workflow's history
     const history = JSON.stringify(await handle.fetchHistory());
     expect(history).not.toContain(TOKEN);
+    const c = emu.counts();
+    expect(c.byRoute['graphql DroverReviewThreads']).toBeGreaterThanOrEqual(2); // page 1 and page 2, at least once
+    console.log(`fix-pr: ${c.total} GitHub requests for the whole fix (${c.rest} REST, ${c.graphql} GraphQL, ${c.notModified} answered 304): ${JSON.stringify(c.byRoute)}`);
   }, 240_000);
 
   it('gate negatives re-brief with every reason visible in drover status, then pass', async () => {
@@ -220,6 +224,7 @@ describe('fix-pr on the GitHub emulator with the real claude CLI', () => {
 
     const log = emu.requests();
     const statuses = log.map((r) => r.status);
+    console.log(`fault storm: ${log.length} requests, ${statuses.filter((x) => x >= 500).length} answered 5xx, ${statuses.filter((x) => x === 403).length} 403 secondary limit, ${statuses.filter((x) => x === 429).length} 429; summaries ${summaries(n).length}`);
     expect(statuses.filter((s) => s >= 500).length).toBeGreaterThanOrEqual(4);
     expect(statuses.filter((s) => s === 403).length).toBeGreaterThanOrEqual(2);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(2);
