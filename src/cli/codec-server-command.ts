@@ -7,9 +7,9 @@ import { TcpPortSchema } from '../dev/config-schema.js';
 import { CliError } from './context.js';
 
 const OptionsSchema = z.object({
-  port: z.string().regex(/^\d+$/, { error: '--port must be a TCP port number' }).transform(Number).pipe(TcpPortSchema),
+  port: z.string().regex(/^\d+$/, { error: 'must be a TCP port number' }).transform(Number).pipe(TcpPortSchema),
   host: z.string().min(1),
-  corsOrigin: z.array(z.url({ protocol: /^https?$/, error: '--cors-origin must be an http(s) URL' })).optional(),
+  corsOrigin: z.array(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })).optional(),
 });
 
 /** The Web UI origins allowed by default: the configured Web UI URL, and the dev server's UI on localhost. */
@@ -25,7 +25,7 @@ function defaultOrigins(): string[] {
 
 async function runCodecServer(raw: unknown): Promise<void> {
   const parsed = OptionsSchema.safeParse(raw);
-  if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => i.message).join('; '));
+  if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => `--${String(i.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${i.message}`).join('; '));
   const opts = parsed.data;
   const codec = encryptionCodecFromEnv(process.env);
   if (!codec) throw new CliError('the codec server needs the payload keys: set DROVER_CODEC_KEY (or DROVER_CODEC_KEYS), the same as the workers');
