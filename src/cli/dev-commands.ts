@@ -11,7 +11,8 @@ import { webUiLink } from './context.js';
 async function runWorkers(opts: { embedded: boolean; rehearsal: boolean }): Promise<void> {
   const config = loadConfig();
   const log = (line: string) => console.log(line);
-  if (opts.embedded) {
+  // `drover dev`: start or reuse the dev server; an external server (e.g. docker compose): only register Drover's search attributes
+  if (opts.embedded || !config.embedded) {
     const t = await ensureTemporal(config, log);
     console.log(`Temporal ${t.address} · Web UI ${webUiLink(config)}`);
   }
