@@ -150,4 +150,13 @@ describe('drover codec-server', () => {
     expect(bad.stderr).toMatch(/DROVER_CODEC_KEY must be 32 bytes/);
     expect(bad.stderr).not.toContain(badKey);
   });
+
+  it('any CLI command that connects refuses a bad key with the variable named (not as an unreachable server)', async () => {
+    const badKey = randomBytes(31).toString('base64');
+    const status = await execa('node', [bin, 'status'], { env: { DROVER_CODEC_KEYS: `k:${badKey}`, TEMPORAL_ADDRESS: '127.0.0.1:9' }, reject: false });
+    expect(status.exitCode).toBe(1);
+    expect(status.stderr).toMatch(/DROVER_CODEC_KEYS entry 1 \(k\) must be 32 bytes in standard base64 .* decodes to 31 bytes/);
+    expect(status.stderr).not.toMatch(/Cannot reach Temporal/);
+    expect(status.stderr).not.toContain(badKey);
+  });
 });
