@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { geminiModelEnv, REHEARSAL_GEMINI_API_KEY, seedGeminiHome } from '../rehearsal/gemini-home.js';
+import { CODEC_KEY_ENV_NAMES } from '../codec/keys.js';
 
 /**
  * The environment the tmux server starts with, which every agent window inherits. An
@@ -19,7 +20,9 @@ export function agentBaseEnv(source: NodeJS.ProcessEnv, extraPath: string[]): Re
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     DISABLE_AUTOUPDATER: '1',
   };
-  for (const key of ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'GEMINI_API_KEY', 'GOOGLE_GEMINI_BASE_URL', 'TMPDIR', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_CA', 'TEMPORAL_TLS']) {
+  // The codec keys let `drover report` in the agent's shell read the (encrypted) update result; the
+  // agent runs as the worker's user, which can read the worker's environment anyway.
+  for (const key of ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'GEMINI_API_KEY', 'GOOGLE_GEMINI_BASE_URL', 'TMPDIR', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_CA', 'TEMPORAL_TLS', ...CODEC_KEY_ENV_NAMES]) {
     const value = source[key];
     if (value !== undefined) env[key] = value;
   }

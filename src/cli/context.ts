@@ -1,5 +1,5 @@
 import { Client, Connection, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
-import { loadConfig, type DroverConfig } from '../dev/config.js';
+import { ConfigError, loadConfig, type DroverConfig } from '../dev/config.js';
 import { connectClient } from '../dev/connection.js';
 import { prWorkflowId, taskWorkflowId } from '../domain/identifiers.js';
 import { parsePrRef } from '../domain/pull-request.js';
@@ -25,6 +25,7 @@ export async function openContext(): Promise<CliContext> {
   try {
     client = await connectClient(config);
   } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message); // e.g. a bad DROVER_CODEC_KEY
     const hint = config.embedded
       ? `No Temporal server answers at ${config.temporal.address}. Start one with \`drover dev\` (embedded server + worker), or set TEMPORAL_ADDRESS.`
       : `Cannot reach Temporal at ${config.temporal.address}: ${(error as Error).message}`;

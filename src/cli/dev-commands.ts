@@ -5,12 +5,14 @@ import { remoteScenarioHost } from '../activities/remote-scenario-host.js';
 import type { ScenarioHost } from '../activities/deps.js';
 import { startModelServer } from '../rehearsal/model-server.js';
 import { startHostWorkers } from '../workers/host-worker.js';
+import { describeEncryption } from '../codec/data-converter.js';
 import { webUiLink } from './context.js';
 
 async function runWorkers(opts: { embedded: boolean; rehearsal: boolean }): Promise<void> {
   const config = loadConfig();
   const log = (line: string) => console.log(line);
-  if (opts.embedded) {
+  // `drover dev`: start or reuse the dev server; an external server (e.g. docker compose): only register Drover's search attributes
+  if (opts.embedded || !config.embedded) {
     const t = await ensureTemporal(config, log);
     console.log(`Temporal ${t.address} · Web UI ${webUiLink(config)}`);
   }
@@ -20,6 +22,7 @@ async function runWorkers(opts: { embedded: boolean; rehearsal: boolean }): Prom
   if (scenarioHost) console.log(`scripted model server ${scenarioHost.url} (rehearsal scenarios)`);
   const workers = await startHostWorkers({ config, scenarioHost, log });
   console.log(`worker ${config.hostId} polling ${workers.taskQueues.join(' + ')}; Ctrl-C stops it (agents keep running in tmux -L ${config.tmuxSocket})`);
+  console.log(describeEncryption());
   const stop = async () => {
     console.log('stopping worker…');
     await workers.shutdown();

@@ -3,6 +3,7 @@ import { loadConfig } from '../dev/config.js';
 import { registerConfigAgents } from '../dev/agents.js';
 import { CliError } from './context.js';
 import { registerCleanupCommand } from './cleanup-command.js';
+import { registerCodecServerCommand } from './codec-server-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerDevCommands } from './dev-commands.js';
 import { registerDoctorCommand } from './doctor-command.js';
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
   registerStatusCommands(program);
   registerSteerCommands(program);
   registerSlotCommands(program);
+  registerCodecServerCommand(program);
   return program;
 }
 

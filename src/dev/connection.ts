@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
+import { dataConverterFromEnv } from '../codec/data-converter.js';
 import type { DroverConfig } from './config-schema.js';
 import { ensureDevServer } from './dev-server.js';
 import type { DevLog } from './log.js';
@@ -57,10 +58,14 @@ export async function connectConnection(config: DroverConfig): Promise<Connectio
   }
 }
 
-/** A client bound to the configured namespace; close it with `client.connection.close()`. */
-export async function connectClient(config: DroverConfig): Promise<Client> {
+/**
+ * A client bound to the configured namespace; close it with `client.connection.close()`. With
+ * DROVER_CODEC_KEY / DROVER_CODEC_KEYS in `env` its payloads are encrypted (src/codec/).
+ */
+export async function connectClient(config: DroverConfig, options: { env?: NodeJS.ProcessEnv } = {}): Promise<Client> {
+  const dataConverter = dataConverterFromEnv(options.env ?? process.env);
   const connection = await connectConnection(config);
-  return new Client({ connection, namespace: config.temporal.namespace });
+  return new Client({ connection, namespace: config.temporal.namespace, dataConverter });
 }
 
 /** Worker connection (pass `config.temporal.namespace` to `Worker.create`; namespaces are per worker). */

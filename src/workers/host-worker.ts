@@ -11,6 +11,7 @@ import { connectNativeConnection } from '../dev/connection.js';
 import { githubSettingsFromEnv } from '../github/settings.js';
 import type { GithubSettings } from '../activities/github.js';
 import { registerConfigAgents } from '../dev/agents.js';
+import { dataConverterFromEnv } from '../codec/data-converter.js';
 import { workflowBundle } from './bundle.js';
 
 export interface HostWorkers {
@@ -47,11 +48,21 @@ function quietRuntime(): void {
  * The two workers of one host (DESIGN §3): the shared queue (workflows, placement,
  * notifications) and this host's own queue (tmux, worktrees, agents).
  */
-export async function startHostWorkers(options: { config: DroverConfig; scenarioHost?: ScenarioHost; log?: (line: string) => void; connection?: NativeConnection; github?: GithubSettings }): Promise<HostWorkers> {
+export async function startHostWorkers(options: {
+  config: DroverConfig;
+  scenarioHost?: ScenarioHost;
+  log?: (line: string) => void;
+  connection?: NativeConnection;
+  github?: GithubSettings;
+  /** Where the codec keys are read (DROVER_CODEC_KEY / DROVER_CODEC_KEYS); default process.env. */
+  env?: NodeJS.ProcessEnv;
+}): Promise<HostWorkers> {
   const { config } = options;
   const log = options.log ?? ((line: string) => console.log(line));
   quietRuntime();
   registerConfigAgents(config);
+  // Codecs run in the worker process, outside the workflow sandbox; the activity-context client inherits them.
+  const dataConverter = dataConverterFromEnv(options.env ?? process.env);
   const connection = options.connection ?? (await connectNativeConnection(config));
   const binDir = await ensureDroverShim(path.join(config.droverHome, 'bin'), config.projectRoot);
   const tmux = new TmuxClient({
@@ -89,6 +100,7 @@ export async function startHostWorkers(options: { config: DroverConfig; scenario
     taskQueue: config.taskQueue,
     workflowBundle: bundle,
     activities,
+    dataConverter,
     identity: `drover-shared@${config.hostId}`,
   });
   const host = await Worker.create({
@@ -96,6 +108,7 @@ export async function startHostWorkers(options: { config: DroverConfig; scenario
     namespace: config.temporal.namespace,
     taskQueue: hostTaskQueue(config),
     activities,
+    dataConverter,
     identity: `drover-host@${config.hostId}`,
   });
   const done = Promise.all([shared.run(), host.run()]).then(() => {

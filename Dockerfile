@@ -1,0 +1,30 @@
+# Drover worker image: Node 20, tmux, git, and the pinned agent CLIs from package.json
+# (@anthropic-ai/claude-code, @openai/codex, @google/gemini-cli are regular dependencies).
+FROM node:20-bookworm-slim
+
+# tmux: agent windows; git: clones and worktrees; procps: `ps` (process checks); ca-certificates
+# and openssh-client: git over https/ssh.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends tmux git procps ca-certificates openssh-client \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Runtime dependencies only (tsx runs the TypeScript sources; the workflow bundle is built at start).
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY bin ./bin
+COPY src ./src
+COPY scenarios ./scenarios
+COPY tsconfig.json ./
+
+# State (clones, worktrees, per-task agent homes, logs) lives on a volume; the worker runs
+# unprivileged (the agent CLIs refuse some modes as root).
+ENV NODE_ENV=production \
+    DROVER_HOME=/var/lib/drover \
+    DROVER_WORKSPACE=/var/lib/drover/workspace
+RUN mkdir -p /var/lib/drover/workspace && chown -R node:node /var/lib/drover
+VOLUME /var/lib/drover
+USER node
+
+ENTRYPOINT ["node", "bin/drover.mjs"]
+CMD ["worker"]
