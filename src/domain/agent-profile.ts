@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { codexProfile } from './profiles/codex.js';
 
 export { codexProfile } from './profiles/codex.js';
+import { cursorProfile } from './profiles/cursor.js';
 import { geminiProfile } from './profiles/gemini.js';
 
 /**
@@ -173,6 +174,7 @@ const PROFILES: ReadonlyMap<string, AgentProfile> = new Map([
   // Profiles in ./profiles/ only import this module's types; they are validated here.
   [codexProfile.name, checked(codexProfile)],
   [geminiProfile.name, checked(geminiProfile)],
+  [cursorProfile.name, checked(cursorProfile)],
 ]);
 
 /** Custom agents from the config file, registered once per process (worker, CLI). */
