@@ -1,34 +1,11 @@
-import { setTimeout as delay } from 'node:timers/promises';
-import { tmuxWindowName } from '../domain/identifiers.js';
 import type { Progress } from '../domain/handoff.js';
 import type { ActivityDeps } from './deps.js';
+import { endAgentWindow } from './end-agent-window.js';
 import { git, gitOrThrow } from './git.js';
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/**
- * Ends the task's agent (a handoff to the next agent of the chain): its process first (gemini
- * ignores the SIGHUP a closing window sends, and must not keep working in the worktree), then
- * the window. Idempotent: no window, nothing to do.
- */
+/** Ends the task's agent (a handoff to the next agent of the chain): process, then window. Idempotent. */
 export async function stopAgent(deps: ActivityDeps, input: { taskId: string }): Promise<{ stopped: boolean }> {
-  const found = await deps.tmux.findWindow(tmuxWindowName(input.taskId));
-  if (!found) return { stopped: false };
-  const pid = found.panePid;
-  if (!found.paneDead && pid > 0 && alive(pid)) {
-    process.kill(pid, 'SIGTERM');
-    for (let i = 0; i < 20 && alive(pid); i += 1) await delay(100);
-    if (alive(pid)) process.kill(pid, 'SIGKILL');
-  }
-  await deps.tmux.killWindow(found.windowId);
-  return { stopped: true };
+  return { stopped: await endAgentWindow(deps.tmux, input.taskId) };
 }
 
 /** What is on the branch since the task's base: for the handoff brief. Read-only. */

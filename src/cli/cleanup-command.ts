@@ -1,9 +1,10 @@
+import { endAgentWindow } from '../activities/end-agent-window.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { git } from '../activities/git.js';
 import { TmuxClient } from '../activities/tmux.js';
-import { validateManifestName, tmuxWindowName } from '../domain/identifiers.js';
+import { validateManifestName } from '../domain/identifiers.js';
 import type { TaskState } from '../domain/task.js';
 import { CliError, openContext } from './context.js';
 import { table } from './status-view.js';
@@ -38,8 +39,7 @@ async function cleanTask(s: TaskState, workspace: string, tmux: TmuxClient, dryR
   const unsafe = await unsafeToRemove(worktree, s.branch);
   if (unsafe) return { task: s.taskId, action: 'kept', why: unsafe };
   if (dryRun) return { task: s.taskId, action: 'removed', why: `would remove ${worktree} and branch ${s.branch} (dry run)` };
-  const window = await tmux.findWindow(tmuxWindowName(s.taskId));
-  if (window) await tmux.killWindow(window.windowId);
+  await endAgentWindow(tmux, s.taskId);
   const common = await git(worktree, ['rev-parse', '--path-format=absolute', '--git-common-dir']);
   const base = path.dirname(common.stdout);
   const removed = await git(base, ['worktree', 'remove', '--force', worktree]);
