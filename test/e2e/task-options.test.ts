@@ -3,11 +3,11 @@
  * --no-new-branch, --no-new-pr, agent chains): bad input is refused before anything connects
  * (no Temporal runs here, so nothing can start), with what to change.
  */
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildBrief } from '../../src/domain/brief.js';
 import { projectRoot } from '../../src/dev/config.js';
 import { git, makeRepo } from '../support/repo.js';
@@ -16,6 +16,10 @@ const tmp = path.join(os.tmpdir(), `drover-opts-${process.pid}`);
 // an address nobody listens on: a command that got past validation would fail to connect instead
 const env = { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1', DROVER_HOME: path.join(tmp, 'home') };
 const drover = (args: string[]) => execa('node', [path.join(projectRoot(), 'bin', 'drover.mjs'), ...args], { env, reject: false, timeout: 60_000 });
+
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
 
 describe('drover task options', () => {
   it('refuses bad --context, --image, --pr, --no-new-branch and --agent with the reason', async () => {
