@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   CancellationScope,
   allHandlersFinished,
   condition,
@@ -201,7 +202,15 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
   rec.phase('supervising');
 
   const deliver = async (out: Outbound): Promise<boolean> => {
-    const result = await host.deliverText({ paneId: s.paneId!, agent: s.agent, text: out.text, bufferName: `drover-${s.taskId}` });
+    let result: Awaited<ReturnType<typeof host.deliverText>>;
+    try {
+      result = await host.deliverText({ paneId: s.paneId!, agent: s.agent, text: out.text, bufferName: `drover-${s.taskId}` });
+    } catch (error) {
+      // never retried blindly (a second paste): e.g. the worker died mid-delivery; the next look at the screen decides
+      if (!(error instanceof ActivityFailure)) throw error;
+      rec.decide(`${out.kind} not delivered: the delivery failed (${error.cause?.message ?? error.message})`);
+      return false;
+    }
     if (result.submitted) {
       if (out.kind === 'brief' && !briefSubmitted) {
         briefSubmitted = true;
