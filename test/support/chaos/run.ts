@@ -24,7 +24,7 @@ export interface ChaosPlan {
   slots: number;
   /** SIGKILL (and restart) the worker when this many manifest tasks have started. */
   workerKillsAtStarts: number[];
-  /** Kill the tmux server once this many tasks have started and at least two agents are live. */
+  /** Kill the tmux server once this many tasks have started and as many agents as slots (at most 3) are live. */
   tmuxKillAtStarts?: number;
   /** Kill and restart Temporal once this many tasks have completed. */
   temporalRestartAtCompleted?: number;
@@ -138,7 +138,7 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosReport> {
     }
     if (plan.tmuxKillAtStarts !== undefined) {
       const n = plan.tmuxKillAtStarts;
-      steps.push({ label: `tmux kill-server at ${n} starts`, ready: () => starts() >= n && observer!.livePanes >= 2, fire: async () => faults.add('tmux-kill-server', `${await killTmuxServer(rig)} panes killed (socket ${rig.config.tmuxSocket}) at ${starts()} starts`) });
+      steps.push({ label: `tmux kill-server at ${n} starts`, ready: () => starts() >= n && observer!.livePanes >= Math.min(3, plan.slots), fire: async () => faults.add('tmux-kill-server', `${await killTmuxServer(rig)} panes killed (socket ${rig.config.tmuxSocket}) at ${starts()} starts`) });
     }
     if (plan.temporalRestartAtCompleted !== undefined) {
       const n = plan.temporalRestartAtCompleted;
