@@ -5,7 +5,7 @@
  * Then every invariant is measured (verdict.ts) and summed up.
  */
 import path from 'node:path';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { repoKey } from '../../../src/activities/worktree.js';
 import type { ManifestRunInput, ManifestRunState } from '../../../src/domain/manifest-run.js';
 import type { TaskInput, TaskResult } from '../../../src/domain/task.js';
@@ -62,8 +62,8 @@ async function resultOf<T>(handle: WorkflowHandle, deadline: number): Promise<T>
     try {
       return (await handle.result()) as T;
     } catch (error) {
-      if (Date.now() > deadline) throw error;
-      if (!/unavailable|connect|deadline|closed|UNAVAILABLE|ECONNREFUSED/i.test(String(error))) throw error;
+      // the workflow's own failure is an answer; anything else (the server down, a long poll cut) is retried
+      if (error instanceof WorkflowFailedError || Date.now() > deadline) throw error;
       await sleep(1000);
     }
   }
