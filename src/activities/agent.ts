@@ -123,6 +123,8 @@ export interface DeliverInput {
   agent: string;
   text: string;
   bufferName: string;
+  /** The task's window: a pane id now owned by another window (tmux restarted) is treated as dead, never typed into. */
+  windowName?: string;
 }
 
 export interface DeliverResult {
@@ -142,7 +144,7 @@ export async function deliverText(deps: ActivityDeps, input: DeliverInput): Prom
   const profile = getProfile(input.agent);
   const look = async () => {
     const pane = await deps.tmux.paneInfo(input.paneId);
-    if (!pane || pane.paneDead) return { dead: true as const };
+    if (!pane || pane.paneDead || (input.windowName !== undefined && pane.windowName !== input.windowName)) return { dead: true as const };
     return { dead: false as const, cls: classifyScreen(profile, await deps.tmux.capture(input.paneId, 2000), { paneDead: false, paneCommand: pane.currentCommand }) };
   };
   const before = await look();

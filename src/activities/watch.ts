@@ -27,6 +27,12 @@ function tailOf(screen: string): string[] {
 export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise<WatchEvent> {
   const ctx = Context.current();
   const profile = getProfile(input.agent);
+  if (input.windowName !== undefined) {
+    // before any capture: after a tmux server restart the pane id may be another agent's
+    const pane = await deps.tmux.paneInfo(input.paneId);
+    if (!pane) return { kind: 'crashed', reason: 'the agent window is gone', tail: [] };
+    if (pane.windowName !== input.windowName) return { kind: 'crashed', reason: `pane ${input.paneId} now belongs to window ${pane.windowName} (the tmux server was restarted)`, tail: [] };
+  }
   const started = Date.now();
   let doneBaseline = input.doneBaseline;
   let lastCaptureAt = 0;

@@ -204,7 +204,7 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
   const deliver = async (out: Outbound): Promise<boolean> => {
     let result: Awaited<ReturnType<typeof host.deliverText>>;
     try {
-      result = await host.deliverText({ paneId: s.paneId!, agent: s.agent, text: out.text, bufferName: `drover-${s.taskId}` });
+      result = await host.deliverText({ paneId: s.paneId!, agent: s.agent, text: out.text, bufferName: `drover-${s.taskId}`, windowName: tmuxWindowName(s.taskId) });
     } catch (error) {
       // never retried blindly (a second paste): e.g. the worker died mid-delivery; the next look at the screen decides
       if (!(error instanceof ActivityFailure)) throw error;

@@ -99,7 +99,7 @@ export async function taskVerdict(opts: {
     commit: opts.commit,
     commitPushed: opts.commit !== undefined && head === opts.commit,
     lostCommits,
-    events: s?.events.map((e) => e.what).filter((w) => /^agent |crash|worktree|escalat|verification failed|nudge submitted/.test(w)),
+    events: s?.events.map((e) => e.what).filter((w) => /^agent |crash|worktree|escalat|verification failed|submitted|not delivered|needs a human/.test(w)),
   };
 }
 
