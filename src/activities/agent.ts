@@ -10,6 +10,7 @@ import { ensureAgentHome, rehearsalModelEnv, resolveAgentBinary, seedAgentHome }
 import { prepareCodexHome } from './codex-home.js';
 import { geminiSessionExists } from './gemini-session.js';
 import type { ActivityDeps } from './deps.js';
+import { prepareWorktree } from './worktree.js';
 
 export interface SpawnInput {
   taskId: string;
@@ -19,6 +20,11 @@ export interface SpawnInput {
   sessionId: string;
   model?: string;
   scenario?: unknown;
+  /**
+   * How the worktree was prepared: when it has vanished (deleted under a running task), it is
+   * prepared again from the task branch (local, else pushed, else the base) before the agent starts.
+   */
+  restore?: { repo: string; branch: string; baseRef: string };
 }
 
 export interface SpawnResult {
@@ -27,6 +33,8 @@ export interface SpawnResult {
   /** `reused`: a live agent was already there; `launched`: new window; `relaunched`: dead pane respawned with resume. */
   outcome: 'reused' | 'launched' | 'relaunched';
   resumed: boolean;
+  /** The worktree was missing and was prepared again from the task branch. */
+  restoredWorktree?: boolean;
 }
 
 /** A transcript of this session under the profile's session store (see `sessionStore`). */
@@ -60,11 +68,16 @@ export async function ensureAgentRunning(deps: ActivityDeps, input: SpawnInput):
   const name = tmuxWindowName(input.taskId);
   await deps.tmux.ensureSession();
   const existing = await deps.tmux.findWindow(name);
-  if (existing && !existing.paneDead) {
+  const missing = !existsSync(input.worktree);
+  if (existing && !existing.paneDead && !missing) {
     return { paneId: existing.paneId, windowId: existing.windowId, outcome: 'reused', resumed: false };
   }
-  if (!existsSync(input.worktree)) {
-    throw ApplicationFailure.retryable(`worktree ${input.worktree} is missing`, 'WorktreeMissing');
+  if (missing) {
+    if (!input.restore) throw ApplicationFailure.retryable(`worktree ${input.worktree} is missing`, 'WorktreeMissing');
+    const prepared = await prepareWorktree({ ...input.restore, taskId: input.taskId, workspace: deps.workspace, droverHome: deps.droverHome });
+    if (prepared.worktree !== input.worktree) {
+      throw ApplicationFailure.nonRetryable(`the restored worktree ${prepared.worktree} is not the task's ${input.worktree}`, 'WorktreeMoved');
+    }
   }
   const home = await ensureAgentHome(path.join(deps.droverHome, 'homes'), input.taskId);
   const env: Record<string, string> = {
@@ -88,13 +101,21 @@ export async function ensureAgentRunning(deps: ActivityDeps, input: SpawnInput):
   const crashOnStart = crashesOnStart(input.scenario, profile.name) || (resume && crashesOnRestart(input.scenario, profile.name));
   await seedAgentHome(profile.name, home, { worktree: input.worktree, crashOnStart });
   const binary = resolveAgentBinary(profile.command, deps.projectRoot, process.env);
-  const argv = [binary, ...buildLaunchArgs(profile, { sessionId: input.sessionId, resume, model: input.model })];
+  // gemini's crash comes from its seeded HOME; any other CLI is replaced by a process that exits at once
+  const argv = crashOnStart && profile.name !== 'gemini' ? crashingArgv(profile.name) : [binary, ...buildLaunchArgs(profile, { sessionId: input.sessionId, resume, model: input.model })];
+  const restored = missing ? { restoredWorktree: true } : {};
   if (existing) {
+    // a live pane here sits in a deleted worktree: -k replaces it
     await deps.tmux.respawnPane(existing.paneId, input.worktree, env, argv);
-    return { paneId: existing.paneId, windowId: existing.windowId, outcome: 'relaunched', resumed: resume };
+    return { paneId: existing.paneId, windowId: existing.windowId, outcome: 'relaunched', resumed: resume, ...restored };
   }
   const created = await deps.tmux.newWindow(name, input.worktree, env, argv);
-  return { paneId: created.paneId, windowId: created.windowId, outcome: 'launched', resumed: resume };
+  return { paneId: created.paneId, windowId: created.windowId, outcome: 'launched', resumed: resume, ...restored };
+}
+
+/** Rehearsal fault `crashOnStart`: the agent's process prints one line and exits with status 1. */
+function crashingArgv(agent: string): string[] {
+  return [process.execPath, '-e', `console.error(${JSON.stringify(`rehearsal: ${agent} crashes on start (crashOnStart)`)}); process.exit(1)`];
 }
 
 export interface DeliverInput {
@@ -102,6 +123,8 @@ export interface DeliverInput {
   agent: string;
   text: string;
   bufferName: string;
+  /** The task's window: a pane id now owned by another window (tmux restarted) is treated as dead, never typed into. */
+  windowName?: string;
 }
 
 export interface DeliverResult {
@@ -121,7 +144,7 @@ export async function deliverText(deps: ActivityDeps, input: DeliverInput): Prom
   const profile = getProfile(input.agent);
   const look = async () => {
     const pane = await deps.tmux.paneInfo(input.paneId);
-    if (!pane || pane.paneDead) return { dead: true as const };
+    if (!pane || pane.paneDead || (input.windowName !== undefined && pane.windowName !== input.windowName)) return { dead: true as const };
     return { dead: false as const, cls: classifyScreen(profile, await deps.tmux.capture(input.paneId, 2000), { paneDead: false, paneCommand: pane.currentCommand }) };
   };
   const before = await look();

@@ -2,6 +2,7 @@ import type { WatchInput } from '../domain/watch.js';
 import { deliverText, ensureAgentRunning, sendKeys, type DeliverInput, type SpawnInput } from './agent.js';
 import type { ActivityDeps } from './deps.js';
 import { createGithubActivities } from './github.js';
+import { heartbeating } from './heartbeating.js';
 import { describeProgress, stopAgent } from './agent-handoff.js';
 import { notify, type Notification } from './notify.js';
 import { requestTestSlot, waitForWorkflowEnd } from './test-slot.js';
@@ -13,15 +14,15 @@ import { prepareWorktree } from './worktree.js';
 /** Activities that must run on the host that owns the task's worktree and tmux window. */
 export function createHostActivities(deps: ActivityDeps) {
   return {
-    prepareWorktree: (input: { repo: string; taskId: string; branch: string; baseRef: string }) =>
-      prepareWorktree({ ...input, workspace: deps.workspace, droverHome: deps.droverHome }),
-    ensureAgentRunning: (input: SpawnInput) => ensureAgentRunning(deps, input),
-    deliverText: (input: DeliverInput) => deliverText(deps, input),
-    sendKeys: (input: { paneId: string; keys: string[] }) => sendKeys(deps, input),
+    prepareWorktree: heartbeating((input: { repo: string; taskId: string; branch: string; baseRef: string }) =>
+      prepareWorktree({ ...input, workspace: deps.workspace, droverHome: deps.droverHome })),
+    ensureAgentRunning: heartbeating((input: SpawnInput) => ensureAgentRunning(deps, input)),
+    deliverText: heartbeating((input: DeliverInput) => deliverText(deps, input)),
+    sendKeys: heartbeating((input: { paneId: string; keys: string[] }) => sendKeys(deps, input)),
     watchAgent: (input: WatchInput) => watchAgent(deps, input),
-    pushAndCollectEvidence,
-    stopAgent: (input: { taskId: string }) => stopAgent(deps, input),
-    describeProgress,
+    pushAndCollectEvidence: heartbeating(pushAndCollectEvidence),
+    stopAgent: heartbeating((input: { taskId: string }) => stopAgent(deps, input)),
+    describeProgress: heartbeating(describeProgress),
     runValidation: (input: ValidationInput) => runValidation(deps, input),
     stopValidation: (input: { taskId: string }) => stopValidation(deps, input),
   };

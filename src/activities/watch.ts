@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { CancelledFailure, Context } from '@temporalio/activity';
 import { classifyScreen, type ScreenClassification } from '../domain/screen-classifier.js';
 import { getProfile } from '../domain/agent-profile.js';
@@ -9,6 +10,7 @@ import type { PaneTick } from './pane-watcher.js';
 const CAPTURE_MIN_INTERVAL_MS = 100;
 const SAFETY_CAPTURE_MS = 10_000;
 const TAIL_LINES = 15;
+const WORKTREE_CHECK_MS = 1000;
 
 /** The last screen lines, with anything shaped like a key or token masked: they go into history. */
 function tailOf(screen: string): string[] {
@@ -25,6 +27,12 @@ function tailOf(screen: string): string[] {
 export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise<WatchEvent> {
   const ctx = Context.current();
   const profile = getProfile(input.agent);
+  if (input.windowName !== undefined) {
+    // before any capture: after a tmux server restart the pane id may be another agent's
+    const pane = await deps.tmux.paneInfo(input.paneId);
+    if (!pane) return { kind: 'crashed', reason: 'the agent window is gone', tail: [] };
+    if (pane.windowName !== input.windowName) return { kind: 'crashed', reason: `pane ${input.paneId} now belongs to window ${pane.windowName} (the tmux server was restarted)`, tail: [] };
+  }
   const started = Date.now();
   let doneBaseline = input.doneBaseline;
   let lastCaptureAt = 0;
@@ -34,6 +42,7 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
   let busy = false;
   let lastCls: ScreenClassification | undefined;
   let lastHeartbeat = 0;
+  let lastWorktreeCheck = 0;
   /** The pane as the host watcher's last liveness sweep saw it (no extra tmux call per capture). */
   let lastPane: PaneTick['pane'];
 
@@ -101,6 +110,17 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
       if (tick.gone || tick.pane?.paneDead) {
         finish({ kind: 'crashed', reason: tick.gone ? 'the agent window is gone' : 'the agent process exited', tail: tailOf(lastScreen) });
         return;
+      }
+      if (input.windowName !== undefined && tick.pane && tick.pane.windowName !== input.windowName) {
+        finish({ kind: 'crashed', reason: `pane ${input.paneId} now belongs to window ${tick.pane.windowName} (the tmux server was restarted)`, tail: tailOf(lastScreen) });
+        return;
+      }
+      if (input.worktree !== undefined && now - lastWorktreeCheck >= WORKTREE_CHECK_MS) {
+        lastWorktreeCheck = now;
+        if (!existsSync(input.worktree)) {
+          finish({ kind: 'crashed', reason: `the worktree ${input.worktree} is missing`, tail: tailOf(lastScreen) });
+          return;
+        }
       }
       if (now - started >= input.maxWaitSeconds * 1000) {
         finish({ kind: 'refresh', state: lastCls?.state ?? 'unknown', tail: tailOf(lastScreen) });

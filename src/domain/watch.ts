@@ -12,6 +12,10 @@ export const WatchInputSchema = z.object({
   idleSeconds: z.number().positive(),
   stallSeconds: z.number().positive(),
   maxWaitSeconds: z.number().positive(),
+  /** The task's worktree: when it vanishes under a live agent, the watch reports a crash (the agent must be relaunched in a restored one). */
+  worktree: z.string().optional(),
+  /** The task's window name: a pane id that now belongs to another window (the tmux server was restarted) is not this agent. */
+  windowName: z.string().optional(),
 });
 export type WatchInput = z.infer<typeof WatchInputSchema>;
 

@@ -35,7 +35,8 @@ export const scenarioSchema = z
     turns: z.array(turnSchema),
     /**
      * Rehearsal fault: agents (by profile name) that must die on every start, e.g. `["gemini"]`
-     * (its HOME gets an unparsable settings.json: exit 52 at once). For fallback-chain tests.
+     * (gemini: its HOME gets an unparsable settings.json, exit 52 at once; any other CLI is replaced by a
+     * process that exits 1 at once). For fallback-chain and crash-cap tests.
      */
     crashOnStart: z.array(z.string().min(1)).optional(),
     /** Like crashOnStart, but the first start works: the agent dies on every relaunch (after a crash). */

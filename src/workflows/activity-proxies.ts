@@ -68,10 +68,13 @@ export function reaperActivities(taskQueue: string) {
   return { stopValidation: reaping.stopValidation };
 }
 
-/** Activities bound to the host that owns the task's worktree and tmux window (`drover@<host>`). */
+/**
+ * Activities bound to the host that owns the task's worktree and tmux window (`drover@<host>`).
+ * They heartbeat every 2 s (activities/heartbeating.ts): a worker killed mid-activity costs 10 s, not the whole timeout.
+ */
 export function hostActivities(taskQueue: string) {
-  const quick = proxyActivities<HostActivities>({ taskQueue, startToCloseTimeout: '2m', retry: { maximumInterval: '15s', maximumAttempts: 10 } });
-  const once = proxyActivities<HostActivities>({ taskQueue, startToCloseTimeout: '90s', retry: { maximumAttempts: 1 } });
+  const quick = proxyActivities<HostActivities>({ taskQueue, startToCloseTimeout: '2m', heartbeatTimeout: '10s', retry: { maximumInterval: '15s', maximumAttempts: 10 } });
+  const once = proxyActivities<HostActivities>({ taskQueue, startToCloseTimeout: '90s', heartbeatTimeout: '10s', retry: { maximumAttempts: 1 } });
   const watching = proxyActivities<HostActivities>({
     taskQueue,
     startToCloseTimeout: '15m',

@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   CancellationScope,
   allHandlersFinished,
   condition,
@@ -11,6 +12,7 @@ import {
 } from '@temporalio/workflow';
 import { buildBrief, buildNudge, buildRebrief } from '../domain/brief.js';
 import { buildHandoffNote } from '../domain/handoff.js';
+import { tmuxWindowName } from '../domain/identifiers.js';
 import { buildPrBrief } from '../domain/pr-brief.js';
 import { decideDialog, denyKeys, keysToChoose } from '../domain/dialog-policy.js';
 import { ReportSchema, TaskInputSchema, type ResolvedTaskInput, type TaskInput, type TaskResult, type TaskState } from '../domain/task.js';
@@ -142,6 +144,7 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
   const host = hostActivities(s.hostQueue ?? `drover@${s.host}`);
 
   // prepare (PR mode: the pull request's head branch, from its repository's clone URL)
+  let prepared: { repo: string; branch: string; baseRef: string } | undefined;
   if (!s.worktree || !baseCommit) {
     let repo = input.repo;
     let baseRef = input.baseRef;
@@ -155,12 +158,15 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
       rec.decide(`pull request "${loaded.title}": head ${loaded.headRefName} at ${loaded.headSha.slice(0, 10)}, base ${loaded.baseRefName}`);
     }
     rec.phase('preparing', 'creating the worktree');
-    const prepared = await host.prepareWorktree({ repo, taskId: s.taskId, branch: s.branch, baseRef });
-    s.worktree = prepared.worktree;
-    baseCommit = prepared.baseCommit;
-    rec.decide(`${prepared.reused ? 'reused' : 'created'} worktree ${prepared.worktree} on ${prepared.branch}`);
+    prepared = { repo, branch: s.branch, baseRef };
+    const made = await host.prepareWorktree({ repo, taskId: s.taskId, branch: s.branch, baseRef });
+    s.worktree = made.worktree;
+    baseCommit = made.baseCommit;
+    rec.decide(`${made.reused ? 'reused' : 'created'} worktree ${made.worktree} on ${made.branch}`);
   }
   const worktree = s.worktree;
+  // a worktree deleted under the task is prepared again the same way (PR mode only before a continue-as-new)
+  const restore = input.pr ? prepared : { repo: input.repo, branch: s.branch, baseRef: input.baseRef };
   if (input.pr && !briefSubmitted && prBrief === undefined) {
     const facts = await sharedActivities.readPrFacts({ pr: input.pr });
     prBrief = buildPrBrief({ facts, taskId: s.taskId, worktree, steps: input.steps, objective: input.objective, context: input.context, images: input.images });
@@ -170,10 +176,10 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
   const spawn = async (why: string) => {
     s.sessionId ??= uuid4();
     rec.phase('spawning', why);
-    const spawned = await host.ensureAgentRunning({ taskId: s.taskId, workflowId: workflowInfo().workflowId, worktree, agent: s.agent, sessionId: s.sessionId, model: input.model, scenario: input.scenario });
+    const spawned = await host.ensureAgentRunning({ taskId: s.taskId, workflowId: workflowInfo().workflowId, worktree, agent: s.agent, sessionId: s.sessionId, model: input.model, scenario: input.scenario, restore });
     s.paneId = spawned.paneId;
     rec.agentState('starting');
-    rec.decide(`agent ${spawned.outcome}${spawned.resumed ? ` (resumed session ${s.sessionId})` : ''} in pane ${spawned.paneId}`);
+    rec.decide(`agent ${spawned.outcome}${spawned.resumed ? ` (resumed session ${s.sessionId})` : ''} in pane ${spawned.paneId}${spawned.restoredWorktree ? `; worktree restored from ${s.branch}` : ''}`);
   };
   // fallback chain: the next agent takes over the same worktree and branch, told what was done
   const nextAgent = (): string | undefined => s.agentChain[s.agentChain.indexOf(s.agent) + 1];
@@ -196,7 +202,15 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
   rec.phase('supervising');
 
   const deliver = async (out: Outbound): Promise<boolean> => {
-    const result = await host.deliverText({ paneId: s.paneId!, agent: s.agent, text: out.text, bufferName: `drover-${s.taskId}` });
+    let result: Awaited<ReturnType<typeof host.deliverText>>;
+    try {
+      result = await host.deliverText({ paneId: s.paneId!, agent: s.agent, text: out.text, bufferName: `drover-${s.taskId}`, windowName: tmuxWindowName(s.taskId) });
+    } catch (error) {
+      // never retried blindly (a second paste): e.g. the worker died mid-delivery; the next look at the screen decides
+      if (!(error instanceof ActivityFailure)) throw error;
+      rec.decide(`${out.kind} not delivered: the delivery failed (${error.cause?.message ?? error.message})`);
+      return false;
+    }
     if (result.submitted) {
       if (out.kind === 'brief' && !briefSubmitted) {
         briefSubmitted = true;
@@ -338,6 +352,8 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
         idleSeconds: briefSubmitted ? policy.idleSeconds : 0.5,
         stallSeconds: policy.stallSeconds,
         maxWaitSeconds: 600,
+        worktree,
+        windowName: tmuxWindowName(s.taskId),
       }),
     );
     const woken = scope.run(() => condition(() => wake > seen));

@@ -108,7 +108,7 @@ export async function startRig(name: string): Promise<Rig> {
       await tmux.killServer();
       await connection.close();
       await model.close();
-      await server.stop();
+      await rig.server.stop(); // the chaos suite may have replaced it (a restarted dev server)
       await rm(tmp, { recursive: true, force: true });
     },
   };
