@@ -11,7 +11,6 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { buildBrief, buildNudge, buildRebrief } from '../domain/brief.js';
-import { buildHandoffNote } from '../domain/handoff.js';
 import { tmuxWindowName } from '../domain/identifiers.js';
 import { buildPrBrief } from '../domain/pr-brief.js';
 import { decideDialog, denyKeys, keysToChoose } from '../domain/dialog-policy.js';
@@ -21,6 +20,7 @@ import { hostActivities, sharedActivities } from './activity-proxies.js';
 import { abortSignal, approveUpdate, denyUpdate, nudgeSignal, pauseSignal, reportUpdate, resumeSignal, stateQuery, steerSignal } from './messages.js';
 import { TestSlotClient } from './slot-client.js';
 import { initialState, TaskRecord } from './task-record.js';
+import { handOverToNext, nextAgent } from './task-handoff.js';
 import { collectVerdict, doneReason } from './task-verify.js';
 
 interface Carried {
@@ -182,20 +182,14 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
     rec.decide(`agent ${spawned.outcome}${spawned.resumed ? ` (resumed session ${s.sessionId})` : ''} in pane ${spawned.paneId}${spawned.restoredWorktree ? `; worktree restored from ${s.branch}` : ''}`);
   };
   // fallback chain: the next agent takes over the same worktree and branch, told what was done
-  const nextAgent = (): string | undefined => s.agentChain[s.agentChain.indexOf(s.agent) + 1];
   const handOff = async (why: string): Promise<void> => {
     const from = s.agent;
-    const to = nextAgent()!;
-    const progress = await host.describeProgress({ worktree, baseCommit: baseCommit! });
-    await host.stopAgent({ taskId: s.taskId });
-    s.handoffs.push({ from, to, reason: why, at: new Date().toISOString() });
-    handoffNote = buildHandoffNote({ from, to, why, progress, checkpoints: s.checkpoints, steps: input.steps, lastVerification: s.lastVerification });
-    Object.assign(s, { agent: to, sessionId: undefined, crashes: 0, nudges: 0, revisions: 0, doneReported: false });
+    handoffNote = await handOverToNext({ host, input, s, worktree, baseCommit: baseCommit! }, why);
     briefSubmitted = false;
     doneBaseline = 0;
     readyForInput = false;
-    outbox.length = 0;
-    await spawn(`handing over from ${from} to ${to}: ${why}`);
+    outbox.length = 0; // the old agent's pending texts are not the new one's
+    await spawn(`handing over from ${from} to ${s.agent}: ${why}`);
     rec.phase('supervising');
   };
   await spawn(carried ? 'checking the agent after continue-as-new' : 'launching the agent');
@@ -299,7 +293,7 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
       case 'crashed': {
         rec.agentState('crashed');
         s.crashes += 1;
-        if (s.crashes > policy.crashCap && nextAgent()) return handOff(`it crashed ${s.crashes} times (cap ${policy.crashCap}; last: ${ev.reason})`);
+        if (s.crashes > policy.crashCap && nextAgent(s)) return handOff(`it crashed ${s.crashes} times (cap ${policy.crashCap}; last: ${ev.reason})`);
         if (s.crashes > policy.crashCap && !(await escalate(`the agent crashed ${s.crashes} times (cap ${policy.crashCap})`))) {
           aborted ??= 'escalated: crash cap reached and no human answered';
           return;
@@ -400,7 +394,7 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
       s.doneReported = false;
       s.revisions += 1;
       rec.decide(`verification failed (revision ${s.revisions}): ${reasons.join('; ')}`);
-      if (s.revisions > policy.revisionCap && nextAgent()) {
+      if (s.revisions > policy.revisionCap && nextAgent(s)) {
         await handOff(`its work failed verification ${s.revisions} times (cap ${policy.revisionCap})`);
         continue;
       }
