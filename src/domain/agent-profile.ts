@@ -3,6 +3,7 @@ import { codexProfile } from './profiles/codex.js';
 
 export { codexProfile } from './profiles/codex.js';
 import { geminiProfile } from './profiles/gemini.js';
+import { simProfileFrom } from './profiles/sim.js';
 
 /**
  * An agent CLI described as data: how to launch it and how to read its screen.
@@ -173,6 +174,8 @@ const PROFILES: ReadonlyMap<string, AgentProfile> = new Map([
   // Profiles in ./profiles/ only import this module's types; they are validated here.
   [codexProfile.name, checked(codexProfile)],
   [geminiProfile.name, checked(geminiProfile)],
+  // the scripted stand-in for scale benchmarks, read with claude's screen rules
+  ['sim', checked(simProfileFrom(claudeProfile))],
 ]);
 
 /** Custom agents from the config file, registered once per process (worker, CLI). */
