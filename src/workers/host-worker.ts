@@ -43,6 +43,9 @@ function quietRuntime(): void {
   }
 }
 
+/** Concurrent activities on a host's own queue: watches (one per agent) plus their short tmux/git calls. */
+const HOST_ACTIVITY_SLOTS = 1000;
+
 /**
  * The two workers of one host (DESIGN §3): the shared queue (workflows, placement,
  * notifications) and this host's own queue (tmux, worktrees, agents).
@@ -96,6 +99,10 @@ export async function startHostWorkers(options: { config: DroverConfig; scenario
     namespace: config.temporal.namespace,
     taskQueue: hostTaskQueue(config),
     activities,
+    // Every supervised agent holds one long watch activity (a subscription to the pane watcher,
+    // no thread): the SDK's default of 100 slots would leave agent 101+ unwatched and starve
+    // sendKeys/deliverText behind the watches (docs/scale.md).
+    maxConcurrentActivityTaskExecutions: HOST_ACTIVITY_SLOTS,
     identity: `drover-host@${config.hostId}`,
   });
   const done = Promise.all([shared.run(), host.run()]).then(() => {
