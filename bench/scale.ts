@@ -120,6 +120,8 @@ interface Level {
   historyEventsPerTaskHour: { quiet: number; busy: number };
   longestHistory: number;
   startSeconds: number;
+  /** 1-minute load average of the machine when the quiet window started (other work shares it). */
+  loadAvg: number;
 }
 
 const levels: Level[] = [];
@@ -134,6 +136,7 @@ try {
     const briefed = await waitAll(ids, (ev) => ev.some((e) => e.ev === 'quiet'), 60_000 + n * 1500, 'brief submitted');
     const startSeconds = round((Date.now() - t0) / 1000);
     await sleep(5000);
+    const loadAvg = round(os.loadavg()[0]!, 2);
     const h0 = await historyLengths(ids);
     const quiet = await usage(WINDOW_S * 1000);
     const h1 = await historyLengths(ids);
@@ -147,8 +150,8 @@ try {
     log(`  busy: worker ${busy.worker!.cpuPct}% ${busy.workerSelf!.rssMbMax} MB`);
     await signalAll(ids);
     let finished = 0;
-    const results = await Promise.all(handles.map((h) => Promise.race([h.result().then(() => (finished += 1)), sleep(60_000 + n * 500)])));
-    void results;
+    // a failed workflow (e.g. a timed-out activity) counts as not finished; it must not end the bench
+    await Promise.all(handles.map((h) => Promise.race([h.result().then(() => (finished += 1), () => undefined), sleep(60_000 + n * 500)])));
     const dialog: number[] = [];
     const nudge: number[] = [];
     const done: number[] = [];
@@ -178,6 +181,7 @@ try {
       historyEventsPerTaskHour: { quiet: perHour(h0, h1), busy: perHour(h2, h3) },
       longestHistory: Math.max(...lengths),
       startSeconds,
+      loadAvg,
     });
     log(`  dialog p95 ${levels.at(-1)!.dialogMs.p95} ms, done p95 ${levels.at(-1)!.doneMs.p95} ms, longest history ${Math.max(...lengths)}`);
     // end this level's agents (by pid) and windows before the next level
@@ -247,7 +251,7 @@ function printTables(r: { machine: Record<string, unknown>; conditions: Record<s
       console.log(`${mode.padEnd(38)} ${pad(l.agents, 6)}   ${pad(u.worker!.cpuPct, 6)} (${pad(u.workerSelf!.cpuPct, 5)})${''.padEnd(14)} ${pad(u.workerSelf!.rssMbMax, 7)}   ${pad(u.tmuxServer!.cpuPct, 8)}          ${pad(u.temporal!.cpuPct, 6)} / ${pad(u.temporal!.rssMbMax, 5)}`);
     }
   }
-  console.log('\nhistory                                agents   events/task-hour quiet  busy   longest history   start→all briefed (s)');
-  for (const l of r.levels) console.log(`${''.padEnd(38)} ${pad(l.agents, 6)}   ${pad(l.historyEventsPerTaskHour.quiet, 16)}  ${pad(l.historyEventsPerTaskHour.busy, 5)}   ${pad(l.longestHistory, 15)}   ${pad(l.startSeconds, 8)}`);
+  console.log('\nhistory                                agents   events/task-hour quiet  busy   longest history   start→all briefed (s)   load avg');
+  for (const l of r.levels) console.log(`${''.padEnd(38)} ${pad(l.agents, 6)}   ${pad(l.historyEventsPerTaskHour.quiet, 16)}  ${pad(l.historyEventsPerTaskHour.busy, 5)}   ${pad(l.longestHistory, 15)}   ${pad(l.startSeconds, 8)}   ${pad(l.loadAvg, 10)}`);
   console.log(`\nhistory probes over ${r.historyProbes.minutes} min: ${r.historyProbes.probes.map((p) => `${p.id} (${p.busy ? 'busy' : 'quiet'}) ${p.events} events = ${p.perHour}/h`).join('; ')}`);
 }
