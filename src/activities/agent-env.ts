@@ -90,6 +90,9 @@ export function resolveAgentBinary(command: string, projectRoot: string, env: No
     const found = candidates.find((c) => existsSync(c));
     if (found) return found;
   }
+  // A launcher shipped with Drover itself (bin/drover-sim.mjs for the `sim` agent).
+  const shipped = path.join(projectRoot, 'bin', `${command}.mjs`);
+  if (/^drover-[a-z0-9-]+$/.test(command) && existsSync(shipped)) return shipped;
   // The pinned npm package of any other CLI (codex: its node launcher, which execs the native binary).
   const pinned = path.join(projectRoot, 'node_modules', '.bin', command);
   if (/^[a-z][a-z0-9-]*$/.test(command) && existsSync(pinned)) return pinned;

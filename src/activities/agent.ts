@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { buildLaunchArgs, getProfile, type AgentProfile } from '../domain/agent-profile.js';
 import { classifyScreen } from '../domain/screen-classifier.js';
 import { tmuxWindowName } from '../domain/identifiers.js';
+import { parseSimScript } from '../rehearsal/sim-script.js';
 import { crashesOnRestart, crashesOnStart, scenarioFor } from '../rehearsal/scenario.js';
 import { ensureAgentHome, rehearsalModelEnv, resolveAgentBinary, seedAgentHome } from './agent-env.js';
 import { prepareCodexHome } from './codex-home.js';
@@ -87,7 +88,14 @@ export async function ensureAgentRunning(deps: ActivityDeps, input: SpawnInput):
     DROVER_WORKFLOW_ID: input.workflowId,
   };
   let rehearsalBaseUrl: string | undefined;
-  if (input.scenario !== undefined) {
+  if (profile.name === 'sim') {
+    // the sim's script (its "scenario") travels in its environment: no model server involved
+    try {
+      env.DROVER_SIM_SCRIPT = JSON.stringify(parseSimScript(input.scenario, `sim script of ${input.taskId}`));
+    } catch (error) {
+      throw ApplicationFailure.nonRetryable((error as Error).message, 'InvalidSimScript');
+    }
+  } else if (input.scenario !== undefined) {
     if (!deps.scenarioHost) throw ApplicationFailure.nonRetryable('this worker has no scripted model server; start it with rehearsal enabled', 'NoScenarioHost');
     const route = input.taskId;
     await deps.scenarioHost.setScenario(route, scenarioFor(input.scenario, profile.name));

@@ -1,5 +1,5 @@
 import { execa, type ResultPromise } from 'execa';
-import type { PaneInfo, TmuxClient } from './tmux.js';
+import { PANE_FORMAT, parsePaneLine, type PaneInfo, type TmuxClient } from './tmux.js';
 
 /** What the host watcher tells one subscriber on each tick. */
 export interface PaneTick {
@@ -23,11 +23,22 @@ interface Subscription {
 const TICK_MS = 100;
 const LIVENESS_MS = 1000;
 
+interface Pending {
+  resolve: (out: string) => void;
+  reject: (error: Error) => void;
+}
+
+/** An argument the control-mode command parser reads back verbatim inside single quotes. */
+const QUOTABLE = /^[^'\n\r]*$/;
+
 /**
  * One watcher per host for every agent pane: a single tmux control-mode client reports
  * `%output %<pane>` events for all windows of the session, and one shared timer turns them
  * into per-pane ticks. One `list-panes` per second checks every pane's liveness at once.
- * No process and no poll per agent.
+ * No process and no poll per agent: captures and the liveness sweep are commands written to
+ * the same control-mode client (answered in `%begin … %end` blocks), not a `tmux` exec each —
+ * forking the worker process costs ~10 ms of CPU per call, which at 100 agents was most of
+ * the worker's time (docs/scale.md). A plain exec remains the fallback.
  */
 export class PaneWatcher {
   private client: ResultPromise | undefined;
@@ -39,6 +50,9 @@ export class PaneWatcher {
   private sweeping = false;
   /** When the last completed liveness sweep started: only a sweep newer than a subscription may call its pane gone. */
   private sweptAt = 0;
+  /** Commands this client wrote, answered in order. */
+  private pending: Pending[] = [];
+  private block: { head: string; lines: string[]; own: boolean } | undefined;
 
   constructor(private readonly tmux: TmuxClient) {}
 
@@ -62,7 +76,7 @@ export class PaneWatcher {
 
   private startClient(): void {
     const { socket, session, serverEnv } = this.tmux.options;
-    const child = execa('tmux', ['-L', socket, '-C', 'attach-session', '-r', '-t', `=${session}`], {
+    const child = execa('tmux', ['-u', '-L', socket, '-C', 'attach-session', '-r', '-t', `=${session}`], {
       env: serverEnv,
       extendEnv: false,
       stdin: 'pipe',
@@ -76,6 +90,7 @@ export class PaneWatcher {
     child.stdout?.on('data', (chunk: string) => this.onData(chunk));
     void child.finally(() => {
       if (this.client === child) this.client = undefined;
+      this.failPending(new Error('the tmux control-mode client exited'));
     });
   }
 
@@ -85,6 +100,28 @@ export class PaneWatcher {
     while (nl >= 0) {
       const line = this.buffer.slice(0, nl);
       this.buffer = this.buffer.slice(nl + 1);
+      nl = this.buffer.indexOf('\n');
+      if (this.block) {
+        // `%end <time> <number> <flags>` with the numbers of its `%begin` closes the block
+        if ((line.startsWith('%end ') || line.startsWith('%error ')) && line.slice(line.indexOf(' ')) === this.block.head) {
+          const { lines, own } = this.block;
+          this.block = undefined;
+          if (own) {
+            const waiter = this.pending.shift();
+            if (line.startsWith('%end ')) waiter?.resolve(lines.join('\n'));
+            else waiter?.reject(new Error(`tmux: ${lines.join(' ')}`));
+          }
+        } else {
+          this.block.lines.push(line);
+        }
+        continue;
+      }
+      if (line.startsWith('%begin ')) {
+        const head = line.slice(line.indexOf(' '));
+        // flags 1: the command came from this client (the attach itself answers with 0)
+        this.block = { head, lines: [], own: head.trimEnd().endsWith(' 1') };
+        continue;
+      }
       if (line.startsWith('%output %') || line.startsWith('%extended-output %')) {
         const paneId = line.split(' ', 2)[1];
         const now = Date.now();
@@ -95,8 +132,48 @@ export class PaneWatcher {
           }
         }
       }
-      nl = this.buffer.indexOf('\n');
     }
+  }
+
+  private failPending(error: Error): void {
+    const waiting = this.pending;
+    this.pending = [];
+    this.block = undefined;
+    for (const w of waiting) w.reject(error);
+  }
+
+  /** Runs a tmux command through the control-mode client; rejects when there is none or tmux reports an error. */
+  command(args: string[]): Promise<string> {
+    const stdin = this.client?.stdin;
+    if (!stdin || !stdin.writable || !args.every((a) => QUOTABLE.test(a))) return Promise.reject(new Error('no control-mode client for this command'));
+    return new Promise<string>((resolve, reject) => {
+      this.pending.push({ resolve, reject });
+      stdin.write(`${args.map((a) => `'${a}'`).join(' ')}\n`);
+    });
+  }
+
+  /** The pane's screen (and `scrollback` lines above it), through the control client when it is up. */
+  async capture(paneId: string, scrollback = 200): Promise<string> {
+    if (this.client) {
+      try {
+        return await this.command(['capture-pane', '-p', '-J', '-t', paneId, '-S', `-${scrollback}`]);
+      } catch {
+        // fall through to a plain exec, which reports a real error (no such pane) in its own words
+      }
+    }
+    return this.tmux.capture(paneId, scrollback);
+  }
+
+  private async listPanes(): Promise<PaneInfo[]> {
+    if (this.client) {
+      try {
+        const out = await this.command(['list-panes', '-s', '-t', `=${this.tmux.options.session}`, '-F', PANE_FORMAT]);
+        return out.split('\n').map(parsePaneLine).filter((p): p is PaneInfo => p !== undefined);
+      } catch {
+        // no client yet, or it just went away
+      }
+    }
+    return this.tmux.listPanes();
   }
 
   private tick(): void {
@@ -106,8 +183,7 @@ export class PaneWatcher {
       this.lastLiveness = now;
       this.sweeping = true;
       const startedAt = now;
-      void this.tmux
-        .listPanes()
+      void this.listPanes()
         .then((panes) => {
           this.panes = new Map(panes.map((p) => [p.paneId, p]));
           this.sweptAt = startedAt;
@@ -135,6 +211,7 @@ export class PaneWatcher {
     this.timer = undefined;
     const client = this.client;
     this.client = undefined;
+    this.failPending(new Error('the pane watcher stopped'));
     if (client) {
       client.stdin?.end();
       client.kill('SIGTERM');

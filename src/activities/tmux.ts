@@ -12,9 +12,9 @@ export interface PaneInfo {
   currentCommand: string;
 }
 
-const PANE_FORMAT = ['#{window_id}', '#{window_name}', '#{pane_id}', '#{pane_dead}', '#{pane_dead_status}', '#{pane_dead_signal}', '#{pane_pid}', '#{pane_current_command}'].join('\t');
+export const PANE_FORMAT = ['#{window_id}', '#{window_name}', '#{pane_id}', '#{pane_dead}', '#{pane_dead_status}', '#{pane_dead_signal}', '#{pane_pid}', '#{pane_current_command}'].join('\t');
 
-function parsePaneLine(line: string): PaneInfo | undefined {
+export function parsePaneLine(line: string): PaneInfo | undefined {
   const [windowId, windowName, paneId, dead, status, signal, pid, command] = line.split('\t');
   if (!windowId || !paneId || windowName === undefined) return undefined;
   return {

@@ -76,7 +76,7 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
     const inspect = async (tick: PaneTick) => {
       busy = true;
       try {
-        const screen = await deps.tmux.capture(input.paneId, 2000);
+        const screen = await deps.watcher.capture(input.paneId, 2000);
         lastCaptureAt = Date.now();
         if (screen !== lastScreen) {
           lastScreen = screen;

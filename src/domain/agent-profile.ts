@@ -4,6 +4,7 @@ import { codexProfile } from './profiles/codex.js';
 export { codexProfile } from './profiles/codex.js';
 import { cursorProfile } from './profiles/cursor.js';
 import { geminiProfile } from './profiles/gemini.js';
+import { simProfileFrom } from './profiles/sim.js';
 
 /**
  * An agent CLI described as data: how to launch it and how to read its screen.
@@ -175,6 +176,8 @@ const PROFILES: ReadonlyMap<string, AgentProfile> = new Map([
   [codexProfile.name, checked(codexProfile)],
   [geminiProfile.name, checked(geminiProfile)],
   [cursorProfile.name, checked(cursorProfile)],
+  // the scripted stand-in for scale benchmarks, read with claude's screen rules
+  ['sim', checked(simProfileFrom(claudeProfile))],
 ]);
 
 /** Custom agents from the config file, registered once per process (worker, CLI). */

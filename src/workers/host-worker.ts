@@ -44,6 +44,9 @@ function quietRuntime(): void {
   }
 }
 
+/** Concurrent activities on a host's own queue: watches (one per agent) plus their short tmux/git calls. */
+const HOST_ACTIVITY_SLOTS = 1000;
+
 /**
  * The two workers of one host (DESIGN §3): the shared queue (workflows, placement,
  * notifications) and this host's own queue (tmux, worktrees, agents).
@@ -109,6 +112,10 @@ export async function startHostWorkers(options: {
     taskQueue: hostTaskQueue(config),
     activities,
     dataConverter,
+    // Every supervised agent holds one long watch activity (a subscription to the pane watcher,
+    // no thread): the SDK's default of 100 slots would leave agent 101+ unwatched and starve
+    // sendKeys/deliverText behind the watches (docs/scale.md).
+    maxConcurrentActivityTaskExecutions: HOST_ACTIVITY_SLOTS,
     identity: `drover-host@${config.hostId}`,
   });
   const done = Promise.all([shared.run(), host.run()]).then(() => {
