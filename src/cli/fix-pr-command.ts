@@ -1,15 +1,12 @@
 import type { Command } from 'commander';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { knownAgents } from '../domain/agent-profile.js';
 import { parseAgentChain } from '../domain/handoff.js';
 import { validateStepName } from '../domain/identifiers.js';
 import { prTaskInput } from '../domain/pr-task.js';
 import { formatPrRef, parsePrRef } from '../domain/pull-request.js';
 import { TaskInputSchema } from '../domain/task.js';
-import { loadScenario } from '../rehearsal/scenario.js';
-import { CliError, openContext, webUiLink } from './context.js';
-import { followTask } from './follow.js';
-import { hasWorkers } from './task-start.js';
+import { CliError, openContext } from './context.js';
+import { hasWorkers, reportStart, scenarioOption, startTask } from './task-start.js';
 
 interface FixPrOptions {
   steps?: string;
@@ -52,14 +49,7 @@ export function registerFixPrCommand(program: Command): void {
         const checked = validateStepName(step);
         if (!checked.ok) throw new CliError(`--steps: ${checked.error}`);
       }
-      let scenario: unknown;
-      if (opts.scenario) {
-        try {
-          scenario = await loadScenario(opts.scenario);
-        } catch (error) {
-          throw new CliError(`--scenario: ${(error as Error).message}`);
-        }
-      }
+      const scenario = await scenarioOption(opts.scenario);
       const ciWaitSeconds = positiveSeconds('--ci-wait', opts.ciWait);
       const { workflowId, input } = prTaskInput(ref.value, {
         steps,
@@ -74,22 +64,8 @@ export function registerFixPrCommand(program: Command): void {
       const ctx = await openContext();
       try {
         if (!(await hasWorkers(ctx))) console.error(`warning: no worker polls task queue "${ctx.config.taskQueue}"; run \`drover dev\` or \`drover worker\` or the fix will wait`);
-        let attached = false;
-        try {
-          await ctx.client.workflow.start('agentTaskWorkflow', { taskQueue: ctx.config.taskQueue, workflowId, args: [input] });
-        } catch (error) {
-          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-          attached = true;
-        }
-        const link = webUiLink(ctx.config, workflowId);
-        if (!opts.json) console.log(`${attached ? 'attached to running' : 'started'} ${workflowId} for ${formatPrRef(ref.value)}\n  web ui ${link}`);
-        if (!opts.wait) {
-          if (opts.json) console.log(JSON.stringify({ workflowId, taskId: input.taskId, attached, pr: ref.value, webUi: link }));
-          return;
-        }
-        const result = await followTask(ctx.client, workflowId, opts.json ? () => undefined : (l) => console.log(l));
-        console.log(opts.json ? JSON.stringify({ workflowId, ...result, webUi: link }) : `\n${result.state}: ${result.reason}`);
-        if (result.state !== 'done') throw new CliError('', 3);
+        const { attached } = await startTask(ctx, input);
+        await reportStart(ctx, { workflowId, attached, headline: ` for ${formatPrRef(ref.value)}`, json: { taskId: input.taskId, pr: ref.value } }, opts);
       } finally {
         await ctx.close();
       }

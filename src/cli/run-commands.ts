@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { followTask } from './follow.js';
-import { CliError, openContext, webUiLink } from './context.js';
-import { buildTaskInput, hasWorkers, startTask, type TaskOptions } from './task-start.js';
+import { openContext } from './context.js';
+import { buildTaskInput, hasWorkers, reportStart, startTask, type TaskOptions } from './task-start.js';
 
 /** `drover task`: start (or attach to) one agent task. */
 export function registerTaskCommand(program: Command): void {
@@ -34,15 +33,7 @@ export function registerTaskCommand(program: Command): void {
       try {
         if (!(await hasWorkers(ctx))) console.error(`warning: no worker polls task queue "${ctx.config.taskQueue}"; run \`drover dev\` or \`drover worker\` or the task will wait`);
         const { workflowId, attached } = await startTask(ctx, input);
-        const link = webUiLink(ctx.config, workflowId);
-        if (!opts.json) console.log(`${attached ? 'attached to running' : 'started'} ${workflowId}\n  branch ${input.branch}\n  web ui ${link}`);
-        if (!opts.wait) {
-          if (opts.json) console.log(JSON.stringify({ workflowId, taskId: input.taskId, attached, branch: input.branch, webUi: link }));
-          return;
-        }
-        const result = await followTask(ctx.client, workflowId, opts.json ? () => undefined : (l) => console.log(l));
-        console.log(opts.json ? JSON.stringify({ workflowId, ...result, webUi: link }) : `\n${result.state}: ${result.reason}`);
-        if (result.state !== 'done') throw new CliError('', 3);
+        await reportStart(ctx, { workflowId, attached, headline: `\n  branch ${input.branch}`, json: { taskId: input.taskId, branch: input.branch } }, opts);
       } finally {
         await ctx.close();
       }

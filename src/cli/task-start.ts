@@ -9,7 +9,8 @@ import { knownAgents } from '../domain/agent-profile.js';
 import { parseAgentChain } from '../domain/handoff.js';
 import { TaskInputSchema, type TaskInput } from '../domain/task.js';
 import { loadScenario } from '../rehearsal/scenario.js';
-import { CliError, type CliContext } from './context.js';
+import { CliError, webUiLink, type CliContext } from './context.js';
+import { followTask } from './follow.js';
 import { checkImages, existingBranch, loadContextFile, prOption } from './task-attachments.js';
 
 export interface TaskOptions {
@@ -70,14 +71,7 @@ export async function buildTaskInput(opts: TaskOptions): Promise<TaskInput> {
   const chain = parseAgentChain(opts.agent ?? 'claude', knownAgents());
   if (!chain.ok) throw new CliError(chain.error);
   const steps = (opts.steps ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  let scenario: unknown;
-  if (opts.scenario) {
-    try {
-      scenario = await loadScenario(opts.scenario);
-    } catch (error) {
-      throw new CliError(`--scenario: ${(error as Error).message}`);
-    }
-  }
+  const scenario = await scenarioOption(opts.scenario);
   const validate = validateOption(opts);
   const context = opts.context ? await loadContextFile(opts.context) : undefined;
   if (context?.masked) console.error(`warning: --context ${opts.context}: token-shaped strings were masked before the brief ([REDACTED]); secrets never go into workflow history`);
@@ -103,6 +97,33 @@ export async function buildTaskInput(opts: TaskOptions): Promise<TaskInput> {
   if (!parsed.success) throw new CliError(`invalid task: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   for (const step of steps) if (!/^[A-Za-z0-9._-]{1,64}$/.test(step)) throw new CliError(`--steps: "${step}" is not a valid step name (letters, digits, . _ -)`);
   return raw;
+}
+
+/** `--scenario FILE` read and validated (undefined without the option). */
+export async function scenarioOption(file: string | undefined): Promise<unknown> {
+  if (!file) return undefined;
+  try {
+    return await loadScenario(file);
+  } catch (error) {
+    throw new CliError(`--scenario: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Prints what started (or was attached to); with `wait`, follows the task to its end and exits 3
+ * unless it is done. `summary` is the start's JSON / the extra line of the text form.
+ */
+export async function reportStart(ctx: CliContext, start: { workflowId: string; attached: boolean; headline: string; json: Record<string, unknown> }, opts: { wait?: boolean; json?: boolean }): Promise<void> {
+  const { workflowId, attached } = start;
+  const link = webUiLink(ctx.config, workflowId);
+  if (!opts.json) console.log(`${attached ? 'attached to running' : 'started'} ${workflowId}${start.headline}\n  web ui ${link}`);
+  if (!opts.wait) {
+    if (opts.json) console.log(JSON.stringify({ workflowId, attached, ...start.json, webUi: link }));
+    return;
+  }
+  const result = await followTask(ctx.client, workflowId, opts.json ? () => undefined : (l) => console.log(l));
+  console.log(opts.json ? JSON.stringify({ workflowId, ...result, webUi: link }) : `\n${result.state}: ${result.reason}`);
+  if (result.state !== 'done') throw new CliError('', 3);
 }
 
 /** Starts the task's workflow; a task with the same id that is already running is attached to. */
