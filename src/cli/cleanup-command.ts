@@ -39,13 +39,13 @@ async function cleanTask(s: TaskState, workspace: string, tmux: TmuxClient, dryR
   const unsafe = await unsafeToRemove(worktree, s.branch);
   if (unsafe) return { task: s.taskId, action: 'kept', why: unsafe };
   if (dryRun) return { task: s.taskId, action: 'removed', why: `would remove ${worktree} and branch ${s.branch} (dry run)` };
-  await endAgentWindow(tmux, s.taskId);
+  const hadWindow = await endAgentWindow(tmux, s.taskId);
   const common = await git(worktree, ['rev-parse', '--path-format=absolute', '--git-common-dir']);
   const base = path.dirname(common.stdout);
   const removed = await git(base, ['worktree', 'remove', '--force', worktree]);
   if (!removed.ok) return { task: s.taskId, action: 'kept', why: `git worktree remove failed: ${removed.stderr.trim()}` };
   await git(base, ['branch', '-D', '--', s.branch]);
-  return { task: s.taskId, action: 'removed', why: `removed ${worktree}${window ? ', its window' : ''} and local branch ${s.branch} (pushed: the remote keeps it)` };
+  return { task: s.taskId, action: 'removed', why: `removed ${worktree}${hadWindow ? ', its window' : ''} and local branch ${s.branch} (pushed: the remote keeps it)` };
 }
 
 /** `drover cleanup RUN`: worktrees, windows and local branches of a finished run, never unpushed work. */
