@@ -48,14 +48,24 @@ export const ROUND_TRIPS: Record<string, RoundTrip> = {
   },
 };
 
-/** Phase 1: the binary is there and answers `--version`. */
-export function agentBinaryCheck(profile: AgentProfile, projectRoot: string): CheckBody {
+/** Agent CLIs pinned in package.json (installed by `npm ci`); others are the user's to install. */
+export const PINNED_AGENTS: ReadonlySet<string> = new Set(['claude', 'codex', 'gemini']);
+
+const INSTALL_HINTS: Record<string, string> = {
+  'cursor-agent': 'install it with `curl https://cursor.com/install -fsS | bash` (not on npm)',
+};
+
+/** Phase 1: the binary is there and answers `--version`. `optional`: a missing binary only warns. */
+export function agentBinaryCheck(profile: AgentProfile, projectRoot: string, opts: { optional?: boolean } = {}): CheckBody {
   return async () => {
     const binary = resolveAgentBinary(profile.command, projectRoot, process.env);
     const got = await execa(binary, ['--version'], { reject: false, timeout: 20_000, stdin: 'ignore' });
     if (got.exitCode !== 0) {
-      const why = (got as { code?: string }).code === 'ENOENT' ? `${profile.command} not found` : `${binary} --version exited ${got.exitCode}`;
-      return { status: 'fail', detail: why, fix: `npm ci installs the pinned ${profile.command} CLI into node_modules, or put it on PATH / set DROVER_${profile.command.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_BIN` };
+      const missing = (got as { code?: string }).code === 'ENOENT';
+      const why = missing ? `${profile.command} not found` : `${binary} --version exited ${got.exitCode}`;
+      const override = `put it on PATH or set DROVER_${profile.command.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_BIN`;
+      const fix = PINNED_AGENTS.has(profile.name) ? `npm ci installs the pinned ${profile.command} CLI into node_modules, or ${override}` : `${INSTALL_HINTS[profile.name] ?? `install ${profile.command}`}, or ${override}`;
+      return { status: missing && opts.optional ? 'warn' : 'fail', detail: missing && opts.optional ? `${why} (optional: only needed for --agent ${profile.name})` : why, fix };
     }
     return { status: 'ok', detail: `${(got.stdout || got.stderr).split('\n')[0]!.trim()} (${binary})` };
   };

@@ -1,5 +1,6 @@
 import {
   ActivityFailure,
+  ApplicationFailure,
   CancellationScope,
   allHandlersFinished,
   condition,
@@ -231,6 +232,18 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
     return true;
   };
 
+  /** Keys to the agent's pane; a pane that died meanwhile (tmux restarted, agent gone) is left to the watch, which relaunches it. */
+  const pressKeys = async (keys: string[], what: string): Promise<boolean> => {
+    try {
+      await host.sendKeys({ paneId: s.paneId!, keys });
+      return true;
+    } catch (error) {
+      if (!(error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === 'PaneDead')) throw error;
+      rec.decide(`${what}: keys not sent, the agent's pane is dead (the watch will relaunch it)`);
+      return false;
+    }
+  };
+
   const askHuman = async (ev: Extract<WatchEvent, { kind: 'dialog' }>, reason: string) => {
     const command = ev.dialog.command;
     s.pendingDialog = { kind: ev.dialog.kind, command, text: ev.dialog.text };
@@ -251,7 +264,7 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
     }
     const decision = humanAnswer;
     const keys = decision === 'approve' ? keysToChoose(ev.dialog, 1) : denyKeys(ev.dialog);
-    await host.sendKeys({ paneId: s.paneId!, keys });
+    if (!(await pressKeys(keys, `the human's ${decision}`)) && decision === 'approve') return;
     s.dialogs.push({ kind: ev.dialog.kind, decision: decision === 'approve' ? 'approve' : 'deny', decidedBy: 'human', command, reason: `${decision} by a human`, at: new Date().toISOString() });
     if (decision === 'deny') {
       aborted = `denied by a human: ${command ?? ev.dialog.kind}`;
@@ -267,7 +280,7 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
         rec.agentState('dialog');
         const decision = decideDialog(ev.dialog, { worktree });
         if (decision.decision === 'approve') {
-          await host.sendKeys({ paneId: s.paneId!, keys: decision.keys });
+          if (!(await pressKeys(decision.keys, `approving ${ev.dialog.kind}`))) return;
           s.dialogs.push({ kind: ev.dialog.kind, decision: 'approve', decidedBy: 'policy', command: ev.dialog.command, reason: decision.reason, at: new Date().toISOString() });
           rec.decide(`approved ${ev.dialog.kind}${ev.dialog.command ? ` \`${ev.dialog.command}\`` : ''}: ${decision.reason}`);
         } else {
@@ -287,8 +300,7 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
         return;
       case 'typed':
         rec.agentState('typed');
-        await host.sendKeys({ paneId: s.paneId!, keys: ['Enter'] });
-        rec.decide('text left in the input box: pressed Enter');
+        if (await pressKeys(['Enter'], 'Enter for the text left in the input box')) rec.decide('text left in the input box: pressed Enter');
         return;
       case 'crashed': {
         rec.agentState('crashed');
