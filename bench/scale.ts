@@ -19,6 +19,7 @@ import { stateQuery } from '../src/workflows/messages.js';
 import { rigEnv, rigTmux, startRig } from '../test/support/harness.js';
 import { makeRepo } from '../test/support/repo.js';
 import { round, sampleUsage, stats, type Usage } from './proc-stats.js';
+import { historyEvents, reactionSegments, summarize, type Segments } from './reaction-breakdown.js';
 
 const COUNTS = (process.env.BENCH_SCALE_COUNTS ?? '1,10,50,100,200').split(',').map(Number);
 const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 20);
@@ -117,6 +118,9 @@ interface Level {
   dialogMs: ReturnType<typeof stats>;
   nudgeMs: ReturnType<typeof stats>;
   doneMs: ReturnType<typeof stats>;
+  /** Where the dialog and nudge reactions spent their time (from the histories). */
+  dialogSegments: ReturnType<typeof summarize>;
+  nudgeSegments: ReturnType<typeof summarize>;
   historyEventsPerTaskHour: { quiet: number; busy: number };
   longestHistory: number;
   startSeconds: number;
@@ -155,8 +159,17 @@ try {
     const dialog: number[] = [];
     const nudge: number[] = [];
     const done: number[] = [];
+    const dialogSeg: Segments[] = [];
+    const nudgeSeg: Segments[] = [];
     for (const [i, id] of ids.entries()) {
       const ev = await events(id);
+      const hist = await historyEvents(handles[i]!).catch(() => []);
+      const shownAt = nth(ev, 'dialog-shown');
+      const ds = shownAt && reactionSegments(hist, shownAt.t, 'sendKeys', nth(ev, 'dialog-answered', shownAt.t)?.t);
+      if (ds) dialogSeg.push(ds);
+      const idleAt = nth(ev, 'idle');
+      const ns = idleAt && reactionSegments(hist, idleAt.t + IDLE_S * 1000, 'deliverText', nth(ev, 'input', idleAt.t)?.t);
+      if (ns) nudgeSeg.push(ns);
       const shown = nth(ev, 'dialog-shown');
       const answered = nth(ev, 'dialog-answered');
       if (shown && answered) dialog.push(answered.t - shown.t);
@@ -178,6 +191,8 @@ try {
       dialogMs: stats(dialog),
       nudgeMs: stats(nudge),
       doneMs: stats(done),
+      dialogSegments: summarize(dialogSeg),
+      nudgeSegments: summarize(nudgeSeg),
       historyEventsPerTaskHour: { quiet: perHour(h0, h1), busy: perHour(h2, h3) },
       longestHistory: Math.max(...lengths),
       startSeconds,
@@ -245,6 +260,14 @@ function printTables(r: { machine: Record<string, unknown>; conditions: Record<s
     console.log(`${''.padEnd(27)} ${pad(l.agents, 6)}  ${f(l.dialogMs).padEnd(24)}  ${f(l.nudgeMs).padEnd(24)}  ${f(l.doneMs).padEnd(26)}  ${l.reached.finished}/${l.agents} done`);
   }
   console.log(`* idle→nudge: from the sim showing its prompt to the nudge's Enter, minus idleSeconds (${IDLE_S} s); includes deliverText's 400 ms paste→Enter pause\n`);
+  console.log('where the time went (p50/p95 ms)  agents  reaction  screen→watch done  →workflow task  workflow task  →activity start  activity→agent');
+  for (const l of r.levels) {
+    for (const [name, g] of [['dialog', l.dialogSegments], ['nudge', l.nudgeSegments]] as const) {
+      const f = (s: ReturnType<typeof stats>) => `${s.p50}/${s.p95}`.padStart(14);
+      console.log(`${''.padEnd(33)} ${pad(l.agents, 6)}  ${name.padEnd(8)}  ${f(g.detect)}  ${f(g.toWorkflowTask)}  ${f(g.workflowTask)}  ${f(g.toActivity)}  ${f(g.act)}`);
+    }
+  }
+  console.log('');
   console.log('resources (CPU % of one core, RSS MB)  agents   worker cpu (self+tmux execs)  worker rss   tmux server cpu   temporal cpu / rss');
   for (const l of r.levels) {
     for (const [mode, u] of [['quiet', l.quiet], ['busy', l.busy]] as const) {

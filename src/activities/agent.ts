@@ -179,6 +179,7 @@ export async function sendKeys(deps: ActivityDeps, input: { paneId: string; keys
   if (!pane || pane.paneDead) throw ApplicationFailure.nonRetryable('the agent pane is dead; keys not sent', 'PaneDead');
   for (const key of input.keys) {
     await deps.tmux.sendKeys(input.paneId, [key]);
+    // a pause after every key, the last too: an Escape followed at once by a paste reads as an Alt sequence
     await delay(120);
   }
 }

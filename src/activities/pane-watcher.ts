@@ -1,5 +1,6 @@
 import { execa, type ResultPromise } from 'execa';
 import { PANE_FORMAT, parsePaneLine, type PaneInfo, type TmuxClient } from './tmux.js';
+import { ControlClientGone, TmuxCommandError, type CommandChannel } from './tmux-channel.js';
 
 /** What the host watcher tells one subscriber on each tick. */
 export interface PaneTick {
@@ -31,6 +32,7 @@ interface Pending {
 /** An argument the control-mode command parser reads back verbatim inside single quotes. */
 const QUOTABLE = /^[^'\n\r]*$/;
 
+
 /**
  * One watcher per host for every agent pane: a single tmux control-mode client reports
  * `%output %<pane>` events for all windows of the session, and one shared timer turns them
@@ -40,7 +42,7 @@ const QUOTABLE = /^[^'\n\r]*$/;
  * forking the worker process costs ~10 ms of CPU per call, which at 100 agents was most of
  * the worker's time (docs/scale.md). A plain exec remains the fallback.
  */
-export class PaneWatcher {
+export class PaneWatcher implements CommandChannel {
   private client: ResultPromise | undefined;
   private buffer = '';
   private readonly subs = new Set<Subscription>();
@@ -90,7 +92,7 @@ export class PaneWatcher {
     child.stdout?.on('data', (chunk: string) => this.onData(chunk));
     void child.finally(() => {
       if (this.client === child) this.client = undefined;
-      this.failPending(new Error('the tmux control-mode client exited'));
+      this.failPending(new ControlClientGone('the tmux control-mode client exited'));
     });
   }
 
@@ -109,7 +111,7 @@ export class PaneWatcher {
           if (own) {
             const waiter = this.pending.shift();
             if (line.startsWith('%end ')) waiter?.resolve(lines.join('\n'));
-            else waiter?.reject(new Error(`tmux: ${lines.join(' ')}`));
+            else waiter?.reject(new TmuxCommandError(`tmux: ${lines.join(' ')}`));
           }
         } else {
           this.block.lines.push(line);
@@ -144,8 +146,12 @@ export class PaneWatcher {
 
   /** Runs a tmux command through the control-mode client; rejects when there is none or tmux reports an error. */
   command(args: string[]): Promise<string> {
+    return this.tryCommand(args) ?? Promise.reject(new ControlClientGone('no control-mode client for this command'));
+  }
+
+  tryCommand(args: string[]): Promise<string> | undefined {
     const stdin = this.client?.stdin;
-    if (!stdin || !stdin.writable || !args.every((a) => QUOTABLE.test(a))) return Promise.reject(new Error('no control-mode client for this command'));
+    if (!stdin || !stdin.writable || !args.every((a) => QUOTABLE.test(a))) return undefined;
     return new Promise<string>((resolve, reject) => {
       this.pending.push({ resolve, reject });
       stdin.write(`${args.map((a) => `'${a}'`).join(' ')}\n`);
@@ -211,7 +217,7 @@ export class PaneWatcher {
     this.timer = undefined;
     const client = this.client;
     this.client = undefined;
-    this.failPending(new Error('the pane watcher stopped'));
+    this.failPending(new ControlClientGone('the pane watcher stopped'));
     if (client) {
       client.stdin?.end();
       client.kill('SIGTERM');

@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { ControlClientGone, type CommandChannel } from './tmux-channel.js';
 
 /** One window of Drover's tmux session, as tmux reports it. */
 export interface PaneInfo {
@@ -44,9 +45,38 @@ export interface TmuxOptions {
  * ever sees task ids, paths or agent text.
  */
 export class TmuxClient {
+  private channel: CommandChannel | undefined;
+  /** How many commands ran as a `tmux` process and how many through the channel (for tests and benches). */
+  readonly counts = { exec: 0, channel: 0 };
+
   constructor(readonly options: TmuxOptions) {}
 
+  /**
+   * Commands without stdin go through this channel when it can carry them (the host's
+   * control-mode client): no process per call. Forking the worker for each `tmux` exec was
+   * most of a reaction's time at 100 agents (docs/scale.md). A plain exec is the fallback.
+   */
+  useChannel(channel: CommandChannel): void {
+    this.channel = channel;
+  }
+
   async run(args: string[], input?: string): Promise<string> {
+    // client flags (`-f`) and stdin need a tmux process of their own
+    const viaChannel = input === undefined && !args[0]?.startsWith('-') ? this.channel?.tryCommand(args) : undefined;
+    if (viaChannel) {
+      try {
+        const out = await viaChannel;
+        this.counts.channel += 1;
+        return out;
+      } catch (error) {
+        if (!(error instanceof ControlClientGone)) throw error;
+      }
+    }
+    return this.exec(args, input);
+  }
+
+  private async exec(args: string[], input?: string): Promise<string> {
+    this.counts.exec += 1;
     // A UTF-8 locale: without one tmux escapes tabs and non-ASCII in its output.
     const result = await execa('tmux', ['-u', '-L', this.options.socket, ...args], {
       input,
@@ -117,7 +147,9 @@ export class TmuxClient {
 
   /** Pastes text verbatim through a named buffer (bracketed paste, so newlines do not submit). */
   async paste(paneId: string, text: string, bufferName: string): Promise<void> {
-    await this.run(['load-buffer', '-b', bufferName, '-'], text);
+    // one line without quotes travels as an argument (through the channel); anything else from stdin
+    if (/^[^'\n\r]*$/.test(text)) await this.run(['set-buffer', '-b', bufferName, '--', text]);
+    else await this.run(['load-buffer', '-b', bufferName, '-'], text);
     await this.run(['paste-buffer', '-d', '-p', '-b', bufferName, '-t', paneId]);
   }
 

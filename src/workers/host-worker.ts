@@ -76,6 +76,7 @@ export async function startHostWorkers(options: {
     serverEnv: agentBaseEnv(process.env, [binDir]),
   });
   const watcher = new PaneWatcher(tmux);
+  tmux.useChannel(watcher);
   const agentEnv: Record<string, string> = {
     TEMPORAL_ADDRESS: config.temporal.address,
     TEMPORAL_NAMESPACE: config.temporal.namespace,
