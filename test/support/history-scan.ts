@@ -62,7 +62,8 @@ function payloadsIn(value: unknown, out: Payload[] = []): Payload[] {
   return out;
 }
 
-async function decodedText(value: unknown, codecs: readonly PayloadCodec[]): Promise<string> {
+/** Every payload's data inside `value`, decoded (codecs first) to text, one per line. */
+export async function decodedText(value: unknown, codecs: readonly PayloadCodec[] = []): Promise<string> {
   let payloads = payloadsIn(value);
   for (const codec of [...codecs].reverse()) payloads = await codec.decode(payloads);
   return payloads.map((p) => (p.data ? Buffer.from(p.data).toString('utf8') : '')).join('\n');
