@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { Gates, Manifest } from '../domain/manifest-schema.js';
 import { validateManifest } from '../domain/manifest-validate.js';
+import { MAX_YAML_DEPTH, yamlNestingDepth } from './yaml-depth.js';
 
 /** Larger files are refused before parsing (a manifest is a few kilobytes). */
 export const MAX_MANIFEST_BYTES = 10 * 1024 * 1024;
@@ -19,7 +20,8 @@ function fail(path: string, problems: string[]): never {
 }
 
 /** JSON by extension `.json`, YAML by `.yaml`/`.yml`; otherwise JSON when the text starts with `{` or `[`, else YAML. */
-export function parseManifestText(path: string, text: string): unknown {
+export function parseManifestText(path: string, withBom: string): unknown {
+  const text = withBom.replace(/^\uFEFF/, ''); // editors on Windows save UTF-8 with a byte order mark
   const ext = extname(path).toLowerCase();
   const asJson = ext === '.json' || (ext !== '.yaml' && ext !== '.yml' && /^\s*[{[]/.test(text));
   if (asJson) {
@@ -29,9 +31,16 @@ export function parseManifestText(path: string, text: string): unknown {
       fail(path, [`not valid JSON: ${(err as Error).message}`]);
     }
   }
+  const depth = yamlNestingDepth(text);
+  if (depth > MAX_YAML_DEPTH) fail(path, [`not a manifest: YAML nested ${depth} levels deep; a manifest needs fewer than ${MAX_YAML_DEPTH}`]);
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) fail(path, doc.errors.map((e) => `not valid YAML: ${e.message.split('\n')[0] ?? e.message}`));
-  return doc.toJS({ maxAliasCount: 100 }) as unknown;
+  try {
+    return doc.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (err) {
+    // e.g. the alias-count guard against "billion laughs" documents, a ReferenceError
+    fail(path, [`not valid YAML: ${(err as Error).message}`]);
+  }
 }
 
 /**

@@ -73,6 +73,10 @@ function userDenied(dialog: Dialog, ctx: PolicyContext): string | undefined {
   return ctx.deny?.find((d) => d.trim() !== '' && haystack.includes(d.trim().toLowerCase()));
 }
 
+/** Control characters (newline and tab aside) and Unicode format characters: NUL, escapes, zero-width, bidi overrides, soft hyphen, BOM. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\p{Cf}]/u;
+
 function permission(dialog: Dialog, ctx: PolicyContext): DialogDecision {
   const denied = userDenied(dialog, ctx);
   if (denied !== undefined) {
@@ -81,6 +85,8 @@ function permission(dialog: Dialog, ctx: PolicyContext): DialogDecision {
   const yes = yesOption(dialog);
   if (dialog.tool === 'bash') {
     const command = dialog.command ?? '';
+    const hidden = INVISIBLE.exec(command);
+    if (hidden) return askHuman(`never auto-approved: the command contains the invisible character U+${hidden[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}, so what a reader sees is not what runs`);
     const dangers = findDangers(`${command}\n${dialog.description ?? ''}`, ctx.worktree);
     if (dangers.length > 0) return askHuman(`never auto-approved: ${dangers.join('; ')}`);
     const verdict = checkCommandLine(command, ctx);

@@ -36,6 +36,8 @@ interface Cached {
  * limit when nothing changed (304), so polling CI while waiting is cheap. The remembered answer
  * is returned in place of the 304. Keys are the full URL (query included), per client.
  */
+const copyOf = (r: Cached['response']): Cached['response'] => ({ ...r, headers: { ...r.headers }, data: structuredClone(r.data) });
+
 function useConditionalRequests(octokit: GithubClient, size: number): void {
   if (size <= 0) return;
   const cache = new Map<string, Cached>();
@@ -49,12 +51,13 @@ function useConditionalRequests(octokit: GithubClient, size: number): void {
       const etag = response.headers.etag;
       if (typeof etag === 'string') {
         cache.delete(key);
-        cache.set(key, { etag, response: response as Cached['response'] });
+        // a copy: octokit's paginate rewrites response.data in place (list responses like check runs)
+        cache.set(key, { etag, response: copyOf(response as Cached['response']) });
         if (cache.size > size) cache.delete(cache.keys().next().value as string);
       }
       return response;
     } catch (error) {
-      if (hit && (error as { status?: number }).status === 304) return hit.response as Awaited<ReturnType<typeof request>>;
+      if (hit && (error as { status?: number }).status === 304) return copyOf(hit.response) as Awaited<ReturnType<typeof request>>;
       throw error;
     }
   });

@@ -3,16 +3,20 @@
  * emulator, which serves them from bare repositories Drover really pushes to; Octokit talks to
  * it over HTTP. Must-shows 1 (fix with a thread on page 2), 2 (gate negatives) and 5 (fault storm).
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoKey } from '../../src/activities/worktree.js';
+import { monitorScheduleId, upsertMonitorSchedule } from '../../src/cli/monitor-command.js';
+import { taskWorkflowId } from '../../src/domain/identifiers.js';
 import { prTaskInput } from '../../src/domain/pr-task.js';
-import type { TaskResult, TaskState } from '../../src/domain/task.js';
+import type { TaskInput, TaskResult, TaskState } from '../../src/domain/task.js';
 import { projectRoot } from '../../src/dev/config.js';
 import { startGithubEmulator, type GithubEmulator } from '../../src/rehearsal/github-emulator/server.js';
 import { stateQuery } from '../../src/workflows/messages.js';
 import { resultWithin, rigEnv, startRig, type Rig } from '../support/harness.js';
+import { decodedText, findSecret, historyText, scanNamespaceForSecret } from '../support/history-scan.js';
 import { git, makeRepo, waitFor } from '../support/repo.js';
 import { bash, commitAll, reportCheckpoint, reportDone, say, write } from '../support/scenarios.js';
 
@@ -133,9 +137,8 @@ describe('fix-pr on the GitHub emulator with the real claude CLI', () => {
 
     const state = (await handle.query(stateQuery)) as TaskState;
     expect(state.summaries).toEqual([{ revision: 1, sha: head, verdict: 'pass', posted: true }]);
-    // the token was only in the worker's environment, never in the workflow's history
-    const history = JSON.stringify(await handle.fetchHistory());
-    expect(history).not.toContain(TOKEN);
+    // the token was only in the worker's environment, never in the workflow's history (every workflow of the namespace is scanned by the last test)
+    expect(await findSecret(await handle.fetchHistory(), TOKEN)).toEqual([]);
     const c = emu.counts();
     expect(c.byRoute['graphql DroverReviewThreads']).toBeGreaterThanOrEqual(2); // page 1 and page 2, at least once
     console.log(`fix-pr: ${c.total} GitHub requests for the whole fix (${c.rest} REST, ${c.graphql} GraphQL, ${c.notModified} answered 304): ${JSON.stringify(c.byRoute)}`);
@@ -238,4 +241,56 @@ describe('fix-pr on the GitHub emulator with the real claude CLI', () => {
     expect(Number(commits)).toBe(2);
     expect(await git(bare, ['rev-parse', 'refs/heads/feature-3'])).toBe(result.commit);
   }, 240_000);
+
+  it('no history in the namespace holds the token: PR fixes, a plain task with its test slot, the monitor schedule and its run; a token the agent prints is masked', async () => {
+    // a plain task whose repository has the token committed in a file: the agent prints it on its screen and the validation prints it too
+    const repo = await makeRepo(path.join(rig.tmp, 'leaky'), { 'a.txt': 'broken\n', 'deploy-notes.txt': `deploy with ${TOKEN}\n` });
+    const input: TaskInput = {
+      taskId: 'leaky',
+      repo,
+      branch: 'drover/leaky',
+      objective: 'Fix a.txt so it says fixed, then commit.',
+      scenario: { turns: [bash('echo fixed > a.txt', 'Fix a.txt'), commitAll('Fix a.txt'), bash('cat deploy-notes.txt', 'Read the notes'), reportDone(), say('Done.')] },
+      policy: { idleSeconds: 3, nudgeCooldownSeconds: 2 },
+      validate: { argv: ['cat', 'deploy-notes.txt'], timeoutSeconds: 60 },
+    };
+    const task = await rig.client.workflow.start('agentTaskWorkflow', { taskQueue: rig.config.taskQueue, workflowId: taskWorkflowId('leaky'), args: [input] });
+    expect((await resultWithin<TaskResult>(task, 200_000)).state).toBe('done');
+    const state = (await task.query(stateQuery)) as TaskState;
+    expect((state.validations ?? []).map((v) => v.outcome)).toEqual(['passed']);
+    expect(state.validations![0]!.outputTail!.join('\n')).toContain('deploy with [REDACTED]');
+    const recorded = historyText(await task.fetchHistory());
+    expect(await decodedText(await task.fetchHistory())).toContain('deploy with [REDACTED]'); // the validation output tail, masked, is in history
+
+    // the monitor on a Schedule, one run fired (the fixes it would start go to a queue nobody polls)
+    await upsertMonitorSchedule(rig.client, rig.config.taskQueue, 'secrets', { repos: [`${OWNER}/${REPO}`], max: 5, fixTaskQueue: 'drover-test-nobody-polls' }, 3600);
+    const schedule = rig.client.schedule.getHandle(monitorScheduleId('secrets'));
+    await schedule.trigger();
+    const fired = await waitFor('the scheduled cycle', async () => (await schedule.describe()).info.recentActions[0]?.action.workflow.workflowId, 30_000);
+    await rig.client.workflow.getHandle(fired).result();
+
+    // negative control: a workflow of an unregistered type with the token in its input and memo; the scanner must find it
+    const probeId = 'leak-probe';
+    const probe = await rig.client.workflow.start('droverLeakProbe', { taskQueue: 'drover-test-nobody-polls', workflowId: probeId, args: [{ note: `token ${TOKEN}` }], memo: { note: TOKEN } });
+    const caught = await findSecret(await probe.fetchHistory(), TOKEN);
+    expect(caught.map((h) => h.form)).toEqual(['base64', 'payload']);
+    expect(historyText(await probe.fetchHistory())).not.toContain(TOKEN); // only the decoding finds it: a plain string search of the history would not
+    await probe.terminate('leak probe checked');
+
+    const report = await scanNamespaceForSecret(rig.client, TOKEN, { exclude: [probeId] });
+    const ids = report.executions.map((e) => e.workflowId);
+    console.log(`secret scan: ${report.executions.length} executions (${report.executions.reduce((n, e) => n + e.events, 0)} events), schedules ${report.schedules.join(', ')}; ${report.hits.length} hits`);
+    expect(ids.filter((id) => id.startsWith(`pr/${OWNER}/${REPO}/`)).length).toBeGreaterThanOrEqual(1);
+    expect(ids).toContain(taskWorkflowId('leaky'));
+    expect(ids).toContain('test-slot/default');
+    expect(ids).toContain(fired);
+    expect(report.schedules).toContain(monitorScheduleId('secrets'));
+    expect(report.hits).toEqual([]);
+    expect(recorded).not.toContain(TOKEN);
+    // the worker's notification lines (task done, …) hold none either
+    const notifications = await readFile(path.join(rig.config.droverHome, 'notifications.log'), 'utf8');
+    expect(notifications).toContain('leaky');
+    expect(notifications).not.toContain(TOKEN);
+    await schedule.delete();
+  }, 300_000);
 });
