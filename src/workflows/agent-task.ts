@@ -9,24 +9,23 @@ import {
   continueAsNew,
   isCancellation,
   patched,
-  setHandler,
   upsertMemo,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import { buildBrief, buildNudge, buildRebrief } from '../domain/brief.js';
 import { tmuxWindowName } from '../domain/identifiers.js';
-import { buildPrBrief } from '../domain/pr-brief.js';
 import { decideDialog, denyKeys, keysToChoose } from '../domain/dialog-policy.js';
-import { ReportSchema, TaskInputSchema, type ResolvedTaskInput, type TaskInput, type TaskResult, type TaskState } from '../domain/task.js';
+import { TaskInputSchema, type ResolvedTaskInput, type TaskInput, type TaskResult, type TaskState } from '../domain/task.js';
 import type { WatchEvent } from '../domain/watch.js';
 import { sharedActivities } from './activity-proxies.js';
-import { abortSignal, approveUpdate, denyUpdate, nudgeSignal, pauseSignal, reportUpdate, resumeSignal, stateQuery, steerSignal } from './messages.js';
+import { TaskInbox, type Outbound } from './task-inbox.js';
 import { TestSlotClient } from './slot-client.js';
 import { initialState, TaskRecord } from './task-record.js';
 import { handOverToNext, nextAgent } from './task-handoff.js';
 import { collectVerdict, doneReason } from './task-verify.js';
-import { HostLost, movedNote, TaskPlacement } from './task-placement.js';
+import { HostLost, TaskPlacement } from './task-placement.js';
+import { prBriefFor, prepareTaskWorktree, type WorktreeSource } from './task-prepare.js';
 
 interface Carried {
   state: TaskState;
@@ -39,8 +38,6 @@ interface Carried {
   /** Fallback chain: what the previous agent did, put in front of the next agent's brief. */
   handoffNote?: string;
 }
-
-type Outbound = { kind: 'nudge' | 'steer' | 'brief' | 'rebrief' | 'continue'; text: string; tried?: boolean };
 
 /**
  * One agent task (DESIGN §2): place → prepare → spawn → supervise → verify → done.
@@ -70,68 +67,12 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
   let lastNudgeAt = carried?.lastNudgeAt ?? 0; // epoch ms; 0 = never (survives JSON, unlike -Infinity)
   let prBrief = carried?.prBrief;
   let handoffNote = carried?.handoffNote;
-  let wake = 0;
   let readyForInput = false;
-  let aborted: string | undefined;
-  let humanAnswer: 'approve' | 'deny' | undefined;
-  const outbox: Outbound[] = [];
   // ── test slot (validation): handlers for the slot's grant/revoke signals ──
   const slots = input.validate ? new TestSlotClient() : undefined;
 
-  setHandler(stateQuery, () => s);
-  setHandler(nudgeSignal, (text) => {
-    outbox.push({ kind: 'nudge', text: text ?? buildNudge('A human asked you to continue.') });
-    wake += 1;
-  });
-  setHandler(steerSignal, (text) => {
-    outbox.push({ kind: 'steer', text });
-    wake += 1;
-  });
-  setHandler(pauseSignal, () => {
-    s.paused = true;
-    wake += 1;
-  });
-  setHandler(resumeSignal, () => {
-    s.paused = false;
-    wake += 1;
-  });
-  setHandler(abortSignal, (reason) => {
-    aborted = reason ?? 'aborted by a human';
-    wake += 1;
-  });
-  const answer = (decision: 'approve' | 'deny') => () => {
-    humanAnswer = decision;
-    wake += 1;
-    return `${decision} recorded for: ${s.pendingDialog?.command ?? s.pendingDialog?.kind ?? 'dialog'}`;
-  };
-  const needsDialog = () => {
-    if (!s.pendingDialog) throw new Error(`no dialog is waiting for a human on ${s.taskId} (phase ${s.phase})`);
-  };
-  setHandler(approveUpdate, answer('approve'), { validator: needsDialog });
-  setHandler(denyUpdate, answer('deny'), { validator: needsDialog });
-  setHandler(
-    reportUpdate,
-    (report) => {
-      if (report.kind === 'checkpoint') {
-        if (!s.checkpoints.includes(report.step)) s.checkpoints.push(report.step);
-        rec.decide(`checkpoint ${report.step} reported by the agent`);
-      } else if (report.kind === 'thread') {
-        s.threadReports = [...s.threadReports.filter((t) => t.threadId !== report.threadId), { threadId: report.threadId, note: report.note }];
-        rec.decide(`review thread ${report.threadId} reported addressed by the agent`);
-      } else {
-        s.doneReported = true;
-        rec.decide('done reported by the agent');
-      }
-      wake += 1;
-      return `recorded ${report.kind}${report.kind === 'checkpoint' ? ` ${report.step}` : ''}`;
-    },
-    {
-      validator: (report) => {
-        const parsed = ReportSchema.parse(report);
-        if (parsed.kind === 'thread' && !input.pr) throw new Error(`${s.taskId} is not a pull-request task: there are no review threads to report`);
-      },
-    },
-  );
+  const inbox = new TaskInbox(rec, input);
+  const outbox = inbox.outbox;
 
   const finish = (state: TaskResult['state'], reason: string): TaskResult => {
     s.finishedAt = new Date().toISOString();
@@ -156,8 +97,8 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
   held.placement = placement;
   if (!s.host) {
     rec.phase('placing', 'choosing a host');
-    const placed = await placement.claim(() => aborted !== undefined);
-    if (!placed) return finish('aborted', aborted ?? 'aborted while waiting for a host');
+    const placed = await placement.claim(() => inbox.aborted !== undefined);
+    if (!placed) return finish('aborted', inbox.aborted ?? 'aborted while waiting for a host');
     s.host = placed.hostId;
     s.hostQueue = placed.taskQueue;
     rec.decide(`placed on host ${s.host}`);
@@ -166,54 +107,26 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
   let checkpointsPushed = carried ? s.checkpoints.length : 0;
   /** The host is gone: a slot elsewhere, and everything tied to the old host forgotten; the loop below prepares and spawns again. */
   const moveTask = async (lost: HostLost): Promise<boolean> => {
-    const from = lost.hostId;
-    rec.phase('placing', `${lost.message}: placing the task on another host`);
-    const placed = await placement.claim(() => aborted !== undefined, [from]);
-    if (!placed) return false;
-    s.moves = [...(s.moves ?? []), { from, to: placed.hostId, reason: lost.why, at: new Date().toISOString() }];
-    Object.assign(s, { host: placed.hostId, hostQueue: placed.taskQueue, worktree: undefined, paneId: undefined, sessionId: undefined, pendingDialog: undefined, doneReported: false, nudges: 0, crashes: 0 });
-    baseCommit = undefined;
-    briefSubmitted = false;
-    doneBaseline = 0;
-    readyForInput = false;
+    const note = await placement.move(lost, () => inbox.aborted !== undefined);
+    if (note === undefined) return false;
+    [baseCommit, briefSubmitted, doneBaseline, readyForInput, handoffNote] = [undefined, false, 0, false, note];
     outbox.length = 0;
-    handoffNote = movedNote(from, placed.hostId, s.branch);
-    rec.decide(`moved from host ${from} to host ${placed.hostId}: resuming from the pushed branch ${s.branch}`);
     return true;
   };
 
   // prepare → spawn → supervise, again on another host when the task's host is lost
   for (;;) {
     try {
-      // prepare (PR mode: the pull request's head branch, from its repository's clone URL)
-      let prepared: { repo: string; branch: string; baseRef: string } | undefined;
+      let prepared: WorktreeSource | undefined;
       if (!s.worktree || !baseCommit) {
-        let repo = input.repo;
-        let baseRef = input.baseRef;
-        if (input.pr) {
-          rec.phase('preparing', `reading pull request ${input.pr.owner}/${input.pr.repo}#${input.pr.number}`);
-          const loaded = await sharedActivities.loadPullRequest({ pr: input.pr });
-          if (loaded.state !== 'open') return finish('failed', `the pull request is ${loaded.state}; nothing to fix`);
-          repo = loaded.cloneUrl;
-          baseRef = loaded.headSha;
-          s.branch = loaded.headRefName;
-          rec.decide(`pull request "${loaded.title}": head ${loaded.headRefName} at ${loaded.headSha.slice(0, 10)}, base ${loaded.baseRefName}`);
-        }
-        rec.phase('preparing', 'creating the worktree');
-        prepared = { repo, branch: s.branch, baseRef };
-        const made = await host.prepareWorktree({ repo, taskId: s.taskId, branch: s.branch, baseRef });
-        s.worktree = made.worktree;
-        baseCommit = made.baseCommit;
-        rec.decide(`${made.reused ? 'reused' : 'created'} worktree ${made.worktree} on ${made.branch}`);
+        const made = await prepareTaskWorktree({ input, rec, host });
+        if ('closed' in made) return finish('failed', made.closed);
+        ({ baseCommit, source: prepared } = made);
       }
-      const worktree = s.worktree;
+      const worktree = s.worktree!;
       // a worktree deleted under the task is prepared again the same way (PR mode only before a continue-as-new)
       const restore = input.pr ? prepared : { repo: input.repo, branch: s.branch, baseRef: input.baseRef };
-      if (input.pr && !briefSubmitted && prBrief === undefined) {
-        const facts = await sharedActivities.readPrFacts({ pr: input.pr });
-        prBrief = buildPrBrief({ facts, taskId: s.taskId, worktree, steps: input.steps, objective: input.objective, context: input.context, images: input.images });
-        rec.decide(`brief built from the pull request: ${facts.checks.filter((c) => c.conclusion && !['success', 'neutral', 'skipped'].includes(c.conclusion)).length} failing check(s), ${facts.threads.filter((t) => !t.isResolved).length} unresolved thread(s), ${facts.mergeable === 'CONFLICTING' ? 'conflicts' : 'no conflicts'}`);
-      }
+      if (input.pr && !briefSubmitted && prBrief === undefined) prBrief = await prBriefFor({ input, rec, worktree });
 
       const spawn = async (why: string) => {
         s.sessionId ??= uuid4();
@@ -264,8 +177,8 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
       const escalate = async (why: string): Promise<boolean> => {
         rec.phase('escalated', why);
         await sharedActivities.notify({ taskId: s.taskId, level: 'escalated', message: `${why}. Steer it (drover steer ${s.taskId} TEXT), nudge it, or abort it.` });
-        const seen = wake;
-        const answered = await condition(() => wake > seen && (outbox.length > 0 || aborted !== undefined), `${policy.humanWaitSeconds}s`);
+        const seen = inbox.wake;
+        const answered = await condition(() => inbox.wake > seen && (outbox.length > 0 || inbox.aborted !== undefined), `${policy.humanWaitSeconds}s`);
         if (!answered) return false;
         s.nudges = 0;
         s.crashes = 0;
@@ -288,7 +201,7 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
       const askHuman = async (ev: Extract<WatchEvent, { kind: 'dialog' }>, reason: string) => {
         const command = ev.dialog.command;
         s.pendingDialog = { kind: ev.dialog.kind, command, text: ev.dialog.text };
-        humanAnswer = undefined;
+        inbox.humanAnswer = undefined;
         rec.phase('waiting-human', `dialog needs a human: ${reason}`);
         s.dialogs.push({ kind: ev.dialog.kind, decision: 'ask-human', decidedBy: 'policy', command, reason, at: new Date().toISOString() });
         await sharedActivities.notify({
@@ -296,19 +209,19 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
           level: 'action-needed',
           message: `${ev.dialog.kind} dialog${command ? ` for \`${command}\`` : ''} needs a human: ${reason}. Run: drover approve ${s.taskId}  |  drover deny ${s.taskId}`,
         });
-        const got = await condition(() => humanAnswer !== undefined || aborted !== undefined, `${policy.humanWaitSeconds}s`);
+        const got = await condition(() => inbox.humanAnswer !== undefined || inbox.aborted !== undefined, `${policy.humanWaitSeconds}s`);
         s.pendingDialog = undefined;
-        if (aborted !== undefined) return;
-        if (!got || humanAnswer === undefined) {
-          aborted = 'no human answered the dialog in time';
+        if (inbox.aborted !== undefined) return;
+        if (!got || inbox.humanAnswer === undefined) {
+          inbox.aborted = 'no human answered the dialog in time';
           return;
         }
-        const decision = humanAnswer;
+        const decision = inbox.humanAnswer;
         const keys = decision === 'approve' ? keysToChoose(ev.dialog, 1) : denyKeys(ev.dialog);
         if (!(await pressKeys(keys, `the human's ${decision}`)) && decision === 'approve') return;
         s.dialogs.push({ kind: ev.dialog.kind, decision: decision === 'approve' ? 'approve' : 'deny', decidedBy: 'human', command, reason: `${decision} by a human`, at: new Date().toISOString() });
         if (decision === 'deny') {
-          aborted = `denied by a human: ${command ?? ev.dialog.kind}`;
+          inbox.aborted = `denied by a human: ${command ?? ev.dialog.kind}`;
           return;
         }
         rec.phase('supervising', `approved by a human: ${command ?? ev.dialog.kind}`);
@@ -348,7 +261,7 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
             s.crashes += 1;
             if (s.crashes > policy.crashCap && nextAgent(s)) return handOff(`it crashed ${s.crashes} times (cap ${policy.crashCap}; last: ${ev.reason})`);
             if (s.crashes > policy.crashCap && !(await escalate(`the agent crashed ${s.crashes} times (cap ${policy.crashCap})`))) {
-              aborted ??= 'escalated: crash cap reached and no human answered';
+              inbox.aborted ??= 'escalated: crash cap reached and no human answered';
               return;
             }
             await spawn(`agent crashed (${ev.reason}); relaunch ${s.crashes}/${policy.crashCap}`);
@@ -368,12 +281,12 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
             const now = new Date().getTime();
             const cooldownLeft = policy.nudgeCooldownSeconds * 1000 - (now - lastNudgeAt);
             if (cooldownLeft > 0) {
-              const seen = wake;
-              await condition(() => wake > seen, cooldownLeft);
+              const seen = inbox.wake;
+              await condition(() => inbox.wake > seen, cooldownLeft);
               return;
             }
             if (s.nudges >= policy.nudgeCap) {
-              if (!(await escalate(`the agent is ${ev.kind} after ${s.nudges} nudges`))) aborted ??= 'escalated: nudge cap reached and no human answered';
+              if (!(await escalate(`the agent is ${ev.kind} after ${s.nudges} nudges`))) inbox.aborted ??= 'escalated: nudge cap reached and no human answered';
               return;
             }
             s.nudges += 1;
@@ -387,7 +300,7 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
       };
 
       const watchOrWake = async (): Promise<WatchEvent | undefined> => {
-        const seen = wake;
+        const seen = inbox.wake;
         const scope = new CancellationScope();
         const watch = scope.run(() =>
           host.watchAgent({
@@ -403,7 +316,7 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
             windowName: tmuxWindowName(s.taskId),
           }),
         );
-        const woken = scope.run(() => condition(() => wake > seen));
+        const woken = scope.run(() => condition(() => inbox.wake > seen));
         watch.catch(() => undefined);
         woken.catch(() => undefined);
         try {
@@ -419,11 +332,11 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
 
       // supervise
       for (;;) {
-        if (aborted !== undefined) return finish('aborted', aborted);
+        if (inbox.aborted !== undefined) return finish('aborted', inbox.aborted);
         if (s.paused) {
           rec.phase('paused', 'paused by a human');
-          await condition(() => !s.paused || aborted !== undefined);
-          if (aborted === undefined) rec.phase('supervising', 'resumed by a human');
+          await condition(() => !s.paused || inbox.aborted !== undefined);
+          if (inbox.aborted === undefined) rec.phase('supervising', 'resumed by a human');
           continue;
         }
         const next = outbox[0];
@@ -436,8 +349,8 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
         }
         if (s.doneReported) {
           rec.phase('verifying', 'checking the evidence');
-          const { head, reasons } = await collectVerdict({ input, rec, host, worktree, baseCommit: baseCommit!, slots, interrupted: () => aborted !== undefined });
-          if (aborted !== undefined) continue;
+          const { head, reasons } = await collectVerdict({ input, rec, host, worktree, baseCommit: baseCommit!, slots, interrupted: () => inbox.aborted !== undefined });
+          if (inbox.aborted !== undefined) continue;
           s.lastVerification = reasons;
           if (reasons.length === 0) {
             s.commit = head;
@@ -464,8 +377,7 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
         // a new checkpoint is pushed (own branches only, not a PR's): a host lost later loses little (docs/hosts.md)
         if (!input.pr && s.checkpoints.length > checkpointsPushed && patched('push-at-checkpoint')) {
           checkpointsPushed = s.checkpoints.length;
-          const pushed = await host.pushBranch({ worktree, branch: s.branch });
-          rec.decide(pushed.error ? `push of ${s.branch} at a checkpoint failed: ${pushed.error}` : `${s.branch} ${pushed.pushed ? 'pushed' : 'already pushed'} at ${pushed.remoteHead.slice(0, 10)} (checkpoint ${s.checkpoints.at(-1)})`);
+          await placement.pushCheckpoint(host, worktree);
           continue;
         }
         const ev = await watchOrWake();
@@ -473,7 +385,7 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
       }
     } catch (error) {
       if (!(error instanceof HostLost)) throw error;
-      if (!(await moveTask(error))) return finish('aborted', aborted ?? 'aborted while waiting for another host');
+      if (!(await moveTask(error))) return finish('aborted', inbox.aborted ?? 'aborted while waiting for another host');
     }
   }
 }

@@ -85,6 +85,30 @@ export class TaskPlacement {
     return guarded as unknown as HostProxies;
   }
 
+  /**
+   * The host is gone: a slot on another host, the move recorded, everything tied to the old host
+   * forgotten (pane, worktree, session, pending dialog, an unverified done). Returns the note for
+   * the next agent's brief; undefined when interrupted while waiting for a host.
+   */
+  async move(lost: HostLost, interrupted: () => boolean): Promise<string | undefined> {
+    const { s, rec } = this;
+    const from = lost.hostId;
+    rec.phase('placing', `${lost.message}: placing the task on another host`);
+    const placed = await this.claim(interrupted, [from]);
+    if (!placed) return undefined;
+    s.moves = [...(s.moves ?? []), { from, to: placed.hostId, reason: lost.why, at: new Date().toISOString() }];
+    Object.assign(s, { host: placed.hostId, hostQueue: placed.taskQueue, worktree: undefined, paneId: undefined, sessionId: undefined, pendingDialog: undefined, doneReported: false, nudges: 0, crashes: 0 });
+    rec.decide(`moved from host ${from} to host ${placed.hostId}: resuming from the pushed branch ${s.branch}`);
+    return movedNote(from, placed.hostId, s.branch);
+  }
+
+  /** A new checkpoint: the task branch goes to its remote, so a host lost later loses little (a failure is only recorded). */
+  async pushCheckpoint(host: HostProxies, worktree: string): Promise<void> {
+    const { s } = this;
+    const pushed = await host.pushBranch({ worktree, branch: s.branch });
+    this.rec.decide(pushed.error ? `push of ${s.branch} at a checkpoint failed: ${pushed.error}` : `${s.branch} ${pushed.pushed ? 'pushed' : 'already pushed'} at ${pushed.remoteHead.slice(0, 10)} (checkpoint ${s.checkpoints.at(-1)})`);
+  }
+
   /** Gives the slot back to the registry (the periodic reconcile catches a task that never gets here). */
   async release(): Promise<void> {
     if (!this.s.host || !patched('host-registry-release')) return;
