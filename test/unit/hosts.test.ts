@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/dev/config.js';
 import { chooseHost, emptyRegistry, promoteWaiting, recordHeartbeat, registryView, release, requestPlacement, type RegistryState } from '../../src/domain/hosts.js';
 
 const T0 = 1_000_000;
@@ -85,5 +86,20 @@ describe('requestPlacement', () => {
     place(state, 't1');
     recordHeartbeat(state, { ...beat('a', 3), startedAt: 'later' }, T0 + 20_000);
     expect(registryView(state).hosts).toMatchObject([{ hostId: 'a', slots: 3, inUse: 1, free: 2, startedAt: 'later', tasks: ['t1'] }]);
+  });
+});
+
+describe('host slots configuration', () => {
+  const load = (env: Record<string, string>, projectRoot = '/nonexistent-drover-root') => loadConfig({ projectRoot, env: { DROVER_HOST_ID: 'h', ...env } });
+
+  it('defaults to 8, DROVER_HOST_SLOTS overrides', () => {
+    expect(load({}).slots).toBe(8);
+    expect(load({ DROVER_HOST_SLOTS: '3' }).slots).toBe(3);
+  });
+
+  it('rejects a value that is not 1-1000 with a message naming the variable', () => {
+    for (const bad of ['0', '1001', 'two', '1.5']) {
+      expect(() => load({ DROVER_HOST_SLOTS: bad })).toThrow(`DROVER_HOST_SLOTS must be a whole number of concurrent agents between 1 and 1000 (got "${bad}")`);
+    }
   });
 });
