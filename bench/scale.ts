@@ -37,7 +37,8 @@ const repo = await makeRepo(path.join(rig.tmp, 'repo'));
 const PROFILE_DIR = process.env.BENCH_PROFILE; // a directory: the worker writes a V8 CPU profile there on exit
 // the worker in its own process, as `rig.spawnWorker()` starts it (plus V8 profiling flags when asked)
 const worker = execa('node', [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), path.join(projectRoot(), 'bin', 'drover.mjs'), 'worker', '--rehearsal'], {
-  env: rigEnv(rig),
+  // one host runs every level's agents (up to 200): its slots must not be the limit measured
+  env: { ...rigEnv(rig), DROVER_HOST_SLOTS: '1000' },
   reject: false,
   stdin: 'ignore',
   stdout: { file: path.join(rig.tmp, 'worker.log') },

@@ -14,6 +14,8 @@ export interface ActivityDeps {
   hostId: string;
   /** This host's own task queue (`drover@<hostId>`). */
   hostQueue: string;
+  /** This host's capacity (concurrent agents), sent with its heartbeat to the host registry. */
+  slots: number;
   projectRoot: string;
   droverHome: string;
   workspace: string;

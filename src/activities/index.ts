@@ -1,3 +1,4 @@
+import type { HostHeartbeat, PlacementRequest } from '../domain/hosts.js';
 import type { WatchInput } from '../domain/watch.js';
 import { deliverText, ensureAgentRunning, sendKeys, type DeliverInput, type SpawnInput } from './agent.js';
 import type { ActivityDeps } from './deps.js';
@@ -9,7 +10,13 @@ import { requestTestSlot, waitForWorkflowEnd } from './test-slot.js';
 import { runValidation, stopValidation, type ValidationInput } from './validate.js';
 import { pushAndCollectEvidence } from './verify.js';
 import { watchAgent } from './watch.js';
-import { prepareWorktree } from './worktree.js';
+import { endedWorkflows, hostLiveness, placeTask } from './placement.js';
+import { prepareWorktree, pushBranch } from './worktree.js';
+
+/** What this host tells the registry about itself. */
+export function hostHeartbeat(deps: Pick<ActivityDeps, 'hostId' | 'hostQueue' | 'slots' | 'workspace'>, startedAt?: string): HostHeartbeat {
+  return { hostId: deps.hostId, taskQueue: deps.hostQueue, slots: deps.slots, workspace: deps.workspace, ...(startedAt ? { startedAt } : {}) };
+}
 
 /** Activities that must run on the host that owns the task's worktree and tmux window. */
 export function createHostActivities(deps: ActivityDeps) {
@@ -21,6 +28,7 @@ export function createHostActivities(deps: ActivityDeps) {
     sendKeys: heartbeating((input: { paneId: string; keys: string[] }) => sendKeys(deps, input)),
     watchAgent: (input: WatchInput) => watchAgent(deps, input),
     pushAndCollectEvidence: heartbeating(pushAndCollectEvidence),
+    pushBranch: heartbeating(pushBranch),
     stopAgent: heartbeating((input: { taskId: string }) => stopAgent(deps, input)),
     describeProgress: heartbeating(describeProgress),
     runValidation: (input: ValidationInput) => runValidation(deps, input),
@@ -31,7 +39,9 @@ export function createHostActivities(deps: ActivityDeps) {
 /** Activities any worker can run, on the shared queue. */
 export function createSharedActivities(deps: ActivityDeps) {
   return {
-    placeTask: async (_input: { taskId: string }): Promise<{ hostId: string; taskQueue: string }> => ({ hostId: deps.hostId, taskQueue: deps.hostQueue }),
+    placeTask: (req: PlacementRequest) => placeTask(() => hostHeartbeat(deps), req),
+    hostLiveness,
+    endedWorkflows,
     notify: (note: Notification) => notify(deps, note),
     ...createGithubActivities(deps.github, deps.notifyLine),
     requestTestSlot,

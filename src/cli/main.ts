@@ -8,6 +8,7 @@ import { registerDemoCommand } from './demo-command.js';
 import { registerDevCommands } from './dev-commands.js';
 import { registerDoctorCommand } from './doctor-command.js';
 import { registerFixPrCommand } from './fix-pr-command.js';
+import { registerHostsCommand } from './hosts-command.js';
 import { registerMonitorCommand } from './monitor-command.js';
 import { registerManifestCommands } from './manifest-commands.js';
 import { registerPlanCommand } from './plan-command.js';
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
   registerStatusCommands(program);
   registerSteerCommands(program);
   registerSlotCommands(program);
+  registerHostsCommand(program);
   registerCodecServerCommand(program);
   return program;
 }

@@ -33,6 +33,7 @@ export function describeTask(workflowId: string, s: TaskState, webUi: string): s
     const summaries = s.summaries.map((x) => `r${x.revision} ${x.verdict} @ ${x.sha.slice(0, 10)}`).join(', ');
     lines.push(`pr          ${s.pr.owner}/${s.pr.repo}#${s.pr.number} · threads answered ${s.answeredThreads.length}${s.threadReports.length ? ` (+${s.threadReports.length} to answer)` : ''}${summaries ? ` · summaries ${summaries}` : ''}`);
   }
+  if (s.moves && s.moves.length > 0) lines.push(`moves       ${s.moves.map((m) => `${m.from} → ${m.to} at ${m.at} (${m.reason})`).join('\n            ')}`);
   if (s.pendingDialog) lines.push(`WAITING     ${s.pendingDialog.kind}${s.pendingDialog.command ? `: ${s.pendingDialog.command}` : ''} → drover approve|deny ${s.taskId}`);
   if (s.lastVerification.length > 0) lines.push(`verify      ${s.lastVerification.join('\n            ')}`);
   if (s.dialogs.length > 0) lines.push(`dialogs     ${s.dialogs.map((d) => `${d.kind}:${d.decision}(${d.decidedBy})`).join(', ')}`);

@@ -20,6 +20,18 @@ export const TaskQueueSchema = z
   .string()
   .regex(/^[A-Za-z0-9._-]{1,200}$/, { error: 'must be 1-200 characters of [A-Za-z0-9._-] ("@" is reserved for host queues)' });
 
+const SLOTS_MESSAGE = 'must be a whole number of concurrent agents between 1 and 1000';
+
+/** How many agents this host runs at once (its worktree slots); placement fills the host with the most free slots. */
+export const HostSlotsSchema = z
+  .number({ error: SLOTS_MESSAGE })
+  .int({ error: SLOTS_MESSAGE })
+  .min(1, { error: SLOTS_MESSAGE })
+  .max(1000, { error: SLOTS_MESSAGE });
+
+/** Default capacity of a host: a handful of real agent CLIs (each a few hundred MB) per machine. */
+export const DEFAULT_HOST_SLOTS = 8;
+
 export const TmuxSocketSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be 1-64 characters of [A-Za-z0-9_-]' });
@@ -67,6 +79,8 @@ export const DroverConfigSchema = z.object({
   /** Root of clones and worktrees (default `<droverHome>/workspace`). */
   workspace: z.string(),
   hostId: HostIdSchema,
+  /** Concurrent agents on this host (DROVER_HOST_SLOTS / slots). */
+  slots: HostSlotsSchema,
   /** Shared task queue; each host also listens on `hostTaskQueue(config)`. */
   taskQueue: TaskQueueSchema,
   tmuxSocket: TmuxSocketSchema,
@@ -103,6 +117,7 @@ export const ConfigFileSchema = z.strictObject({
   droverHome: PathSchema.optional(),
   workspace: PathSchema.optional(),
   hostId: HostIdSchema.optional(),
+  slots: HostSlotsSchema.optional(),
   taskQueue: TaskQueueSchema.optional(),
   tmuxSocket: TmuxSocketSchema.optional(),
   temporal: z

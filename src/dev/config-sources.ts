@@ -6,6 +6,7 @@ import {
   AddressSchema,
   ConfigFileSchema,
   HostIdSchema,
+  HostSlotsSchema,
   NamespaceSchema,
   PathSchema,
   SECRET_ENV_NAMES,
@@ -41,6 +42,12 @@ const envTimeoutMs = z
   .transform(Number)
   .pipe(WebhookTimeoutMsSchema);
 
+const envSlots = z
+  .string()
+  .regex(/^\d+$/, { error: 'must be a whole number of concurrent agents between 1 and 1000' })
+  .transform(Number)
+  .pipe(HostSlotsSchema);
+
 const envFlag = z
   .string()
   .toLowerCase()
@@ -58,6 +65,7 @@ const EnvSchema = z.object({
   DROVER_HOME: PathSchema.optional(),
   DROVER_WORKSPACE: PathSchema.optional(),
   DROVER_HOST_ID: HostIdSchema.optional(),
+  DROVER_HOST_SLOTS: envSlots.optional(),
   DROVER_TASK_QUEUE: TaskQueueSchema.optional(),
   DROVER_TMUX_SOCKET: TmuxSocketSchema.optional(),
   DROVER_DEV_PORT: envPort.optional(),

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DroverConfigSchema, type DroverConfig, type TlsSettings } from './config-schema.js';
+import { DEFAULT_HOST_SLOTS, DroverConfigSchema, type DroverConfig, type TlsSettings } from './config-schema.js';
 import { ConfigError, readConfigFile, readEnvSettings, type EnvSettings, type LoadedConfigFile } from './config-sources.js';
 
 export { ConfigError } from './config-sources.js';
@@ -23,6 +23,7 @@ export type { DroverConfig, TlsSettings } from './config-schema.js';
  * | DROVER_HOME               | droverHome           | <projectRoot>/.drover        |
  * | DROVER_WORKSPACE          | workspace            | <droverHome>/workspace       |
  * | DROVER_HOST_ID            | hostId               | hostname, sanitized          |
+ * | DROVER_HOST_SLOTS         | slots                | 8 (concurrent agents on this host) |
  * | DROVER_TASK_QUEUE         | taskQueue            | drover                       |
  * | DROVER_TMUX_SOCKET        | tmuxSocket           | drover                       |
  * | DROVER_DEV_PORT           | dev.port             | 7233                         |
@@ -164,6 +165,7 @@ export function loadConfig(options: LoadConfigOptions = {}): DroverConfig {
     droverHome,
     workspace,
     hostId: env.DROVER_HOST_ID ?? f.hostId ?? sanitizeHostId(options.hostname ?? hostname()),
+    slots: env.DROVER_HOST_SLOTS ?? f.slots ?? DEFAULT_HOST_SLOTS,
     taskQueue: env.DROVER_TASK_QUEUE ?? f.taskQueue ?? 'drover',
     tmuxSocket: env.DROVER_TMUX_SOCKET ?? f.tmuxSocket ?? 'drover',
     embedded,

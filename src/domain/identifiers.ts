@@ -137,3 +137,8 @@ export function redactTokens(text: string): string {
   if (typeof text !== 'string') return '';
   return TOKEN_SHAPES.reduce((t, re) => t.replace(re, (_m, keep: unknown) => `${typeof keep === 'string' ? keep : ''}${REDACTED}`), text);
 }
+
+/** Workflow id of the host registry of a shared task queue (one registry per Drover deployment). */
+export function hostRegistryWorkflowId(taskQueue: string): string {
+  return `hosts/${taskQueue}`;
+}

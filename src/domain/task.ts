@@ -99,6 +99,8 @@ export const TaskStateSchema = z.object({
   handoffs: z.array(z.object({ from: z.string(), to: z.string(), reason: z.string(), at: z.string() })).default([]),
   host: z.string().optional(),
   hostQueue: z.string().optional(),
+  /** Moves to another host after the task's host was lost (absent before the first one). */
+  moves: z.array(z.object({ from: z.string(), to: z.string(), reason: z.string(), at: z.string() })).optional(),
   repo: z.string(),
   worktree: z.string().optional(),
   branch: z.string(),

@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
-import { createActivities } from '../activities/index.js';
+import { createActivities, hostHeartbeat } from '../activities/index.js';
 import { agentBaseEnv, ensureDroverShim } from '../activities/agent-env.js';
 import type { ScenarioHost } from '../activities/deps.js';
 import { PaneWatcher } from '../activities/pane-watcher.js';
 import { webhookFromConfig } from '../activities/webhook.js';
 import { TmuxClient } from '../activities/tmux.js';
 import { hostTaskQueue, type DroverConfig } from '../dev/config.js';
-import { connectNativeConnection } from '../dev/connection.js';
+import { connectClient, connectNativeConnection } from '../dev/connection.js';
+import { startHostHeartbeat } from './host-heartbeat.js';
 import { githubSettingsFromEnv } from '../github/settings.js';
 import type { GithubSettings } from '../activities/github.js';
 import { registerConfigAgents } from '../dev/agents.js';
@@ -82,9 +83,10 @@ export async function startHostWorkers(options: {
     TEMPORAL_NAMESPACE: config.temporal.namespace,
     DROVER_HOME: config.droverHome,
   };
-  const activities = createActivities({
+  const deps = {
     hostId: config.hostId,
     hostQueue: hostTaskQueue(config),
+    slots: config.slots,
     projectRoot: config.projectRoot,
     droverHome: config.droverHome,
     workspace: config.workspace,
@@ -96,7 +98,8 @@ export async function startHostWorkers(options: {
     // The webhook URL carries a token: only this worker's config holds it, no workflow input does.
     webhook: webhookFromConfig(config.notify),
     github: options.github ?? githubFromEnv(log),
-  });
+  };
+  const activities = createActivities(deps);
   const bundle = await workflowBundle();
   const shared = await Worker.create({
     connection,
@@ -119,8 +122,13 @@ export async function startHostWorkers(options: {
     maxConcurrentActivityTaskExecutions: HOST_ACTIVITY_SLOTS,
     identity: `drover-host@${config.hostId}`,
   });
-  const done = Promise.all([shared.run(), host.run()]).then(() => {
+  // registered before polling: once this worker takes tasks, the registry can place them here
+  const registryClient = await connectClient(config, { env: options.env ?? process.env });
+  const heartbeat = await startHostHeartbeat(registryClient, config.taskQueue, hostHeartbeat(deps, new Date().toISOString()), log);
+  const done = Promise.all([shared.run(), host.run()]).then(async () => {
+    heartbeat.stop();
     watcher.stop();
+    await registryClient.connection.close().catch(() => undefined);
   });
   return {
     taskQueues: [config.taskQueue, hostTaskQueue(config)],

@@ -35,6 +35,8 @@ const watchingHolder = proxyActivities<SharedActivities>({
 /** Activities any worker can run (shared queue `drover`). */
 export const sharedActivities: SharedActivities = {
   placeTask: shared.placeTask,
+  hostLiveness: shared.hostLiveness,
+  endedWorkflows: shared.endedWorkflows,
   notify: notifying.notify,
   loadPullRequest: github.loadPullRequest,
   readPrFacts: github.readPrFacts,
@@ -46,6 +48,13 @@ export const sharedActivities: SharedActivities = {
 };
 
 /**
+ * How long a host activity may wait in its host's queue: longer than a worker restart, so a
+ * SIGKILLed and restarted worker is not taken for gone. Not retried by Temporal: the task
+ * workflow then asks the host registry whether the host still heartbeats (task-placement.ts).
+ */
+export const HOST_SCHEDULE_TO_START = '40s';
+
+/**
  * The validation command on the task's host: heartbeats every 2 s, so a dead worker is noticed in
  * 10 s and the retry (which stops the old process first) runs there again; a cancellation waits
  * until the process is really gone, so the slot is released only after that.
@@ -53,6 +62,7 @@ export const sharedActivities: SharedActivities = {
 export function validationActivities(taskQueue: string, timeoutSeconds: number) {
   const validating = proxyActivities<HostActivities>({
     taskQueue,
+    scheduleToStartTimeout: HOST_SCHEDULE_TO_START,
     startToCloseTimeout: `${Math.ceil(timeoutSeconds) + 60}s`,
     heartbeatTimeout: '10s',
     retry: { initialInterval: '1s', maximumInterval: '10s', maximumAttempts: 3 },
@@ -73,10 +83,12 @@ export function reaperActivities(taskQueue: string) {
  * They heartbeat every 2 s (activities/heartbeating.ts): a worker killed mid-activity costs 10 s, not the whole timeout.
  */
 export function hostActivities(taskQueue: string) {
-  const quick = proxyActivities<HostActivities>({ taskQueue, startToCloseTimeout: '2m', heartbeatTimeout: '10s', retry: { maximumInterval: '15s', maximumAttempts: 10 } });
-  const once = proxyActivities<HostActivities>({ taskQueue, startToCloseTimeout: '90s', heartbeatTimeout: '10s', retry: { maximumAttempts: 1 } });
+  const scheduleToStartTimeout = HOST_SCHEDULE_TO_START;
+  const quick = proxyActivities<HostActivities>({ taskQueue, scheduleToStartTimeout, startToCloseTimeout: '2m', heartbeatTimeout: '10s', retry: { maximumInterval: '15s', maximumAttempts: 10 } });
+  const once = proxyActivities<HostActivities>({ taskQueue, scheduleToStartTimeout, startToCloseTimeout: '90s', heartbeatTimeout: '10s', retry: { maximumAttempts: 1 } });
   const watching = proxyActivities<HostActivities>({
     taskQueue,
+    scheduleToStartTimeout,
     startToCloseTimeout: '15m',
     heartbeatTimeout: '10s',
     retry: { initialInterval: '1s', maximumInterval: '10s' },
@@ -86,6 +98,7 @@ export function hostActivities(taskQueue: string) {
     ensureAgentRunning: quick.ensureAgentRunning,
     sendKeys: quick.sendKeys,
     pushAndCollectEvidence: quick.pushAndCollectEvidence,
+    pushBranch: quick.pushBranch,
     stopAgent: quick.stopAgent,
     describeProgress: quick.describeProgress,
     // pasting twice would brief the agent twice: never retried blindly, the workflow decides
