@@ -109,6 +109,12 @@ async function usage(ms: number): Promise<Record<string, Usage>> {
   return sampleUsage({ worker: { pid: workerPid, tree: true }, workerSelf: { pid: workerPid }, tmuxServer: { pid: await tmuxPid() }, temporal: { pid: rig.server.pid ?? 0 } }, ms);
 }
 
+/** The worker's last memory line (rss, heapUsed, external, … in MB). */
+async function workerMemory(): Promise<Record<string, unknown>> {
+  const lines = (await readFile(path.join(rig.tmp, 'worker-memory.jsonl'), 'utf8').catch(() => '')).split('\n').filter(Boolean);
+  return lines.length ? (JSON.parse(lines.at(-1)!) as Record<string, unknown>) : {};
+}
+
 const nth = (ev: SimEvent[], kind: SimEvent['ev'], after = 0) => ev.filter((e) => e.ev === kind && e.t >= after)[0];
 
 interface Level {
@@ -125,6 +131,8 @@ interface Level {
   historyEventsPerTaskHour: { quiet: number; busy: number };
   longestHistory: number;
   startSeconds: number;
+  /** The worker's own memory report at the end of the quiet window (DROVER_MEMORY_LOG), MB. */
+  memory: Record<string, unknown>;
   /** 1-minute load average of the machine when the quiet window started (other work shares it). */
   loadAvg: number;
 }
@@ -145,7 +153,8 @@ try {
     const h0 = await historyLengths(ids);
     const quiet = await usage(WINDOW_S * 1000);
     const h1 = await historyLengths(ids);
-    log(`  quiet: worker ${quiet.worker!.cpuPct}% ${quiet.workerSelf!.rssMbMax} MB`);
+    const memory = await workerMemory();
+    log(`  quiet: worker ${quiet.worker!.cpuPct}% ${quiet.workerSelf!.rssMbMax} MB (${JSON.stringify(memory)})`);
     await signalAll(ids);
     const busyReached = await waitAll(ids, (ev) => ev.some((e) => e.ev === 'busy'), 60_000 + n * 500, 'busy after dialog + nudge');
     await sleep(3000);
@@ -198,6 +207,7 @@ try {
       longestHistory: Math.max(...lengths),
       startSeconds,
       loadAvg,
+      memory,
     });
     log(`  dialog p95 ${levels.at(-1)!.dialogMs.p95} ms, done p95 ${levels.at(-1)!.doneMs.p95} ms, longest history ${Math.max(...lengths)}`);
     // end this level's agents (by pid) and windows before the next level

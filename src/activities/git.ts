@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { runProcess, stripFinalNewline } from '../process/run-process.js';
 
 export interface GitResult {
   ok: boolean;
@@ -9,13 +9,13 @@ export interface GitResult {
 
 /** Runs git with an argument array in `cwd`; never through a shell. */
 export async function git(cwd: string, args: string[]): Promise<GitResult> {
-  const result = await execa('git', args, {
-    cwd,
-    reject: false,
-    env: { GIT_TERMINAL_PROMPT: '0' },
-    stripFinalNewline: true,
-  });
-  return { ok: result.exitCode === 0, stdout: String(result.stdout), stderr: String(result.stderr), exitCode: result.exitCode ?? -1 };
+  const result = await runProcess({ file: 'git', args, cwd, env: { ...definedEnv(process.env), GIT_TERMINAL_PROMPT: '0' } });
+  const stderr = result.error ? `${result.error}\n${result.stderr}` : result.stderr;
+  return { ok: result.exitCode === 0 && !result.error, stdout: stripFinalNewline(result.stdout), stderr: stripFinalNewline(stderr), exitCode: result.exitCode };
+}
+
+function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
 /** Runs git and throws an error with git's own message when it fails. */

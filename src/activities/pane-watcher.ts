@@ -55,11 +55,18 @@ export class PaneWatcher implements CommandChannel {
   /** Commands this client wrote, answered in order. */
   private pending: Pending[] = [];
   private block: { head: string; lines: string[]; own: boolean } | undefined;
+  /** When each pane last printed, as this control-mode client saw it (any pane of the session, watched or not). */
+  private readonly lastOutput = new Map<string, number>();
+  /** When the current client attached: a pane with no output since then has been quiet at least that long. */
+  private clientSince: number | undefined;
 
   constructor(private readonly tmux: TmuxClient) {}
 
-  subscribe(paneId: string, onTick: (tick: PaneTick) => void): () => void {
-    const sub: Subscription = { paneId, since: Date.now(), dirty: true, lastOutputAt: Date.now(), onTick };
+  /** `quietCredit`: a pane quiet since before this subscription (as this client saw it) counts as quiet that long. */
+  subscribe(paneId: string, onTick: (tick: PaneTick) => void, options: { quietCredit?: boolean } = {}): () => void {
+    const now = Date.now();
+    const lastOutputAt = options.quietCredit ? now - this.quietMs(paneId) : now;
+    const sub: Subscription = { paneId, since: now, dirty: true, lastOutputAt, onTick };
     this.subs.add(sub);
     this.ensureRunning();
     return () => {
@@ -88,10 +95,15 @@ export class PaneWatcher implements CommandChannel {
       reject: false,
     });
     this.client = child;
+    this.lastOutput.clear();
+    this.clientSince = Date.now();
     child.stdout?.setEncoding('utf8');
     child.stdout?.on('data', (chunk: string) => this.onData(chunk));
     void child.finally(() => {
-      if (this.client === child) this.client = undefined;
+      if (this.client === child) {
+        this.client = undefined;
+        this.clientSince = undefined;
+      }
       this.failPending(new ControlClientGone('the tmux control-mode client exited'));
     });
   }
@@ -125,8 +137,9 @@ export class PaneWatcher implements CommandChannel {
         continue;
       }
       if (line.startsWith('%output %') || line.startsWith('%extended-output %')) {
-        const paneId = line.split(' ', 2)[1];
+        const paneId = line.split(' ', 2)[1]!;
         const now = Date.now();
+        this.lastOutput.set(paneId, now);
         for (const sub of this.subs) {
           if (sub.paneId === paneId) {
             sub.dirty = true;
@@ -156,6 +169,12 @@ export class PaneWatcher implements CommandChannel {
       this.pending.push({ resolve, reject });
       stdin.write(`${args.map((a) => `'${a}'`).join(' ')}\n`);
     });
+  }
+
+  /** Milliseconds since the pane last printed, as far as the running client knows (0 without a client). */
+  quietMs(paneId: string): number {
+    if (!this.client || this.clientSince === undefined) return 0;
+    return Date.now() - (this.lastOutput.get(paneId) ?? this.clientSince);
   }
 
   /** The pane's screen (and `scrollback` lines above it), through the control client when it is up. */

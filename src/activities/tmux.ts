@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { runProcess, stripFinalNewline } from '../process/run-process.js';
 import { ControlClientGone, type CommandChannel } from './tmux-channel.js';
 
 /** One window of Drover's tmux session, as tmux reports it. */
@@ -78,13 +78,9 @@ export class TmuxClient {
   private async exec(args: string[], input?: string): Promise<string> {
     this.counts.exec += 1;
     // A UTF-8 locale: without one tmux escapes tabs and non-ASCII in its output.
-    const result = await execa('tmux', ['-u', '-L', this.options.socket, ...args], {
-      input,
-      env: { LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', ...this.options.serverEnv },
-      extendEnv: false,
-      stripFinalNewline: true,
-    });
-    return result.stdout;
+    const result = await runProcess({ file: 'tmux', args: ['-u', '-L', this.options.socket, ...args], input, env: { LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', ...this.options.serverEnv } });
+    if (result.error || result.exitCode !== 0) throw new Error(`tmux ${args[0] ?? ''} failed: ${(result.error ?? result.stderr).trim() || `exit ${result.exitCode}`}`);
+    return stripFinalNewline(result.stdout);
   }
 
   async hasSession(): Promise<boolean> {

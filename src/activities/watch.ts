@@ -36,8 +36,8 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
   const started = Date.now();
   let doneBaseline = input.doneBaseline;
   let lastCaptureAt = 0;
-  let lastScreen = '';
-  let lastChangeAt = Date.now();
+  let lastScreen: string | undefined;
+  let lastChangeAt = Date.now() - (input.quietCredit ? deps.watcher.quietMs(input.paneId) : 0);
   let capturedSinceQuiet = false;
   let busy = false;
   let lastCls: ScreenClassification | undefined;
@@ -79,8 +79,9 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
         const screen = await deps.watcher.capture(input.paneId, 2000);
         lastCaptureAt = Date.now();
         if (screen !== lastScreen) {
+          // the first capture is a change only without quiet credit (with it, the watcher's output clock says)
+          if (lastScreen !== undefined || !input.quietCredit) lastChangeAt = Date.now();
           lastScreen = screen;
-          lastChangeAt = Date.now();
         }
         // A dead or vanished pane is reported by onTick from the same sweep; here only its command matters.
         const cls = classifyScreen(profile, screen, { paneDead: false, paneCommand: lastPane?.currentCommand });
@@ -100,7 +101,7 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
       const now = Date.now();
       if (now - lastHeartbeat >= 1000) {
         lastHeartbeat = now;
-        ctx.heartbeat({ state: lastCls?.state ?? 'unknown', tail: tailOf(lastScreen).slice(-5) });
+        ctx.heartbeat({ state: lastCls?.state ?? 'unknown', tail: tailOf(lastScreen ?? '').slice(-5) });
       }
       if (ctx.cancellationSignal.aborted) {
         finish(new CancelledFailure('watch cancelled: the workflow has something to do'));
@@ -108,22 +109,22 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
       }
       if (tick.pane) lastPane = tick.pane;
       if (tick.gone || tick.pane?.paneDead) {
-        finish({ kind: 'crashed', reason: tick.gone ? 'the agent window is gone' : 'the agent process exited', tail: tailOf(lastScreen) });
+        finish({ kind: 'crashed', reason: tick.gone ? 'the agent window is gone' : 'the agent process exited', tail: tailOf(lastScreen ?? '') });
         return;
       }
       if (input.windowName !== undefined && tick.pane && tick.pane.windowName !== input.windowName) {
-        finish({ kind: 'crashed', reason: `pane ${input.paneId} now belongs to window ${tick.pane.windowName} (the tmux server was restarted)`, tail: tailOf(lastScreen) });
+        finish({ kind: 'crashed', reason: `pane ${input.paneId} now belongs to window ${tick.pane.windowName} (the tmux server was restarted)`, tail: tailOf(lastScreen ?? '') });
         return;
       }
       if (input.worktree !== undefined && now - lastWorktreeCheck >= WORKTREE_CHECK_MS) {
         lastWorktreeCheck = now;
         if (!existsSync(input.worktree)) {
-          finish({ kind: 'crashed', reason: `the worktree ${input.worktree} is missing`, tail: tailOf(lastScreen) });
+          finish({ kind: 'crashed', reason: `the worktree ${input.worktree} is missing`, tail: tailOf(lastScreen ?? '') });
           return;
         }
       }
       if (now - started >= input.maxWaitSeconds * 1000) {
-        finish({ kind: 'refresh', state: lastCls?.state ?? 'unknown', tail: tailOf(lastScreen) });
+        finish({ kind: 'refresh', state: lastCls?.state ?? 'unknown', tail: tailOf(lastScreen ?? '') });
         return;
       }
       if (busy) return;
@@ -139,7 +140,7 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
       void inspect(tick);
     };
 
-    const unsubscribe = deps.watcher.subscribe(input.paneId, onTick);
+    const unsubscribe = deps.watcher.subscribe(input.paneId, onTick, { quietCredit: input.quietCredit });
     ctx.cancellationSignal.addEventListener('abort', () => finish(new CancelledFailure('watch cancelled: the workflow has something to do')));
   });
 }

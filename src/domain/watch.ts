@@ -12,6 +12,13 @@ export const WatchInputSchema = z.object({
   idleSeconds: z.number().positive(),
   stallSeconds: z.number().positive(),
   maxWaitSeconds: z.number().positive(),
+  /**
+   * Quiet time before this watch counts (the pane's last output as the host watcher saw it): set
+   * after an event that was not itself about quiet (a checkpoint, a dialog answered), so an agent
+   * that went idle meanwhile is nudged without waiting idleSeconds again. Never after an idle,
+   * stalled or typed event, which would report the same quiet period twice.
+   */
+  quietCredit: z.boolean().optional(),
   /** The task's worktree: when it vanishes under a live agent, the watch reports a crash (the agent must be relaunched in a restored one). */
   worktree: z.string().optional(),
   /** The task's window name: a pane id that now belongs to another window (the tmux server was restarted) is not this agent. */

@@ -9,6 +9,9 @@ import { TmuxClient } from '../activities/tmux.js';
 import { hostTaskQueue, type DroverConfig } from '../dev/config.js';
 import { connectClient, connectNativeConnection } from '../dev/connection.js';
 import { startHostHeartbeat } from './host-heartbeat.js';
+import { Spawner } from '../process/spawner.js';
+import { startMemoryLog } from './memory-log.js';
+import { useSpawner } from '../process/run-process.js';
 import { githubSettingsFromEnv } from '../github/settings.js';
 import type { GithubSettings } from '../activities/github.js';
 import { registerConfigAgents } from '../dev/agents.js';
@@ -78,6 +81,10 @@ export async function startHostWorkers(options: {
   });
   const watcher = new PaneWatcher(tmux);
   tmux.useChannel(watcher);
+  // git and tmux commands start from a small launcher process: the worker itself never forks
+  const spawner = new Spawner();
+  useSpawner(spawner);
+  const stopMemoryLog = startMemoryLog(options.env ?? process.env);
   const agentEnv: Record<string, string> = {
     TEMPORAL_ADDRESS: config.temporal.address,
     TEMPORAL_NAMESPACE: config.temporal.namespace,
@@ -128,6 +135,9 @@ export async function startHostWorkers(options: {
   const done = Promise.all([shared.run(), host.run()]).then(async () => {
     heartbeat.stop();
     watcher.stop();
+    useSpawner(undefined);
+    spawner.stop();
+    stopMemoryLog();
     await registryClient.connection.close().catch(() => undefined);
   });
   return {

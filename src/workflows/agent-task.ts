@@ -68,6 +68,8 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
   let prBrief = carried?.prBrief;
   let handoffNote = carried?.handoffNote;
   let readyForInput = false;
+  /** The last watch event handled: the next watch may count earlier quiet time unless that event was about quiet. */
+  let lastEventKind: WatchEvent['kind'] | undefined;
   // ── test slot (validation): handlers for the slot's grant/revoke signals ──
   const slots = input.validate ? new TestSlotClient() : undefined;
 
@@ -312,6 +314,7 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
             idleSeconds: briefSubmitted ? policy.idleSeconds : 0.5,
             stallSeconds: policy.stallSeconds,
             maxWaitSeconds: 600,
+            quietCredit: lastEventKind !== undefined && !['idle', 'stalled', 'typed'].includes(lastEventKind),
             worktree,
             windowName: tmuxWindowName(s.taskId),
           }),
@@ -344,6 +347,7 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
         if (next && (readyForInput || urgent)) {
           outbox.shift();
           readyForInput = false;
+          lastEventKind = undefined;
           if (!(await deliver(next))) outbox.unshift({ ...next, tried: true });
           continue;
         }
@@ -381,6 +385,7 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
           continue;
         }
         const ev = await watchOrWake();
+        lastEventKind = ev?.kind;
         if (ev) await onEvent(ev);
       }
     } catch (error) {
