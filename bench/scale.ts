@@ -38,7 +38,7 @@ const PROFILE_DIR = process.env.BENCH_PROFILE; // a directory: the worker writes
 // the worker in its own process, as `rig.spawnWorker()` starts it (plus V8 profiling flags when asked)
 const worker = execa('node', [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), path.join(projectRoot(), 'bin', 'drover.mjs'), 'worker', '--rehearsal'], {
   // one host runs every level's agents (up to 200): its slots must not be the limit measured
-  env: { ...rigEnv(rig), DROVER_HOST_SLOTS: '1000' },
+  env: { ...rigEnv(rig), DROVER_HOST_SLOTS: '1000', DROVER_MEMORY_LOG: path.join(rig.tmp, 'worker-memory.jsonl') },
   reject: false,
   stdin: 'ignore',
   stdout: { file: path.join(rig.tmp, 'worker.log') },
@@ -124,6 +124,8 @@ interface Level {
   busy: Record<string, Usage>;
   dialogMs: ReturnType<typeof stats>;
   nudgeMs: ReturnType<typeof stats>;
+  /** idle (+ idleSeconds) → the nudge's paste reaching the agent: Drover's action starts. */
+  nudgePasteMs: ReturnType<typeof stats>;
   doneMs: ReturnType<typeof stats>;
   /** Where the dialog and nudge reactions spent their time (from the histories). */
   dialogSegments: ReturnType<typeof summarize>;
@@ -168,6 +170,7 @@ try {
     await Promise.all(handles.map((h) => Promise.race([h.result().then(() => (finished += 1), () => undefined), sleep(60_000 + n * 500)])));
     const dialog: number[] = [];
     const nudge: number[] = [];
+    const nudgePaste: number[] = [];
     const done: number[] = [];
     const dialogSeg: Segments[] = [];
     const nudgeSeg: Segments[] = [];
@@ -186,6 +189,8 @@ try {
       const idle = nth(ev, 'idle');
       const input = idle && nth(ev, 'input', idle.t);
       if (idle && input) nudge.push(input.t - idle.t - IDLE_S * 1000);
+      const paste = idle && nth(ev, 'paste', idle.t);
+      if (idle && paste) nudgePaste.push(paste.t - idle.t - IDLE_S * 1000);
       const printed = nth(ev, 'done');
       const s: TaskState | undefined = await handles[i]!.query(stateQuery).catch(() => undefined);
       const seen = s?.events.find((e) => e.what === 'done marker seen on screen');
@@ -200,6 +205,7 @@ try {
       busy,
       dialogMs: stats(dialog),
       nudgeMs: stats(nudge),
+      nudgePasteMs: stats(nudgePaste),
       doneMs: stats(done),
       dialogSegments: summarize(dialogSeg),
       nudgeSegments: summarize(nudgeSeg),
@@ -265,12 +271,12 @@ function printTables(r: { machine: Record<string, unknown>; conditions: Record<s
   console.log(`\nScale bench — ${r.machine.cpus} cores (${String(r.machine.model)}), ${String(r.machine.memGb)} GB, node ${String(r.machine.node)}, watcher tick 100 ms, liveness sweep 1 s, window ${WINDOW_S} s`);
   console.log(`${String(r.conditions.agent)}\n${String(r.conditions.worker)}\n`);
   const pad = (s: unknown, w: number) => String(s).padStart(w);
-  console.log('reaction latency (ms)       agents  dialog→keys p50/p95/max   idle→nudge* p50/p95/max   done→workflow p50/p95/max   reached');
+  console.log('reaction latency (ms)  agents  dialog→keys p50/p95/max  idle→nudge paste* p50/p95/max  idle→nudge Enter* p50/p95/max  done→workflow p50/p95/max  reached');
   for (const l of r.levels) {
     const f = (s: ReturnType<typeof stats>) => `${pad(s.p50, 5)} ${pad(s.p95, 5)} ${pad(s.max, 5)}`;
-    console.log(`${''.padEnd(27)} ${pad(l.agents, 6)}  ${f(l.dialogMs).padEnd(24)}  ${f(l.nudgeMs).padEnd(24)}  ${f(l.doneMs).padEnd(26)}  ${l.reached.finished}/${l.agents} done`);
+    console.log(`${''.padEnd(21)} ${pad(l.agents, 6)}  ${f(l.dialogMs).padEnd(23)}  ${f(l.nudgePasteMs).padEnd(29)}  ${f(l.nudgeMs).padEnd(29)}  ${f(l.doneMs).padEnd(25)}  ${l.reached.finished}/${l.agents} done`);
   }
-  console.log(`* idle→nudge: from the sim showing its prompt to the nudge's Enter, minus idleSeconds (${IDLE_S} s); includes deliverText's 400 ms paste→Enter pause\n`);
+  console.log(`* idle→nudge: from the sim showing its prompt, minus idleSeconds (${IDLE_S} s), to the nudge's paste arriving (Drover acts) and to its Enter (after deliverText's 400 ms paste→Enter pause)\n`);
   console.log('where the time went (p50/p95 ms)  agents  reaction  screen→watch done  →workflow task  workflow task  →activity start  activity→agent');
   for (const l of r.levels) {
     for (const [name, g] of [['dialog', l.dialogSegments], ['nudge', l.nudgeSegments]] as const) {

@@ -1,6 +1,6 @@
-import { execa, type ResultPromise } from 'execa';
 import { PANE_FORMAT, parsePaneLine, type PaneInfo, type TmuxClient } from './tmux.js';
-import { ControlClientGone, TmuxCommandError, type CommandChannel } from './tmux-channel.js';
+import { ControlClientGone, type CommandChannel } from './tmux-channel.js';
+import { ControlClient } from './tmux-control.js';
 
 /** What the host watcher tells one subscriber on each tick. */
 export interface PaneTick {
@@ -24,15 +24,6 @@ interface Subscription {
 const TICK_MS = 100;
 const LIVENESS_MS = 1000;
 
-interface Pending {
-  resolve: (out: string) => void;
-  reject: (error: Error) => void;
-}
-
-/** An argument the control-mode command parser reads back verbatim inside single quotes. */
-const QUOTABLE = /^[^'\n\r]*$/;
-
-
 /**
  * One watcher per host for every agent pane: a single tmux control-mode client reports
  * `%output %<pane>` events for all windows of the session, and one shared timer turns them
@@ -43,8 +34,7 @@ const QUOTABLE = /^[^'\n\r]*$/;
  * the worker's time (docs/scale.md). A plain exec remains the fallback.
  */
 export class PaneWatcher implements CommandChannel {
-  private client: ResultPromise | undefined;
-  private buffer = '';
+  private readonly control: ControlClient;
   private readonly subs = new Set<Subscription>();
   private timer: NodeJS.Timeout | undefined;
   private lastLiveness = 0;
@@ -52,15 +42,12 @@ export class PaneWatcher implements CommandChannel {
   private sweeping = false;
   /** When the last completed liveness sweep started: only a sweep newer than a subscription may call its pane gone. */
   private sweptAt = 0;
-  /** Commands this client wrote, answered in order. */
-  private pending: Pending[] = [];
-  private block: { head: string; lines: string[]; own: boolean } | undefined;
   /** When each pane last printed, as this control-mode client saw it (any pane of the session, watched or not). */
   private readonly lastOutput = new Map<string, number>();
-  /** When the current client attached: a pane with no output since then has been quiet at least that long. */
-  private clientSince: number | undefined;
 
-  constructor(private readonly tmux: TmuxClient) {}
+  constructor(private readonly tmux: TmuxClient) {
+    this.control = new ControlClient(tmux.options, (paneId) => this.onOutput(paneId));
+  }
 
   /** `quietCredit`: a pane quiet since before this subscription (as this client saw it) counts as quiet that long. */
   subscribe(paneId: string, onTick: (tick: PaneTick) => void, options: { quietCredit?: boolean } = {}): () => void {
@@ -80,81 +67,23 @@ export class PaneWatcher implements CommandChannel {
       this.timer = setInterval(() => this.tick(), TICK_MS);
       this.timer.unref();
     }
-    if (!this.client) this.startClient();
+    if (!this.control.running) this.startClient();
   }
 
-  private startClient(): void {
-    const { socket, session, serverEnv } = this.tmux.options;
-    const child = execa('tmux', ['-u', '-L', socket, '-C', 'attach-session', '-r', '-t', `=${session}`], {
-      env: serverEnv,
-      extendEnv: false,
-      stdin: 'pipe',
-      stdout: 'pipe',
-      stderr: 'ignore',
-      buffer: false,
-      reject: false,
-    });
-    this.client = child;
-    this.lastOutput.clear();
-    this.clientSince = Date.now();
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (chunk: string) => this.onData(chunk));
-    void child.finally(() => {
-      if (this.client === child) {
-        this.client = undefined;
-        this.clientSince = undefined;
-      }
-      this.failPending(new ControlClientGone('the tmux control-mode client exited'));
-    });
-  }
-
-  private onData(chunk: string): void {
-    this.buffer += chunk;
-    let nl = this.buffer.indexOf('\n');
-    while (nl >= 0) {
-      const line = this.buffer.slice(0, nl);
-      this.buffer = this.buffer.slice(nl + 1);
-      nl = this.buffer.indexOf('\n');
-      if (this.block) {
-        // `%end <time> <number> <flags>` with the numbers of its `%begin` closes the block
-        if ((line.startsWith('%end ') || line.startsWith('%error ')) && line.slice(line.indexOf(' ')) === this.block.head) {
-          const { lines, own } = this.block;
-          this.block = undefined;
-          if (own) {
-            const waiter = this.pending.shift();
-            if (line.startsWith('%end ')) waiter?.resolve(lines.join('\n'));
-            else waiter?.reject(new TmuxCommandError(`tmux: ${lines.join(' ')}`));
-          }
-        } else {
-          this.block.lines.push(line);
-        }
-        continue;
-      }
-      if (line.startsWith('%begin ')) {
-        const head = line.slice(line.indexOf(' '));
-        // flags 1: the command came from this client (the attach itself answers with 0)
-        this.block = { head, lines: [], own: head.trimEnd().endsWith(' 1') };
-        continue;
-      }
-      if (line.startsWith('%output %') || line.startsWith('%extended-output %')) {
-        const paneId = line.split(' ', 2)[1]!;
-        const now = Date.now();
-        this.lastOutput.set(paneId, now);
-        for (const sub of this.subs) {
-          if (sub.paneId === paneId) {
-            sub.dirty = true;
-            sub.lastOutputAt = now;
-          }
-        }
+  private onOutput(paneId: string): void {
+    const now = Date.now();
+    this.lastOutput.set(paneId, now);
+    for (const sub of this.subs) {
+      if (sub.paneId === paneId) {
+        sub.dirty = true;
+        sub.lastOutputAt = now;
       }
     }
   }
 
-  private failPending(error: Error): void {
-    const waiting = this.pending;
-    this.pending = [];
-    this.block = undefined;
-    for (const w of waiting) w.reject(error);
+  private startClient(): void {
+    this.lastOutput.clear();
+    this.control.start();
   }
 
   /** Runs a tmux command through the control-mode client; rejects when there is none or tmux reports an error. */
@@ -163,23 +92,19 @@ export class PaneWatcher implements CommandChannel {
   }
 
   tryCommand(args: string[]): Promise<string> | undefined {
-    const stdin = this.client?.stdin;
-    if (!stdin || !stdin.writable || !args.every((a) => QUOTABLE.test(a))) return undefined;
-    return new Promise<string>((resolve, reject) => {
-      this.pending.push({ resolve, reject });
-      stdin.write(`${args.map((a) => `'${a}'`).join(' ')}\n`);
-    });
+    return this.control.tryCommand(args);
   }
 
   /** Milliseconds since the pane last printed, as far as the running client knows (0 without a client). */
   quietMs(paneId: string): number {
-    if (!this.client || this.clientSince === undefined) return 0;
-    return Date.now() - (this.lastOutput.get(paneId) ?? this.clientSince);
+    const since = this.control.since;
+    if (since === undefined) return 0;
+    return Date.now() - (this.lastOutput.get(paneId) ?? since);
   }
 
   /** The pane's screen (and `scrollback` lines above it), through the control client when it is up. */
   async capture(paneId: string, scrollback = 200): Promise<string> {
-    if (this.client) {
+    if (this.control.running) {
       try {
         return await this.command(['capture-pane', '-p', '-J', '-t', paneId, '-S', `-${scrollback}`]);
       } catch {
@@ -190,7 +115,7 @@ export class PaneWatcher implements CommandChannel {
   }
 
   private async listPanes(): Promise<PaneInfo[]> {
-    if (this.client) {
+    if (this.control.running) {
       try {
         const out = await this.command(['list-panes', '-s', '-t', `=${this.tmux.options.session}`, '-F', PANE_FORMAT]);
         return out.split('\n').map(parsePaneLine).filter((p): p is PaneInfo => p !== undefined);
@@ -203,7 +128,7 @@ export class PaneWatcher implements CommandChannel {
 
   private tick(): void {
     const now = Date.now();
-    if (!this.client && this.subs.size > 0) this.startClient();
+    if (!this.control.running && this.subs.size > 0) this.startClient();
     if (now - this.lastLiveness >= LIVENESS_MS && !this.sweeping) {
       this.lastLiveness = now;
       this.sweeping = true;
@@ -234,12 +159,6 @@ export class PaneWatcher implements CommandChannel {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    const client = this.client;
-    this.client = undefined;
-    this.failPending(new ControlClientGone('the pane watcher stopped'));
-    if (client) {
-      client.stdin?.end();
-      client.kill('SIGTERM');
-    }
+    this.control.stop();
   }
 }

@@ -117,8 +117,14 @@ export class TmuxClient {
     return (await this.listPanes()).find((p) => p.windowName === name);
   }
 
+  /** One pane (not a list of all of them): asked before every keypress and paste. */
   async paneInfo(paneId: string): Promise<PaneInfo | undefined> {
-    return (await this.listPanes()).find((p) => p.paneId === paneId);
+    if (!/^%\d+$/.test(paneId)) return (await this.listPanes()).find((p) => p.paneId === paneId);
+    try {
+      return parsePaneLine(await this.run(['display-message', '-p', '-t', paneId, PANE_FORMAT]));
+    } catch {
+      return undefined; // no server, or no such pane
+    }
   }
 
   async newWindow(name: string, cwd: string, env: Record<string, string>, argv: string[]): Promise<PaneInfo> {

@@ -36,6 +36,10 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
   const started = Date.now();
   let doneBaseline = input.doneBaseline;
   let lastCaptureAt = 0;
+  /** The last screen's tail for heartbeats, computed once per new screen. */
+  let heartbeatTail: string[] | undefined;
+  /** When the last completed capture was asked for: output after it means the screen may have changed. */
+  let lastCaptureStartedAt = 0;
   let lastScreen: string | undefined;
   let lastChangeAt = Date.now() - (input.quietCredit ? deps.watcher.quietMs(input.paneId) : 0);
   let capturedSinceQuiet = false;
@@ -57,28 +61,32 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
     };
 
     const evaluate = (cls: ScreenClassification, screen: string, quietMs: number): WatchEvent | undefined => {
-      const tail = tailOf(screen);
-      if (cls.state === 'crashed') return { kind: 'crashed', reason: 'the agent process exited', tail };
+      // the tail (split and redacted) only for an event: a quiet agent is judged ten times a second
+      const tail = (): string[] => tailOf(screen);
+      if (cls.state === 'crashed') return { kind: 'crashed', reason: 'the agent process exited', tail: tail() };
       if (cls.state === 'dialog' && cls.dialog && cls.dialog.text !== input.pendingDialogText) {
-        return { kind: 'dialog', dialog: cls.dialog, tail };
+        return { kind: 'dialog', dialog: cls.dialog, tail: tail() };
       }
       const fresh = cls.checkpoints.filter((c) => !input.knownCheckpoints.includes(c));
-      if (fresh.length > 0) return { kind: 'checkpoints', steps: fresh, tail };
+      if (fresh.length > 0) return { kind: 'checkpoints', steps: fresh, tail: tail() };
       if (cls.doneCount < doneBaseline) doneBaseline = cls.doneCount;
-      if (cls.doneCount > doneBaseline) return { kind: 'done', doneCount: cls.doneCount, tail };
+      if (cls.doneCount > doneBaseline) return { kind: 'done', doneCount: cls.doneCount, tail: tail() };
       const quietSeconds = quietMs / 1000;
-      if (cls.state === 'idle' && quietSeconds >= input.idleSeconds) return { kind: 'idle', quietSeconds, tail };
-      if (cls.state === 'typed' && quietSeconds >= Math.max(3, input.idleSeconds)) return { kind: 'typed', tail };
-      if (cls.state !== 'dialog' && quietSeconds >= input.stallSeconds) return { kind: 'stalled', quietSeconds, tail };
+      if (cls.state === 'idle' && quietSeconds >= input.idleSeconds) return { kind: 'idle', quietSeconds, tail: tail() };
+      if (cls.state === 'typed' && quietSeconds >= Math.max(3, input.idleSeconds)) return { kind: 'typed', tail: tail() };
+      if (cls.state !== 'dialog' && quietSeconds >= input.stallSeconds) return { kind: 'stalled', quietSeconds, tail: tail() };
       return undefined;
     };
 
     const inspect = async (tick: PaneTick) => {
       busy = true;
       try {
+        const askedAt = Date.now();
         const screen = await deps.watcher.capture(input.paneId, 2000);
         lastCaptureAt = Date.now();
+        lastCaptureStartedAt = askedAt;
         if (screen !== lastScreen) {
+          heartbeatTail = undefined;
           // the first capture is a change only without quiet credit (with it, the watcher's output clock says)
           if (lastScreen !== undefined || !input.quietCredit) lastChangeAt = Date.now();
           lastScreen = screen;
@@ -101,7 +109,8 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
       const now = Date.now();
       if (now - lastHeartbeat >= 1000) {
         lastHeartbeat = now;
-        ctx.heartbeat({ state: lastCls?.state ?? 'unknown', tail: tailOf(lastScreen ?? '').slice(-5) });
+        heartbeatTail ??= tailOf(lastScreen ?? '').slice(-5);
+        ctx.heartbeat({ state: lastCls?.state ?? 'unknown', tail: heartbeatTail });
       }
       if (ctx.cancellationSignal.aborted) {
         finish(new CancelledFailure('watch cancelled: the workflow has something to do'));
@@ -128,6 +137,15 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
         return;
       }
       if (busy) return;
+      // nothing printed since the last capture: the same screen, only older; judge it again without a capture
+      // (an agent at its prompt is seen idle on the tick it crosses idleSeconds, not up to a second later)
+      if (!tick.changed && lastCls && lastScreen !== undefined && lastCaptureStartedAt > 0 && tick.quietMs > now - lastCaptureStartedAt) {
+        const event = evaluate(lastCls, lastScreen, Math.min(tick.quietMs, now - lastChangeAt));
+        if (event) {
+          finish(event);
+          return;
+        }
+      }
       const quiet = !tick.changed;
       if (tick.changed) capturedSinceQuiet = false;
       const due =

@@ -4,6 +4,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { git, gitOrThrow } from './git.js';
+import { withKeyLock } from './keyed-mutex.js';
 import { claimSpare } from './worktree-pool.js';
 
 export interface PreparedWorktree {
@@ -46,6 +47,10 @@ export async function ensureBaseClone(workspace: string, repo: string): Promise<
     throw ApplicationFailure.nonRetryable(`${source} is not a git repository`, 'NotARepository');
   }
   const base = insideWorkspace(workspace, 'repos', repoKey(source), 'base');
+  return withKeyLock(base, () => fetchOrClone(source, base));
+}
+
+async function fetchOrClone(source: string, base: string): Promise<string> {
   if (existsSync(base)) {
     const fetched = await git(base, ['fetch', '--quiet', '--prune', 'origin']);
     const healthy = fetched.ok && (await git(base, ['rev-parse', '--verify', '--quiet', 'HEAD'])).ok;
@@ -104,25 +109,29 @@ export async function prepareWorktree(input: { workspace: string; repo: string; 
 
   if (existsSync(worktree)) {
     if ((await currentBranch(worktree)) === branch) return { worktree, branch, baseCommit, reused: true };
-    await git(base, ['worktree', 'remove', '--force', worktree]);
-    await rm(worktree, { recursive: true, force: true });
+    await withKeyLock(base, async () => {
+      await git(base, ['worktree', 'remove', '--force', worktree]);
+      await rm(worktree, { recursive: true, force: true });
+    });
   }
-  await git(base, ['worktree', 'prune']);
-  await mkdir(path.dirname(worktree), { recursive: true });
-  if (await claimSpare(workspace, repo, taskId, branch, baseCommit, { droverHome: input.droverHome })) {
+  // prune and add never overlap on one base: a prune removes the metadata of a worktree being added
+  return withKeyLock(base, async () => {
+    await git(base, ['worktree', 'prune']);
+    await mkdir(path.dirname(worktree), { recursive: true });
+    if (await claimSpare(workspace, repo, taskId, branch, baseCommit, { droverHome: input.droverHome })) {
+      return { worktree, branch, baseCommit, reused: false };
+    }
+    const local = await git(base, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
+    const remote = await git(base, ['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${branch}`]);
+    if (local.ok) {
+      await gitOrThrow(base, ['worktree', 'add', '--quiet', worktree, branch]);
+    } else if (remote.ok) {
+      await gitOrThrow(base, ['worktree', 'add', '--quiet', '-b', branch, worktree, remote.stdout]);
+    } else {
+      await gitOrThrow(base, ['worktree', 'add', '--quiet', '-b', branch, worktree, baseCommit]);
+    }
     return { worktree, branch, baseCommit, reused: false };
-  }
-
-  const local = await git(base, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
-  const remote = await git(base, ['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${branch}`]);
-  if (local.ok) {
-    await gitOrThrow(base, ['worktree', 'add', '--quiet', worktree, branch]);
-  } else if (remote.ok) {
-    await gitOrThrow(base, ['worktree', 'add', '--quiet', '-b', branch, worktree, remote.stdout]);
-  } else {
-    await gitOrThrow(base, ['worktree', 'add', '--quiet', '-b', branch, worktree, baseCommit]);
-  }
-  return { worktree, branch, baseCommit, reused: false };
+  });
 }
 
 export async function branchEvidence(input: { worktree: string; branch: string; baseCommit: string }): Promise<BranchEvidence> {

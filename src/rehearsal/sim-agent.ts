@@ -270,6 +270,7 @@ export function runSim(script: SimScript, env: NodeJS.ProcessEnv = process.env):
       }
       if (rest.startsWith('\x1b[200~')) {
         inPaste = true;
+        log('paste');
         rest = rest.slice(6);
         continue;
       }

@@ -52,7 +52,7 @@ export type SimScriptInput = z.input<typeof SimScriptSchema>;
 /** One line of the sim's event log. `t` is epoch milliseconds. */
 export interface SimEvent {
   t: number;
-  ev: 'ready' | 'input' | 'dialog-shown' | 'dialog-answered' | 'checkpoint' | 'done' | 'idle' | 'busy' | 'quiet' | 'crash' | 'signal';
+  ev: 'ready' | 'paste' | 'input' | 'dialog-shown' | 'dialog-answered' | 'checkpoint' | 'done' | 'idle' | 'busy' | 'quiet' | 'crash' | 'signal';
   phase?: number;
   detail?: string;
 }

@@ -80,6 +80,7 @@ export async function startHostWorkers(options: {
     serverEnv: agentBaseEnv(process.env, [binDir]),
   });
   const watcher = new PaneWatcher(tmux);
+  // keys, pastes and pane lookups go through the watcher's control-mode client (no process each)
   tmux.useChannel(watcher);
   // git and tmux commands start from a small launcher process: the worker itself never forks
   const spawner = new Spawner();

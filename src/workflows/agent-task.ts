@@ -381,8 +381,8 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
         // a new checkpoint is pushed (own branches only, not a PR's): a host lost later loses little (docs/hosts.md)
         if (!input.pr && s.checkpoints.length > checkpointsPushed && patched('push-at-checkpoint')) {
           checkpointsPushed = s.checkpoints.length;
-          await placement.pushCheckpoint(host, worktree);
-          continue;
+          // alongside the watch, not before it: an agent that goes idle right after its checkpoint is seen at once
+          void placement.pushCheckpoint(host, worktree).catch((error: unknown) => rec.decide(`checkpoint push not completed: ${error instanceof Error ? error.message : String(error)}`));
         }
         const ev = await watchOrWake();
         lastEventKind = ev?.kind;
