@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +59,14 @@ async function writableCacheDir(): Promise<string> {
   throw new Error('no writable directory for the workflow bundle cache (node_modules/.cache or the temp directory)');
 }
 
+/** Keeps the newest few bundles (other checkouts or workers may still use them); removes the rest. */
+async function pruneOldBundles(dir: string, keep: string): Promise<void> {
+  const names = (await readdir(dir)).filter((n) => /^workflow-bundle-[0-9a-f]+\.js$/.test(n));
+  const dated = await Promise.all(names.map(async (n) => ({ file: path.join(dir, n), at: (await stat(path.join(dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })));
+  const old = dated.filter((d) => d.file !== keep).sort((a, b) => b.at - a.at).slice(4);
+  await Promise.all(old.map((d) => rm(d.file, { force: true })));
+}
+
 async function cachedBundle(): Promise<{ codePath: string }> {
   const codePath = path.join(await writableCacheDir(), `workflow-bundle-${await codeKey()}.js`);
   const exists = await stat(codePath).then((s) => s.size > 0, () => false);
@@ -66,6 +74,7 @@ async function cachedBundle(): Promise<{ codePath: string }> {
     // the child writes to a temporary name and renames: concurrent workers never read half a file
     const result = await execa(process.execPath, ['--import', 'tsx', builder, workflowsPath, codePath], { reject: false, cwd: projectDir });
     if (result.exitCode !== 0) throw new Error(`bundling the workflow code failed:\n${String(result.stderr || result.stdout)}`);
+    await pruneOldBundles(path.dirname(codePath), codePath);
   }
   return { codePath };
 }

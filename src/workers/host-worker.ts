@@ -48,6 +48,15 @@ function quietRuntime(): void {
   }
 }
 
+/** `DROVER_WORKFLOW_CACHE=N` (N ≥ 2): the shared worker keeps at most N workflows cached (fewer: less memory, more replays). */
+function workflowCacheSize(env: NodeJS.ProcessEnv): { maxCachedWorkflows: number; maxConcurrentWorkflowTaskExecutions: number } | undefined {
+  const raw = env.DROVER_WORKFLOW_CACHE;
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 2) throw new Error(`DROVER_WORKFLOW_CACHE must be a whole number of at least 2, got "${raw}"`);
+  return { maxCachedWorkflows: n, maxConcurrentWorkflowTaskExecutions: Math.min(40, n) };
+}
+
 /** Concurrent activities on a host's own queue: watches (one per agent) plus their short tmux/git calls. */
 const HOST_ACTIVITY_SLOTS = 1000;
 
@@ -117,6 +126,8 @@ export async function startHostWorkers(options: {
     activities,
     dataConverter,
     identity: `drover-shared@${config.hostId}`,
+    // DROVER_WORKFLOW_CACHE: how many workflows stay in this worker's memory between tasks (SDK default: by heap size)
+    ...(workflowCacheSize(options.env ?? process.env) ?? {}),
   });
   const host = await Worker.create({
     connection,
