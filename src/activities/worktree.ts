@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { git, gitOrThrow } from './git.js';
@@ -40,7 +40,7 @@ export function insideWorkspace(workspace: string, ...parts: string[]): string {
   return target;
 }
 
-/** A clone of the user's repository that all worktrees of it hang from; re-cloned when broken. */
+/** A clone of the user's repository that all worktrees of it hang from; re-cloned when broken and no worktree uses it. */
 export async function ensureBaseClone(workspace: string, repo: string): Promise<string> {
   const source = path.resolve(repo);
   if (!existsSync(path.join(source, '.git')) && !existsSync(path.join(source, 'HEAD'))) {
@@ -52,19 +52,48 @@ export async function ensureBaseClone(workspace: string, repo: string): Promise<
 
 async function fetchOrClone(source: string, base: string): Promise<string> {
   if (existsSync(base)) {
-    const fetched = await git(base, ['fetch', '--quiet', '--prune', 'origin']);
-    const healthy = fetched.ok && (await git(base, ['rev-parse', '--verify', '--quiet', 'HEAD'])).ok;
-    if (healthy) {
+    const headOk = async () => (await git(base, ['rev-parse', '--verify', '--quiet', 'HEAD'])).ok;
+    let fetched = await git(base, ['fetch', '--quiet', '--prune', 'origin']);
+    // a git killed mid-write (a SIGKILLed worker) leaves lock files that fail every later fetch
+    if (!fetched.ok && (await headOk()) && (await clearStaleLocks(base)) > 0) fetched = await git(base, ['fetch', '--quiet', '--prune', 'origin']);
+    if (fetched.ok && (await headOk())) {
       await ensureLocalIdentity(base);
       return base;
     }
-    await git(path.dirname(base), ['worktree', 'prune']);
+    // re-cloning would pull the repository out from under every running agent's worktree
+    if (await hasWorktrees(base)) {
+      throw new Error(`git fetch in ${base} failed, and its worktrees are in use, so it is not re-cloned: ${fetched.stderr || fetched.stdout}`.trim());
+    }
     await rm(base, { recursive: true, force: true });
   }
   await mkdir(path.dirname(base), { recursive: true });
   await gitOrThrow(path.dirname(base), ['clone', '--quiet', '--', source, base]);
   await ensureLocalIdentity(base);
   return base;
+}
+
+const STALE_LOCK_MS = 30_000;
+
+/** Removes `*.lock` files older than 30 s from a clone's git directory and refs (no git holds a lock that long); returns how many. */
+export async function clearStaleLocks(base: string): Promise<number> {
+  const gitDir = path.join(base, '.git');
+  const candidates = [
+    ...(await readdir(gitDir).catch(() => [] as string[])).map((n) => path.join(gitDir, n)),
+    ...(await readdir(path.join(gitDir, 'refs'), { recursive: true }).catch(() => [] as string[])).map((n) => path.join(gitDir, 'refs', n)),
+  ].filter((f) => f.endsWith('.lock'));
+  let removed = 0;
+  for (const file of candidates) {
+    const info = await stat(file).catch(() => undefined);
+    if (info?.isFile() && Date.now() - info.mtimeMs > STALE_LOCK_MS) {
+      await rm(file, { force: true });
+      removed += 1;
+    }
+  }
+  return removed;
+}
+
+async function hasWorktrees(base: string): Promise<boolean> {
+  return (await readdir(path.join(base, '.git', 'worktrees')).catch(() => [] as string[])).length > 0;
 }
 
 /**
