@@ -3,7 +3,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { execa } from 'execa';
-import { redactTokens } from '../domain/identifiers.js';
+import { maskSecrets } from './secret-values.js';
 import type { ActivityDeps } from './deps.js';
 
 export interface ValidationInput {
@@ -139,7 +139,7 @@ export async function stopValidation(deps: Pick<ActivityDeps, 'droverHome'>, inp
 }
 
 function tailOf(text: string): string[] {
-  const lines = redactTokens(text.slice(-TAIL_BYTES)).split(/\r?\n/);
+  const lines = maskSecrets(text.slice(-TAIL_BYTES)).split(/\r?\n/);
   if (lines.at(-1) === '') lines.pop();
   return lines.slice(-TAIL_LINES);
 }

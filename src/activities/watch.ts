@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { CancelledFailure, Context } from '@temporalio/activity';
 import { classifyScreen, type ScreenClassification } from '../domain/screen-classifier.js';
 import { getProfile } from '../domain/agent-profile.js';
-import { redactTokens } from '../domain/identifiers.js';
+import { maskSecrets } from './secret-values.js';
 import type { WatchEvent, WatchInput } from '../domain/watch.js';
 import type { ActivityDeps } from './deps.js';
 import type { PaneTick } from './pane-watcher.js';
@@ -14,7 +14,7 @@ const WORKTREE_CHECK_MS = 1000;
 
 /** The last screen lines, with anything shaped like a key or token masked: they go into history. */
 function tailOf(screen: string): string[] {
-  const lines = screen.split('\n').map((l) => redactTokens(l).trimEnd());
+  const lines = screen.split('\n').map((l) => maskSecrets(l).trimEnd());
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines.slice(-TAIL_LINES);
 }

@@ -11,6 +11,7 @@ import { connectClient, connectNativeConnection } from '../dev/connection.js';
 import { startHostHeartbeat } from './host-heartbeat.js';
 import { Spawner } from '../process/spawner.js';
 import { startMemoryLog } from './memory-log.js';
+import { setKnownSecrets } from '../activities/secret-values.js';
 import { useSpawner } from '../process/run-process.js';
 import { githubSettingsFromEnv } from '../github/settings.js';
 import type { GithubSettings } from '../activities/github.js';
@@ -95,6 +96,8 @@ export async function startHostWorkers(options: {
   const spawner = new Spawner();
   useSpawner(spawner);
   const stopMemoryLog = startMemoryLog(options.env ?? process.env);
+  // recorded screen and output tails are masked by these values too (the token given in options included)
+  setKnownSecrets(options.env ?? process.env, [options.github?.token, config.notify.webhookUrl]);
   const agentEnv: Record<string, string> = {
     TEMPORAL_ADDRESS: config.temporal.address,
     TEMPORAL_NAMESPACE: config.temporal.namespace,
