@@ -92,5 +92,6 @@ export async function killTmuxServer(rig: Rig): Promise<number> {
 
 /** Deletes a task's worktree directory from under its running agent. */
 export async function deleteWorktree(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
+  // the agent may be writing into it meanwhile (ENOTEMPTY mid-removal): try again a few times
+  await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 }
