@@ -233,7 +233,10 @@ describe('manifest parser under hostile input', () => {
           checkAccepted(r.manifest);
         } else {
           for (const e of r.errors) expect(typeof e === 'string' && e.length > 0).toBe(true);
-          for (const re of expected) expect(r.errors.some((e) => re.test(e)), `${re} in ${JSON.stringify(r.errors)}`).toBe(true);
+          // a malformed field (an id that is not a string, …) is refused at the shape stage, before the
+          // graph checks that name unknown dependencies: every expected reason only when the shape is intact
+          const shapeIntact = mutations.every((mu) => !['odd-field', 'odd-id', 'odd-file', 'odd-branch'].includes(mu.kind));
+          if (shapeIntact) for (const re of expected) expect(r.errors.some((e) => re.test(e)), `${re} in ${JSON.stringify(r.errors)}`).toBe(true);
         }
       }),
       { numRuns: 400 },
