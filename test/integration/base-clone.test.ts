@@ -24,16 +24,20 @@ async function plantLock(base: string, ageMs: number): Promise<string> {
   return lock;
 }
 
+/** A new commit in the source repository: the next fetch must update the (locked) remote ref. */
+async function commitUpstream(repo: string, file: string): Promise<void> {
+  await writeFile(path.join(repo, file), 'new\n');
+  await git(repo, ['add', '-A']);
+  await git(repo, ['commit', '-q', '-m', 'upstream']);
+}
+
 describe('the base clone under faults (real git)', () => {
   it('clears a stale ref lock left by a killed git, fetches, and keeps the worktrees', async () => {
     const repo = await makeRepo(path.join(tmp, 'repo'));
     const workspace = path.join(tmp, 'ws');
     const made = await prepareWorktree({ workspace, repo, taskId: 't1', branch: 'drover/t1', baseRef: 'HEAD' });
     const base = await ensureBaseClone(workspace, repo);
-    // a new commit upstream: the next fetch must update the locked ref
-    await writeFile(path.join(repo, 'b.txt'), 'new\n');
-    await git(repo, ['add', '-A']);
-    await git(repo, ['commit', '-q', '-m', 'upstream']);
+    await commitUpstream(repo, 'b.txt');
     const lock = await plantLock(base, 60_000);
     expect(await ensureBaseClone(workspace, repo)).toBe(base);
     expect(existsSync(lock)).toBe(false);
@@ -48,9 +52,7 @@ describe('the base clone under faults (real git)', () => {
     const workspace = path.join(tmp, 'ws');
     const made = await prepareWorktree({ workspace, repo, taskId: 't2', branch: 'drover/t2', baseRef: 'HEAD' });
     const base = await ensureBaseClone(workspace, repo);
-    await writeFile(path.join(repo, 'c.txt'), 'new\n');
-    await git(repo, ['add', '-A']);
-    await git(repo, ['commit', '-q', '-m', 'upstream']);
+    await commitUpstream(repo, 'c.txt');
     const lock = await plantLock(base, 0);
     await expect(ensureBaseClone(workspace, repo)).rejects.toThrow(/worktrees are in use, so it is not re-cloned/);
     expect(existsSync(lock)).toBe(true);
