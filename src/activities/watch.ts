@@ -6,6 +6,7 @@ import { maskSecrets } from './secret-values.js';
 import type { WatchEvent, WatchInput } from '../domain/watch.js';
 import type { ActivityDeps } from './deps.js';
 import type { PaneTick } from './pane-watcher.js';
+import { actOn, canAct, unreportedAction } from './watch-actions.js';
 
 const CAPTURE_MIN_INTERVAL_MS = 100;
 const SAFETY_CAPTURE_MS = 10_000;
@@ -27,6 +28,9 @@ function tailOf(screen: string): string[] {
 export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise<WatchEvent> {
   const ctx = Context.current();
   const profile = getProfile(input.agent);
+  // an action of a watch whose result was dropped (cancelled by a signal meanwhile) is reported first
+  const unreported = unreportedAction(deps, input);
+  if (unreported) return unreported;
   if (input.windowName !== undefined) {
     // before any capture: after a tmux server restart the pane id may be another agent's
     const pane = await deps.tmux.paneInfo(input.paneId);
@@ -78,6 +82,12 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
       return undefined;
     };
 
+    /** The event, after the reaction the workflow permitted (watch-actions.ts); the screen is not read meanwhile. */
+    const report = async (event: WatchEvent): Promise<void> => {
+      if (!canAct(input, event)) return finish(event);
+      finish(await actOn(deps, input, event));
+    };
+
     const inspect = async (tick: PaneTick) => {
       busy = true;
       try {
@@ -96,7 +106,7 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
         lastCls = cls;
         const quietMs = Math.min(tick.quietMs, Date.now() - lastChangeAt);
         const event = evaluate(cls, screen, quietMs);
-        if (event) finish(event);
+        if (event) await report(event);
       } catch (error) {
         finish(error instanceof Error ? error : new Error(String(error)));
       } finally {
@@ -142,7 +152,10 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
       if (!tick.changed && lastCls && lastScreen !== undefined && lastCaptureStartedAt > 0 && tick.quietMs > now - lastCaptureStartedAt) {
         const event = evaluate(lastCls, lastScreen, Math.min(tick.quietMs, now - lastChangeAt));
         if (event) {
-          finish(event);
+          busy = true;
+          report(event)
+            .catch((error: unknown) => finish(error instanceof Error ? error : new Error(String(error))))
+            .finally(() => (busy = false));
           return;
         }
       }

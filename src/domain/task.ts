@@ -111,6 +111,8 @@ export const TaskStateSchema = z.object({
   doneReported: z.boolean(),
   revisions: z.number().int(),
   nudges: z.number().int(),
+  /** Actions the watch took on its own (dialog answers, nudges) and this state has recorded. */
+  watcherActions: z.number().int().optional(),
   crashes: z.number().int(),
   dialogs: z.array(DialogRecordSchema),
   pendingDialog: z.object({ kind: z.string(), command: z.string().optional(), text: z.string() }).optional(),

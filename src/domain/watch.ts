@@ -23,19 +23,48 @@ export const WatchInputSchema = z.object({
   worktree: z.string().optional(),
   /** The task's window name: a pane id that now belongs to another window (the tmux server was restarted) is not this agent. */
   windowName: z.string().optional(),
+  /**
+   * What the workflow lets the watch do itself, without a round trip through Temporal (the
+   * reaction then takes one screen read, not three task dispatches): answer a dialog the dialog
+   * policy approves, and send the nudge the workflow has already decided on. The watch reports
+   * every such action in the event it returns; `seq` counts the actions the workflow has recorded.
+   */
+  act: z
+    .object({
+      seq: z.number().int().nonnegative(),
+      /** Answer dialogs that `decideDialog` approves with this context (absent: report them only). */
+      dialogs: z.object({ worktree: z.string(), allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional() }).optional(),
+      /** Nudge an agent seen idle or stalled, not before `notBefore` (epoch ms): the texts are the workflow's. */
+      nudge: z.object({ idleText: z.string(), stalledText: z.string(), notBefore: z.number() }).optional(),
+    })
+    .optional(),
 });
 export type WatchInput = z.infer<typeof WatchInputSchema>;
 
 const tail = z.array(z.string());
 
+/** A dialog the watch answered itself (policy approved): the keys it sent and the policy's reason. */
+export const WatchAnswerSchema = z.object({ seq: z.number().int().positive(), keys: z.array(z.string()), reason: z.string() });
+/** A nudge the watch sent itself: how its delivery went (as `deliverText` reports it). */
+export const WatchNudgeSchema = z.object({
+  seq: z.number().int().positive(),
+  text: z.string(),
+  submitted: z.boolean(),
+  doneCount: z.number().int(),
+  attempts: z.number().int(),
+  detail: z.string(),
+});
+export type WatchAnswer = z.infer<typeof WatchAnswerSchema>;
+export type WatchNudge = z.infer<typeof WatchNudgeSchema>;
+
 export const WatchEventSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('dialog'), dialog: DialogSchema, tail }),
+  z.object({ kind: z.literal('dialog'), dialog: DialogSchema, tail, answered: WatchAnswerSchema.optional() }),
   z.object({ kind: z.literal('checkpoints'), steps: z.array(z.string()), tail }),
   z.object({ kind: z.literal('done'), doneCount: z.number().int(), tail }),
-  z.object({ kind: z.literal('idle'), quietSeconds: z.number(), tail }),
+  z.object({ kind: z.literal('idle'), quietSeconds: z.number(), tail, nudged: WatchNudgeSchema.optional() }),
   z.object({ kind: z.literal('typed'), tail }),
   z.object({ kind: z.literal('crashed'), reason: z.string(), tail }),
-  z.object({ kind: z.literal('stalled'), quietSeconds: z.number(), tail }),
+  z.object({ kind: z.literal('stalled'), quietSeconds: z.number(), tail, nudged: WatchNudgeSchema.optional() }),
   z.object({ kind: z.literal('refresh'), state: z.string(), tail }),
 ]);
 export type WatchEvent = z.infer<typeof WatchEventSchema>;

@@ -26,6 +26,7 @@ import { handOverToNext, nextAgent } from './task-handoff.js';
 import { collectVerdict, doneReason } from './task-verify.js';
 import { HostLost, TaskPlacement } from './task-placement.js';
 import { prBriefFor, prepareTaskWorktree, type WorktreeSource } from './task-prepare.js';
+import { NUDGE_TEXT, watchPermissions } from './watch-acts.js';
 
 interface Carried {
   state: TaskState;
@@ -231,9 +232,16 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
 
       const onEvent = async (ev: WatchEvent): Promise<void> => {
         rec.tail(ev.tail);
+        const acted = ev.kind === 'dialog' ? ev.answered : ev.kind === 'idle' || ev.kind === 'stalled' ? ev.nudged : undefined;
+        if (acted) s.watcherActions = Math.max(s.watcherActions ?? 0, acted.seq);
         switch (ev.kind) {
           case 'dialog': {
             rec.agentState('dialog');
+            if (ev.answered) {
+              s.dialogs.push({ kind: ev.dialog.kind, decision: 'approve', decidedBy: 'policy', command: ev.dialog.command, reason: ev.answered.reason, at: new Date().toISOString() });
+              rec.decide(`approved ${ev.dialog.kind}${ev.dialog.command ? ` \`${ev.dialog.command}\`` : ''} (answered by the watch): ${ev.answered.reason}`);
+              return;
+            }
             const decision = decideDialog(ev.dialog, { worktree });
             if (decision.decision === 'approve') {
               if (!(await pressKeys(decision.keys, `approving ${ev.dialog.kind}`))) return;
@@ -274,6 +282,20 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
           case 'idle':
           case 'stalled': {
             rec.agentState(ev.kind === 'idle' ? 'idle' : 'stalled');
+            if (ev.nudged) {
+              // the watch sent the nudge this workflow permitted (watch-acts.ts): count it as if sent from here
+              s.nudges += 1;
+              lastNudgeAt = new Date().getTime();
+              if (ev.nudged.submitted) {
+                doneBaseline = Math.max(doneBaseline, ev.nudged.doneCount);
+                rec.agentState('working');
+                rec.decide(`nudge submitted by the watch (${ev.nudged.detail}, ${ev.nudged.attempts} Enter)`);
+              } else {
+                rec.decide(`nudge not delivered: ${ev.nudged.detail}`);
+                outbox.push({ kind: 'nudge', text: ev.nudged.text, tried: true });
+              }
+              return;
+            }
             readyForInput = true;
             if (!briefSubmitted) {
               if (!outbox.some((o) => o.kind === 'brief')) outbox.unshift({ kind: 'brief', text: (handoffNote ?? '') + (prBrief ?? buildBrief({ objective: input.objective, steps: input.steps, taskId: s.taskId, branch: s.branch, worktree, context: input.context, images: input.images })) });
@@ -293,7 +315,7 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
             }
             s.nudges += 1;
             lastNudgeAt = now;
-            outbox.push({ kind: 'nudge', text: buildNudge(ev.kind === 'idle' ? 'You stopped before reporting done.' : 'No progress for a long time.') });
+            outbox.push({ kind: 'nudge', text: NUDGE_TEXT[ev.kind] });
             return;
           }
           case 'refresh':
@@ -317,6 +339,7 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
             quietCredit: lastEventKind !== undefined && !['idle', 'stalled', 'typed'].includes(lastEventKind),
             worktree,
             windowName: tmuxWindowName(s.taskId),
+            act: watchPermissions({ s, worktree, nudgeDue: briefSubmitted && outbox.length === 0 && !s.doneReported && s.nudges < policy.nudgeCap, lastNudgeAt, cooldownSeconds: policy.nudgeCooldownSeconds }),
           }),
         );
         const woken = scope.run(() => condition(() => inbox.wake > seen));

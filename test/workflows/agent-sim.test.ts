@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskWorkflowId } from '../../src/domain/identifiers.js';
-import type { TaskInput, TaskResult } from '../../src/domain/task.js';
+import type { TaskInput, TaskResult, TaskState } from '../../src/domain/task.js';
+import { stateQuery } from '../../src/workflows/messages.js';
 import type { SimScriptInput } from '../../src/rehearsal/sim-script.js';
 import { resultWithin, startRig, type Rig } from '../support/harness.js';
 import { git, makeRepo } from '../support/repo.js';
@@ -44,6 +45,12 @@ describe('AgentTaskWorkflow with sim agents', () => {
       expect(result.dialogs).toEqual([{ kind: 'permission', decision: 'approve' }]);
       expect(await git(repo, ['rev-parse', `refs/heads/drover/sim-${n}`])).toBe(result.commit);
       expect(await git(repo, ['show', `${result.commit}:sim-${n}.txt`])).toBe(`agent ${n}`);
+    }
+    // the watch answered each dialog itself (the policy approves a commit), and each task recorded it
+    for (const handle of handles) {
+      const s: TaskState = await handle.query(stateQuery);
+      expect(s.events.filter((e) => /^approved permission .* \(answered by the watch\)/.test(e.what))).toHaveLength(1);
+      expect(s.watcherActions).toBe(1);
     }
   });
 });

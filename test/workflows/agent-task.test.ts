@@ -117,7 +117,8 @@ describe('AgentTaskWorkflow with the real claude CLI and a scripted model', () =
     expect(result.state).toBe('done');
     const s: TaskState = await handle.query(stateQuery);
     expect(s.nudges).toBeGreaterThanOrEqual(1);
-    expect(s.events.some((e) => e.what.startsWith('nudge submitted'))).toBe(true);
+    // the watch sent the nudge the workflow had permitted, and the workflow recorded it
+    expect(s.events.some((e) => e.what.startsWith('nudge submitted by the watch'))).toBe(true);
   });
 
   it('a killed claude process is relaunched with --resume and the task finishes', async () => {

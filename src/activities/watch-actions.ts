@@ -1,0 +1,83 @@
+import { decideDialog } from '../domain/dialog-policy.js';
+import type { WatchEvent, WatchInput } from '../domain/watch.js';
+import { deliverText, sendKeys } from './agent.js';
+import type { ActivityDeps } from './deps.js';
+
+/**
+ * The watch's own reactions (the workflow's `act` permission, domain/watch.ts): a dialog the
+ * policy approves is answered and a decided nudge is sent right where the screen was read, so
+ * the reaction does not wait for three Temporal task dispatches. Each action is reported in the
+ * event the watch returns, and also kept in a journal on this host until the workflow has
+ * recorded it: a watch cancelled by a signal while it acted (its result is then dropped) leaves
+ * its action to the next watch of the same window, which reports it first.
+ */
+
+type ActedEvent = WatchEvent & { kind: 'dialog' | 'idle' | 'stalled' };
+
+interface JournalEntry {
+  seq: number;
+  event: ActedEvent;
+  at: number;
+}
+
+const JOURNAL_TTL_MS = 6 * 60 * 60 * 1000;
+const journal = new Map<string, JournalEntry[]>();
+
+function journalKey(deps: ActivityDeps, input: WatchInput): string {
+  return `${deps.hostId}\u0000${input.windowName ?? input.paneId}`;
+}
+
+/** An action of an earlier watch that the workflow has not recorded yet (the oldest first); recorded ones are forgotten. */
+export function unreportedAction(deps: ActivityDeps, input: WatchInput): WatchEvent | undefined {
+  const key = journalKey(deps, input);
+  const seen = input.act?.seq ?? Number.MAX_SAFE_INTEGER;
+  const now = Date.now();
+  const left = (journal.get(key) ?? []).filter((e) => e.seq > seen && now - e.at < JOURNAL_TTL_MS);
+  if (left.length === 0) journal.delete(key);
+  else journal.set(key, left);
+  return left[0]?.event;
+}
+
+function record(deps: ActivityDeps, input: WatchInput, event: ActedEvent, seq: number): ActedEvent {
+  const key = journalKey(deps, input);
+  journal.set(key, [...(journal.get(key) ?? []), { seq, event, at: Date.now() }]);
+  return event;
+}
+
+function nextSeq(deps: ActivityDeps, input: WatchInput): number {
+  const entries = journal.get(journalKey(deps, input)) ?? [];
+  return Math.max(input.act?.seq ?? 0, ...entries.map((e) => e.seq)) + 1;
+}
+
+/** Whether the watch may act on this event itself (so the caller keeps the screen still meanwhile). */
+export function canAct(input: WatchInput, event: WatchEvent, now = Date.now()): boolean {
+  const act = input.act;
+  if (!act) return false;
+  if (event.kind === 'dialog') return act.dialogs !== undefined && decideDialog(event.dialog, act.dialogs).decision === 'approve';
+  if (event.kind === 'idle' || event.kind === 'stalled') return act.nudge !== undefined && now >= act.nudge.notBefore;
+  return false;
+}
+
+/**
+ * Performs the permitted reaction to `event` and returns the event with what was done; the event
+ * unchanged when there is nothing to do or the keys could not be sent (the workflow decides then).
+ */
+export async function actOn(deps: ActivityDeps, input: WatchInput, event: WatchEvent): Promise<WatchEvent> {
+  if (!canAct(input, event) || !input.act) return event;
+  const seq = nextSeq(deps, input);
+  if (event.kind === 'dialog' && input.act.dialogs) {
+    const decision = decideDialog(event.dialog, input.act.dialogs);
+    try {
+      await sendKeys(deps, { paneId: input.paneId, keys: decision.keys });
+    } catch {
+      return event; // the pane died: the workflow sees the dialog event and the dead pane
+    }
+    return record(deps, input, { ...event, answered: { seq, keys: decision.keys, reason: decision.reason } }, seq);
+  }
+  if ((event.kind === 'idle' || event.kind === 'stalled') && input.act.nudge) {
+    const text = event.kind === 'idle' ? input.act.nudge.idleText : input.act.nudge.stalledText;
+    const result = await deliverText(deps, { paneId: input.paneId, agent: input.agent, text, bufferName: `drover-nudge-${input.paneId.replace(/\W/g, '')}`, windowName: input.windowName });
+    return record(deps, input, { ...event, nudged: { seq, text, ...result } }, seq);
+  }
+  return event;
+}
