@@ -61,6 +61,23 @@ export function reactionSegments(events: Ev[], from: number, acting: string, arr
   };
 }
 
+/**
+ * A reaction the watch performed itself (watch-actions.ts): no acting activity follows the watch.
+ * Returns how long after the keys reached the agent the workflow had recorded the action (the
+ * watch's completion, then the workflow task that handles it), or undefined when the reaction
+ * went through an acting activity instead.
+ */
+export function recordedAfterWatchAct(events: Ev[], from: number, acting: string, arrivedAt: number | undefined): number | undefined {
+  if (arrivedAt === undefined) return undefined;
+  const byId = new Map(events.map((e) => [e.id, e]));
+  const watchDone = events.find((e) => e.at >= arrivedAt && e.type === T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED && byId.get(e.scheduledId ?? -1)?.activity === 'watchAgent');
+  if (!watchDone) return undefined;
+  const viaActivity = events.some((e) => e.type === T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && e.activity === acting && e.at >= from && e.id < watchDone.id);
+  if (viaActivity) return undefined;
+  const recorded = events.find((e) => e.id > watchDone.id && e.type === T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+  return recorded ? recorded.at - arrivedAt : undefined;
+}
+
 export function summarize(list: Segments[]): Record<keyof Segments, ReturnType<typeof stats>> {
   const keys: (keyof Segments)[] = ['detect', 'toWorkflowTask', 'workflowTask', 'toActivity', 'act'];
   return Object.fromEntries(keys.map((k) => [k, stats(list.map((s) => s[k]))])) as Record<keyof Segments, ReturnType<typeof stats>>;

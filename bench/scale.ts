@@ -19,7 +19,7 @@ import { stateQuery } from '../src/workflows/messages.js';
 import { rigEnv, rigTmux, startRig } from '../test/support/harness.js';
 import { makeRepo } from '../test/support/repo.js';
 import { round, sampleUsage, stats, type Usage } from './proc-stats.js';
-import { historyEvents, reactionSegments, summarize, type Segments } from './reaction-breakdown.js';
+import { historyEvents, reactionSegments, recordedAfterWatchAct, summarize, type Segments } from './reaction-breakdown.js';
 
 const COUNTS = (process.env.BENCH_SCALE_COUNTS ?? '1,10,50,100,200').split(',').map(Number);
 const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 20);
@@ -130,6 +130,8 @@ interface Level {
   /** Where the dialog and nudge reactions spent their time (from the histories). */
   dialogSegments: ReturnType<typeof summarize>;
   nudgeSegments: ReturnType<typeof summarize>;
+  /** Reactions the watch performed itself (no acting activity): how many, and keys at the agent → recorded by the workflow. */
+  byWatch: { dialogs: number; nudges: number; dialogRecordedMs: ReturnType<typeof stats>; nudgeRecordedMs: ReturnType<typeof stats> };
   historyEventsPerTaskHour: { quiet: number; busy: number };
   longestHistory: number;
   startSeconds: number;
@@ -174,15 +176,22 @@ try {
     const done: number[] = [];
     const dialogSeg: Segments[] = [];
     const nudgeSeg: Segments[] = [];
+    /** Reactions the watch performed itself: keys at the agent → the workflow task that recorded them. */
+    const dialogByWatch: number[] = [];
+    const nudgeByWatch: number[] = [];
     for (const [i, id] of ids.entries()) {
       const ev = await events(id);
       const hist = await historyEvents(handles[i]!).catch(() => []);
       const shownAt = nth(ev, 'dialog-shown');
       const ds = shownAt && reactionSegments(hist, shownAt.t, 'sendKeys', nth(ev, 'dialog-answered', shownAt.t)?.t);
       if (ds) dialogSeg.push(ds);
+      const dr = shownAt ? recordedAfterWatchAct(hist, shownAt.t, 'sendKeys', nth(ev, 'dialog-answered', shownAt.t)?.t) : undefined;
+      if (dr !== undefined) dialogByWatch.push(dr);
       const idleAt = nth(ev, 'idle');
       const ns = idleAt && reactionSegments(hist, idleAt.t + IDLE_S * 1000, 'deliverText', nth(ev, 'input', idleAt.t)?.t);
       if (ns) nudgeSeg.push(ns);
+      const nr = idleAt ? recordedAfterWatchAct(hist, idleAt.t + IDLE_S * 1000, 'deliverText', nth(ev, 'input', idleAt.t)?.t) : undefined;
+      if (nr !== undefined) nudgeByWatch.push(nr);
       const shown = nth(ev, 'dialog-shown');
       const answered = nth(ev, 'dialog-answered');
       if (shown && answered) dialog.push(answered.t - shown.t);
@@ -209,6 +218,7 @@ try {
       doneMs: stats(done),
       dialogSegments: summarize(dialogSeg),
       nudgeSegments: summarize(nudgeSeg),
+      byWatch: { dialogs: dialogByWatch.length, nudges: nudgeByWatch.length, dialogRecordedMs: stats(dialogByWatch), nudgeRecordedMs: stats(nudgeByWatch) },
       historyEventsPerTaskHour: { quiet: perHour(h0, h1), busy: perHour(h2, h3) },
       longestHistory: Math.max(...lengths),
       startSeconds,
@@ -277,9 +287,16 @@ function printTables(r: { machine: Record<string, unknown>; conditions: Record<s
     console.log(`${''.padEnd(21)} ${pad(l.agents, 6)}  ${f(l.dialogMs).padEnd(23)}  ${f(l.nudgePasteMs).padEnd(29)}  ${f(l.nudgeMs).padEnd(29)}  ${f(l.doneMs).padEnd(25)}  ${l.reached.finished}/${l.agents} done`);
   }
   console.log(`* idle→nudge: from the sim showing its prompt, minus idleSeconds (${IDLE_S} s), to the nudge's paste arriving (Drover acts) and to its Enter (after deliverText's 400 ms paste→Enter pause)\n`);
+  console.log('reactions by the watch itself  agents  dialogs  nudges  keys→recorded by the workflow p50/p95/max: dialog  nudge');
+  for (const l of r.levels) {
+    const f = (s: ReturnType<typeof stats>) => `${pad(s.p50, 5)} ${pad(s.p95, 5)} ${pad(s.max, 5)}`;
+    console.log(`${''.padEnd(30)} ${pad(l.agents, 6)}  ${pad(l.byWatch.dialogs, 7)}  ${pad(l.byWatch.nudges, 6)}  ${''.padEnd(40)}${f(l.byWatch.dialogRecordedMs)}  ${f(l.byWatch.nudgeRecordedMs)}`);
+  }
+  console.log('(the rest went through the workflow: an acting activity after the watch; their steps below)\n');
   console.log('where the time went (p50/p95 ms)  agents  reaction  screen→watch done  →workflow task  workflow task  →activity start  activity→agent');
   for (const l of r.levels) {
     for (const [name, g] of [['dialog', l.dialogSegments], ['nudge', l.nudgeSegments]] as const) {
+      if (g.detect.n === 0) continue; // every such reaction was the watch's own
       const f = (s: ReturnType<typeof stats>) => `${s.p50}/${s.p95}`.padStart(14);
       console.log(`${''.padEnd(33)} ${pad(l.agents, 6)}  ${name.padEnd(8)}  ${f(g.detect)}  ${f(g.toWorkflowTask)}  ${f(g.workflowTask)}  ${f(g.toActivity)}  ${f(g.act)}`);
     }

@@ -26,7 +26,7 @@ import { handOverToNext, nextAgent } from './task-handoff.js';
 import { collectVerdict, doneReason } from './task-verify.js';
 import { HostLost, TaskPlacement } from './task-placement.js';
 import { prBriefFor, prepareTaskWorktree, type WorktreeSource } from './task-prepare.js';
-import { NUDGE_TEXT, watchPermissions } from './watch-acts.js';
+import { NUDGE_TEXT, recordWatchAction, watchPermissions } from './watch-acts.js';
 
 interface Carried {
   state: TaskState;
@@ -232,16 +232,14 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
 
       const onEvent = async (ev: WatchEvent): Promise<void> => {
         rec.tail(ev.tail);
-        const acted = ev.kind === 'dialog' ? ev.answered : ev.kind === 'idle' || ev.kind === 'stalled' ? ev.nudged : undefined;
-        if (acted) s.watcherActions = Math.max(s.watcherActions ?? 0, acted.seq);
+        // what the watch already did on its own (watch-acts.ts) is recorded, not decided again
+        const acted = recordWatchAction(ev, { rec, outbox });
+        if (acted.nudged) lastNudgeAt = new Date().getTime();
+        if (acted.doneCount !== undefined) doneBaseline = Math.max(doneBaseline, acted.doneCount);
+        if (acted.handled) return;
         switch (ev.kind) {
           case 'dialog': {
             rec.agentState('dialog');
-            if (ev.answered) {
-              s.dialogs.push({ kind: ev.dialog.kind, decision: 'approve', decidedBy: 'policy', command: ev.dialog.command, reason: ev.answered.reason, at: new Date().toISOString() });
-              rec.decide(`approved ${ev.dialog.kind}${ev.dialog.command ? ` \`${ev.dialog.command}\`` : ''} (answered by the watch): ${ev.answered.reason}`);
-              return;
-            }
             const decision = decideDialog(ev.dialog, { worktree });
             if (decision.decision === 'approve') {
               if (!(await pressKeys(decision.keys, `approving ${ev.dialog.kind}`))) return;
@@ -282,20 +280,6 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
           case 'idle':
           case 'stalled': {
             rec.agentState(ev.kind === 'idle' ? 'idle' : 'stalled');
-            if (ev.nudged) {
-              // the watch sent the nudge this workflow permitted (watch-acts.ts): count it as if sent from here
-              s.nudges += 1;
-              lastNudgeAt = new Date().getTime();
-              if (ev.nudged.submitted) {
-                doneBaseline = Math.max(doneBaseline, ev.nudged.doneCount);
-                rec.agentState('working');
-                rec.decide(`nudge submitted by the watch (${ev.nudged.detail}, ${ev.nudged.attempts} Enter)`);
-              } else {
-                rec.decide(`nudge not delivered: ${ev.nudged.detail}`);
-                outbox.push({ kind: 'nudge', text: ev.nudged.text, tried: true });
-              }
-              return;
-            }
             readyForInput = true;
             if (!briefSubmitted) {
               if (!outbox.some((o) => o.kind === 'brief')) outbox.unshift({ kind: 'brief', text: (handoffNote ?? '') + (prBrief ?? buildBrief({ objective: input.objective, steps: input.steps, taskId: s.taskId, branch: s.branch, worktree, context: input.context, images: input.images })) });

@@ -1,6 +1,8 @@
 import { buildNudge } from '../domain/brief.js';
 import type { TaskState } from '../domain/task.js';
-import type { WatchInput } from '../domain/watch.js';
+import type { WatchEvent, WatchInput } from '../domain/watch.js';
+import type { Outbound } from './task-inbox.js';
+import type { TaskRecord } from './task-record.js';
 
 /** The nudge texts, the same whether the workflow or the watch sends them. */
 export const NUDGE_TEXT = {
@@ -25,4 +27,33 @@ export function watchPermissions(args: {
     dialogs: { worktree: args.worktree },
     ...(args.nudgeDue ? { nudge: { idleText: NUDGE_TEXT.idle, stalledText: NUDGE_TEXT.stalled, notBefore: args.lastNudgeAt + args.cooldownSeconds * 1000 } } : {}),
   };
+}
+
+/**
+ * Records what the watch did on its own (a dialog answered, a nudge sent) as if the workflow had
+ * done it: the decision, the dialog record, the nudge count. `handled`: nothing is left to decide.
+ */
+export function recordWatchAction(ev: WatchEvent, t: { rec: TaskRecord; outbox: Outbound[] }): { handled: boolean; nudged?: boolean; doneCount?: number } {
+  const s = t.rec.s;
+  if (ev.kind === 'dialog' && ev.answered) {
+    s.watcherActions = Math.max(s.watcherActions ?? 0, ev.answered.seq);
+    t.rec.agentState('dialog');
+    s.dialogs.push({ kind: ev.dialog.kind, decision: 'approve', decidedBy: 'policy', command: ev.dialog.command, reason: ev.answered.reason, at: new Date().toISOString() });
+    t.rec.decide(`approved ${ev.dialog.kind}${ev.dialog.command ? ` \`${ev.dialog.command}\`` : ''} (answered by the watch): ${ev.answered.reason}`);
+    return { handled: true };
+  }
+  if ((ev.kind === 'idle' || ev.kind === 'stalled') && ev.nudged) {
+    s.watcherActions = Math.max(s.watcherActions ?? 0, ev.nudged.seq);
+    s.nudges += 1;
+    if (!ev.nudged.submitted) {
+      t.rec.agentState(ev.kind);
+      t.rec.decide(`nudge not delivered: ${ev.nudged.detail}`);
+      t.outbox.push({ kind: 'nudge', text: ev.nudged.text, tried: true });
+      return { handled: true, nudged: true };
+    }
+    t.rec.agentState('working');
+    t.rec.decide(`nudge submitted by the watch (${ev.nudged.detail}, ${ev.nudged.attempts} Enter)`);
+    return { handled: true, nudged: true, doneCount: ev.nudged.doneCount };
+  }
+  return { handled: false };
 }
