@@ -43,6 +43,11 @@ function table(r: ChaosReport) {
   line(`faults: ${r.faults.length} fired${r.faultsNotFired.length ? `, not fired: ${r.faultsNotFired.join('; ')}` : ''}; worker exits not caused by the suite: ${r.workerUnexpectedExits}`);
   line(`duplicates: windows ${d.windows}, agent launches beyond relaunches ${d.launches}, task starts ${d.starts}, PRs ${d.prs}, summary comments ${d.comments}, thread replies ${d.replies}, pushes ${d.pushes}`);
   line(`wall time ${r.wallSeconds} s`);
+  for (const t of r.tasks.filter((x) => x.diagnosis)) {
+    line(`\n${t.id} did not complete; its events:`);
+    for (const e of t.diagnosis!.events) line(`  ${e}`);
+    line(`  last screen lines Drover recorded:\n${t.diagnosis!.screenTail.map((l) => `    | ${l}`).join('\n')}`);
+  }
   line('');
   line(r.summary);
 }
@@ -52,5 +57,5 @@ const out = path.join(projectRoot(), 'bench', 'results', 'chaos.json');
 await mkdir(path.dirname(out), { recursive: true });
 await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
 line(`wrote ${path.relative(projectRoot(), out)}`);
-const ok = report.completed === report.total && report.duplicates.total === 0 && report.lostCommits === 0 && (report.crashy?.escalated ?? true) && (report.pr?.state ?? 'done') === 'done' && report.faultsNotFired.length === 0;
+const ok = report.completed === report.total && report.duplicates.total === 0 && report.lostCommits === 0 && (report.crashy?.escalated ?? true) && (report.pr?.state ?? 'done') === 'done' && report.faultsNotFired.length === 0 && report.workerUnexpectedExits === 0;
 process.exit(ok ? 0 : 1);

@@ -6,8 +6,8 @@ import { parsePrRef } from '../domain/pull-request.js';
 import type { agentTaskWorkflow } from '../workflows/agent-task.js';
 
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message);
+  constructor(message: string, readonly exitCode = 1, options?: { cause?: unknown }) {
+    super(message, options);
   }
 }
 
@@ -29,7 +29,7 @@ export async function openContext(): Promise<CliContext> {
     const hint = config.embedded
       ? `No Temporal server answers at ${config.temporal.address}. Start one with \`drover dev\` (embedded server + worker), or set TEMPORAL_ADDRESS.`
       : `Cannot reach Temporal at ${config.temporal.address}: ${(error as Error).message}`;
-    throw new CliError(hint);
+    throw new CliError(hint, 1, { cause: error }); // the cause says whether waiting may help (dev/unreachable-retry.ts)
   }
   return { config, client, connection: client.connection as Connection, close: () => client.connection.close() };
 }

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Command } from 'commander';
 import { ReportSchema } from '../domain/task.js';
 import { abortSignal, approveUpdate, denyUpdate, nudgeSignal, pauseSignal, reportUpdate, resumeSignal, steerSignal } from '../workflows/messages.js';
 import { CliError, openContext, taskHandle, type CliContext } from './context.js';
+import { retryWhileUnreachable, waitMsFromEnv } from '../dev/unreachable-retry.js';
 
 async function withTask(id: string, fn: (ctx: CliContext, handle: Awaited<ReturnType<typeof taskHandle>>) => Promise<string>): Promise<void> {
   const ctx = await openContext();
@@ -54,7 +56,19 @@ export function registerSteerCommands(program: Command): void {
     if (!id) throw new CliError('drover report runs inside an agent window: DROVER_WORKFLOW_ID / DROVER_TASK_ID is not set');
     const parsed = ReportSchema.safeParse(payload);
     if (!parsed.success) throw new CliError(`invalid report: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
-    await withTask(id, (_c, h) => h.executeUpdate(reportUpdate, { args: [parsed.data] }));
+    // a report lost to a Temporal restart is a task that never completes: wait for the server a while
+    let deadlineMs: number;
+    try {
+      deadlineMs = waitMsFromEnv(process.env, 'DROVER_REPORT_WAIT_SECONDS', 120);
+    } catch (error) {
+      throw new CliError((error as Error).message);
+    }
+    // one update id for every try: a report that arrived but whose answer was lost is not applied twice
+    const updateId = `report-${randomUUID()}`;
+    await retryWhileUnreachable(() => withTask(id, (_c, h) => h.executeUpdate(reportUpdate, { args: [parsed.data], updateId })), {
+      deadlineMs,
+      onRetry: (error, waitMs) => console.error(`drover report: Temporal is not reachable (${error.message.split('\n')[0]}); trying again in ${waitMs} ms`),
+    });
   };
   report.command('checkpoint <step>').description('a required step is complete').action((step: string) => sendReport({ kind: 'checkpoint', step }));
   report

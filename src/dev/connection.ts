@@ -39,11 +39,16 @@ export function temporalTls(config: DroverConfig): TlsOption | undefined {
   return options;
 }
 
+/** The Temporal frontend did not answer (down, restarting, wrong address): a caller may wait and try again. */
+export class TemporalUnreachableError extends Error {
+  override name = 'TemporalUnreachableError';
+}
+
 function unreachable(config: DroverConfig, error: unknown): Error {
   const hint = config.embedded
     ? 'Is the embedded dev server running? `drover dev` starts it.'
     : 'Check TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and the TLS settings (TEMPORAL_TLS_CERT/KEY/CA, TEMPORAL_TLS).';
-  return new Error(`Cannot connect to Temporal at ${config.temporal.address}: ${(error as Error).message}. ${hint}`, { cause: error });
+  return new TemporalUnreachableError(`Cannot connect to Temporal at ${config.temporal.address}: ${(error as Error).message}. ${hint}`, { cause: error });
 }
 
 export async function connectConnection(config: DroverConfig): Promise<Connection> {

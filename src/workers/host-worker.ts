@@ -8,6 +8,7 @@ import { webhookFromConfig } from '../activities/webhook.js';
 import { TmuxClient } from '../activities/tmux.js';
 import { hostTaskQueue, type DroverConfig } from '../dev/config.js';
 import { connectClient, connectNativeConnection } from '../dev/connection.js';
+import { retryWhileUnreachable, waitMsFromEnv } from '../dev/unreachable-retry.js';
 import { startHostHeartbeat } from './host-heartbeat.js';
 import { Spawner } from '../process/spawner.js';
 import { startMemoryLog } from './memory-log.js';
@@ -80,7 +81,13 @@ export async function startHostWorkers(options: {
   registerConfigAgents(config);
   // Codecs run in the worker process, outside the workflow sandbox; the activity-context client inherits them.
   const dataConverter = dataConverterFromEnv(options.env ?? process.env);
-  const connection = options.connection ?? (await connectNativeConnection(config));
+  // a worker started while Temporal restarts (or before docker-compose has it up) waits for it instead of exiting
+  const connection =
+    options.connection ??
+    (await retryWhileUnreachable(() => connectNativeConnection(config), {
+      deadlineMs: waitMsFromEnv(options.env ?? process.env, 'DROVER_CONNECT_WAIT_SECONDS', 300),
+      onRetry: (error, waitMs) => log(`Temporal is not reachable (${error.message.split('\n')[0]}); trying again in ${waitMs} ms`),
+    }));
   const binDir = await ensureDroverShim(path.join(config.droverHome, 'bin'), config.projectRoot);
   const tmux = new TmuxClient({
     socket: config.tmuxSocket,

@@ -30,6 +30,8 @@ export interface TaskVerdict {
   /** Commits the task branch pointed at during the run (origin or base clone) that the final head no longer contains. */
   lostCommits: string[];
   events?: string[];
+  /** A task that did not complete: every event with its time, and the last screen lines Drover recorded (to find out why). */
+  diagnosis?: { events: string[]; screenTail: string[] };
 }
 
 export async function childState(client: Client, workflowId: string): Promise<TaskState | undefined> {
@@ -100,6 +102,7 @@ export async function taskVerdict(opts: {
     commitPushed: opts.commit !== undefined && head === opts.commit,
     lostCommits,
     events: s?.events.map((e) => e.what).filter((w) => /^agent |crash|worktree|escalat|verification failed|submitted|not delivered|needs a human/.test(w)),
+    ...(opts.status !== 'complete' && s ? { diagnosis: { events: s.events.map((e) => `${e.at} ${e.what}`), screenTail: s.screenTail } } : {}),
   };
 }
 
