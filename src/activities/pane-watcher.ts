@@ -68,6 +68,7 @@ export class PaneWatcher implements CommandChannel {
       this.timer.unref();
     }
     if (!this.control.running) this.startClient();
+    else this.control.start(); // keeps a client that was about to stop
   }
 
   private onOutput(paneId: string): void {

@@ -1,5 +1,5 @@
 import { execa, type ResultPromise } from 'execa';
-import { ControlClientGone, TmuxCommandError, type CommandChannel } from './tmux-channel.js';
+import { ControlCommandLost, TmuxCommandError, type CommandChannel } from './tmux-channel.js';
 import type { TmuxOptions } from './tmux.js';
 
 /** An argument the control-mode command parser reads back verbatim inside single quotes. */
@@ -24,6 +24,8 @@ export class ControlClient implements CommandChannel {
   private block: { head: string; lines: string[]; own: boolean } | undefined;
   /** When the running client attached (undefined without one). */
   since: number | undefined;
+  /** A stop waiting for the commands already written to be answered (so none is left half-known). */
+  private stopping: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly options: TmuxOptions,
@@ -34,8 +36,13 @@ export class ControlClient implements CommandChannel {
     return this.child !== undefined;
   }
 
+  /** Starts the client; on a running one, cancels a stop that waits for answers. */
   start(): void {
-    if (this.child) return;
+    if (this.child) {
+      clearTimeout(this.stopping);
+      this.stopping = undefined;
+      return;
+    }
     const { socket, session, serverEnv } = this.options;
     const child = execa('tmux', ['-u', '-L', socket, '-C', 'attach-session', '-r', '-t', `=${session}`], {
       env: serverEnv,
@@ -56,7 +63,7 @@ export class ControlClient implements CommandChannel {
         this.child = undefined;
         this.since = undefined;
       }
-      this.failPending(new ControlClientGone('the tmux control-mode client exited'));
+      this.failPending(new ControlCommandLost('the tmux control-mode client exited before tmux answered: the command may or may not have run'));
     });
   }
 
@@ -76,6 +83,7 @@ export class ControlClient implements CommandChannel {
             const waiter = this.pending.shift();
             if (line.startsWith('%end ')) waiter?.resolve(lines.join('\n'));
             else waiter?.reject(new TmuxCommandError(`tmux: ${lines.join(' ')}`));
+            if (this.stopping && this.pending.length === 0) this.stopNow();
           }
         } else {
           this.block.lines.push(line);
@@ -103,18 +111,30 @@ export class ControlClient implements CommandChannel {
 
   tryCommand(args: string[]): Promise<string> | undefined {
     const stdin = this.child?.stdin;
-    if (!stdin || !stdin.writable || !args.every((a) => QUOTABLE.test(a))) return undefined;
+    if (this.stopping || !stdin || !stdin.writable || !args.every((a) => QUOTABLE.test(a))) return undefined;
     return new Promise<string>((resolve, reject) => {
       this.pending.push({ resolve, reject });
       stdin.write(`${args.map((a) => `'${a}'`).join(' ')}\n`);
     });
   }
 
-  stop(): void {
+  /**
+   * Stops the client once the commands already written are answered (at most `graceMs` later):
+   * failing them at once would leave callers not knowing whether tmux ran them.
+   */
+  stop(graceMs = 5000): void {
+    if (!this.child || this.pending.length === 0) return this.stopNow();
+    this.stopping ??= setTimeout(() => this.stopNow(), graceMs);
+    this.stopping.unref();
+  }
+
+  private stopNow(): void {
+    clearTimeout(this.stopping);
+    this.stopping = undefined;
     const child = this.child;
     this.child = undefined;
     this.since = undefined;
-    this.failPending(new ControlClientGone('the control-mode client was stopped'));
+    this.failPending(new ControlCommandLost('the control-mode client was stopped before tmux answered: the command may or may not have run'));
     if (child) {
       child.stdin?.end();
       child.kill('SIGTERM');

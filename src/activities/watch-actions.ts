@@ -1,4 +1,6 @@
+import { getProfile } from '../domain/agent-profile.js';
 import { decideDialog } from '../domain/dialog-policy.js';
+import { classifyScreen } from '../domain/screen-classifier.js';
 import type { WatchEvent, WatchInput } from '../domain/watch.js';
 import { deliverText, sendKeys } from './agent.js';
 import type { ActivityDeps } from './deps.js';
@@ -21,6 +23,8 @@ interface JournalEntry {
 }
 
 const JOURNAL_TTL_MS = 6 * 60 * 60 * 1000;
+/** How long an answered dialog may stay on screen before the watch returns anyway. */
+const ANSWER_CONFIRM_MS = 3000;
 const journal = new Map<string, JournalEntry[]>();
 
 function journalKey(deps: ActivityDeps, input: WatchInput): string {
@@ -58,6 +62,20 @@ export function canAct(input: WatchInput, event: WatchEvent, now = Date.now()): 
   return false;
 }
 
+/** Whether the screen stopped showing the dialog with this text within ANSWER_CONFIRM_MS. */
+async function dialogLeft(deps: ActivityDeps, input: WatchInput, text: string): Promise<boolean> {
+  const profile = getProfile(input.agent);
+  const until = Date.now() + ANSWER_CONFIRM_MS;
+  while (Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100));
+    const screen = await deps.watcher.capture(input.paneId, 2000).catch(() => undefined);
+    if (screen === undefined) return false;
+    const cls = classifyScreen(profile, screen, { paneDead: false });
+    if (cls.state !== 'dialog' || cls.dialog?.text !== text) return true;
+  }
+  return false;
+}
+
 /**
  * Performs the permitted reaction to `event` and returns the event with what was done; the event
  * unchanged when there is nothing to do or the keys could not be sent (the workflow decides then).
@@ -72,7 +90,10 @@ export async function actOn(deps: ActivityDeps, input: WatchInput, event: WatchE
     } catch {
       return event; // the pane died: the workflow sees the dialog event and the dead pane
     }
-    return record(deps, input, { ...event, answered: { seq, keys: decision.keys, reason: decision.reason } }, seq);
+    // the TUI redraws a moment after the keys: return only once the dialog is gone, or the next
+    // watch would see the same dialog still on screen and answer it again (its keys landing elsewhere)
+    const confirmed = await dialogLeft(deps, input, event.dialog.text);
+    return record(deps, input, { ...event, answered: { seq, keys: decision.keys, reason: decision.reason, confirmed } }, seq);
   }
   if ((event.kind === 'idle' || event.kind === 'stalled') && input.act.nudge) {
     const text = event.kind === 'idle' ? input.act.nudge.idleText : input.act.nudge.stalledText;

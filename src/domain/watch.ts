@@ -44,7 +44,13 @@ export type WatchInput = z.infer<typeof WatchInputSchema>;
 const tail = z.array(z.string());
 
 /** A dialog the watch answered itself (policy approved): the keys it sent and the policy's reason. */
-export const WatchAnswerSchema = z.object({ seq: z.number().int().positive(), keys: z.array(z.string()), reason: z.string() });
+export const WatchAnswerSchema = z.object({
+  seq: z.number().int().positive(),
+  keys: z.array(z.string()),
+  reason: z.string(),
+  /** The dialog left the screen after the keys (false: it was still there after 3 s). */
+  confirmed: z.boolean().optional(),
+});
 /** A nudge the watch sent itself: how its delivery went (as `deliverText` reports it). */
 export const WatchNudgeSchema = z.object({
   seq: z.number().int().positive(),

@@ -39,7 +39,7 @@ export function recordWatchAction(ev: WatchEvent, t: { rec: TaskRecord; outbox: 
     s.watcherActions = Math.max(s.watcherActions ?? 0, ev.answered.seq);
     t.rec.agentState('dialog');
     s.dialogs.push({ kind: ev.dialog.kind, decision: 'approve', decidedBy: 'policy', command: ev.dialog.command, reason: ev.answered.reason, at: new Date().toISOString() });
-    t.rec.decide(`approved ${ev.dialog.kind}${ev.dialog.command ? ` \`${ev.dialog.command}\`` : ''} (answered by the watch): ${ev.answered.reason}`);
+    t.rec.decide(`approved ${ev.dialog.kind}${ev.dialog.command ? ` \`${ev.dialog.command}\`` : ''} (answered by the watch${ev.answered.confirmed === false ? '; the dialog was still on screen 3 s later' : ''}): ${ev.answered.reason}`);
     return { handled: true };
   }
   if ((ev.kind === 'idle' || ev.kind === 'stalled') && ev.nudged) {

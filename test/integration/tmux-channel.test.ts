@@ -59,6 +59,19 @@ describe('tmux commands through the control-mode client', () => {
     expect(await tmux.paneInfo('%9999')).toBeUndefined();
   });
 
+  it('a window being created when the watcher stops is answered once, never created twice', async () => {
+    const channelBefore = tmux.counts.channel;
+    const creating = tmux.newWindow('once', home, { PATH: process.env.PATH ?? '' }, ['cat']);
+    // the last watch ends while new-window is in flight: the stop waits for tmux's answer
+    watcher.stop();
+    const made = await creating;
+    expect(tmux.counts.channel).toBeGreaterThan(channelBefore);
+    const named = (await tmux.listPanes()).filter((p) => p.windowName === 'once');
+    expect(named.map((p) => p.paneId)).toEqual([made.paneId]);
+    unsubscribe();
+    unsubscribe = watcher.subscribe(paneId, () => undefined);
+  });
+
   it('uses a tmux process again once the control-mode client is gone', async () => {
     watcher.stop();
     const before = { ...tmux.counts };

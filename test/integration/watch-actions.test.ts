@@ -68,7 +68,7 @@ describe('the watch acts on what the workflow permitted', () => {
     const dialog = await watch(watchInput(sim.paneId, 'safe', act));
     expect(dialog.kind).toBe('dialog');
     if (dialog.kind !== 'dialog') return;
-    expect(dialog.answered).toMatchObject({ seq: 1, keys: ['Enter'] });
+    expect(dialog.answered).toMatchObject({ seq: 1, keys: ['Enter'], confirmed: true });
     await waitFor('the sim to get the answer', async () => ((await sim.events()).some((e) => e.ev === 'dialog-answered') ? true : undefined), 10_000, 50);
 
     // the workflow did not record it (its result was dropped): the next watch reports it again, at once
