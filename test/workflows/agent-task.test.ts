@@ -67,7 +67,9 @@ describe('AgentTaskWorkflow with the real claude CLI and a scripted model', () =
     expect(payloads).not.toContain('rehearsal-key');
     if (process.env.DROVER_RECORD_HISTORY) {
       const { writeFile } = await import('node:fs/promises');
-      await writeFile(new URL('../fixtures/histories/agent-task-happy.json', import.meta.url), history);
+      // DROVER_RECORD_HISTORY=1 re-records the happy-path fixture; another value names a new fixture
+      const name = process.env.DROVER_RECORD_HISTORY === '1' ? 'agent-task-happy' : process.env.DROVER_RECORD_HISTORY;
+      await writeFile(new URL(`../fixtures/histories/${name}.json`, import.meta.url), history);
     }
   });
 
