@@ -11,6 +11,7 @@ import { ensureAgentHome, rehearsalModelEnv, resolveAgentBinary, seedAgentHome }
 import { prepareCodexHome } from './codex-home.js';
 import { geminiSessionExists } from './gemini-session.js';
 import type { ActivityDeps } from './deps.js';
+import { claimPane, withPaneTurn } from './pane-turns.js';
 import { prepareWorktree } from './worktree.js';
 
 export interface SpawnInput {
@@ -149,6 +150,13 @@ export interface DeliverResult {
  * Never types into a dead pane or an open dialog.
  */
 export async function deliverText(deps: ActivityDeps, input: DeliverInput): Promise<DeliverResult> {
+  // the workflow acts: an older watch of this pane may no longer act, and nothing else types meanwhile
+  claimPane(input.paneId);
+  return withPaneTurn(input.paneId, () => deliverTextNow(deps, input));
+}
+
+/** deliverText within a turn the caller already holds (pane-turns.ts). */
+export async function deliverTextNow(deps: ActivityDeps, input: DeliverInput): Promise<DeliverResult> {
   const profile = getProfile(input.agent);
   const look = async () => {
     const pane = await deps.tmux.paneInfo(input.paneId);
@@ -175,6 +183,12 @@ export async function deliverText(deps: ActivityDeps, input: DeliverInput): Prom
 }
 
 export async function sendKeys(deps: ActivityDeps, input: { paneId: string; keys: string[] }): Promise<void> {
+  claimPane(input.paneId);
+  return withPaneTurn(input.paneId, () => sendKeysNow(deps, input));
+}
+
+/** sendKeys within a turn the caller already holds (pane-turns.ts). */
+export async function sendKeysNow(deps: ActivityDeps, input: { paneId: string; keys: string[] }): Promise<void> {
   const pane = await deps.tmux.paneInfo(input.paneId);
   if (!pane || pane.paneDead) throw ApplicationFailure.nonRetryable('the agent pane is dead; keys not sent', 'PaneDead');
   for (const key of input.keys) {

@@ -2,8 +2,9 @@ import { getProfile } from '../domain/agent-profile.js';
 import { decideDialog } from '../domain/dialog-policy.js';
 import { classifyScreen } from '../domain/screen-classifier.js';
 import type { WatchEvent, WatchInput } from '../domain/watch.js';
-import { deliverText, sendKeys } from './agent.js';
+import { deliverTextNow, sendKeysNow } from './agent.js';
 import type { ActivityDeps } from './deps.js';
+import { holdsPane, withPaneTurn } from './pane-turns.js';
 
 /**
  * The watch's own reactions (the workflow's `act` permission, domain/watch.ts): a dialog the
@@ -62,43 +63,65 @@ export function canAct(input: WatchInput, event: WatchEvent, now = Date.now()): 
   return false;
 }
 
+/** The pane's screen as the profile reads it now (undefined when it cannot be read). */
+async function lookNow(deps: ActivityDeps, input: WatchInput) {
+  const screen = await deps.watcher.capture(input.paneId, 2000).catch(() => undefined);
+  return screen === undefined ? undefined : classifyScreen(getProfile(input.agent), screen, { paneDead: false });
+}
+
 /** Whether the screen stopped showing the dialog with this text within ANSWER_CONFIRM_MS. */
 async function dialogLeft(deps: ActivityDeps, input: WatchInput, text: string): Promise<boolean> {
-  const profile = getProfile(input.agent);
   const until = Date.now() + ANSWER_CONFIRM_MS;
   while (Date.now() < until) {
     await new Promise((r) => setTimeout(r, 100));
-    const screen = await deps.watcher.capture(input.paneId, 2000).catch(() => undefined);
-    if (screen === undefined) return false;
-    const cls = classifyScreen(profile, screen, { paneDead: false });
+    const cls = await lookNow(deps, input);
+    if (cls === undefined) return false;
     if (cls.state !== 'dialog' || cls.dialog?.text !== text) return true;
   }
   return false;
 }
 
+/** What the watch does after `actOn`: report this event, keep watching (the screen moved on), or stop (no longer its pane). */
+export type ActOutcome = WatchEvent | 'moved-on' | 'superseded';
+
 /**
- * Performs the permitted reaction to `event` and returns the event with what was done; the event
- * unchanged when there is nothing to do or the keys could not be sent (the workflow decides then).
+ * Performs the permitted reaction to `event`, in the pane's turn and only while `claim` is the
+ * pane's newest (pane-turns.ts), after reading the screen again: an action of the workflow or
+ * of an earlier watch may have changed it since the event was seen. Returns the event with what
+ * was done, or unchanged when the keys could not be sent (the workflow decides then).
  */
-export async function actOn(deps: ActivityDeps, input: WatchInput, event: WatchEvent): Promise<WatchEvent> {
-  if (!canAct(input, event) || !input.act) return event;
-  const seq = nextSeq(deps, input);
-  if (event.kind === 'dialog' && input.act.dialogs) {
-    const decision = decideDialog(event.dialog, input.act.dialogs);
-    try {
-      await sendKeys(deps, { paneId: input.paneId, keys: decision.keys });
-    } catch {
-      return event; // the pane died: the workflow sees the dialog event and the dead pane
+export async function actOn(deps: ActivityDeps, input: WatchInput, event: WatchEvent, claim: number): Promise<ActOutcome> {
+  const act = input.act;
+  if (!act || !canAct(input, event)) return event;
+  return withPaneTurn(input.paneId, async (): Promise<ActOutcome> => {
+    if (!holdsPane(input.paneId, claim)) return 'superseded';
+    const now = await lookNow(deps, input);
+    const seq = nextSeq(deps, input);
+    if (event.kind === 'dialog' && act.dialogs) {
+      if (now?.state !== 'dialog' || now.dialog?.text !== event.dialog.text) return 'moved-on';
+      const decision = decideDialog(event.dialog, act.dialogs);
+      try {
+        await sendKeysNow(deps, { paneId: input.paneId, keys: decision.keys });
+      } catch {
+        return event; // the pane died: the workflow sees the dialog event and the dead pane
+      }
+      // the TUI redraws a moment after the keys: return only once the dialog is gone, or the next
+      // watch would see the same dialog still on screen and answer it again (its keys landing elsewhere)
+      const confirmed = await dialogLeft(deps, input, event.dialog.text);
+      return record(deps, input, { ...event, answered: { seq, keys: decision.keys, reason: decision.reason, confirmed } }, seq);
     }
-    // the TUI redraws a moment after the keys: return only once the dialog is gone, or the next
-    // watch would see the same dialog still on screen and answer it again (its keys landing elsewhere)
-    const confirmed = await dialogLeft(deps, input, event.dialog.text);
-    return record(deps, input, { ...event, answered: { seq, keys: decision.keys, reason: decision.reason, confirmed } }, seq);
-  }
-  if ((event.kind === 'idle' || event.kind === 'stalled') && input.act.nudge) {
-    const text = event.kind === 'idle' ? input.act.nudge.idleText : input.act.nudge.stalledText;
-    const result = await deliverText(deps, { paneId: input.paneId, agent: input.agent, text, bufferName: `drover-nudge-${input.paneId.replace(/\W/g, '')}`, windowName: input.windowName });
-    return record(deps, input, { ...event, nudged: { seq, text, ...result } }, seq);
-  }
-  return event;
+    if ((event.kind === 'idle' || event.kind === 'stalled') && act.nudge) {
+      if (now === undefined || now.state === 'dialog' || now.state === 'crashed' || (event.kind === 'idle' && now.state !== 'idle')) return 'moved-on';
+      const text = event.kind === 'idle' ? act.nudge.idleText : act.nudge.stalledText;
+      let result: Awaited<ReturnType<typeof deliverTextNow>>;
+      try {
+        result = await deliverTextNow(deps, { paneId: input.paneId, agent: input.agent, text, bufferName: `drover-nudge-${input.paneId.replace(/\W/g, '')}`, windowName: input.windowName });
+      } catch (error) {
+        // e.g. the pane vanished mid-delivery: reported as not delivered (never retried blindly), the next watch sees why
+        result = { submitted: false, doneCount: 0, attempts: 0, detail: `the delivery failed: ${error instanceof Error ? error.message : String(error)}` };
+      }
+      return record(deps, input, { ...event, nudged: { seq, text, ...result } }, seq);
+    }
+    return event;
+  });
 }

@@ -7,6 +7,7 @@ import type { WatchEvent, WatchInput } from '../domain/watch.js';
 import type { ActivityDeps } from './deps.js';
 import type { PaneTick } from './pane-watcher.js';
 import { actOn, canAct, unreportedAction } from './watch-actions.js';
+import { claimPane } from './pane-turns.js';
 
 const CAPTURE_MIN_INTERVAL_MS = 100;
 const SAFETY_CAPTURE_MS = 10_000;
@@ -31,6 +32,8 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
   // an action of a watch whose result was dropped (cancelled by a signal meanwhile) is reported first
   const unreported = unreportedAction(deps, input);
   if (unreported) return unreported;
+  // from now on an older watch of this pane (cancelled, not told yet) may no longer act
+  const claim = claimPane(input.paneId);
   if (input.windowName !== undefined) {
     // before any capture: after a tmux server restart the pane id may be another agent's
     const pane = await deps.tmux.paneInfo(input.paneId);
@@ -85,7 +88,14 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
     /** The event, after the reaction the workflow permitted (watch-actions.ts); the screen is not read meanwhile. */
     const report = async (event: WatchEvent): Promise<void> => {
       if (!canAct(input, event)) return finish(event);
-      finish(await actOn(deps, input, event));
+      const outcome = await actOn(deps, input, event, claim);
+      if (outcome === 'superseded') return finish(new CancelledFailure('a newer watch or the workflow acts on this pane now'));
+      if (outcome === 'moved-on') {
+        lastCaptureAt = 0; // the screen changed while waiting for the pane's turn: read it again
+        lastCaptureStartedAt = 0;
+        return;
+      }
+      finish(outcome);
     };
 
     const inspect = async (tick: PaneTick) => {

@@ -13,7 +13,7 @@ import { taskWorkflowId } from '../../src/domain/identifiers.js';
 import type { TaskInput, TaskResult, TaskState } from '../../src/domain/task.js';
 import type { SimScriptInput } from '../../src/rehearsal/sim-script.js';
 import type { HostsReport } from '../../src/cli/hosts-command.js';
-import { stateQuery } from '../../src/workflows/messages.js';
+import { abortSignal, stateQuery } from '../../src/workflows/messages.js';
 import { resultWithin, rigEnv, startRig, type Rig } from '../support/harness.js';
 import { git, makeRepo, waitFor } from '../support/repo.js';
 
@@ -90,6 +90,16 @@ describe('many hosts', () => {
     console.log(text.stdout);
     expect(text.stdout).toMatch(/host-a\s+drover-test-hosts@host-a\s+2\s+2\s+0\s+\d+s ago\s+live/);
     expect((await state('p4')).host).toBeUndefined();
+
+    // a task aborted while it waits for a slot ends at once and leaves the queue; p4 keeps its place
+    const fifth = await start('p5', gated('p5'));
+    await waitFor('p5 to wait behind p4', async () => ((await hostsJson()).waiting.map((w) => w.taskId).join(',') === 'p4,p5' ? true : undefined), 60_000, 500);
+    await fifth.signal(abortSignal, 'not needed any more');
+    const aborted = await resultWithin<TaskResult>(fifth, 60_000);
+    expect(aborted.state).toBe('aborted');
+    expect(aborted.reason).toContain('not needed any more');
+    expect((await state('p5')).host).toBeUndefined();
+    await waitFor('p5 out of the queue', async () => ((await hostsJson()).waiting.map((w) => w.taskId).join(',') === 'p4' ? true : undefined), 30_000, 500);
 
     open(onB); // its slot on host b frees up when it ends: p4 takes it
     expect((await resultWithin<TaskResult>(handles[hosts.indexOf('host-b')]!, 90_000)).state).toBe('done');
