@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../dev/config.js';
 
 /** One command for the launcher: an argument array, never a shell string. */
 export interface SpawnRequest {
@@ -25,7 +25,8 @@ export interface SpawnResult {
 /** The launcher exited before answering: the command may be run another way. */
 export class SpawnerGone extends Error {}
 
-const launcher = fileURLToPath(new URL('../../bin/drover-spawner.mjs', import.meta.url));
+// from the project root, not this file: the file may run from the compiled tree (bin/compiled-src.mjs)
+const launcher = path.join(projectRoot(), 'bin', 'drover-spawner.mjs');
 
 interface Waiter {
   resolve: (result: SpawnResult) => void;
