@@ -26,9 +26,10 @@ function tsFiles(dir, out = []) {
 }
 
 async function build(files, sources, target) {
-  const { transform } = await import('esbuild');
+  const { transform, stop } = await import('esbuild');
   const tmp = `${target}.${process.pid}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
+  // esbuild's async API keeps a service process alive (~50 MB seen beside a worker): end it after
   await Promise.all(
     files.map(async (file, i) => {
       const rel = path.relative(srcDir, file);
@@ -38,7 +39,7 @@ async function build(files, sources, target) {
       writeFileSync(`${out}.map`, result.map);
       writeFileSync(out, `${result.code}//# sourceMappingURL=${path.basename(out)}.map\n`);
     }),
-  );
+  ).finally(() => stop());
   writeFileSync(path.join(tmp, '.complete'), '');
   try {
     renameSync(tmp, target);
