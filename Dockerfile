@@ -10,12 +10,15 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Runtime dependencies only (tsx runs the TypeScript sources; the workflow bundle is built at start).
+# Runtime dependencies only (esbuild, via tsx, compiles the sources below; the workflow bundle is built at start).
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY bin ./bin
 COPY src ./src
 COPY scenarios ./scenarios
 COPY tsconfig.json ./
+# Compile the sources once while node_modules is still writable (bin/compiled-src.mjs); the
+# unprivileged user below could not write that cache and would run through tsx (more memory).
+RUN node bin/drover.mjs --version
 
 # State (clones, worktrees, per-task agent homes, logs) lives on a volume; the worker runs
 # unprivileged (the agent CLIs refuse some modes as root).

@@ -22,6 +22,15 @@ export function cpuTicks(pid: number): CpuTicks {
   }
 }
 
+/** A process's short name (/proc/<pid>/comm), '' when gone. */
+export function commName(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
 export function rssMb(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -59,14 +68,32 @@ export interface Usage {
   cpuPct: number;
   rssMbMax: number;
   rssMbMean: number;
+  /** With `rssTree`: the live descendants counted in the RSS at the last sample (name → MB). */
+  members?: { pid: number; name: string; rssMb: number }[];
+}
+
+export interface Group {
+  pid: number;
+  /** CPU of the process plus its reaped children and live descendants. */
+  tree?: boolean;
+  /** RSS of the process plus its live descendants, minus these pids (e.g. a daemon it started) and theirs. */
+  rssTree?: { exclude: number[] };
+}
+
+/** The pids whose RSS a group counts: its own, or with `rssTree` its live descendants too. */
+function rssPids(g: Group): number[] {
+  if (!g.rssTree) return [g.pid];
+  const skip = new Set(g.rssTree.exclude.flatMap((p) => [p, ...descendants(p)]));
+  return [g.pid, ...descendants(g.pid).filter((p) => !skip.has(p))];
 }
 
 /**
  * Samples named groups of processes over `ms`: CPU as % of one core (self + reaped children +
- * live descendants when `tree`), RSS every second (the group's own process only).
+ * live descendants when `tree`), RSS every second (the group's own process, or with `rssTree`
+ * the sum over it and its live descendants).
  */
-export async function sampleUsage(groups: Record<string, { pid: number; tree?: boolean }>, ms: number): Promise<Record<string, Usage>> {
-  const total = (g: { pid: number; tree?: boolean }) => {
+export async function sampleUsage(groups: Record<string, Group>, ms: number): Promise<Record<string, Usage>> {
+  const total = (g: Group) => {
     const own = cpuTicks(g.pid);
     let ticks = own.self + (g.tree ? own.reaped : 0);
     if (g.tree) for (const d of descendants(g.pid)) ticks += cpuTicks(d).self;
@@ -75,15 +102,22 @@ export async function sampleUsage(groups: Record<string, { pid: number; tree?: b
   const t0 = Date.now();
   const start = Object.fromEntries(Object.entries(groups).map(([k, g]) => [k, total(g)]));
   const rss: Record<string, number[]> = Object.fromEntries(Object.keys(groups).map((k) => [k, []]));
+  const members: Record<string, Usage['members']> = {};
   while (Date.now() - t0 < ms) {
-    for (const [k, g] of Object.entries(groups)) rss[k]!.push(rssMb(g.pid));
+    for (const [k, g] of Object.entries(groups)) {
+      const each = rssPids(g).map((pid) => ({ pid, name: commName(pid), rssMb: round(rssMb(pid)) }));
+      rss[k]!.push(each.reduce((a, m) => a + m.rssMb, 0));
+      if (g.rssTree) members[k] = each;
+    }
     await new Promise((r) => setTimeout(r, 1000));
   }
   const seconds = (Date.now() - t0) / 1000;
   return Object.fromEntries(
     Object.entries(groups).map(([k, g]) => {
       const r = rss[k]!;
-      return [k, { cpuPct: round(((total(g) - start[k]!) / CLK_TCK / seconds) * 100), rssMbMax: round(Math.max(...r)), rssMbMean: round(r.reduce((a, b) => a + b, 0) / r.length) }];
+      const usage: Usage = { cpuPct: round(((total(g) - start[k]!) / CLK_TCK / seconds) * 100), rssMbMax: round(Math.max(...r)), rssMbMean: round(r.reduce((a, b) => a + b, 0) / r.length) };
+      if (members[k]) usage.members = members[k];
+      return [k, usage];
     }),
   );
 }

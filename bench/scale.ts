@@ -105,8 +105,15 @@ async function historyLengths(ids: string[]): Promise<number[]> {
   return Promise.all(ids.map(async (id) => Number((await rig.client.workflow.getHandle(taskWorkflowId(id)).describe()).historyLength)));
 }
 
+/**
+ * RSS: `workerSelf` is the worker process alone (the memory target in docs/scale.md);
+ * `workerHelpers` adds its live descendants — the process launcher, the tmux control-mode
+ * clients, any git/tmux command running at that second — but not the tmux server (a daemon)
+ * nor the agents (children of the tmux server).
+ */
 async function usage(ms: number): Promise<Record<string, Usage>> {
-  return sampleUsage({ worker: { pid: workerPid, tree: true }, workerSelf: { pid: workerPid }, tmuxServer: { pid: await tmuxPid() }, temporal: { pid: rig.server.pid ?? 0 } }, ms);
+  const server = await tmuxPid();
+  return sampleUsage({ worker: { pid: workerPid, tree: true }, workerSelf: { pid: workerPid }, workerHelpers: { pid: workerPid, rssTree: { exclude: [server] } }, tmuxServer: { pid: server }, temporal: { pid: rig.server.pid ?? 0 } }, ms);
 }
 
 /** The worker's last memory line (rss, heapUsed, external, … in MB). */
@@ -158,7 +165,7 @@ try {
     const quiet = await usage(WINDOW_S * 1000);
     const h1 = await historyLengths(ids);
     const memory = await workerMemory();
-    log(`  quiet: worker ${quiet.worker!.cpuPct}% ${quiet.workerSelf!.rssMbMax} MB (${JSON.stringify(memory)})`);
+    log(`  quiet: worker ${quiet.worker!.cpuPct}% ${quiet.workerSelf!.rssMbMax} MB, with helpers ${quiet.workerHelpers!.rssMbMax} MB ${JSON.stringify(quiet.workerHelpers!.members)} (${JSON.stringify(memory)})`);
     await signalAll(ids);
     const busyReached = await waitAll(ids, (ev) => ev.some((e) => e.ev === 'busy'), 60_000 + n * 500, 'busy after dialog + nudge');
     await sleep(3000);
@@ -302,12 +309,13 @@ function printTables(r: { machine: Record<string, unknown>; conditions: Record<s
     }
   }
   console.log('');
-  console.log('resources (CPU % of one core, RSS MB)  agents   worker cpu (self+tmux execs)  worker rss   tmux server cpu   temporal cpu / rss');
+  console.log('resources (CPU % of one core, RSS MB)  agents   worker cpu (self+tmux execs)  worker rss (+helpers*)   tmux server cpu   temporal cpu / rss');
   for (const l of r.levels) {
     for (const [mode, u] of [['quiet', l.quiet], ['busy', l.busy]] as const) {
-      console.log(`${mode.padEnd(38)} ${pad(l.agents, 6)}   ${pad(u.worker!.cpuPct, 6)} (${pad(u.workerSelf!.cpuPct, 5)})${''.padEnd(14)} ${pad(u.workerSelf!.rssMbMax, 7)}   ${pad(u.tmuxServer!.cpuPct, 8)}          ${pad(u.temporal!.cpuPct, 6)} / ${pad(u.temporal!.rssMbMax, 5)}`);
+      console.log(`${mode.padEnd(38)} ${pad(l.agents, 6)}   ${pad(u.worker!.cpuPct, 6)} (${pad(u.workerSelf!.cpuPct, 5)})${''.padEnd(14)} ${pad(u.workerSelf!.rssMbMax, 7)} (${pad(u.workerHelpers!.rssMbMax, 5)})       ${pad(u.tmuxServer!.cpuPct, 8)}          ${pad(u.temporal!.cpuPct, 6)} / ${pad(u.temporal!.rssMbMax, 5)}`);
     }
   }
+  console.log('* worker rss: the worker process alone (the target); +helpers: with its launcher process and tmux control-mode clients (max of the per-second sums; not the tmux server, not the agents)');
   console.log('\nhistory                                agents   events/task-hour quiet  busy   longest history   start→all briefed (s)   load avg');
   for (const l of r.levels) console.log(`${''.padEnd(38)} ${pad(l.agents, 6)}   ${pad(l.historyEventsPerTaskHour.quiet, 16)}  ${pad(l.historyEventsPerTaskHour.busy, 5)}   ${pad(l.longestHistory, 15)}   ${pad(l.startSeconds, 8)}   ${pad(l.loadAvg, 10)}`);
   console.log(`\nhistory probes over ${r.historyProbes.minutes} min: ${r.historyProbes.probes.map((p) => `${p.id} (${p.busy ? 'busy' : 'quiet'}) ${p.events} events = ${p.perHour}/h`).join('; ')}`);

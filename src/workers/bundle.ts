@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { projectRoot } from '../dev/config.js';
 
 /**
  * The workflow bundle is built once per version of the code, in a child process, and cached on
@@ -11,10 +11,11 @@ import { execa } from 'execa';
  * ~250 MB of webpack's heap in every worker's RSS (docs/scale.md), and every test rig paid the
  * few seconds of bundling again.
  */
-export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
-const srcDir = fileURLToPath(new URL('..', import.meta.url));
-const projectDir = path.dirname(srcDir);
-const builder = fileURLToPath(new URL('./bundle-build.ts', import.meta.url));
+// From the project root, not this file: the file may run from the compiled tree (bin/compiled-src.mjs).
+const projectDir = projectRoot();
+const srcDir = path.join(projectDir, 'src');
+export const workflowsPath = path.join(srcDir, 'workflows', 'index.ts');
+const builder = path.join(srcDir, 'workers', 'bundle-build.ts');
 
 let cached: Promise<{ codePath: string }> | undefined;
 

@@ -133,7 +133,14 @@ describe('Dockerfile', () => {
   it('installs the agent CLIs pinned in package.json as regular dependencies (npm ci --omit=dev keeps them)', () => {
     const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
     for (const cli of ['@anthropic-ai/claude-code', '@openai/codex', '@google/gemini-cli']) expect(pkg.dependencies[cli]).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(pkg.dependencies.tsx).toBeDefined(); // bin/drover.mjs runs the sources through tsx at runtime
+    // tsx (and its esbuild): bin/compiled-src.mjs compiles the sources with esbuild, tsx is the fallback and runs the bundle builder
+    expect(pkg.dependencies.tsx).toBeDefined();
+  });
+
+  it('compiles the sources while node_modules is writable, before switching to the node user', () => {
+    const compile = instructions.indexOf('RUN node bin/drover.mjs --version');
+    expect(compile).toBeGreaterThan(instructions.indexOf('COPY src ./src'));
+    expect(compile).toBeLessThan(instructions.indexOf('USER node'));
   });
 
   it('runs `node bin/drover.mjs worker` as the unprivileged node user with state on a volume', () => {
