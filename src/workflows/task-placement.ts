@@ -28,6 +28,8 @@ const WAIT_ASK_SECONDS = 60;
 export class TaskPlacement {
   private ready = 0;
   private waitingShown?: string;
+  /** This run asked the registry for a slot: it may hold one, or a place in the queue. */
+  private asked = false;
 
   constructor(
     private readonly s: TaskState,
@@ -45,6 +47,7 @@ export class TaskPlacement {
   async claim(interrupted: () => boolean, exclude: string[] = []): Promise<{ hostId: string; taskQueue: string } | undefined> {
     for (;;) {
       const seen = this.ready;
+      this.asked = true;
       const got = await sharedActivities.placeTask({ workflowId: workflowInfo().workflowId, taskId: this.s.taskId, exclude });
       if ('hostId' in got) {
         this.waitingShown = undefined;
@@ -109,9 +112,12 @@ export class TaskPlacement {
     this.rec.decide(pushed.error ? `push of ${s.branch} at a checkpoint failed: ${pushed.error}` : `${s.branch} ${pushed.pushed ? 'pushed' : 'already pushed'} at ${pushed.remoteHead.slice(0, 10)} (checkpoint ${s.checkpoints.at(-1)})`);
   }
 
-  /** Gives the slot back to the registry (the periodic reconcile catches a task that never gets here). */
+  /**
+   * Gives the slot back to the registry, or the place in its queue of a task that ended while it
+   * waited (else a freed slot could go to it); the periodic reconcile catches a task that never gets here.
+   */
   async release(): Promise<void> {
-    if (!this.s.host || !patched('host-registry-release')) return;
+    if ((!this.s.host && !this.asked) || !patched('host-registry-release')) return;
     await getExternalWorkflowHandle(hostRegistryWorkflowId(workflowInfo().taskQueue))
       .signal(hostReleaseSignal, { workflowId: workflowInfo().workflowId })
       .catch(() => undefined);
