@@ -151,8 +151,9 @@ export interface DeliverResult {
  */
 export async function deliverText(deps: ActivityDeps, input: DeliverInput): Promise<DeliverResult> {
   // the workflow acts: an older watch of this pane may no longer act, and nothing else types meanwhile
-  claimPane(input.paneId);
-  return withPaneTurn(input.paneId, () => deliverTextNow(deps, input));
+  const pane = { tmux: deps.tmux, paneId: input.paneId };
+  claimPane(pane);
+  return withPaneTurn(pane, () => deliverTextNow(deps, input));
 }
 
 /** deliverText within a turn the caller already holds (pane-turns.ts). */
@@ -183,8 +184,9 @@ export async function deliverTextNow(deps: ActivityDeps, input: DeliverInput): P
 }
 
 export async function sendKeys(deps: ActivityDeps, input: { paneId: string; keys: string[] }): Promise<void> {
-  claimPane(input.paneId);
-  return withPaneTurn(input.paneId, () => sendKeysNow(deps, input));
+  const pane = { tmux: deps.tmux, paneId: input.paneId };
+  claimPane(pane);
+  return withPaneTurn(pane, () => sendKeysNow(deps, input));
 }
 
 /** sendKeys within a turn the caller already holds (pane-turns.ts). */

@@ -10,19 +10,23 @@ import { withKeyLock } from './keyed-mutex.js';
 
 const generations = new Map<string, number>();
 
+/** A pane id is unique within one tmux server: the key names the server too (two hosts may share a process in tests). */
+type PaneRef = { tmux: { options: { socket: string } }; paneId: string };
+const keyOf = (p: PaneRef) => `${p.tmux.options.socket}\u0000${p.paneId}`;
+
 /** A new claim on the pane (a watch starting, or the workflow acting): earlier watches may no longer act. */
-export function claimPane(paneId: string): number {
-  const next = (generations.get(paneId) ?? 0) + 1;
-  generations.set(paneId, next);
+export function claimPane(pane: PaneRef): number {
+  const next = (generations.get(keyOf(pane)) ?? 0) + 1;
+  generations.set(keyOf(pane), next);
   return next;
 }
 
 /** Whether the claim is still the pane's newest. */
-export function holdsPane(paneId: string, claim: number): boolean {
-  return generations.get(paneId) === claim;
+export function holdsPane(pane: PaneRef, claim: number): boolean {
+  return generations.get(keyOf(pane)) === claim;
 }
 
 /** Runs `fn` while no other keys or pastes go to this pane from this host. */
-export function withPaneTurn<T>(paneId: string, fn: () => Promise<T>): Promise<T> {
-  return withKeyLock(`pane\u0000${paneId}`, fn);
+export function withPaneTurn<T>(pane: PaneRef, fn: () => Promise<T>): Promise<T> {
+  return withKeyLock(`pane\u0000${keyOf(pane)}`, fn);
 }

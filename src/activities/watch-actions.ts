@@ -93,8 +93,9 @@ export type ActOutcome = WatchEvent | 'moved-on' | 'superseded';
 export async function actOn(deps: ActivityDeps, input: WatchInput, event: WatchEvent, claim: number): Promise<ActOutcome> {
   const act = input.act;
   if (!act || !canAct(input, event)) return event;
-  return withPaneTurn(input.paneId, async (): Promise<ActOutcome> => {
-    if (!holdsPane(input.paneId, claim)) return 'superseded';
+  const pane = { tmux: deps.tmux, paneId: input.paneId };
+  return withPaneTurn(pane, async (): Promise<ActOutcome> => {
+    if (!holdsPane(pane, claim)) return 'superseded';
     const now = await lookNow(deps, input);
     const seq = nextSeq(deps, input);
     if (event.kind === 'dialog' && act.dialogs) {

@@ -33,7 +33,7 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
   const unreported = unreportedAction(deps, input);
   if (unreported) return unreported;
   // from now on an older watch of this pane (cancelled, not told yet) may no longer act
-  const claim = claimPane(input.paneId);
+  const claim = claimPane({ tmux: deps.tmux, paneId: input.paneId });
   if (input.windowName !== undefined) {
     // before any capture: after a tmux server restart the pane id may be another agent's
     const pane = await deps.tmux.paneInfo(input.paneId);
@@ -89,7 +89,9 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
     const report = async (event: WatchEvent): Promise<void> => {
       if (!canAct(input, event)) return finish(event);
       const outcome = await actOn(deps, input, event, claim);
-      if (outcome === 'superseded') return finish(new CancelledFailure('a newer watch or the workflow acts on this pane now'));
+      // its workflow has moved on (it cancelled this watch; the cancellation reaches here at the next
+      // heartbeat): end without acting, as a plain refresh, which asks nothing of a workflow still waiting
+      if (outcome === 'superseded') return finish({ kind: 'refresh', state: 'superseded: a newer watch or the workflow acts on this pane now', tail: [] });
       if (outcome === 'moved-on') {
         lastCaptureAt = 0; // the screen changed while waiting for the pane's turn: read it again
         lastCaptureStartedAt = 0;

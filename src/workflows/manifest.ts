@@ -117,7 +117,8 @@ export async function manifestWorkflow(rawInput: ManifestRunInput, carried?: Man
       },
       (error: Error) => {
         t.status = 'error';
-        t.reason = error.message;
+        // "Child Workflow execution failed" says nothing: the causes below it say why
+        t.reason = failureChain(error);
       },
     ).finally(() => {
       running.delete(id);
@@ -164,4 +165,11 @@ export async function manifestWorkflow(rawInput: ManifestRunInput, carried?: Man
     }
   }
   return state;
+}
+
+/** An error's message and its causes' (child workflow → activity → application failure), joined. */
+function failureChain(error: Error): string {
+  const parts: string[] = [];
+  for (let e: unknown = error; e instanceof Error && parts.length < 5; e = e.cause) parts.push(e.message);
+  return parts.filter((m, i) => m !== '' && parts.indexOf(m) === i).join(': ');
 }
