@@ -26,6 +26,14 @@ interface JournalEntry {
 const JOURNAL_TTL_MS = 6 * 60 * 60 * 1000;
 /** How long an answered dialog may stay on screen before the watch returns anyway. */
 const ANSWER_CONFIRM_MS = 3000;
+/**
+ * A dialog with the text just answered on this pane is taken for the same dialog not yet redrawn
+ * (a TUI starting up may draw it again for a moment) for this long; only then is it answered again.
+ * A CI run saw claude's trust dialog answered twice 300 ms apart: the second Enter chose "No" on
+ * the API-key dialog behind it and the agent stayed logged out.
+ */
+const REANSWER_AFTER_MS = 3000;
+const lastAnswers = new Map<string, { text: string; at: number }>();
 const journal = new Map<string, JournalEntry[]>();
 
 function journalKey(deps: ActivityDeps, input: WatchInput): string {
@@ -69,14 +77,18 @@ async function lookNow(deps: ActivityDeps, input: WatchInput) {
   return screen === undefined ? undefined : classifyScreen(getProfile(input.agent), screen, { paneDead: false });
 }
 
-/** Whether the screen stopped showing the dialog with this text within ANSWER_CONFIRM_MS. */
+/** Whether the screen stopped showing the dialog with this text, in two reads 200 ms apart, within ANSWER_CONFIRM_MS. */
 async function dialogLeft(deps: ActivityDeps, input: WatchInput, text: string): Promise<boolean> {
   const until = Date.now() + ANSWER_CONFIRM_MS;
+  let goneSince: number | undefined;
   while (Date.now() < until) {
     await new Promise((r) => setTimeout(r, 100));
     const cls = await lookNow(deps, input);
     if (cls === undefined) return false;
-    if (cls.state !== 'dialog' || cls.dialog?.text !== text) return true;
+    const gone = cls.state !== 'dialog' || cls.dialog?.text !== text;
+    if (!gone) goneSince = undefined;
+    else if (goneSince === undefined) goneSince = Date.now();
+    else if (Date.now() - goneSince >= 200) return true;
   }
   return false;
 }
@@ -100,6 +112,9 @@ export async function actOn(deps: ActivityDeps, input: WatchInput, event: WatchE
     const seq = nextSeq(deps, input);
     if (event.kind === 'dialog' && act.dialogs) {
       if (now?.state !== 'dialog' || now.dialog?.text !== event.dialog.text) return 'moved-on';
+      const paneKey = `${deps.tmux.options.socket}\u0000${input.paneId}`;
+      const last = lastAnswers.get(paneKey);
+      if (last && last.text === event.dialog.text && Date.now() - last.at < REANSWER_AFTER_MS) return 'moved-on';
       const decision = decideDialog(event.dialog, act.dialogs);
       try {
         await sendKeysNow(deps, { paneId: input.paneId, keys: decision.keys });
@@ -108,6 +123,7 @@ export async function actOn(deps: ActivityDeps, input: WatchInput, event: WatchE
       }
       // the TUI redraws a moment after the keys: return only once the dialog is gone, or the next
       // watch would see the same dialog still on screen and answer it again (its keys landing elsewhere)
+      lastAnswers.set(paneKey, { text: event.dialog.text, at: Date.now() });
       const confirmed = await dialogLeft(deps, input, event.dialog.text);
       return record(deps, input, { ...event, answered: { seq, keys: decision.keys, reason: decision.reason, confirmed } }, seq);
     }
