@@ -26,7 +26,7 @@ import { handOverToNext, nextAgent } from './task-handoff.js';
 import { collectVerdict, doneReason } from './task-verify.js';
 import { HostLost, TaskPlacement } from './task-placement.js';
 import { prBriefFor, prepareTaskWorktree, type WorktreeSource } from './task-prepare.js';
-import { NUDGE_TEXT, recordWatchAction, watchPermissions } from './watch-acts.js';
+import { NUDGE_TEXT, recordPolicyApproval, recordWatchAction, watchPermissions } from './watch-acts.js';
 
 interface Carried {
   state: TaskState;
@@ -232,10 +232,8 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
 
       const onEvent = async (ev: WatchEvent): Promise<void> => {
         rec.tail(ev.tail);
-        // what the watch already did on its own (watch-acts.ts) is recorded, not decided again
-        const acted = recordWatchAction(ev, { rec, outbox });
-        if (acted.nudged) lastNudgeAt = new Date().getTime();
-        if (acted.doneCount !== undefined) doneBaseline = Math.max(doneBaseline, acted.doneCount);
+        const acted = recordWatchAction(ev, { rec, outbox, lastNudgeAt, doneBaseline }); // what the watch did itself: recorded, not decided again
+        ({ lastNudgeAt, doneBaseline } = acted);
         if (acted.handled) return;
         switch (ev.kind) {
           case 'dialog': {
@@ -243,8 +241,7 @@ async function superviseTask(rawInput: TaskInput, carried: Carried | undefined, 
             const decision = decideDialog(ev.dialog, { worktree });
             if (decision.decision === 'approve') {
               if (!(await pressKeys(decision.keys, `approving ${ev.dialog.kind}`))) return;
-              s.dialogs.push({ kind: ev.dialog.kind, decision: 'approve', decidedBy: 'policy', command: ev.dialog.command, reason: decision.reason, at: new Date().toISOString() });
-              rec.decide(`approved ${ev.dialog.kind}${ev.dialog.command ? ` \`${ev.dialog.command}\`` : ''}: ${decision.reason}`);
+              recordPolicyApproval(rec, ev.dialog, decision.reason);
             } else {
               await askHuman(ev, decision.reason);
             }

@@ -1,4 +1,5 @@
 import { buildNudge } from '../domain/brief.js';
+import type { Dialog } from '../domain/screen-classifier.js';
 import type { TaskState } from '../domain/task.js';
 import type { WatchEvent, WatchInput } from '../domain/watch.js';
 import type { Outbound } from './task-inbox.js';
@@ -33,27 +34,36 @@ export function watchPermissions(args: {
  * Records what the watch did on its own (a dialog answered, a nudge sent) as if the workflow had
  * done it: the decision, the dialog record, the nudge count. `handled`: nothing is left to decide.
  */
-export function recordWatchAction(ev: WatchEvent, t: { rec: TaskRecord; outbox: Outbound[] }): { handled: boolean; nudged?: boolean; doneCount?: number } {
+export function recordWatchAction(
+  ev: WatchEvent,
+  t: { rec: TaskRecord; outbox: Outbound[]; lastNudgeAt: number; doneBaseline: number },
+): { handled: boolean; lastNudgeAt: number; doneBaseline: number } {
   const s = t.rec.s;
   if (ev.kind === 'dialog' && ev.answered) {
     s.watcherActions = Math.max(s.watcherActions ?? 0, ev.answered.seq);
     t.rec.agentState('dialog');
-    s.dialogs.push({ kind: ev.dialog.kind, decision: 'approve', decidedBy: 'policy', command: ev.dialog.command, reason: ev.answered.reason, at: new Date().toISOString() });
-    t.rec.decide(`approved ${ev.dialog.kind}${ev.dialog.command ? ` \`${ev.dialog.command}\`` : ''} (answered by the watch${ev.answered.confirmed === false ? '; the dialog was still on screen 3 s later' : ''}): ${ev.answered.reason}`);
-    return { handled: true };
+    recordPolicyApproval(t.rec, ev.dialog, ev.answered.reason, ` (answered by the watch${ev.answered.confirmed === false ? '; the dialog was still on screen 3 s later' : ''})`);
+    return { handled: true, lastNudgeAt: t.lastNudgeAt, doneBaseline: t.doneBaseline };
   }
   if ((ev.kind === 'idle' || ev.kind === 'stalled') && ev.nudged) {
     s.watcherActions = Math.max(s.watcherActions ?? 0, ev.nudged.seq);
     s.nudges += 1;
+    const lastNudgeAt = new Date().getTime();
     if (!ev.nudged.submitted) {
       t.rec.agentState(ev.kind);
       t.rec.decide(`nudge not delivered: ${ev.nudged.detail}`);
       t.outbox.push({ kind: 'nudge', text: ev.nudged.text, tried: true });
-      return { handled: true, nudged: true };
+      return { handled: true, lastNudgeAt, doneBaseline: t.doneBaseline };
     }
     t.rec.agentState('working');
     t.rec.decide(`nudge submitted by the watch (${ev.nudged.detail}, ${ev.nudged.attempts} Enter)`);
-    return { handled: true, nudged: true, doneCount: ev.nudged.doneCount };
+    return { handled: true, lastNudgeAt, doneBaseline: Math.max(t.doneBaseline, ev.nudged.doneCount) };
   }
-  return { handled: false };
+  return { handled: false, lastNudgeAt: t.lastNudgeAt, doneBaseline: t.doneBaseline };
+}
+
+/** A dialog the policy approved, recorded (whoever pressed the keys: the workflow, or the watch with `how`). */
+export function recordPolicyApproval(rec: TaskRecord, dialog: Dialog, reason: string, how = ''): void {
+  rec.s.dialogs.push({ kind: dialog.kind, decision: 'approve', decidedBy: 'policy', command: dialog.command, reason, at: new Date().toISOString() });
+  rec.decide(`approved ${dialog.kind}${dialog.command ? ` \`${dialog.command}\`` : ''}${how}: ${reason}`);
 }
