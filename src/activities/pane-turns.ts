@@ -12,7 +12,8 @@ const generations = new Map<string, number>();
 
 /** A pane id is unique within one tmux server: the key names the server too (two hosts may share a process in tests). */
 type PaneRef = { tmux: { options: { socket: string } }; paneId: string };
-const keyOf = (p: PaneRef) => `${p.tmux.options.socket}\u0000${p.paneId}`;
+/** The pane's key on this host (its tmux server and pane id), for anything kept per pane. */
+export const keyOf = (p: PaneRef) => `${p.tmux.options.socket}\u0000${p.paneId}`;
 
 /** A new claim on the pane (a watch starting, or the workflow acting): earlier watches may no longer act. */
 export function claimPane(pane: PaneRef): number {

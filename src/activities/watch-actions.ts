@@ -4,7 +4,7 @@ import { classifyScreen } from '../domain/screen-classifier.js';
 import type { WatchEvent, WatchInput } from '../domain/watch.js';
 import { deliverTextNow, sendKeysNow } from './agent.js';
 import type { ActivityDeps } from './deps.js';
-import { holdsPane, withPaneTurn } from './pane-turns.js';
+import { holdsPane, keyOf, withPaneTurn } from './pane-turns.js';
 
 /**
  * The watch's own reactions (the workflow's `act` permission, domain/watch.ts): a dialog the
@@ -112,7 +112,7 @@ export async function actOn(deps: ActivityDeps, input: WatchInput, event: WatchE
     const seq = nextSeq(deps, input);
     if (event.kind === 'dialog' && act.dialogs) {
       if (now?.state !== 'dialog' || now.dialog?.text !== event.dialog.text) return 'moved-on';
-      const paneKey = `${deps.tmux.options.socket}\u0000${input.paneId}`;
+      const paneKey = keyOf(pane);
       const last = lastAnswers.get(paneKey);
       if (last && last.text === event.dialog.text && Date.now() - last.at < REANSWER_AFTER_MS) return 'moved-on';
       const decision = decideDialog(event.dialog, act.dialogs);

@@ -85,7 +85,7 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
       return undefined;
     };
 
-    /** The event, after the reaction the workflow permitted (watch-actions.ts); the screen is not read meanwhile. */
+    /** The event, after the reaction the workflow permitted (watch-actions.ts); the watch's own captures pause meanwhile (busy). */
     const report = async (event: WatchEvent): Promise<void> => {
       if (!canAct(input, event)) return finish(event);
       const outcome = await actOn(deps, input, event, claim);
