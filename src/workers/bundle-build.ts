@@ -3,6 +3,7 @@
  * Runs webpack (through the SDK's bundler) and writes the bundle atomically.
  */
 import { rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 
 const [entry, out] = process.argv.slice(2);
@@ -13,6 +14,8 @@ if (!entry || !out) {
 const quiet = () => undefined;
 const { code } = await bundleWorkflowCode({
   workflowsPath: entry,
+  // zod once per workflow thread, not once per cached workflow (see shared-modules.ts)
+  preloadModules: [path.join(path.dirname(entry), 'shared-modules.ts')],
   logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: (m: string) => console.warn(`[bundle] ${m}`), error: (m: string) => console.error(`[bundle] ${m}`) },
 });
 const tmp = `${out}.${process.pid}.tmp`;

@@ -109,7 +109,7 @@ export async function startRig(name: string): Promise<Rig> {
       await connection.close();
       await model.close();
       await rig.server.stop(); // the chaos suite may have replaced it (a restarted dev server)
-      await rm(tmp, { recursive: true, force: true });
+      if (!process.env.KEEP_RIG_TMP) await rm(tmp, { recursive: true, force: true });
     },
   };
   return rig;
