@@ -29,5 +29,6 @@ RUN mkdir -p /var/lib/drover/workspace && chown -R node:node /var/lib/drover
 VOLUME /var/lib/drover
 USER node
 
-ENTRYPOINT ["node", "bin/drover.mjs"]
+# bin/drover execs node on bin/drover.mjs with MALLOC_ARENA_MAX=2 (less RSS; docs/scale.md)
+ENTRYPOINT ["bin/drover"]
 CMD ["worker"]

@@ -40,6 +40,22 @@ export function rssMb(pid: number): number {
   }
 }
 
+/**
+ * Memory only this process holds (Private_Clean + Private_Dirty of /proc/<pid>/smaps_rollup):
+ * what it adds beside processes that map the same files (a helper `node` shares the worker's
+ * node binary pages, which RSS counts in both).
+ */
+export function privateMb(pid: number): number {
+  try {
+    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    let kb = 0;
+    for (const m of text.matchAll(/^Private_(?:Clean|Dirty):\s+(\d+) kB/gm)) kb += Number(m[1]);
+    return kb / 1024;
+  } catch {
+    return 0;
+  }
+}
+
 /** Live descendants of a process (children, grandchildren…). */
 export function descendants(pid: number): number[] {
   const parent = new Map<number, number>();
@@ -76,8 +92,11 @@ export interface Group {
   pid: number;
   /** CPU of the process plus its reaped children and live descendants. */
   tree?: boolean;
-  /** RSS of the process plus its live descendants, minus these pids (e.g. a daemon it started) and theirs. */
-  rssTree?: { exclude: number[] };
+  /**
+   * RSS of the process plus its live descendants, minus these pids (e.g. a daemon it started) and
+   * theirs; with `privateOnly`, the descendants count only their private memory (privateMb).
+   */
+  rssTree?: { exclude: number[]; privateOnly?: boolean };
 }
 
 /** The pids whose RSS a group counts: its own, or with `rssTree` its live descendants too. */
@@ -105,7 +124,7 @@ export async function sampleUsage(groups: Record<string, Group>, ms: number): Pr
   const members: Record<string, Usage['members']> = {};
   while (Date.now() - t0 < ms) {
     for (const [k, g] of Object.entries(groups)) {
-      const each = rssPids(g).map((pid) => ({ pid, name: commName(pid), rssMb: round(rssMb(pid)) }));
+      const each = rssPids(g).map((pid) => ({ pid, name: commName(pid), rssMb: round(pid !== g.pid && g.rssTree?.privateOnly ? privateMb(pid) : rssMb(pid)) }));
       rss[k]!.push(each.reduce((a, m) => a + m.rssMb, 0));
       if (g.rssTree) members[k] = each;
     }

@@ -4,7 +4,7 @@
  * Per level: reaction latencies (dialog → answer keys, idle → nudge, done marker → workflow),
  * CPU and RSS of the worker / tmux server / Temporal server with all agents quiet and all busy,
  * history events per task-hour. Tables on stdout, JSON in bench/results/scale.json. No assertions.
- *   BENCH_SCALE_COUNTS=1,10,50  BENCH_WINDOW_S=20
+ *   BENCH_SCALE_COUNTS=1,10,50  BENCH_WINDOW_S=20  BENCH_SETTLE_S=30 (quiet agents, then a second sample this much later)
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -23,6 +23,8 @@ import { historyEvents, reactionSegments, recordedAfterWatchAct, summarize, type
 
 const COUNTS = (process.env.BENCH_SCALE_COUNTS ?? '1,10,50,100,200').split(',').map(Number);
 const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 20);
+// the agents stay quiet this long after the quiet window before the settled sample (memory the start-up left behind is given back)
+const SETTLE_S = Number(process.env.BENCH_SETTLE_S ?? 30);
 const IDLE_S = 2;
 const PROBES = 4;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -35,10 +37,14 @@ await mkdir(logDir, { recursive: true });
 await execa('node', [path.join(projectRoot(), 'bin', 'drover-sim.mjs'), '--build-only']);
 const repo = await makeRepo(path.join(rig.tmp, 'repo'));
 const PROFILE_DIR = process.env.BENCH_PROFILE; // a directory: the worker writes a V8 CPU profile there on exit
-// the worker in its own process, as `rig.spawnWorker()` starts it (plus V8 profiling flags when asked)
-const worker = execa('node', [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), path.join(projectRoot(), 'bin', 'drover.mjs'), 'worker', '--rehearsal'], {
+// the worker in its own process, started as users start it: `bin/drover worker` (execs node with
+// its memory settings); when profiling, node itself with the profiler's flags and those same settings
+const workerCommand: [string, string[]] = PROFILE_DIR
+  ? ['node', ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, '--max-semi-space-size=4', path.join(projectRoot(), 'bin', 'drover.mjs'), 'worker', '--rehearsal']]
+  : [path.join(projectRoot(), 'bin', 'drover'), ['worker', '--rehearsal']];
+const worker = execa(workerCommand[0], workerCommand[1], {
   // one host runs every level's agents (up to 200): its slots must not be the limit measured
-  env: { ...rigEnv(rig), DROVER_HOST_SLOTS: '1000', DROVER_MEMORY_LOG: path.join(rig.tmp, 'worker-memory.jsonl') },
+  env: { ...rigEnv(rig), DROVER_HOST_SLOTS: '1000', DROVER_MEMORY_LOG: path.join(rig.tmp, 'worker-memory.jsonl'), ...(PROFILE_DIR ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' } : {}) },
   reject: false,
   stdin: 'ignore',
   stdout: { file: path.join(rig.tmp, 'worker.log') },
@@ -113,7 +119,17 @@ async function historyLengths(ids: string[]): Promise<number[]> {
  */
 async function usage(ms: number): Promise<Record<string, Usage>> {
   const server = await tmuxPid();
-  return sampleUsage({ worker: { pid: workerPid, tree: true }, workerSelf: { pid: workerPid }, workerHelpers: { pid: workerPid, rssTree: { exclude: [server] } }, tmuxServer: { pid: server }, temporal: { pid: rig.server.pid ?? 0 } }, ms);
+  return sampleUsage(
+    {
+      worker: { pid: workerPid, tree: true },
+      workerSelf: { pid: workerPid },
+      workerHelpers: { pid: workerPid, rssTree: { exclude: [server] } },
+      workerHelpersPrivate: { pid: workerPid, rssTree: { exclude: [server], privateOnly: true } },
+      tmuxServer: { pid: server },
+      temporal: { pid: rig.server.pid ?? 0 },
+    },
+    ms,
+  );
 }
 
 /** The worker's last memory line (rss, heapUsed, external, … in MB). */
@@ -128,6 +144,8 @@ interface Level {
   agents: number;
   reached: { briefed: number; busy: number; finished: number };
   quiet: Record<string, Usage>;
+  /** The same agents still quiet, SETTLE_S after the quiet window. */
+  quietSettled: Record<string, Usage>;
   busy: Record<string, Usage>;
   dialogMs: ReturnType<typeof stats>;
   nudgeMs: ReturnType<typeof stats>;
@@ -165,14 +183,17 @@ try {
     const quiet = await usage(WINDOW_S * 1000);
     const h1 = await historyLengths(ids);
     const memory = await workerMemory();
-    log(`  quiet: worker ${quiet.worker!.cpuPct}% ${quiet.workerSelf!.rssMbMax} MB, with helpers ${quiet.workerHelpers!.rssMbMax} MB ${JSON.stringify(quiet.workerHelpers!.members)} (${JSON.stringify(memory)})`);
+    log(`  quiet: worker ${quiet.worker!.cpuPct}% ${quiet.workerSelf!.rssMbMax} MB, with helpers ${quiet.workerHelpers!.rssMbMax} MB ${JSON.stringify(quiet.workerHelpers!.members)}, with helpers' private memory ${quiet.workerHelpersPrivate!.rssMbMax} MB (${JSON.stringify(memory)})`);
+    await sleep(SETTLE_S * 1000);
+    const quietSettled = await usage(WINDOW_S * 1000);
+    log(`  quiet, settled ${SETTLE_S} s later: worker ${quietSettled.worker!.cpuPct}% ${quietSettled.workerSelf!.rssMbMax} MB, with helpers' private memory ${quietSettled.workerHelpersPrivate!.rssMbMax} MB`);
     await signalAll(ids);
     const busyReached = await waitAll(ids, (ev) => ev.some((e) => e.ev === 'busy'), 60_000 + n * 500, 'busy after dialog + nudge');
     await sleep(3000);
     const h2 = await historyLengths(ids);
     const busy = await usage(WINDOW_S * 1000);
     const h3 = await historyLengths(ids);
-    log(`  busy: worker ${busy.worker!.cpuPct}% ${busy.workerSelf!.rssMbMax} MB`);
+    log(`  busy: worker ${busy.worker!.cpuPct}% ${busy.workerSelf!.rssMbMax} MB, with helpers' private memory ${busy.workerHelpersPrivate!.rssMbMax} MB`);
     await signalAll(ids);
     let finished = 0;
     // a failed workflow (e.g. a timed-out activity) counts as not finished; it must not end the bench
@@ -218,6 +239,7 @@ try {
       agents: n,
       reached: { briefed, busy: busyReached, finished },
       quiet,
+      quietSettled,
       busy,
       dialogMs: stats(dialog),
       nudgeMs: stats(nudge),
@@ -256,17 +278,18 @@ try {
   }
   const probeEnd = await historyLengths(probes.map((p) => p.id));
   const probeHours = (Date.now() - (probeStart?.at ?? Date.now())) / 3_600_000;
-  const probeRates = probes.map((p, i) => ({ ...p, events: probeEnd[i]! - (probeStart?.lengths[i] ?? 0), perHour: round((probeEnd[i]! - (probeStart?.lengths[i] ?? 0)) / probeHours) }));
+  const probeRates = probes.map((p, i) => ({ ...p, events: probeEnd[i]! - (probeStart?.lengths[i] ?? 0), perHour: probeHours * 60 >= 10 ? round((probeEnd[i]! - (probeStart?.lengths[i] ?? 0)) / probeHours) : null }));
   const result = {
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGb: round(os.totalmem() / 2 ** 30), node: process.version, at: new Date().toISOString() },
     conditions: {
       counts: COUNTS,
       windowSeconds: WINDOW_S,
+      settleSeconds: SETTLE_S,
       watcherTickMs: 100,
       livenessSweepMs: 1000,
       policy: { idleSeconds: IDLE_S, nudgeCooldownSeconds: 0 },
       agent: 'sim (claude screen rules); quiet = working with no output; busy = one output line + spinner redraw every 500 ms',
-      worker: 'one `drover worker --rehearsal` process (shared + host queue), Temporal dev server on SQLite, same machine',
+      worker: 'one `bin/drover worker --rehearsal` process (shared + host queue; node --max-semi-space-size=4, MALLOC_ARENA_MAX=2), Temporal dev server on SQLite, same machine',
       probes: `${PROBES} long-lived history probes (2 quiet, 2 busy) run from after the first level to the end`,
     },
     levels,
@@ -284,7 +307,7 @@ try {
 }
 process.exit(0);
 
-function printTables(r: { machine: Record<string, unknown>; conditions: Record<string, unknown>; levels: Level[]; historyProbes: { minutes: number; probes: { id: string; busy: boolean; events: number; perHour: number }[] } }) {
+function printTables(r: { machine: Record<string, unknown>; conditions: Record<string, unknown>; levels: Level[]; historyProbes: { minutes: number; probes: { id: string; busy: boolean; events: number; perHour: number | null }[] } }) {
   console.log(`\nScale bench — ${r.machine.cpus} cores (${String(r.machine.model)}), ${String(r.machine.memGb)} GB, node ${String(r.machine.node)}, watcher tick 100 ms, liveness sweep 1 s, window ${WINDOW_S} s`);
   console.log(`${String(r.conditions.agent)}\n${String(r.conditions.worker)}\n`);
   const pad = (s: unknown, w: number) => String(s).padStart(w);
@@ -309,14 +332,15 @@ function printTables(r: { machine: Record<string, unknown>; conditions: Record<s
     }
   }
   console.log('');
-  console.log('resources (CPU % of one core, RSS MB)  agents   worker cpu (self+tmux execs)  worker rss (+helpers*)   tmux server cpu   temporal cpu / rss');
+  console.log('resources (CPU % of one core, RSS MB)  agents   worker cpu (self+tmux execs)  worker rss (+helpers* / +their own**)   tmux server cpu   temporal cpu / rss');
   for (const l of r.levels) {
-    for (const [mode, u] of [['quiet', l.quiet], ['busy', l.busy]] as const) {
-      console.log(`${mode.padEnd(38)} ${pad(l.agents, 6)}   ${pad(u.worker!.cpuPct, 6)} (${pad(u.workerSelf!.cpuPct, 5)})${''.padEnd(14)} ${pad(u.workerSelf!.rssMbMax, 7)} (${pad(u.workerHelpers!.rssMbMax, 5)})       ${pad(u.tmuxServer!.cpuPct, 8)}          ${pad(u.temporal!.cpuPct, 6)} / ${pad(u.temporal!.rssMbMax, 5)}`);
+    for (const [mode, u] of [['quiet', l.quiet], [`quiet, ${SETTLE_S} s later`, l.quietSettled], ['busy', l.busy]] as const) {
+      console.log(`${mode.padEnd(38)} ${pad(l.agents, 6)}   ${pad(u.worker!.cpuPct, 6)} (${pad(u.workerSelf!.cpuPct, 5)})${''.padEnd(14)} ${pad(u.workerSelf!.rssMbMax, 7)} (${pad(u.workerHelpers!.rssMbMax, 5)} / ${pad(u.workerHelpersPrivate?.rssMbMax ?? NaN, 5)})       ${pad(u.tmuxServer!.cpuPct, 8)}          ${pad(u.temporal!.cpuPct, 6)} / ${pad(u.temporal!.rssMbMax, 5)}`);
     }
   }
-  console.log('* worker rss: the worker process alone (the target); +helpers: with its launcher process and tmux control-mode clients (max of the per-second sums; not the tmux server, not the agents)');
+  console.log('* worker rss: the worker process alone; +helpers: with its process launcher and tmux control-mode client, by RSS (max of the per-second sums; not the tmux server, not the agents)');
+  console.log("** +their own: the worker's RSS plus only the helpers' private memory (Private_Clean + Private_Dirty): the memory they add, not the node binary pages they share with the worker");
   console.log('\nhistory                                agents   events/task-hour quiet  busy   longest history   start→all briefed (s)   load avg');
   for (const l of r.levels) console.log(`${''.padEnd(38)} ${pad(l.agents, 6)}   ${pad(l.historyEventsPerTaskHour.quiet, 16)}  ${pad(l.historyEventsPerTaskHour.busy, 5)}   ${pad(l.longestHistory, 15)}   ${pad(l.startSeconds, 8)}   ${pad(l.loadAvg, 10)}`);
-  console.log(`\nhistory probes over ${r.historyProbes.minutes} min: ${r.historyProbes.probes.map((p) => `${p.id} (${p.busy ? 'busy' : 'quiet'}) ${p.events} events = ${p.perHour}/h`).join('; ')}`);
+  console.log(`\nhistory probes over ${r.historyProbes.minutes} min: ${r.historyProbes.probes.map((p) => `${p.id} (${p.busy ? 'busy' : 'quiet'}) ${p.events} events = ${p.perHour ?? 'no rate (under 10 min)'}/h`).join('; ')}`);
 }

@@ -148,9 +148,12 @@ export function rigEnv(rig: Rig): Record<string, string> {
   };
 }
 
-/** A worker in its own process (`drover worker --rehearsal`), so a test can SIGKILL it; logs go to the rig's tmp. */
+/**
+ * A worker in its own process, started as users start it (`bin/drover worker --rehearsal`: the
+ * launcher execs node, so the pid is the worker's), so a test can SIGKILL it; logs go to the rig's tmp.
+ */
 export function spawnWorkerProcess(rig: Rig, index: number, env: Record<string, string> = {}): ResultPromise {
-  return execa('node', [path.join(projectRoot(), 'bin', 'drover.mjs'), 'worker', '--rehearsal'], {
+  return execa(path.join(projectRoot(), 'bin', 'drover'), ['worker', '--rehearsal'], {
     env: { ...rigEnv(rig), ...env },
     reject: false,
     stdin: 'ignore',

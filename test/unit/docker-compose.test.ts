@@ -143,8 +143,8 @@ describe('Dockerfile', () => {
     expect(compile).toBeLessThan(instructions.indexOf('USER node'));
   });
 
-  it('runs `node bin/drover.mjs worker` as the unprivileged node user with state on a volume', () => {
-    expect(instructions).toContain('ENTRYPOINT ["node", "bin/drover.mjs"]');
+  it('runs `bin/drover worker` (the launcher users run) as the unprivileged node user with state on a volume', () => {
+    expect(instructions).toContain('ENTRYPOINT ["bin/drover"]');
     expect(instructions.at(-1)).toBe('CMD ["worker"]');
     expect(instructions).toContain('USER node');
     expect(instructions).toContain('VOLUME /var/lib/drover');
