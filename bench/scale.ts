@@ -93,10 +93,27 @@ async function waitAll(ids: string[], ok: (ev: SimEvent[]) => boolean, timeoutMs
   for (;;) {
     const done = (await Promise.all(ids.map(async (id) => ok(await events(id))))).filter(Boolean).length;
     if (done === ids.length || Date.now() > deadline) {
-      if (done < ids.length) log(`  only ${done}/${ids.length} reached: ${what}`);
+      if (done < ids.length) {
+        log(`  only ${done}/${ids.length} reached: ${what}`);
+        await describeMissing(ids, ok);
+      }
       return done;
     }
     await sleep(1000);
+  }
+}
+
+/** For up to 3 agents that did not get there: what their task had recorded and its screen tail. */
+async function describeMissing(ids: string[], ok: (ev: SimEvent[]) => boolean): Promise<void> {
+  const missing: string[] = [];
+  for (const id of ids) if (missing.length < 3 && !ok(await events(id))) missing.push(id);
+  for (const id of missing) {
+    const s = await rig.client.workflow
+      .getHandle(taskWorkflowId(id))
+      .query(stateQuery)
+      .catch((e: unknown) => ({ error: String(e) }) as const);
+    if ('error' in s) log(`  ${id}: state query failed: ${s.error}`);
+    else log(`  ${id}: phase ${s.phase}, agent ${s.agentState}; last events ${JSON.stringify(s.events.slice(-6))}; screen tail ${JSON.stringify(s.screenTail ?? '')}`);
   }
 }
 

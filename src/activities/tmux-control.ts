@@ -1,4 +1,5 @@
 import { execa, type ResultPromise } from 'execa';
+import { dieWithParentPrefix } from '../process/parent-death.js';
 import { ControlCommandLost, TmuxCommandError, type CommandChannel } from './tmux-channel.js';
 import type { TmuxOptions } from './tmux.js';
 
@@ -44,7 +45,9 @@ export class ControlClient implements CommandChannel {
       return;
     }
     const { socket, session, serverEnv } = this.options;
-    const child = execa('tmux', ['-u', '-L', socket, '-C', 'attach-session', '-r', '-t', `=${session}`], {
+    // dies with the worker, even a SIGKILLed one (parent-death.ts says what an orphan does)
+    const [file, ...args] = [...dieWithParentPrefix(serverEnv.PATH ?? process.env.PATH), 'tmux', '-u', '-L', socket, '-C', 'attach-session', '-r', '-t', `=${session}`];
+    const child = execa(file!, args, {
       env: serverEnv,
       extendEnv: false,
       stdin: 'pipe',
