@@ -29,6 +29,6 @@ RUN mkdir -p /var/lib/drover/workspace && chown -R node:node /var/lib/drover
 VOLUME /var/lib/drover
 USER node
 
-# bin/drover execs node on bin/drover.mjs with MALLOC_ARENA_MAX=2 (less RSS; docs/scale.md)
+# bin/drover execs node on bin/drover.mjs with the worker's memory settings (docs/scale.md item 11)
 ENTRYPOINT ["bin/drover"]
 CMD ["worker"]

@@ -3,7 +3,7 @@
  * (bundle-build.ts passes this file as the bundler's `preloadModules`). Without it each cached
  * workflow instantiates its own copy of every module it imports (the SDK's reusable V8 context
  * keeps a module cache per workflow): zod alone is hundreds of constructors and prototypes,
- * ~165 MB of the worker's RSS at 100 agents (docs/scale.md).
+ * ~140-165 MB of the worker's RSS at 100 agents (docs/scale.md item 11).
  *
  * Only stateless libraries belong here: once this file ran, the SDK deep-freezes everything the
  * shared modules export and every global they set. Two consequences for zod:
