@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TmuxClient } from '../../src/activities/tmux.js';
 import { projectRoot } from '../../src/dev/config.js';
 import { waitFor } from '../support/repo.js';
+import { processAlive } from '../support/processes.js';
 
 // A real tmux server on its own socket, and a real `node` process that holds Drover's control-mode client, as a worker does.
 const socket = `drover-test-orphan-${process.pid}`;
@@ -14,14 +15,6 @@ new ControlClient({ socket: process.argv[1], session: 'drover', width: 80, heigh
 setInterval(() => {}, 1000);
 `;
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const clientPids = async () =>
   (await execa('tmux', ['-L', socket, 'list-clients', '-F', '#{client_pid}'], { reject: false })).stdout
     .split('\n')
@@ -44,8 +37,8 @@ describe('the control-mode client dies with its worker', () => {
     process.kill(client!, 'SIGSTOP');
     holder.kill('SIGKILL');
     await holder;
-    await waitFor('the orphaned client gone', async () => (alive(client!) ? undefined : true), 5000);
-    expect(alive(client!)).toBe(false);
+    await waitFor('the orphaned client gone', async () => (processAlive(client!) ? undefined : true), 5000);
+    expect(processAlive(client!)).toBe(false);
 
     // what chaos did: kill-server right after the worker died; a new server must then start on the socket
     await execa('tmux', ['-L', socket, 'kill-server'], { reject: false });

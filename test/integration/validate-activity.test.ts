@@ -5,6 +5,7 @@ import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runValidation, stopValidation, validationEnv, validationPidFile, type ValidationResult } from '../../src/activities/validate.js';
+import { processAlive } from '../support/processes.js';
 
 let home: string;
 beforeAll(async () => {
@@ -14,14 +15,6 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const deps = () => ({ droverHome: home });
 const run = (env: MockActivityEnvironment, argv: string[], timeoutSeconds = 20, taskId = 't'): Promise<ValidationResult> => env.run(runValidation, deps(), { worktree: home, argv, timeoutSeconds, taskId });
 
@@ -50,7 +43,7 @@ describe('runValidation (a real process, a mock activity context)', () => {
     expect(r.outputTail.join('\n')).toContain('[drover] validation timed out');
     const grandchild = Number(await readFile(pidFile, 'utf8'));
     await new Promise((res) => setTimeout(res, 300));
-    expect(alive(grandchild)).toBe(false);
+    expect(processAlive(grandchild)).toBe(false);
   });
 
   it('kills the process on cancellation and reports the cancellation', async () => {
@@ -61,7 +54,7 @@ describe('runValidation (a real process, a mock activity context)', () => {
     const pid = Number(await readFile(marker, 'utf8'));
     env.cancel();
     await expect(running).rejects.toThrow();
-    expect(alive(pid)).toBe(false);
+    expect(processAlive(pid)).toBe(false);
   });
 
   it('a retry (or the slot) stops the previous attempt\'s process first; stopping again is a no-op', async () => {
@@ -73,7 +66,7 @@ describe('runValidation (a real process, a mock activity context)', () => {
     // the first attempt's worker "died": its process still runs; the second attempt must stop it
     const second = await run(new MockActivityEnvironment(), ['node', '-e', 'process.exit(0)'], 10, 'retry');
     expect(second.exitCode).toBe(0);
-    expect(alive(pid)).toBe(false);
+    expect(processAlive(pid)).toBe(false);
     await orphan.catch(() => undefined);
     expect(await stopValidation(deps(), { taskId: 'retry' })).toEqual({ stopped: false });
   });

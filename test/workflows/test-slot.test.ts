@@ -13,6 +13,7 @@ import { slotReleaseSignal, slotRequestSignal, slotStateQuery } from '../../src/
 import { resultWithin, rigEnv, startRig, type Rig } from '../support/harness.js';
 import { makeRepo, waitFor } from '../support/repo.js';
 import { bash, commitAll, reportDone, say } from '../support/scenarios.js';
+import { processAlive } from '../support/processes.js';
 
 let rig: Rig;
 const sockets: string[] = [];
@@ -59,14 +60,6 @@ async function runsIn(file: string): Promise<Map<string, Run>> {
   return runs;
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** A task whose scripted agent fixes a.txt (relative paths: the host, hence the worktree, is not known in advance). */
 function taskInput(taskId: string, repo: string, validate: TaskInput['validate']): TaskInput {
@@ -131,7 +124,7 @@ describe('TestSlot: one validation at a time per slot, across hosts and crashes'
     expect(orphan.ended).toBe(false);
     expect(orphan.last - orphan.start).toBeLessThan(7_500); // the watchdog stopped it at its 6 s timeout
     expect(orphan.last).toBeLessThan(grantAt);
-    expect(alive(orphan.pid)).toBe(false);
+    expect(processAlive(orphan.pid)).toBe(false);
     console.log(`[slot] SIGKILLed holder: held ${heldMs} ms (lease 12 s), orphan ran ${orphan.last - orphan.start} ms, next grant ${grantAt - orphan.last} ms after its last tick`);
     await handle.terminate('test over');
     await rig.client.workflow.getHandle(waiter).terminate('test over');
@@ -198,7 +191,7 @@ describe('TestSlot: one validation at a time per slot, across hosts and crashes'
     const run = (await runsIn(log)).get('terminated')!;
     expect(run.ended).toBe(false);
     expect(run.last).toBeLessThan(grantAt);
-    expect(alive(run.pid)).toBe(false);
+    expect(processAlive(run.pid)).toBe(false);
     console.log(`[slot] terminated holder: next grant ${grantAt - terminatedAt} ms after terminate, ${grantAt - run.last} ms after its last tick`);
     await rig.client.workflow.getHandle(waiter).terminate('test over');
   });
