@@ -13,7 +13,7 @@ export default tseslint.config(
     },
   },
   {
-    // Workflow code must stay deterministic (DESIGN §6).
+    // Workflow code must stay deterministic (docs/design.md §6).
     files: ['src/workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The host registry's state and decisions (DESIGN §3), pure and deterministic: the registry
+ * The host registry's state and decisions (docs/design.md §3), pure and deterministic: the registry
  * workflow (workflows/host-registry.ts) only feeds it signals, updates and its clock.
  * Times are epoch milliseconds of workflow time.
  */

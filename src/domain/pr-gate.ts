@@ -1,7 +1,7 @@
 import type { CheckFact, PrFacts, ReviewThread } from './pull-request.js';
 
 /**
- * The verification gate for pull requests (DESIGN §2 verify): "never done without evidence".
+ * The verification gate for pull requests (docs/design.md §2 verify): "never done without evidence".
  * Pure rules over facts an activity read from GitHub; the workflow acts on the outcome.
  */
 export interface PrGateInput {

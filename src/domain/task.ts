@@ -17,7 +17,7 @@ export const SupervisionPolicySchema = z.object({
 });
 export type SupervisionPolicy = z.infer<typeof SupervisionPolicySchema>;
 
-/** A validation command run in the worktree while holding a test slot (DESIGN §2 verify). */
+/** A validation command run in the worktree while holding a test slot (docs/design.md §2 verify). */
 export const ValidateSpecSchema = z
   .object({
     /** The command as argv: never run through a shell (use ["sh", "-c", "…"] to ask for one). */

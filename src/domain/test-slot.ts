@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The state of one test slot (a mutex over a shared resource, DESIGN §2 TestSlot), as pure
+ * The state of one test slot (a mutex over a shared resource, docs/design.md §2 TestSlot), as pure
  * transitions on plain data: the slot workflow only sequences them. FIFO grants, one holder with
  * a lease, idempotent requests and releases (keyed by requestId).
  */

@@ -17,7 +17,7 @@ export interface VerificationInput {
 }
 
 /**
- * The evidence rules for "done" (DESIGN §2 verify): every required step reported, the work
+ * The evidence rules for "done" (docs/design.md §2 verify): every required step reported, the work
  * committed, nothing left uncommitted, and the branch's head really on its remote.
  * Returns the reasons it is NOT done; an empty list means verified.
  */

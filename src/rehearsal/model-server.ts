@@ -39,7 +39,7 @@ function checkRoute(route: string): void {
 }
 
 /**
- * A scripted stand-in for the Anthropic Messages API (DESIGN §5). Every agent gets its own
+ * A scripted stand-in for the Anthropic Messages API (docs/design.md §5). Every agent gets its own
  * route, `http://127.0.0.1:<port>/r/<route>`, whose scenario decides each reply.
  */
 export async function startModelServer(options: ModelServerOptions = {}): Promise<ModelServer> {

@@ -7,7 +7,7 @@ export interface HeartbeatLoop {
 }
 
 /**
- * Tells the host registry every few seconds that this host is alive (DESIGN §3). The first
+ * Tells the host registry every few seconds that this host is alive (docs/design.md §3). The first
  * heartbeat is awaited, so a worker that polls is already placeable; later failures (Temporal
  * restarting) are logged once per outage and retried at the next tick.
  */

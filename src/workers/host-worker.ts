@@ -63,7 +63,7 @@ function workflowCacheSize(env: NodeJS.ProcessEnv): { maxCachedWorkflows: number
 const HOST_ACTIVITY_SLOTS = 1000;
 
 /**
- * The two workers of one host (DESIGN §3): the shared queue (workflows, placement,
+ * The two workers of one host (docs/design.md §3): the shared queue (workflows, placement,
  * notifications) and this host's own queue (tmux, worktrees, agents).
  */
 export async function startHostWorkers(options: {

@@ -41,7 +41,7 @@ interface Carried {
 }
 
 /**
- * One agent task (DESIGN §2): place → prepare → spawn → supervise → verify → done.
+ * One agent task (docs/design.md §2): place → prepare → spawn → supervise → verify → done.
  * Signals interrupt the watch at once; every decision is recorded in the state and history.
  * However it ends (not at a continue-as-new), its host slot goes back to the registry.
  */

@@ -29,7 +29,7 @@ const now = () => new Date().getTime();
 const reconciling = proxyActivities<SharedActivities>({ startToCloseTimeout: '60s', retry: { maximumAttempts: 3 } });
 
 /**
- * The host registry (DESIGN §3), one per shared task queue (id `hosts/<queue>`): workers
+ * The host registry (docs/design.md §3), one per shared task queue (id `hosts/<queue>`): workers
  * heartbeat their capacity into it, task workflows take a slot by update and give it back by
  * signal. Handlers never await, so a placement is atomic: two tasks never get the same last slot.
  */

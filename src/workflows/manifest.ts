@@ -24,7 +24,7 @@ function statusOf(result: TaskResult): TaskStatus {
 }
 
 /**
- * A task DAG (DESIGN §2): starts each ready task as a child AgentTaskWorkflow, as the pure
+ * A task DAG (docs/design.md §2): starts each ready task as a child AgentTaskWorkflow, as the pure
  * scheduler allows (dependencies, shared files, phase gates, slots), and keeps a status table.
  */
 export async function manifestWorkflow(rawInput: ManifestRunInput, carried?: ManifestRunState): Promise<ManifestRunState> {

@@ -18,7 +18,7 @@ export interface MonitorCycle {
 }
 
 /**
- * PrMonitorWorkflow (DESIGN §2): one cycle, run by a Temporal Schedule. Scans the repositories
+ * PrMonitorWorkflow (docs/design.md §2): one cycle, run by a Temporal Schedule. Scans the repositories
  * with one batched GraphQL request, then starts a fix workflow for each pull request needing
  * work, or attaches to the one already running: the workflow id `pr/<owner>/<repo>/<n>` is the
  * dedupe key, so a PR never gets two agents. Fixes outlive the cycle (ABANDON).

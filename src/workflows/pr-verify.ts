@@ -16,7 +16,7 @@ export interface PrVerifyContext {
 }
 
 /**
- * The PR half of verification (DESIGN §2 verify, for pull requests): answer the threads the
+ * The PR half of verification (docs/design.md §2 verify, for pull requests): answer the threads the
  * agent reported (reply naming the pushed commit, then resolve), wait for CI on that commit
  * within the policy's budget, judge the facts, and post one summary comment for the revision.
  * Returns the reasons it is not done; empty means verified.

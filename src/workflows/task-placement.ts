@@ -24,7 +24,7 @@ const isScheduleToStartTimeout = (error: unknown): boolean =>
 /** How long a waiting task sleeps between asks when no "slot ready" signal comes (a lost signal costs this much). */
 const WAIT_ASK_SECONDS = 60;
 
-/** The task workflow's side of placement (DESIGN §2 place, §3): claim a slot, guard host calls, give the slot back. */
+/** The task workflow's side of placement (docs/design.md §2 place, §3): claim a slot, guard host calls, give the slot back. */
 export class TaskPlacement {
   private ready = 0;
   private waitingShown?: string;

@@ -10,7 +10,7 @@ export interface WorktreeSource {
 }
 
 /**
- * The prepare phase (DESIGN §2) on the task's current host: the worktree on the task branch
+ * The prepare phase (docs/design.md §2) on the task's current host: the worktree on the task branch
  * (local, else pushed, else new from the base); PR mode: the pull request's head branch, from its
  * repository's clone URL. `closed`: a pull request with nothing left to fix.
  */

@@ -13,7 +13,7 @@ const REBRIEF_LINES = 25;
 type Ran = { ok: true; result: ValidationResult } | { ok: false; error: string };
 
 /**
- * The validation step of verify (DESIGN §2): run the task's command on its host while holding
+ * The validation step of verify (docs/design.md §2): run the task's command on its host while holding
  * the test slot, record the run in `validations`, and return the reasons it failed (empty: passed).
  */
 export async function validateUnderSlot(args: { spec: ValidateSpec; rec: TaskRecord; slots: TestSlotClient; stop: () => boolean }): Promise<string[]> {

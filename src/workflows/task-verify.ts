@@ -18,7 +18,7 @@ export interface VerifyContext {
 }
 
 /**
- * DESIGN §2 verify, in order: push and the branch evidence (commit, clean tree, remote head,
+ * docs/design.md §2 verify, in order: push and the branch evidence (commit, clean tree, remote head,
  * checkpoints); then the validation command under the test slot; then, for a pull request, the
  * PR gate. Each stage runs only when the previous one holds. Returns the pushed head and the
  * reasons it is not done (empty: verified).

@@ -12,7 +12,7 @@ export interface TestSlotInput {
 }
 
 /**
- * The mutex over one shared test resource (DESIGN §2 TestSlot), id `test-slot/<name>`: FIFO grants
+ * The mutex over one shared test resource (docs/design.md §2 TestSlot), id `test-slot/<name>`: FIFO grants
  * by signal to the requesting workflow, one holder at a time with a lease. The grant ends when the
  * holder releases it, when the holder's workflow is gone, or when the lease passes (revoked: the
  * holder is told and its validation process stopped on its host before the next grant).

@@ -13,8 +13,8 @@ interface Expectation {
 }
 
 /**
- * One expectation per capture in ../shared/fixtures/panes. A new capture without an entry
- * fails the suite. Decision for Codex's first start: it is a sign-in chooser Drover cannot
+ * One expectation per reference capture in test/fixtures/panes (see screen-fixtures.ts). A
+ * capture added to the reference set without an entry fails the suite. Decision for Codex's first start: it is a sign-in chooser Drover cannot
  * answer for the user, so it is an `unknown` dialog (a human decides).
  */
 const EXPECTED: Record<string, Expectation> = {

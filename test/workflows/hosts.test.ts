@@ -1,5 +1,5 @@
 /**
- * Many hosts (DESIGN §3): worker processes with their own host id, Drover home (workspace) and
+ * Many hosts (docs/design.md §3): worker processes with their own host id, Drover home (workspace) and
  * tmux server, against one Temporal. Placement by free slots, `drover hosts`, a worker restart
  * that is not a lost host, and a lost host whose task resumes elsewhere from its pushed branch.
  */

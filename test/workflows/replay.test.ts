@@ -5,7 +5,7 @@ import { workflowBundle } from '../../src/workers/bundle.js';
 import { decodedPayloads } from '../support/history.js';
 
 /**
- * Determinism guard (DESIGN §6): a history recorded from a real run (the happy path of
+ * Determinism guard (docs/design.md §6): a history recorded from a real run (the happy path of
  * agent-task.test.ts, re-recorded with DROVER_RECORD_HISTORY=1) must replay on today's code.
  */
 describe('replay of recorded histories', () => {

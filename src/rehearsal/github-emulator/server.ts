@@ -1,5 +1,5 @@
 /**
- * The GitHub emulator's HTTP server (DESIGN §5): loopback only, GitHub's REST shapes and
+ * The GitHub emulator's HTTP server (docs/design.md §5): loopback only, GitHub's REST shapes and
  * GraphQL (real schema) for the calls Drover makes, refs read from local bare repositories,
  * ETag / If-None-Match → 304 (not counted, as on GitHub), `x-ratelimit-*` headers per resource
  * (core, graphql), a 403 once a limit is spent, optional token checking, fault injection, a
