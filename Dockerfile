@@ -1,6 +1,6 @@
-# Drover worker image: Node 20, tmux, git, and the pinned agent CLIs from package.json
+# Drover worker image: Node.js 24 (LTS), tmux, git, and the pinned agent CLIs from package.json
 # (@anthropic-ai/claude-code, @openai/codex, @google/gemini-cli are regular dependencies).
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 
 # tmux: agent windows; git: clones and worktrees; procps: `ps` (process checks); ca-certificates
 # and openssh-client: git over https/ssh.
@@ -11,6 +11,9 @@ RUN apt-get update \
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Runtime dependencies only (esbuild, via tsx, compiles the sources below; the workflow bundle is built at start).
+# package.json's allowScripts lists the dependencies whose install scripts npm 11 may run (claude's
+# puts its native binary in place); node-pty's and keytar's native builds fail here without a
+# compiler and npm drops those optional packages (gemini loads them only if present).
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY bin ./bin
 COPY src ./src

@@ -12,8 +12,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const srcDir = path.join(root, 'src');
 const cacheDir = path.join(root, 'node_modules', '.cache', 'drover');
-// bump when the transform below changes: old trees are then rebuilt
-const FORMAT = 'esm-node20-v1';
+// the oldest Node.js in package.json's engines: esbuild may emit any syntax it runs
+const NODE_TARGET = 'node22';
+// bump the suffix when the transform below changes: old trees are then rebuilt
+const FORMAT = `esm-${NODE_TARGET}-v1`;
 const KEEP = 4;
 
 function tsFiles(dir, out = []) {
@@ -34,7 +36,7 @@ async function build(files, sources, target) {
     files.map(async (file, i) => {
       const rel = path.relative(srcDir, file);
       const out = path.join(tmp, rel.replace(/\.ts$/, '.js'));
-      const result = await transform(sources[i], { loader: 'ts', format: 'esm', target: 'node20', sourcefile: file, sourcemap: 'external' });
+      const result = await transform(sources[i], { loader: 'ts', format: 'esm', target: NODE_TARGET, sourcefile: file, sourcemap: 'external' });
       mkdirSync(path.dirname(out), { recursive: true });
       writeFileSync(`${out}.map`, result.map);
       writeFileSync(out, `${result.code}//# sourceMappingURL=${path.basename(out)}.map\n`);

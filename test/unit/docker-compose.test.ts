@@ -121,8 +121,8 @@ describe('Dockerfile', () => {
     .map((line) => line.trim())
     .filter((line) => line && !line.startsWith('#'));
 
-  it('is node:20-bookworm-slim with tmux, git and ps from apt, and npm ci of the lock file', () => {
-    expect(instructions[0]).toBe('FROM node:20-bookworm-slim');
+  it('is node:24-bookworm-slim with tmux, git and ps from apt, and npm ci of the lock file', () => {
+    expect(instructions[0]).toBe('FROM node:24-bookworm-slim');
     const apt = instructions.find((line) => line.includes('apt-get install'));
     const packages = apt?.split(/\s+/).filter((word) => /^[a-z][a-z0-9.+-]*$/.test(word)) ?? [];
     expect(packages).toEqual(expect.arrayContaining(['tmux', 'git', 'procps', 'ca-certificates']));
