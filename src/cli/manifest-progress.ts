@@ -1,6 +1,5 @@
 import type { ManifestRunState, TaskRow } from '../domain/manifest-run.js';
-
-const DONE = new Set(['complete', 'pr_open', 'merged', 'skipped']);
+import { isDoneStatus } from '../domain/manifest-status.js';
 
 function elapsed(row: TaskRow, now: number): string {
   if (!row.startedAt) return '';
@@ -10,7 +9,7 @@ function elapsed(row: TaskRow, now: number): string {
 }
 
 export function progressBar(state: ManifestRunState, width = 30): string {
-  const done = state.tasks.filter((t) => DONE.has(t.status)).length;
+  const done = state.tasks.filter((t) => isDoneStatus(t.status)).length;
   const total = state.tasks.length;
   const filled = total === 0 ? width : Math.round((done / total) * width);
   return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total}`;

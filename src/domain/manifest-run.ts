@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { GATES } from './manifest-schema.js';
+import { TaskStatusSchema } from './manifest-status.js';
 import { SupervisionPolicySchema } from './task.js';
 
 /** What `drover run` asks of a ManifestWorkflow. The manifest itself is validated data. */
@@ -7,7 +9,7 @@ export const ManifestRunInputSchema = z.object({
   manifest: z.unknown(),
   /** Local git repository the tasks work on. */
   repo: z.string(),
-  gates: z.enum(['strict', 'deps']).default('strict'),
+  gates: z.enum(GATES).default('strict'),
   slots: z.number().int().positive().max(200).default(4),
   baseRef: z.string().default('HEAD'),
   agent: z.string().default('claude'),
@@ -21,7 +23,7 @@ export const TaskRowSchema = z.object({
   id: z.string(),
   phase: z.string(),
   title: z.string(),
-  status: z.string(),
+  status: TaskStatusSchema,
   workflowId: z.string(),
   branch: z.string(),
   commit: z.string().optional(),
@@ -35,13 +37,13 @@ export type TaskRow = z.infer<typeof TaskRowSchema>;
 
 export const ManifestRunStateSchema = z.object({
   name: z.string(),
-  gates: z.enum(['strict', 'deps']),
+  gates: z.enum(GATES),
   slots: z.number().int(),
   paused: z.boolean(),
   startedAt: z.string(),
   finishedAt: z.string().optional(),
   tasks: z.array(TaskRowSchema),
   /** Start and end order, for checking dependency and file rules after a run. */
-  log: z.array(z.object({ at: z.string(), task: z.string(), event: z.enum(['start', 'end']), status: z.string().optional() })),
+  log: z.array(z.object({ at: z.string(), task: z.string(), event: z.enum(['start', 'end']), status: TaskStatusSchema.optional() })),
 });
 export type ManifestRunState = z.infer<typeof ManifestRunStateSchema>;

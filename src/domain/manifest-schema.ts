@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { validateBranchName, validateStepName } from './identifiers.js';
+import { TaskStatusSchema } from './manifest-status.js';
 
 /**
  * The task-manifest format (phases of tasks with id, issue, title, files, dependsOn, status…),
@@ -17,9 +18,8 @@ import { validateBranchName, validateStepName } from './identifiers.js';
  * repository, …) are checked by validateManifest, which collects every problem at once.
  */
 
-export const TASK_STATUSES = ['pending', 'blocked', 'running', 'stuck', 'error', 'complete', 'pr_open', 'merged', 'escalated', 'skipped'] as const;
-export const TaskStatusSchema = z.enum(TASK_STATUSES);
-export type TaskStatus = z.infer<typeof TaskStatusSchema>;
+// Statuses are defined (with which ones count as done) in manifest-status.ts; exported here too for the manifest's users.
+export { TASK_STATUSES, TaskStatusSchema, type TaskStatus } from './manifest-status.js';
 
 /** How phases gate each other: `strict` = a phase starts when every earlier phase is done; `deps` = only dependsOn counts. */
 export const GATES = ['strict', 'deps'] as const;

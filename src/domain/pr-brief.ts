@@ -1,10 +1,9 @@
 import { buildBrief } from './brief.js';
+import { isFailedCheck } from './check-conclusion.js';
 import { formatPrRef, type PrFacts } from './pull-request.js';
 
 /** Steps a PR fix must report unless the user names others. */
 export const DEFAULT_PR_STEPS = ['pr-address', 'pr-test'] as const;
-
-const GREEN = new Set(['success', 'neutral', 'skipped']);
 
 function excerpt(text: string | null, maxLines = 15, maxChars = 1500): string[] {
   if (!text || !text.trim()) return [];
@@ -17,7 +16,7 @@ function excerpt(text: string | null, maxLines = 15, maxChars = 1500): string[] 
 /** What is wrong with the pull request, as a list the agent can work through. */
 export function describePrWork(facts: PrFacts): string[] {
   const lines: string[] = [];
-  const failing = facts.checks.filter((c) => c.headSha === facts.headSha && c.status === 'completed' && !GREEN.has(c.conclusion ?? ''));
+  const failing = facts.checks.filter((c) => c.headSha === facts.headSha && isFailedCheck(c));
   if (failing.length > 0) {
     lines.push(`Failing checks on ${facts.headSha.slice(0, 10)}:`);
     for (const c of failing) {

@@ -1,3 +1,4 @@
+import { isFailedCheck } from './check-conclusion.js';
 import type { CheckFact, PrFacts, ReviewThread } from './pull-request.js';
 
 /**
@@ -20,7 +21,6 @@ export type PrGateOutcome =
   | { verdict: 'wait'; pending: string }
   | { verdict: 'fail'; reasons: string[] };
 
-const GREEN = new Set(['success', 'neutral', 'skipped']);
 const COMMIT_TOKEN = /\b[0-9a-f]{7,40}\b/gi;
 
 const short = (sha: string): string => sha.slice(0, 10);
@@ -43,7 +43,7 @@ function checkReasons(checks: readonly CheckFact[], head: string, olderGreenSha:
     const older = olderGreenSha ? `; the last green checks are on the older commit ${short(olderGreenSha)}, which does not count` : '';
     return { fail: [], pending: `no check has reported on the pushed head ${short(head)} yet${older}` };
   }
-  const failed = onHead.filter((c) => c.status === 'completed' && !GREEN.has(c.conclusion ?? ''));
+  const failed = onHead.filter(isFailedCheck);
   const running = onHead.filter((c) => c.status !== 'completed');
   const fail = failed.map((c) => {
     const detail = [c.summary, c.text].filter((t): t is string => Boolean(t && t.trim())).map((t) => quote(t, 300));

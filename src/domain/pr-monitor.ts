@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CheckRollupStateSchema, isFailingRollup } from './check-conclusion.js';
 import { SupervisionPolicySchema } from './task.js';
 
 const REPO = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
@@ -33,7 +34,7 @@ export const MonitoredPrSchema = z.object({
   mergeable: z.enum(['MERGEABLE', 'CONFLICTING', 'UNKNOWN']),
   reviewDecision: z.enum(['APPROVED', 'CHANGES_REQUESTED', 'REVIEW_REQUIRED']).nullable(),
   /** statusCheckRollup.state of the head commit (null: no checks). */
-  checks: z.enum(['SUCCESS', 'FAILURE', 'ERROR', 'PENDING', 'EXPECTED']).nullable(),
+  checks: CheckRollupStateSchema.nullable(),
   unresolvedThreads: z.number().int(),
 });
 export type MonitoredPr = z.infer<typeof MonitoredPrSchema>;
@@ -41,7 +42,7 @@ export type MonitoredPr = z.infer<typeof MonitoredPrSchema>;
 /** Why a pull request needs an agent; empty = healthy (or still running CI, which is not work yet). */
 export function workNeeded(pr: MonitoredPr): string[] {
   const why: string[] = [];
-  if (pr.checks === 'FAILURE' || pr.checks === 'ERROR') why.push('failing checks');
+  if (isFailingRollup(pr.checks)) why.push('failing checks');
   if (pr.mergeable === 'CONFLICTING') why.push('conflicts');
   if (pr.unresolvedThreads > 0) why.push(`${pr.unresolvedThreads} unresolved thread${pr.unresolvedThreads > 1 ? 's' : ''}`);
   if (pr.reviewDecision === 'CHANGES_REQUESTED') why.push('changes requested');

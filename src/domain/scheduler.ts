@@ -3,8 +3,8 @@
  *
  * A task is ready when
  * - it waits: status `pending`, or `blocked` (a pending task the UI marked with a reason);
- * - every dependency is done: `complete`, `pr_open`, `merged`, or `skipped` — a skipped task
- *   was deliberately dropped by a human, so what waits on it proceeds (without its change);
+ * - every dependency is done (DONE_STATUSES in manifest-status.ts: `complete`, `pr_open`,
+ *   `merged`, or `skipped`);
  * - no active task (`running` or `stuck`: an agent still holds its worktree) shares a file
  *   with it (filesOverlap), and no other task started in the same call does;
  * - its phase gate is open: `strict` = every task of every earlier phase is done; `deps` =
@@ -16,11 +16,10 @@
  * (under strict gates) later phases wait until they are retried or skipped.
  */
 import { firstOverlap } from './file-overlap.js';
-import type { Gates, Manifest, ManifestTask, TaskStatus } from './manifest-schema.js';
+import type { Gates, Manifest, ManifestTask } from './manifest-schema.js';
+import { ACTIVE_STATUSES, DONE_STATUSES, WAITING_STATUSES, type TaskStatus } from './manifest-status.js';
 
-export const DONE_STATUSES: ReadonlySet<TaskStatus> = new Set<TaskStatus>(['complete', 'pr_open', 'merged', 'skipped']);
-export const ACTIVE_STATUSES: ReadonlySet<TaskStatus> = new Set<TaskStatus>(['running', 'stuck']);
-export const WAITING_STATUSES: ReadonlySet<TaskStatus> = new Set<TaskStatus>(['pending', 'blocked']);
+export { ACTIVE_STATUSES, DONE_STATUSES, WAITING_STATUSES };
 
 /** Current status per task id; a task missing here has the status written in the manifest. */
 export type SchedulerState = Readonly<Record<string, TaskStatus>>;
@@ -206,7 +205,7 @@ export function blockedReason(manifest: Manifest, state: SchedulerState, taskId:
   return `no free slot: the ${s.free === 1 ? 'free slot goes' : `${s.free} free slots go`} to ${listed(picked.map((p) => p.task.id))} (longer critical path or earlier in the manifest)`;
 }
 
-/** Every task is done: complete, pr_open, merged or skipped. */
+/** Every task is done (DONE_STATUSES). */
 export function isFinished(manifest: Manifest, state: SchedulerState): boolean {
   return entries(manifest).every((e) => DONE_STATUSES.has(statusOf(e.task, state)));
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DialogKindSchema, type AgentProfile } from './agent-profile.js';
 import { parseDialog } from './dialog-parser.js';
 import { normalizeLines } from './screen-normalize.js';
+import { ScreenStateSchema } from './status.js';
 import { findInputBox, isRule, lastDialogTop, lastRule, matchesAny, nonBlank, screenLines, transcriptMarkers } from './screen-layout.js';
 
 export const DialogOptionSchema = z.object({
@@ -28,8 +29,8 @@ export const DialogSchema = z.object({
 });
 export type Dialog = z.infer<typeof DialogSchema>;
 
-export const ScreenStateSchema = z.enum(['starting', 'working', 'idle', 'typed', 'dialog', 'crashed']);
-export type ScreenState = z.infer<typeof ScreenStateSchema>;
+// Defined with the other status enums (agent states derive from it); exported here for the classifier's users.
+export { ScreenStateSchema, type ScreenState } from './status.js';
 
 export const ScreenClassificationSchema = z.object({
   state: ScreenStateSchema,

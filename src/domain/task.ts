@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PrRefSchema } from './pull-request.js';
+import { AgentStateSchema, PhaseSchema, TaskResultStateSchema } from './status.js';
 
 /** Limits that decide when Drover nudges, relaunches or escalates. All durations in seconds. */
 export const SupervisionPolicySchema = z.object({
@@ -72,11 +73,10 @@ export const TaskInputSchema = z.object({
 export type TaskInput = z.input<typeof TaskInputSchema>;
 export type ResolvedTaskInput = z.output<typeof TaskInputSchema>;
 
-export const PHASES = ['placing', 'preparing', 'spawning', 'supervising', 'waiting-human', 'paused', 'verifying', 'done', 'escalated', 'aborted', 'failed'] as const;
-export type Phase = (typeof PHASES)[number];
-
-export const AGENT_STATES = ['none', 'starting', 'working', 'idle', 'typed', 'dialog', 'crashed', 'done', 'stalled'] as const;
-export type AgentState = (typeof AGENT_STATES)[number];
+// The status vocabulary is defined once in status.ts; these names stay for the code that imports them from here.
+export { AgentStateSchema, PhaseSchema, TaskResultStateSchema, type AgentState, type Phase, type TaskResultState } from './status.js';
+export const PHASES = PhaseSchema.options;
+export const AGENT_STATES = AgentStateSchema.options;
 
 export const DialogRecordSchema = z.object({
   kind: z.string(),
@@ -90,8 +90,8 @@ export type DialogRecord = z.infer<typeof DialogRecordSchema>;
 
 export const TaskStateSchema = z.object({
   taskId: z.string(),
-  phase: z.enum(PHASES),
-  agentState: z.enum(AGENT_STATES),
+  phase: PhaseSchema,
+  agentState: AgentStateSchema,
   /** The agent CLI running now (one of `agentChain`). */
   agent: z.string(),
   /** `--agent gemini,claude`: who takes over after whom. */
@@ -137,7 +137,7 @@ export type TaskState = z.infer<typeof TaskStateSchema>;
 
 export const TaskResultSchema = z.object({
   taskId: z.string(),
-  state: z.enum(['done', 'escalated', 'aborted', 'failed']),
+  state: TaskResultStateSchema,
   branch: z.string(),
   commit: z.string().optional(),
   worktree: z.string().optional(),

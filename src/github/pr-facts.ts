@@ -4,6 +4,7 @@
  * the head SHA (REST). Parsed with zod so a surprise in GitHub's answer fails loudly.
  */
 import { z } from 'zod';
+import { isGreenCheck } from '../domain/check-conclusion.js';
 import type { CheckFact, PrFacts, PrRef, ReviewThread } from '../domain/pull-request.js';
 import { graphqlOptions, type GithubClient } from './client.js';
 import { PULL_REQUEST_QUERY, REVIEW_THREADS_QUERY } from './queries.js';
@@ -139,8 +140,7 @@ export async function fetchChecks(gh: GithubClient, pr: PrRef, sha: string): Pro
   return checks;
 }
 
-const GREEN = new Set(['success', 'neutral', 'skipped']);
-const allGreen = (checks: CheckFact[]): boolean => checks.length > 0 && checks.every((c) => c.status === 'completed' && GREEN.has(c.conclusion ?? ''));
+const allGreen = (checks: CheckFact[]): boolean => checks.length > 0 && checks.every(isGreenCheck);
 
 /** The full picture for the gate and the brief. */
 export async function fetchPrFacts(gh: GithubClient, pr: PrRef, options: { threadPageSize?: number; apiUrl?: string } = {}): Promise<PrFacts & { commits: string[] }> {

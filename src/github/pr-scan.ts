@@ -3,6 +3,7 @@
  * (aliases), plus a follow-up per repository only when it has more open PRs than a page.
  */
 import { z } from 'zod';
+import { CheckRollupStateSchema } from '../domain/check-conclusion.js';
 import type { MonitoredPr } from '../domain/pr-monitor.js';
 import { graphqlOptions, type GithubClient } from './client.js';
 import { buildMonitorQuery, MONITOR_PR_FIELDS } from './queries.js';
@@ -15,7 +16,7 @@ const PrNode = z.object({
   reviewDecision: z.enum(['APPROVED', 'CHANGES_REQUESTED', 'REVIEW_REQUIRED']).nullable(),
   author: z.object({ login: z.string() }).nullable(),
   labels: z.object({ nodes: z.array(z.object({ name: z.string() })) }).nullable(),
-  commits: z.object({ nodes: z.array(z.object({ commit: z.object({ statusCheckRollup: z.object({ state: z.enum(['SUCCESS', 'FAILURE', 'ERROR', 'PENDING', 'EXPECTED']) }).nullable() }) })) }),
+  commits: z.object({ nodes: z.array(z.object({ commit: z.object({ statusCheckRollup: z.object({ state: CheckRollupStateSchema }).nullable() }) })) }),
   reviewThreads: z.object({ nodes: z.array(z.object({ isResolved: z.boolean() })) }),
 });
 const Connection = z.object({ pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }), nodes: z.array(PrNode) });
