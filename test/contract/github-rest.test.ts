@@ -57,7 +57,7 @@ describe('GitHub emulator REST responses match GitHub\'s OpenAPI schemas', () =>
     conforms('/repos/{owner}/{repo}/pulls/{pull_number}', 'get', 200, res.data);
     expect(fixPr).toBe(2);
     expect(res.data).toMatchObject({
-      number: 2, state: 'open', title: 'Fix x', body: 'Fixes #1', draft: false, merged: false, mergeable: true, mergeable_state: 'clean',
+      number: 2, state: 'open', title: 'Fix x', body: 'Fixes #1', draft: false, merged: false, mergeable: true, mergeable_state: 'unstable', // its "test" check fails
       head: { ref: 'fix', sha: shas.fix, repo: { full_name: 'acme/widgets' } }, base: { ref: 'main', sha: shas.main },
       user: { login: 'dev' }, html_url: `${gh.url}/acme/widgets/pull/2`, commits: 1, review_comments: 1,
     });

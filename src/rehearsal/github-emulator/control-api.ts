@@ -10,6 +10,7 @@ import { branches, cloneBare, headBranch } from './git-refs.js';
 import type { PullViewer } from './pull-view.js';
 import { cloneUrl } from './rest-shapes.js';
 import type { GithubStore, NewIssue, StoredComment, StoredRepo, StoredThread } from './store.js';
+import { mergeState, type MergeableState } from './store-protection.js';
 import { addCheckRun, addStatus, type NewCheckRun, type NewStatus } from './store-checks.js';
 import { addReview, createPull, type NewPullRequest, type NewReview } from './store-pulls.js';
 import { addThread, addThreadComment, findThread, type NewThread } from './store-threads.js';
@@ -36,8 +37,24 @@ export interface PullSnapshot {
   base: string;
   baseSha: string | null;
   mergeable: boolean | null;
+  /** GitHub's `mergeable_state` (protection included). */
+  mergeableState: MergeableState;
   conflicts: string[];
 }
+
+/** What tests count to prove "no duplicate PRs or comments" and "nothing merged twice". */
+export interface RepoCounters {
+  /** Head branch → PRs created from it (API and control calls). */
+  pullsCreatedByHead: Record<string, number>;
+  /** Creations refused because an open PR had the same head and base. */
+  duplicatePullsRefused: number;
+  /** PR number → merge calls that reached it, and whether it is merged. */
+  merges: Record<string, { attempts: number; merged: boolean }>;
+  /** Issue or PR number → hidden marker (`<!-- … -->` in a comment body) → comments carrying it. */
+  commentsByMarker: Record<string, Record<string, number>>;
+}
+
+const MARKER = /<!--[\s\S]*?-->/g;
 
 export class EmulatorControl {
   constructor(
@@ -166,13 +183,28 @@ export class EmulatorControl {
     return structuredClone(repo?.threads.filter((t) => t.number === n) ?? []);
   }
 
+  counters(owner: string, name: string): RepoCounters {
+    const repo = this.store.repo(owner, name);
+    if (!repo) throw new ControlError(`no repository ${owner}/${name}`, 404);
+    const merges: RepoCounters['merges'] = {};
+    for (const [n, p] of repo.pulls) merges[n] = { attempts: p.mergeAttempts, merged: p.merged !== undefined };
+    const commentsByMarker: RepoCounters['commentsByMarker'] = {};
+    for (const c of repo.issueComments) {
+      for (const marker of new Set(c.body.match(MARKER) ?? [])) {
+        const forIssue = (commentsByMarker[c.number] ??= {});
+        forIssue[marker] = (forIssue[marker] ?? 0) + 1;
+      }
+    }
+    return { pullsCreatedByHead: Object.fromEntries(repo.pullsCreatedByHead), duplicatePullsRefused: repo.duplicatePullsRefused, merges, commentsByMarker };
+  }
+
   async pull(owner: string, name: string, n: number): Promise<PullSnapshot> {
     const { repo, pull } = this.pullOf(owner, name, n);
     const view = await this.viewer.view(repo, pull);
     return {
       number: n, title: pull.issue.title, state: pull.issue.state, merged: pull.merged !== undefined, mergeCommitSha: pull.merged?.sha ?? null,
       draft: pull.draft, labels: [...pull.issue.labels], head: pull.head, headSha: view.headSha, base: pull.base, baseSha: view.baseSha,
-      mergeable: view.mergeable, conflicts: view.conflicts,
+      mergeable: view.mergeable, mergeableState: mergeState(view).state, conflicts: view.conflicts,
     };
   }
 }

@@ -78,6 +78,7 @@ export async function handleControl(emu: GithubEmulator, method: string, path: s
       if (e === 'comments') return ok(emu.comments(b, c, n));
       if (e === 'threads') return ok(emu.threads(b, c, n));
     }
+    if (method === 'GET' && a === 'counters' && b && c && !d) return ok(emu.counters(b, c));
     if (post && a === 'threads' && !b) {
       const { owner, repo, number, ...thread } = parse(schemas.thread, body, route);
       return ok(await emu.addReviewThread(owner, repo, number, thread), 201);

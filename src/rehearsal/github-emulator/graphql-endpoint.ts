@@ -4,6 +4,7 @@
  */
 import { execute, getOperationAST, GraphQLError, parse, validate, type DocumentNode } from 'graphql';
 import { actor, pullModel, repoModel, reviewCommentModel, threadModel, type GraphqlContext } from './graphql-model.js';
+import { GraphqlTypedError, mutations } from './graphql-mutations.js';
 import { githubSchema } from './graphql-schema.js';
 import { pullNodeId } from './rest-shapes.js';
 import type { EmulatorRequest, EmulatorResponse } from './router.js';
@@ -30,6 +31,7 @@ function rootValue(ctx: GraphqlContext): Record<string, unknown> {
     return { clientMutationId: input.clientMutationId ?? null, thread: threadModel(repo, thread, view, ctx) };
   };
   return {
+    ...mutations(ctx),
     repository: ({ owner, name }: { owner: string; name: string }) => {
       const repo = ctx.store.repo(owner, name);
       if (!repo) throw new Error(`Could not resolve to a Repository with the name '${owner}/${name}'.`);
@@ -89,6 +91,8 @@ export async function handleGraphql(req: EmulatorRequest, ctx: GraphqlContext): 
     schema, document: p.doc, rootValue: rootValue(ctx), contextValue: ctx, variableValues: variables,
     operationName: typeof p.body.operationName === 'string' ? p.body.operationName : undefined,
   });
-  const errors = result.errors?.map((e) => ({ ...e.toJSON(), type: /Could not resolve/.test(e.message) ? 'NOT_FOUND' : undefined }));
+  const errors = result.errors?.map((e) => ({
+    ...e.toJSON(), type: e.originalError instanceof GraphqlTypedError ? e.originalError.type : /Could not resolve/.test(e.message) ? 'NOT_FOUND' : undefined,
+  }));
   return { status: 200, body: { data: result.data ?? null, ...(errors ? { errors } : {}) } };
 }

@@ -6,7 +6,8 @@
 import { commitsBetween, type GitCommit } from './git-refs.js';
 import { connection, type ConnectionArgs } from './graphql-connection.js';
 import type { PullView, PullViewer, ThreadPosition } from './pull-view.js';
-import { pullNodeId } from './rest-shapes.js';
+import { pullNodeId, repositoryNodeId } from './rest-shapes.js';
+import { mergeState } from './store-protection.js';
 import type { GithubStore, StoredCheckRun, StoredPull, StoredRepo, StoredReview, StoredReviewComment, StoredStatus, StoredThread } from './store.js';
 import { checkRunsFor, rollupState, statusesFor } from './store-checks.js';
 import { issueCommentsOf, reviewDecision, reviewsOf } from './store-pulls.js';
@@ -101,6 +102,12 @@ export function commitModel(repo: StoredRepo, c: GitCommit, ctx: GraphqlContext)
 const mergeableState = (m: boolean | null): string => (m === true ? 'MERGEABLE' : m === false ? 'CONFLICTING' : 'UNKNOWN');
 const prState = (p: StoredPull): string => (p.merged ? 'MERGED' : p.issue.state === 'open' ? 'OPEN' : 'CLOSED');
 
+/** Without protection: as if one approval were required; with required approvals missing: REVIEW_REQUIRED. */
+function decisionOf(view: PullView): string | null {
+  const decided = reviewDecision(reviewsOf(view.repo, view.pull.issue.number));
+  return decided === 'CHANGES_REQUESTED' || !mergeState(view).reviewRequired ? decided : 'REVIEW_REQUIRED';
+}
+
 export function pullModel(view: PullView, ctx: GraphqlContext): Obj {
   const { repo, pull: p } = view;
   const n = p.issue.number;
@@ -112,7 +119,8 @@ export function pullModel(view: PullView, ctx: GraphqlContext): Obj {
     state: prState(p), closed: p.issue.state === 'closed', merged: p.merged !== undefined, mergedAt: p.merged?.at ?? null,
     isDraft: p.draft, mergeable: mergeableState(view.mergeable), createdAt: p.issue.createdAt, updatedAt: p.updatedAt,
     closedAt: p.issue.closedAt ?? null, headRefName: p.head, headRefOid: view.headSha ?? '', baseRefName: p.base, baseRefOid: view.baseSha ?? '',
-    author: actor(p.issue.author, ctx), reviewDecision: reviewDecision(reviewsOf(repo, n)), repository: () => repoModel(repo, ctx),
+    author: actor(p.issue.author, ctx), reviewDecision: decisionOf(view), mergeStateStatus: mergeState(view).state.toUpperCase(),
+    repository: () => repoModel(repo, ctx),
     labels: (args: ConnectionArgs) => connection(p.issue.labels.map((name) => ({ __typename: 'Label', id: `LA_${ctx.store.labelId(name)}`, name, color: 'ededed' })), args, 'labels'),
     reviewThreads: (args: ConnectionArgs) => connection(threadsOf(repo, n).map((t) => threadModel(repo, t, view, ctx)), args, 'reviewThreads'),
     reviews: (args: ConnectionArgs & { states?: string[] | null; author?: string | null }) => connection(
@@ -144,7 +152,7 @@ interface PullRequestsArgs extends ConnectionArgs {
 
 export function repoModel(repo: StoredRepo, ctx: GraphqlContext): Obj {
   return {
-    __typename: 'Repository', id: `R_${Buffer.from(`${repo.owner}/${repo.name}`).toString('base64url')}`, databaseId: repo.id,
+    __typename: 'Repository', id: repositoryNodeId(repo), databaseId: repo.id,
     name: repo.name, nameWithOwner: `${repo.owner}/${repo.name}`, url: repoUrl(repo, ctx), owner: actor(repo.owner, ctx),
     isPrivate: false, isArchived: false, defaultBranchRef: { __typename: 'Ref', id: `REF_${repo.defaultBranch}`, name: repo.defaultBranch, prefix: 'refs/heads/' },
     pullRequest: async ({ number }: { number: number }) => {

@@ -5,6 +5,7 @@
  */
 import type { CiRunner } from './ci.js';
 import { branches, mergeTree, sameFile, type MergeCheck } from './git-refs.js';
+import { isAncestor } from './git-merge.js';
 import type { StoredPull, StoredRepo, StoredThread } from './store.js';
 
 export interface PullView {
@@ -15,6 +16,8 @@ export interface PullView {
   /** null while unknown: merged/closed PRs or a missing branch. */
   mergeable: boolean | null;
   conflicts: string[];
+  /** Whether the head lacks the base's tip (GitHub's `behind` under strict protection); null when unknown. */
+  behind: boolean | null;
 }
 
 /** Where a thread sits now: outdated (line null, as GitHub shows it) once its file changed after the thread's commit. */
@@ -27,6 +30,7 @@ export interface ThreadPosition {
 
 export class PullViewer {
   private readonly merges = new Map<string, Promise<MergeCheck>>();
+  private readonly ancestry = new Map<string, Promise<boolean>>();
 
   constructor(private readonly ci: CiRunner) {}
 
@@ -37,7 +41,7 @@ export class PullViewer {
 
   async view(repo: StoredRepo, pull: StoredPull, tips?: Map<string, string>): Promise<PullView> {
     if (pull.merged) {
-      return { repo, pull, headSha: pull.merged.headSha, baseSha: pull.merged.baseSha, mergeable: null, conflicts: [] };
+      return { repo, pull, headSha: pull.merged.headSha, baseSha: pull.merged.baseSha, mergeable: null, conflicts: [], behind: null };
     }
     const refs = tips ?? (await this.branches(repo));
     const headSha = refs.get(pull.head) ?? pull.observedHead ?? null;
@@ -47,10 +51,10 @@ export class PullViewer {
       await this.ci.observe(repo, pull, headSha);
     }
     if (pull.issue.state !== 'open' || !headSha || !baseSha || !repo.bare || !refs.has(pull.head)) {
-      return { repo, pull, headSha, baseSha, mergeable: null, conflicts: [] };
+      return { repo, pull, headSha, baseSha, mergeable: null, conflicts: [], behind: null };
     }
-    const check = await this.mergeCheck(repo.bare, baseSha, headSha);
-    return { repo, pull, headSha, baseSha, mergeable: check.clean, conflicts: check.clean ? [] : check.conflicts };
+    const [check, upToDate] = await Promise.all([this.mergeCheck(repo.bare, baseSha, headSha), this.contains(repo.bare, headSha, baseSha)]);
+    return { repo, pull, headSha, baseSha, mergeable: check.clean, conflicts: check.clean ? [] : check.conflicts, behind: !upToDate };
   }
 
   async viewAll(repo: StoredRepo, pulls: StoredPull[]): Promise<PullView[]> {
@@ -68,6 +72,18 @@ export class PullViewer {
       check.catch(() => this.merges.delete(k));
     }
     return check;
+  }
+
+  /** Whether `commit` contains `ancestor`; fixed for a SHA pair, so cached like merge checks. */
+  contains(bare: string, commit: string, ancestor: string): Promise<boolean> {
+    const k = `${bare}\0${commit}\0${ancestor}`;
+    let known = this.ancestry.get(k);
+    if (!known) {
+      known = isAncestor(bare, ancestor, commit);
+      this.ancestry.set(k, known);
+      known.catch(() => this.ancestry.delete(k));
+    }
+    return known;
   }
 
   async threadAt(view: PullView, thread: StoredThread): Promise<ThreadPosition> {

@@ -5,6 +5,7 @@
  */
 import type { GitCommit } from './git-refs.js';
 import type { PullView } from './pull-view.js';
+import { mergeState } from './store-protection.js';
 import type { GithubStore, StoredCheckRun, StoredComment, StoredRepo, StoredReview, StoredReviewComment, StoredStatus } from './store.js';
 
 export interface Urls {
@@ -49,7 +50,7 @@ export function repository(repo: StoredRepo, urls: Urls, openIssues: number): Re
     subscribers_url: '/subscribers', subscription_url: '/subscription', tags_url: '/tags', teams_url: '/teams', trees_url: '/git/trees{/sha}',
   })) templated[field] = api + suffix;
   return {
-    id: repo.id, node_id: `R_${Buffer.from(`${repo.owner}/${repo.name}`).toString('base64url')}`, name: repo.name,
+    id: repo.id, node_id: repositoryNodeId(repo), name: repo.name,
     full_name: `${repo.owner}/${repo.name}`, owner: user(repo.owner, urls), private: false,
     html_url: `${urls.html}/${repo.owner}/${repo.name}`, description: null, fork: false, url: api, ...templated,
     clone_url: clone, git_url: clone, ssh_url: clone, svn_url: `${urls.html}/${repo.owner}/${repo.name}`, mirror_url: null,
@@ -58,7 +59,7 @@ export function repository(repo: StoredRepo, urls: Urls, openIssues: number): Re
     has_issues: true, has_projects: false, has_wiki: false, has_pages: false, has_downloads: false, has_discussions: false,
     archived: false, disabled: false, visibility: 'public', pushed_at: repo.createdAt, created_at: repo.createdAt, updated_at: repo.createdAt,
     permissions: { admin: true, maintain: true, push: true, triage: true, pull: true },
-    allow_rebase_merge: false, allow_squash_merge: true, allow_merge_commit: true, allow_auto_merge: false, delete_branch_on_merge: false,
+    allow_rebase_merge: true, allow_squash_merge: true, allow_merge_commit: true, allow_auto_merge: false, delete_branch_on_merge: repo.deleteBranchOnMerge,
     allow_forking: true, web_commit_signoff_required: false, license: null, network_count: 0, subscribers_count: 0,
   };
 }
@@ -76,7 +77,7 @@ export function pull(store: GithubStore, view: PullView, urls: Urls, extra: { co
   const repoShape = repository(repo, urls, extra.openIssues);
   const side = (ref: string, sha: string | null) => ({ label: `${repo.owner}:${ref}`, ref, sha: sha ?? '', user: user(repo.owner, urls), repo: repoShape });
   const link = (href: string) => ({ href });
-  const state = p.merged ? 'unknown' : view.mergeable === false ? 'dirty' : p.draft ? 'draft' : view.mergeable === null ? 'unknown' : 'clean';
+  const state = mergeState(view).state;
   const reviewComments = repo.threads.filter((t) => t.number === n).reduce((sum, t) => sum + t.comments.length, 0);
   return {
     url: `${api}/pulls/${n}`, id: repo.id * 100_000 + n, node_id: pullNodeId(repo, n), html_url: html, diff_url: `${html}.diff`,
@@ -96,9 +97,11 @@ export function pull(store: GithubStore, view: PullView, urls: Urls, extra: { co
     author_association: 'OWNER', auto_merge: null, draft: p.draft, merged: p.merged !== undefined, mergeable: view.mergeable,
     rebaseable: view.mergeable, mergeable_state: state, merged_by: p.merged ? user(p.merged.by, urls) : null,
     comments: repo.issueComments.filter((c) => c.number === n).length, review_comments: reviewComments,
-    maintainer_can_modify: false, commits: extra.commits, additions: 0, deletions: 0, changed_files: 0,
+    maintainer_can_modify: p.maintainerCanModify, commits: extra.commits, additions: 0, deletions: 0, changed_files: 0,
   };
 }
+
+export const repositoryNodeId = (repo: StoredRepo): string => `R_${Buffer.from(`${repo.owner}/${repo.name}`).toString('base64url')}`;
 
 export const pullNodeId = (repo: StoredRepo, n: number): string => `PR_${Buffer.from(`${repo.owner}/${repo.name}#${n}`).toString('base64url')}`;
 

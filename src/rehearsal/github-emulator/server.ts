@@ -21,6 +21,8 @@ import { PullViewer } from './pull-view.js';
 import { RequestLog, type RecordedGithubRequest, type RequestCounts } from './request-log.js';
 import { checkRoutes } from './rest-checks.js';
 import { commentRoutes } from './rest-comments.js';
+import { branchRoutes } from './rest-branches.js';
+import { pullWriteRoutes } from './rest-pull-writes.js';
 import { pullRoutes } from './rest-pulls.js';
 import { userRoute } from './rest-user.js';
 import { findRoute, githubError, type EmulatorResponse, type Route } from './router.js';
@@ -29,7 +31,7 @@ import { GithubStore } from './store.js';
 export type { NewIssue } from './store.js';
 export type { RecordedGithubRequest, RequestCounts } from './request-log.js';
 export type { CiRule, CiContext, CiCheck, DeclarativeCheck } from './ci.js';
-export type { PullSnapshot } from './control-api.js';
+export type { PullSnapshot, RepoCounters } from './control-api.js';
 
 export interface GithubEmulatorOptions {
   /** 0 (the default) picks a free port. */
@@ -48,7 +50,7 @@ export interface GithubEmulatorOptions {
   now?: () => number;
 }
 
-export interface GithubEmulator extends Pick<EmulatorControl, 'addRepo' | 'addIssue' | 'createPullRequest' | 'addReviewThread' | 'addThreadComment' | 'resolveThread' | 'unresolveThread' | 'postCheckRun' | 'setCommitStatus' | 'submitReview' | 'setCi' | 'tick' | 'comments' | 'threads' | 'pull'> {
+export interface GithubEmulator extends Pick<EmulatorControl, 'addRepo' | 'addIssue' | 'createPullRequest' | 'addReviewThread' | 'addThreadComment' | 'resolveThread' | 'unresolveThread' | 'postCheckRun' | 'setCommitStatus' | 'submitReview' | 'setCi' | 'tick' | 'comments' | 'threads' | 'pull' | 'counters'> {
   /** `http://127.0.0.1:<port>`: the REST base URL (`GITHUB_API_URL`); GraphQL at `${url}/graphql`. */
   url: string;
   /** Where bare repositories live. */
@@ -115,7 +117,7 @@ export async function startGithubEmulator(options: GithubEmulatorOptions = {}): 
       return { status: 200, body: { resources: { core, graphql: rateOf(buckets.graphql), search: { limit: 30, used: 0, remaining: 30, reset } }, rate: core } };
     },
   };
-  const routes: readonly Route[] = [rateLimitRoute, userRoute(options.tokenScopes ?? 'repo, workflow'), ...pullRoutes, ...checkRoutes, ...commentRoutes, ...issueRoutes];
+  const routes: readonly Route[] = [rateLimitRoute, userRoute(options.tokenScopes ?? 'repo, workflow'), ...pullRoutes, ...pullWriteRoutes, ...branchRoutes, ...checkRoutes, ...commentRoutes, ...issueRoutes];
 
   /** The response and whether it counts against the limit (304s, /rate_limit and auth failures do not). */
   const respond = async (req: IncomingMessage, url: URL, body: unknown, isGraphql: boolean, record: Partial<RecordedGithubRequest>): Promise<EmulatorResponse & { counted: boolean }> => {
@@ -176,8 +178,8 @@ export async function startGithubEmulator(options: GithubEmulatorOptions = {}): 
     const record: Partial<RecordedGithubRequest> = { faulted: false };
     if (isGraphql && read.ok) record.operationName = operationName(read.body);
     const out = read.ok ? await respond(req, url, read.body, isGraphql, record) : { ...githubError(400, 'Problems parsing JSON'), counted: false };
-    const text = JSON.stringify(out.body);
-    const etag = etagOf(text);
+    const text = out.body === undefined ? undefined : JSON.stringify(out.body);
+    const etag = etagOf(text ?? '');
     const notModified = out.status === 200 && method === 'GET' && matchesEtag(req.headers['if-none-match'], etag);
     const bucket = isGraphql ? buckets.graphql : buckets.core;
     if (out.counted && !notModified) bucket.used += 1;
@@ -233,6 +235,7 @@ export async function startGithubEmulator(options: GithubEmulatorOptions = {}): 
     comments: (...a) => control.comments(...a),
     threads: (...a) => control.threads(...a),
     pull: (...a) => control.pull(...a),
+    counters: (...a) => control.counters(...a),
     failNext: (status, opts = {}) => faults.add(status, opts),
     storm: (kind, n, match) => faults.storm(kind, n, match),
     clearFaults: () => faults.clear(),

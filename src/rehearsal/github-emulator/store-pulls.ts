@@ -10,6 +10,7 @@ export interface NewPullRequest {
   author?: string;
   labels?: string[];
   draft?: boolean;
+  maintainerCanModify?: boolean;
 }
 
 export interface NewReview {
@@ -27,8 +28,12 @@ export function createPull(store: GithubStore, repo: StoredRepo, input: NewPullR
   const issue = store.addIssueRecord(repo.owner, repo.name, {
     title: input.title, body: input.body ?? null, labels: input.labels ?? [], author: input.author ?? 'octocat', isPullRequest: true,
   });
-  const pull: StoredPull = { issue, head: input.head, base: input.base, draft: input.draft ?? false, updatedAt: issue.createdAt };
+  const pull: StoredPull = {
+    issue, head: input.head, base: input.base, draft: input.draft ?? false, updatedAt: issue.createdAt,
+    maintainerCanModify: input.maintainerCanModify ?? false, mergeAttempts: 0,
+  };
   repo.pulls.set(issue.number, pull);
+  repo.pullsCreatedByHead.set(input.head, (repo.pullsCreatedByHead.get(input.head) ?? 0) + 1);
   return pull;
 }
 

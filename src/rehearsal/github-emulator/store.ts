@@ -36,6 +36,22 @@ export interface StoredPull {
   merged?: { sha: string; at: string; by: string; baseSha: string; headSha: string };
   /** The last head SHA a read observed (check runs' `pull_requests`, CI rule bookkeeping). */
   observedHead?: string;
+  maintainerCanModify: boolean;
+  /** Merge calls that reached this PR (refused ones included), for the duplicate counters. */
+  mergeAttempts: number;
+}
+
+/** Classic branch protection, as `PUT /branches/{branch}/protection` sets it. */
+export interface StoredProtection {
+  requiredStatusChecks: { strict: boolean; contexts: string[] } | null;
+  requiredApprovingReviewCount: number | null;
+  dismissStaleReviews: boolean;
+  requireCodeOwnerReviews: boolean;
+  enforceAdmins: boolean;
+  requiredLinearHistory: boolean;
+  allowForcePushes: boolean;
+  allowDeletions: boolean;
+  requiredConversationResolution: boolean;
 }
 
 export interface StoredComment {
@@ -118,6 +134,12 @@ export interface StoredRepo {
   reviews: StoredReview[];
   checkRuns: StoredCheckRun[];
   statuses: StoredStatus[];
+  /** Branch name → its protection. */
+  protections: Map<string, StoredProtection>;
+  deleteBranchOnMerge: boolean;
+  /** PR creations per head branch (refused duplicates are not creations; they are counted apart). */
+  pullsCreatedByHead: Map<string, number>;
+  duplicatePullsRefused: number;
 }
 
 const key = (owner: string, repo: string): string => `${owner}/${repo}`.toLowerCase();
@@ -150,6 +172,7 @@ export class GithubStore {
       stored = {
         owner, name: repo, id: this.nextId(), createdAt: this.stamp(), issues: [], defaultBranch: 'main',
         pulls: new Map(), issueComments: [], threads: [], reviews: [], checkRuns: [], statuses: [],
+        protections: new Map(), deleteBranchOnMerge: false, pullsCreatedByHead: new Map(), duplicatePullsRefused: 0,
       };
       this.repos.set(k, stored);
     }
