@@ -13,6 +13,8 @@ export interface AppliedText {
   applied: string[];
   /** Task ids not in the file: reported, never added. */
   missing: string[];
+  /** YAML: edited in place, or re-rendered through the Document (a layout the in-place edit could not handle). */
+  how: 'in-place' | 're-rendered';
 }
 
 type Value = string | number | null;
@@ -104,9 +106,9 @@ export function applyToYaml(text: string, updates: readonly TaskUpdate[]): Appli
   const check = parseDocument(out, { uniqueKeys: true });
   if (check.errors.length > 0 || JSON.stringify(check.toJS()) !== JSON.stringify(expected(doc, updates))) {
     for (const u of updates) for (const [k, v] of fieldEntries(u.fields)) tasks.get(u.taskId)?.set(k, v);
-    out = doc.toString({ lineWidth: 0 });
+    return { text: doc.toString({ lineWidth: 0 }), applied, missing, how: 're-rendered' };
   }
-  return { text: out, applied, missing };
+  return { text: out, applied, missing, how: 'in-place' };
 }
 
 function jsonIndent(text: string): string | number {
@@ -128,5 +130,5 @@ export function applyToJson(text: string, updates: readonly TaskUpdate[]): Appli
     applied.push(u.taskId);
     for (const [k, v] of fieldEntries(u.fields)) task[k] = v; // an existing key keeps its place
   }
-  return { text: `${JSON.stringify(data, null, jsonIndent(text))}${text.endsWith('\n') ? '\n' : ''}`, applied, missing };
+  return { text: `${JSON.stringify(data, null, jsonIndent(text))}${text.endsWith('\n') ? '\n' : ''}`, applied, missing, how: 'in-place' };
 }

@@ -18,6 +18,7 @@ export interface WriteBackResult {
   missing: string[];
   /** False when the file already said all of it. */
   written: boolean;
+  how: 'in-place' | 're-rendered';
 }
 
 const queues = new Map<string, Promise<unknown>>();
@@ -84,6 +85,6 @@ export async function writeBack(path: string, updates: readonly TaskUpdate[]): P
     }
     const written = result.text !== text;
     if (written) await replaceAtomically(path, bom + result.text);
-    return { applied: result.applied, missing: result.missing, written };
+    return { applied: result.applied, missing: result.missing, written, how: result.how };
   });
 }

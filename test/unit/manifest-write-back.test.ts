@@ -27,7 +27,7 @@ describe('manifest write-back: YAML', () => {
     const original = await readFile(file, 'utf8');
 
     const first = await writeBack(file, [{ taskId: 't1', fields: { status: 'running', startedAt: '2026-01-01T00:00:00Z', worktree: '/w/t1', tmuxSession: 'drover:t1' } }]);
-    expect(first).toEqual({ applied: ['t1'], missing: [], written: true });
+    expect(first).toEqual({ applied: ['t1'], missing: [], written: true, how: 'in-place' });
 
     // The user edits the file while the run goes on: another field of t1, a comment, the project.
     const edited = (await readFile(file, 'utf8'))
@@ -74,7 +74,8 @@ describe('manifest write-back: YAML', () => {
     for (const [i, layout] of layouts.entries()) {
       const file = join(dir, `awkward-${i}.yaml`);
       await writeFile(file, layout);
-      await writeBack(file, [{ taskId: 'a', fields: { status: 'running', startedAt: '2026-01-01T00:00:00Z', prNumber: 9 } }]);
+      const r = await writeBack(file, [{ taskId: 'a', fields: { status: 'running', startedAt: '2026-01-01T00:00:00Z', prNumber: 9 } }]);
+      expect(r.how, layout).toBe('in-place');
       const data = parseManifestText(file, await readFile(file, 'utf8'));
       expect(task(data, 'a'), layout).toMatchObject({ status: 'running', startedAt: '2026-01-01T00:00:00Z', prNumber: 9 });
       expect(Object.keys(task(data, 'a')).length, layout).toBe(Object.keys(task(parseManifestText(file, layout), 'a')).length + (i === 3 ? 2 : 3));
@@ -86,7 +87,7 @@ describe('manifest write-back: YAML', () => {
     await copyFile(join(FIXTURES, 'example.yaml'), file);
     const before = await readFile(file, 'utf8');
     const r = await writeBack(file, [{ taskId: 'ghost', fields: { status: 'running' } }]);
-    expect(r).toEqual({ applied: [], missing: ['ghost'], written: false });
+    expect(r).toEqual({ applied: [], missing: ['ghost'], written: false, how: 'in-place' });
     expect(await readFile(file, 'utf8')).toBe(before);
   });
 
