@@ -222,9 +222,11 @@ export function merged(state: MergeQueueState, number: number, mergeCommit: stri
   return { state, changed: true };
 }
 
-/** A PR merged outside the queue (by a human, or found merged after a worker restart): dependents may go. */
-export function mergedElsewhere(state: MergeQueueState, number: number): { state: MergeQueueState; changed: boolean } {
+/** A PR merged outside the queue (by a human, or found merged after a worker restart): dependents may go; recorded in `recent` if it was queued here. */
+export function mergedElsewhere(state: MergeQueueState, number: number, now: Date): { state: MergeQueueState; changed: boolean } {
   if (state.merged.includes(number)) return { state, changed: false };
+  const known = state.current?.number === number ? state.current : state.waiting.find((e) => e.number === number);
+  if (known) record(state, { number, headSha: known.headSha, outcome: 'merged', at: now.toISOString(), reasons: ['merged outside the queue'], ...(known.taskId ? { taskId: known.taskId } : {}) });
   if (state.current?.number === number) state.current = undefined;
   markMergedNumber(state, number);
   return { state, changed: true };

@@ -126,7 +126,7 @@ describe('merge queue state', () => {
   it('re-enqueue after a refusal: with a new head, or an explicit retry of the same head', () => {
     const q = emptyQueue('acme', 'shop', 'main');
     enqueue(q, { number: 1, headSha: sha(1), dependsOn: [9] }, at(0));
-    mergedElsewhere(q, 9);
+    mergedElsewhere(q, 9, at(0));
     startNext(q, at(1));
     refuse(q, 1, ['conflict'], at(2));
     expect(enqueue(q, { number: 1, headSha: sha(1, 1) }, at(3)).result).toBe('requeued');
@@ -154,8 +154,9 @@ describe('merge queue state', () => {
     enqueue(q, { number: 11, headSha: sha(11), dependsOn: [10] }, at(0));
     expect(startNext(q, at(1)).started).toBeUndefined();
     expect(blockedBy(q, q.waiting[0]!)).toEqual(['#10 (not in the queue)']);
-    expect(mergedElsewhere(q, 10).changed).toBe(true);
-    expect(mergedElsewhere(q, 10).changed).toBe(false);
+    expect(mergedElsewhere(q, 10, at(2)).changed).toBe(true);
+    expect(mergedElsewhere(q, 10, at(2)).changed).toBe(false);
+    expect(q.recent).toEqual([]); // never queued here: nothing to report
     expect(startNext(q, at(2)).started?.number).toBe(11);
   });
 
@@ -193,6 +194,23 @@ describe('merge queue state', () => {
     ciSettled(q, 1, sha(1, 1));
     expect(checked(q, 1, { ok: false, reasons: ['running'], problems: [{ code: 'ci-pending', reason: 'running' }], waiting: true }, at(2)).next).toBe('waiting-ci');
     expect(q.current?.step).toBe('waiting-ci');
+  });
+
+  it('a PR merged by a human while in progress or waiting leaves the queue as merged', () => {
+    const q = emptyQueue('acme', 'shop', 'main');
+    enqueue(q, { number: 1, headSha: sha(1), taskId: 't1' }, at(0));
+    enqueue(q, { number: 2, headSha: sha(2) }, at(0));
+    startNext(q, at(1));
+    mergedElsewhere(q, 1, at(2));
+    mergedElsewhere(q, 2, at(3));
+    expect(q.current).toBeUndefined();
+    expect(q.waiting).toEqual([]);
+    expect(q.recent).toEqual([
+      { number: 1, headSha: sha(1), outcome: 'merged', at: at(2).toISOString(), reasons: ['merged outside the queue'], taskId: 't1' },
+      { number: 2, headSha: sha(2), outcome: 'merged', at: at(3).toISOString(), reasons: ['merged outside the queue'] },
+    ]);
+    expect(q.mergedCount).toBe(0); // counts the queue's own merges only
+    expect(enqueue(q, { number: 1, headSha: sha(1, 1) }, at(4)).result).toBe('already-merged');
   });
 
   it('withdraws a waiting or in-progress PR; unknown PRs change nothing', () => {
