@@ -142,3 +142,13 @@ export function redactTokens(text: string): string {
 export function hostRegistryWorkflowId(taskQueue: string): string {
   return `hosts/${taskQueue}`;
 }
+
+/**
+ * Branches Drover never works on, rewrites or force-pushes: the usual long-lived names. The
+ * worktree activity refuses them too (its own copy moves here when src/activities is reorganised).
+ */
+export const PROTECTED_BRANCH_PATTERN = /^(main|master|develop|trunk|release\/.*|spare\/.*)$/;
+
+export function isProtectedBranch(branch: string): boolean {
+  return PROTECTED_BRANCH_PATTERN.test(branch);
+}

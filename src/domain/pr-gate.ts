@@ -37,7 +37,8 @@ export function referencesCommit(text: string, commits: readonly string[]): bool
   return tokens.some((tok) => commits.some((sha) => sha.toLowerCase().startsWith(tok.toLowerCase())));
 }
 
-function checkReasons(checks: readonly CheckFact[], head: string, olderGreenSha: string | null): { fail: string[]; pending?: string } {
+/** CI on `head` by the gate's rules: failed checks (reasons) and what is still pending. */
+export function checkReasons(checks: readonly CheckFact[], head: string, olderGreenSha: string | null): { fail: string[]; pending?: string } {
   const onHead = checks.filter((c) => c.headSha === head);
   if (onHead.length === 0) {
     const older = olderGreenSha ? `; the last green checks are on the older commit ${short(olderGreenSha)}, which does not count` : '';
@@ -53,7 +54,7 @@ function checkReasons(checks: readonly CheckFact[], head: string, olderGreenSha:
 }
 
 /** The latest decisive review of each author (COMMENTED and PENDING never override a decision). */
-function decisiveReviews(facts: PrFacts): PrFacts['reviews'] {
+export function decisiveReviews(facts: PrFacts): PrFacts['reviews'] {
   const latest = new Map<string, PrFacts['reviews'][number]>();
   for (const r of facts.reviews) {
     if (r.state === 'COMMENTED' || r.state === 'PENDING' || !r.submittedAt) continue;
