@@ -222,6 +222,13 @@ describe('GitHub emulator control API over HTTP', () => {
 
     const state = await control('GET', '/pulls/ext/svc/1');
     expect(state.body).toMatchObject({ number: 1, headSha: shas.other, mergeable: true, labels: ['drover'] });
+    await octokit.rest.issues.createComment({ owner: 'ext', repo: 'svc', issue_number: 1, body: '<!-- drover:status --> working' });
+    await octokit.rest.issues.createComment({ owner: 'ext', repo: 'svc', issue_number: 1, body: '<!-- drover:status --> again' });
+    expect(await control('GET', '/counters/ext/svc')).toEqual({ status: 200, body: {
+      pullsCreatedByHead: { other: 1 }, duplicatePullsRefused: 0, merges: { 1: { attempts: 0, merged: false } },
+      commentsByMarker: { 1: { '<!-- drover:status -->': 2 } },
+    } });
+    expect((await control('GET', '/counters/ext/nothing')).status).toBe(404);
     const threads = await control('GET', '/pulls/ext/svc/1/threads');
     expect(threads.body).toMatchObject([{ resolvedBy: 'reviewer', comments: [{ body: 'why 2?' }, { body: 'also', author: 'bob' }] }]);
 
