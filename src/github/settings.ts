@@ -1,5 +1,5 @@
 import type { GithubSettings } from '../activities/github.js';
-import { githubOptionsFromEnv } from '../cli/github-issues.js';
+import { githubOptionsFromEnv } from './issues.js';
 
 /**
  * A worker's GitHub settings, from its own environment only: `GITHUB_TOKEN`, `GITHUB_API_URL`

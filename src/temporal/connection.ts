@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { dataConverterFromEnv } from '../codec/data-converter.js';
-import type { DroverConfig } from './config-schema.js';
-import { ensureDevServer } from './dev-server.js';
-import type { DevLog } from './log.js';
+import type { DroverConfig } from '../config/config-schema.js';
+import { ensureDevServer } from '../dev/dev-server.js';
+import type { DevLog } from './progress-log.js';
 import { registerSearchAttributes } from './search-attributes.js';
-import { findTemporalCli } from './temporal-cli.js';
+import { findTemporalCli } from '../dev/temporal-cli.js';
 import { grpcCode } from './temporal-frontend.js';
 
 type TlsOption = Exclude<NonNullable<ConnectionOptions['tls']>, boolean>;

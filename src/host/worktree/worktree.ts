@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { git, gitOrThrow } from './git.js';
-import { withKeyLock } from './keyed-mutex.js';
+import { git, gitOrThrow } from '../git/git.js';
+import { withKeyLock } from '../keyed-mutex.js';
 import { claimSpare } from './worktree-pool.js';
 
 export interface PreparedWorktree {

@@ -1,7 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { git, gitOrThrow } from './git.js';
+import { git, gitOrThrow } from '../git/git.js';
 import { withDirLock } from './pool-lock.js';
 import { POOL_PROTECTED_BRANCHES, protectionReason, readProtectedList } from './protected-worktrees.js';
 import { ensureBaseClone, insideWorkspace, repoKey, resolveBase } from './worktree.js';
