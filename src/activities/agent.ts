@@ -6,7 +6,7 @@ import { buildLaunchArgs, getProfile, type AgentProfile } from '../domain/agent-
 import { classifyScreen } from '../domain/screen-classifier.js';
 import { tmuxWindowName } from '../domain/identifiers.js';
 import { parseSimScript } from '../domain/sim-script.js';
-import { crashesOnRestart, crashesOnStart, scenarioFor } from '../rehearsal/scenario.js';
+import { crashesOnRestart, crashesOnStart, scenarioFor } from '../domain/scenario-directives.js';
 import { ensureAgentHome, rehearsalModelEnv, resolveAgentBinary, seedAgentHome } from '../host/agent-home/agent-env.js';
 import { prepareCodexHome } from '../host/agent-home/codex-home.js';
 import { geminiSessionExists } from '../host/agent-home/gemini-session.js';

@@ -1,5 +1,5 @@
 import type { WebhookKind } from '../domain/notification.js';
-import type { GithubSettings } from './github.js';
+import type { GithubSettings } from '../github/settings.js';
 import type { PaneWatcher } from '../host/tmux/pane-watcher.js';
 import type { TmuxClient } from '../host/tmux/tmux-client.js';
 

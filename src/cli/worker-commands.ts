@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/config.js';
-import { ensureTemporal } from '../temporal/connection.js';
+import { ensureTemporal } from '../dev/ensure-temporal.js';
 import { remoteScenarioHost } from '../rehearsal/remote-scenario-host.js';
 import type { ScenarioHost } from '../activities/deps.js';
 import { startModelServer } from '../rehearsal/model-server.js';

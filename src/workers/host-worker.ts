@@ -15,7 +15,7 @@ import { startMemoryLog } from './memory-log.js';
 import { setKnownSecrets } from '../host/secret-values.js';
 import { useSpawner } from '../process/run-process.js';
 import { githubSettingsFromEnv } from '../github/settings.js';
-import type { GithubSettings } from '../activities/github.js';
+import type { GithubSettings } from '../github/settings.js';
 import { registerConfigAgents } from '../config/custom-agents.js';
 import { dataConverterFromEnv } from '../codec/data-converter.js';
 import { workflowBundle } from './bundle.js';

@@ -9,7 +9,8 @@ import { ConfigError, hostTaskQueue, loadConfig, projectRoot, sanitizeHostId } f
 import { ensureDevServer, stopDevServer, type DevServerHandle } from '../../src/dev/dev-server.js';
 import { isProcessAlive } from '../../src/dev/process-utils.js';
 import { listCustomSearchAttributes, registerSearchAttributes } from '../../src/temporal/search-attributes.js';
-import { connectClient, connectNativeConnection, ensureTemporal } from '../../src/temporal/connection.js';
+import { connectClient, connectNativeConnection } from '../../src/temporal/connection.js';
+import { ensureTemporal } from '../../src/dev/ensure-temporal.js';
 import { findTemporalCli, temporalCliVersion } from '../../src/dev/temporal-cli.js';
 import { DROVER_SEARCH_ATTRIBUTE_NAMES, DroverTaskIdKey } from '../../src/domain/search-attribute-keys.js';
 

@@ -11,7 +11,7 @@ import { registerSearchAttributes } from '../../src/temporal/search-attributes.j
 import { findTemporalCli } from '../../src/dev/temporal-cli.js';
 import { startModelServer, type ModelServer } from '../../src/rehearsal/model-server.js';
 import { startHostWorkers, type HostWorkers } from '../../src/workers/host-worker.js';
-import type { GithubSettings } from '../../src/activities/github.js';
+import type { GithubSettings } from '../../src/github/settings.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
