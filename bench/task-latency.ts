@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { repoKey } from '../src/host/worktree/worktree.js';
+import { repoKey } from '../src/host/worktree/base-clone.js';
 import { projectRoot } from '../src/config/config.js';
 import { taskWorkflowId } from '../src/domain/identifiers.js';
 import type { TaskState } from '../src/domain/task.js';

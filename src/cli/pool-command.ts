@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { poolStatus, type PoolEntry, type PoolStatus } from '../host/worktree/pool-status.js';
-import { repoKey } from '../host/worktree/worktree.js';
+import { repoKey } from '../host/worktree/base-clone.js';
 import { addSpares } from '../host/worktree/worktree-pool.js';
 import { loadConfig } from '../config/config.js';
 import { CliError } from './context.js';

@@ -6,7 +6,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoKey } from '../../src/host/worktree/worktree.js';
+import { repoKey } from '../../src/host/worktree/base-clone.js';
 import { taskWorkflowId } from '../../src/domain/identifiers.js';
 import type { TaskInput, TaskResult } from '../../src/domain/task.js';
 import { projectRoot } from '../../src/config/config.js';

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoKey } from '../../src/host/worktree/worktree.js';
+import { repoKey } from '../../src/host/worktree/base-clone.js';
 import { monitorScheduleId, upsertMonitorSchedule } from '../../src/cli/monitor-command.js';
 import { taskWorkflowId } from '../../src/domain/identifiers.js';
 import { prTaskInput } from '../../src/domain/pr-task.js';
