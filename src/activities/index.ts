@@ -51,7 +51,3 @@ export function createSharedActivities(deps: ActivityDeps) {
 
 export type HostActivities = ReturnType<typeof createHostActivities>;
 export type SharedActivities = ReturnType<typeof createSharedActivities>;
-
-export function createActivities(deps: ActivityDeps) {
-  return { ...createHostActivities(deps), ...createSharedActivities(deps) };
-}
