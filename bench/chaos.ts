@@ -7,7 +7,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { projectRoot } from '../src/dev/config.js';
+import { projectRoot } from '../src/config/config.js';
 import { runChaos, type ChaosReport } from '../test/support/chaos/run.js';
 
 const line = (s: string) => process.stdout.write(`${s}\n`);

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { monitorScheduleId, upsertMonitorSchedule } from '../src/cli/monitor-command.js';
-import { projectRoot } from '../src/dev/config.js';
+import { projectRoot } from '../src/config/config.js';
 import { prTaskInput } from '../src/domain/pr-task.js';
 import type { TaskState } from '../src/domain/task.js';
 import { startGithubEmulator } from '../src/rehearsal/github-emulator/server.js';

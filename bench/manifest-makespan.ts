@@ -12,11 +12,11 @@
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { projectRoot } from '../src/dev/config.js';
+import { projectRoot } from '../src/config/config.js';
 import type { ManifestRunInput, ManifestRunState } from '../src/domain/manifest-run.js';
 import { ManifestSchema } from '../src/domain/manifest-schema.js';
 import { criticalPathBound } from '../src/domain/scheduler.js';
-import type { SimScriptInput } from '../src/rehearsal/sim-script.js';
+import type { SimScriptInput } from '../src/domain/sim-script.js';
 import { startRig } from '../test/support/harness.js';
 import { makeRepo } from '../test/support/repo.js';
 import { simulate } from '../test/unit/manifest-simulation.js';

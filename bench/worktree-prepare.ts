@@ -11,9 +11,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { prepareWorktree } from '../src/activities/worktree.js';
-import { addSpares } from '../src/activities/worktree-pool.js';
-import { projectRoot } from '../src/dev/config.js';
+import { prepareWorktree } from '../src/host/worktree/worktree.js';
+import { addSpares } from '../src/host/worktree/worktree-pool.js';
+import { projectRoot } from '../src/config/config.js';
 
 const FILES = Number(process.env.BENCH_FILES ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);

@@ -30,7 +30,7 @@ if (args[0] === '--script' && args[1]) {
   // A hand-written file: validated with the same zod schema Drover uses (this costs memory, so only here).
   const { register } = await import('tsx/esm/api');
   register();
-  const { parseSimScriptText } = await import('../src/rehearsal/sim-script.ts');
+  const { parseSimScriptText } = await import('../src/domain/sim-script.ts');
   script = parseSimScriptText(readFileSync(args[1], 'utf8'), args[1]);
 } else {
   script = JSON.parse(process.env.DROVER_SIM_SCRIPT ?? '{"startupMs":200,"phases":[]}');

@@ -1,7 +1,7 @@
 import type { Progress } from '../domain/handoff.js';
 import type { ActivityDeps } from './deps.js';
-import { endAgentWindow } from './end-agent-window.js';
-import { git, gitOrThrow } from './git.js';
+import { endAgentWindow } from '../host/tmux/end-agent-window.js';
+import { git, gitOrThrow } from '../host/git/git.js';
 
 /** Ends the task's agent (a handoff to the next agent of the chain): process, then window. Idempotent. */
 export async function stopAgent(deps: ActivityDeps, input: { taskId: string }): Promise<{ stopped: boolean }> {

@@ -5,14 +5,14 @@ import { ApplicationFailure } from '@temporalio/common';
 import { buildLaunchArgs, getProfile, type AgentProfile } from '../domain/agent-profile.js';
 import { classifyScreen } from '../domain/screen-classifier.js';
 import { tmuxWindowName } from '../domain/identifiers.js';
-import { parseSimScript } from '../rehearsal/sim-script.js';
-import { crashesOnRestart, crashesOnStart, scenarioFor } from '../rehearsal/scenario.js';
-import { ensureAgentHome, rehearsalModelEnv, resolveAgentBinary, seedAgentHome } from './agent-env.js';
-import { prepareCodexHome } from './codex-home.js';
-import { geminiSessionExists } from './gemini-session.js';
+import { parseSimScript } from '../domain/sim-script.js';
+import { crashesOnRestart, crashesOnStart, scenarioFor } from '../domain/scenario-directives.js';
+import { ensureAgentHome, rehearsalModelEnv, resolveAgentBinary, seedAgentHome } from '../host/agent-home/agent-env.js';
+import { prepareCodexHome } from '../host/agent-home/codex-home.js';
+import { geminiSessionExists } from '../host/agent-home/gemini-session.js';
 import type { ActivityDeps } from './deps.js';
-import { claimPane, withPaneTurn } from './pane-turns.js';
-import { prepareWorktree } from './worktree.js';
+import { claimPane, withPaneTurn } from '../host/tmux/pane-turns.js';
+import { prepareWorktree } from '../host/worktree/worktree.js';
 
 export interface SpawnInput {
   taskId: string;

@@ -1,7 +1,7 @@
 import type { WebhookKind } from '../domain/notification.js';
-import type { GithubSettings } from './github.js';
-import type { PaneWatcher } from './pane-watcher.js';
-import type { TmuxClient } from './tmux.js';
+import type { GithubSettings } from '../github/settings.js';
+import type { PaneWatcher } from '../host/tmux/pane-watcher.js';
+import type { TmuxClient } from '../host/tmux/tmux-client.js';
 
 /** The part of the scripted model server the worker needs: serve a scenario on a route. */
 export interface ScenarioHost {

@@ -10,14 +10,8 @@ import { createGithubClient, type GithubClient } from '../github/client.js';
 import { githubCall } from '../github/errors.js';
 import { fetchPrFacts } from '../github/pr-facts.js';
 import { scanRepositories, type ScanResult } from '../github/pr-scan.js';
+import type { GithubSettings } from '../github/settings.js';
 import { answerThreads, postCommentOnce, type AnsweredThread, type ThreadAnswer } from '../github/pr-writes.js';
-
-export interface GithubSettings {
-  apiUrl: string;
-  token?: string;
-  /** Review threads per GraphQL page (1-100). */
-  threadPageSize: number;
-}
 
 export interface LoadedPullRequest {
   cloneUrl: string;

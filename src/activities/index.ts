@@ -11,7 +11,7 @@ import { runValidation, stopValidation, type ValidationInput } from './validate.
 import { pushAndCollectEvidence } from './verify.js';
 import { watchAgent } from './watch.js';
 import { endedWorkflows, hostLiveness, placeTask } from './placement.js';
-import { prepareWorktree, pushBranch } from './worktree.js';
+import { prepareWorktree, pushBranch } from '../host/worktree/worktree.js';
 
 /** What this host tells the registry about itself. */
 export function hostHeartbeat(deps: Pick<ActivityDeps, 'hostId' | 'hostQueue' | 'slots' | 'workspace'>, startedAt?: string): HostHeartbeat {
@@ -51,7 +51,3 @@ export function createSharedActivities(deps: ActivityDeps) {
 
 export type HostActivities = ReturnType<typeof createHostActivities>;
 export type SharedActivities = ReturnType<typeof createSharedActivities>;
-
-export function createActivities(deps: ActivityDeps) {
-  return { ...createHostActivities(deps), ...createSharedActivities(deps) };
-}

@@ -2,7 +2,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Notification } from '../domain/notification.js';
 import type { ActivityDeps } from './deps.js';
-import { formatWebhookPayload, postWebhook } from './webhook.js';
+import { formatWebhookPayload, postWebhook } from '../notify/webhook.js';
 
 export type { Notification } from '../domain/notification.js';
 

@@ -3,7 +3,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { execa } from 'execa';
-import { maskSecrets } from './secret-values.js';
+import { maskSecrets } from '../host/secret-values.js';
 import type { ActivityDeps } from './deps.js';
 
 export interface ValidationInput {

@@ -1,5 +1,5 @@
 import type { BranchFacts } from '../domain/verification.js';
-import { branchEvidence, pushBranch } from './worktree.js';
+import { branchEvidence, pushBranch } from '../host/worktree/worktree.js';
 
 /** Pushes the task branch (never forced) and collects the facts the verification rules judge. */
 export async function pushAndCollectEvidence(input: { worktree: string; branch: string; baseCommit: string }): Promise<BranchFacts> {

@@ -4,7 +4,7 @@ import { classifyScreen } from '../domain/screen-classifier.js';
 import type { WatchEvent, WatchInput } from '../domain/watch.js';
 import { deliverTextNow, sendKeysNow } from './agent.js';
 import type { ActivityDeps } from './deps.js';
-import { holdsPane, keyOf, withPaneTurn } from './pane-turns.js';
+import { holdsPane, keyOf, withPaneTurn } from '../host/tmux/pane-turns.js';
 
 /**
  * The watch's own reactions (the workflow's `act` permission, domain/watch.ts): a dialog the

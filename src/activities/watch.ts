@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { CancelledFailure, Context } from '@temporalio/activity';
 import { classifyScreen, type ScreenClassification } from '../domain/screen-classifier.js';
 import { getProfile } from '../domain/agent-profile.js';
-import { maskSecrets } from './secret-values.js';
+import { maskSecrets } from '../host/secret-values.js';
 import type { WatchEvent, WatchInput } from '../domain/watch.js';
 import type { ActivityDeps } from './deps.js';
-import type { PaneTick } from './pane-watcher.js';
+import type { PaneTick } from '../host/tmux/pane-watcher.js';
 import { actOn, canAct, unreportedAction } from './watch-actions.js';
-import { claimPane } from './pane-turns.js';
+import { claimPane } from '../host/tmux/pane-turns.js';
 
 const CAPTURE_MIN_INTERVAL_MS = 100;
 const SAFETY_CAPTURE_MS = 10_000;

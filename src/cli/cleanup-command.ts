@@ -1,9 +1,9 @@
-import { endAgentWindow } from '../activities/end-agent-window.js';
+import { endAgentWindow } from '../host/tmux/end-agent-window.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { git } from '../activities/git.js';
-import { TmuxClient } from '../activities/tmux.js';
+import { git } from '../host/git/git.js';
+import { TmuxClient } from '../host/tmux/tmux-client.js';
 import { validateManifestName } from '../domain/identifiers.js';
 import type { TaskState } from '../domain/task.js';
 import { CliError, openContext } from './context.js';

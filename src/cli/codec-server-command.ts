@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { encryptionCodecFromEnv } from '../codec/data-converter.js';
 import { startCodecServer } from '../codec/codec-server.js';
-import { loadConfig } from '../dev/config.js';
-import { TcpPortSchema } from '../dev/config-schema.js';
+import { loadConfig } from '../config/config.js';
+import { TcpPortSchema } from '../config/config-schema.js';
 import { CliError } from './context.js';
 
 const OptionsSchema = z.object({

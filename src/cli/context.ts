@@ -1,6 +1,6 @@
 import { Client, Connection, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
-import { ConfigError, loadConfig, type DroverConfig } from '../dev/config.js';
-import { connectClient } from '../dev/connection.js';
+import { ConfigError, loadConfig, type DroverConfig } from '../config/config.js';
+import { connectClient } from '../temporal/connection.js';
 import { prWorkflowId, taskWorkflowId } from '../domain/identifiers.js';
 import { parsePrRef } from '../domain/pull-request.js';
 import type { agentTaskWorkflow } from '../workflows/agent-task.js';

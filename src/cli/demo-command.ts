@@ -1,8 +1,9 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { gitOrThrow } from '../activities/git.js';
-import { loadConfig } from '../dev/config.js';
-import { connectClient, ensureTemporal } from '../dev/connection.js';
+import { gitOrThrow } from '../host/git/git.js';
+import { loadConfig } from '../config/config.js';
+import { connectClient } from '../temporal/connection.js';
+import { ensureTemporal } from '../dev/ensure-temporal.js';
 import { loadScenario } from '../rehearsal/scenario.js';
 import { startModelServer } from '../rehearsal/model-server.js';
 import { startHostWorkers } from '../workers/host-worker.js';

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { gitOrThrow } from '../activities/git.js';
+import { gitOrThrow } from '../host/git/git.js';
 
 /** A tiny repository with a real defect (`add` subtracts) and a test that shows it. */
 export async function createDemoRepo(root: string): Promise<string> {

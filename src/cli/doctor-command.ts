@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { getProfile, knownAgents } from '../domain/agent-profile.js';
-import { loadConfig } from '../dev/config.js';
+import { loadConfig } from '../config/config.js';
 import { agentBinaryCheck, agentRoundTripCheck, PINNED_AGENTS } from '../doctor/agent-checks.js';
 import { renderChecks, runCheck, type CheckResult } from '../doctor/check.js';
 import { gitCheck, githubCheck, temporalCliCheck, temporalServerCheck, tmuxCheck } from '../doctor/system-checks.js';

@@ -1,11 +1,11 @@
 import { Command, CommanderError } from 'commander';
-import { loadConfig } from '../dev/config.js';
-import { registerConfigAgents } from '../dev/agents.js';
+import { loadConfig } from '../config/config.js';
+import { registerConfigAgents } from '../config/custom-agents.js';
 import { CliError } from './context.js';
 import { registerCleanupCommand } from './cleanup-command.js';
 import { registerCodecServerCommand } from './codec-server-command.js';
 import { registerDemoCommand } from './demo-command.js';
-import { registerDevCommands } from './dev-commands.js';
+import { registerWorkerCommands } from './worker-commands.js';
 import { registerDoctorCommand } from './doctor-command.js';
 import { registerFixPrCommand } from './fix-pr-command.js';
 import { registerHostsCommand } from './hosts-command.js';
@@ -15,7 +15,7 @@ import { registerPlanCommand } from './plan-command.js';
 import { registerPoolCommands } from './pool-command.js';
 import { registerRunCommand } from './run-manifest-command.js';
 import { registerSlotCommands } from './slot-command.js';
-import { registerTaskCommand } from './run-commands.js';
+import { registerTaskCommand } from './task-command.js';
 import { registerStatusCommands } from './status-commands.js';
 import { registerSteerCommands } from './steer-commands.js';
 
@@ -40,7 +40,7 @@ export function buildProgram(): Command {
       }
     });
   registerDemoCommand(program);
-  registerDevCommands(program);
+  registerWorkerCommands(program);
   registerTaskCommand(program);
   registerFixPrCommand(program);
   registerMonitorCommand(program);

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { planFromIssues } from '../domain/plan.js';
 import { CliError } from './context.js';
-import { githubOptionsFromEnv, listOpenIssues, REPO_PATTERN } from './github-issues.js';
+import { githubOptionsFromEnv, listOpenIssues, REPO_PATTERN } from '../github/issues.js';
 
 const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 

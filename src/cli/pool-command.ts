@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { poolStatus, type PoolEntry, type PoolStatus } from '../activities/pool-status.js';
-import { repoKey } from '../activities/worktree.js';
-import { addSpares } from '../activities/worktree-pool.js';
-import { loadConfig } from '../dev/config.js';
+import { poolStatus, type PoolEntry, type PoolStatus } from '../host/worktree/pool-status.js';
+import { repoKey } from '../host/worktree/base-clone.js';
+import { addSpares } from '../host/worktree/worktree-pool.js';
+import { loadConfig } from '../config/config.js';
 import { CliError } from './context.js';
 import { table } from './status-view.js';
 

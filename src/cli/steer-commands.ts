@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { ReportSchema } from '../domain/task.js';
 import { abortSignal, approveUpdate, denyUpdate, nudgeSignal, pauseSignal, reportUpdate, resumeSignal, steerSignal } from '../workflows/messages.js';
 import { CliError, openContext, taskHandle, type CliContext } from './context.js';
-import { retryWhileUnreachable, waitMsFromEnv } from '../dev/unreachable-retry.js';
+import { retryWhileUnreachable, waitMsFromEnv } from '../temporal/unreachable-retry.js';
 
 async function withTask(id: string, fn: (ctx: CliContext, handle: Awaited<ReturnType<typeof taskHandle>>) => Promise<string>): Promise<void> {
   const ctx = await openContext();

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { PROTECTED_BRANCHES } from '../activities/worktree.js';
+import { PROTECTED_BRANCHES } from '../host/worktree/worktree.js';
 import { redactTokens } from '../domain/identifiers.js';
 import { parsePrRef, type PrRef } from '../domain/pull-request.js';
 import { CliError } from './context.js';

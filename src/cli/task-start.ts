@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { isValidBranchName } from '../activities/git.js';
+import { isValidBranchName } from '../host/git/git.js';
 import { splitCommand } from '../domain/argv.js';
 import { branchForTask, prWorkflowId, taskWorkflowId, validateBranchName, validateSlotName, validateTaskId } from '../domain/identifiers.js';
 import { knownAgents } from '../domain/agent-profile.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../dev/config-sources.js';
+import { ConfigError } from '../config/config-sources.js';
 
 /**
  * Payload encryption keys, from the environment only (never the config file, never a workflow

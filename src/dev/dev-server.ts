@@ -3,9 +3,9 @@ import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import type { DevLog } from './log.js';
+import type { DevLog } from '../temporal/progress-log.js';
 import { flagValue, isProcessAlive, isTemporalDevServerCommand, processArgs, readPidFile, tailFile, terminatePid, withFileLock } from './process-utils.js';
-import { connectLocal, ensureNamespace, isPortInUse, probeTemporal } from './temporal-frontend.js';
+import { connectLocal, ensureNamespace, isPortInUse, probeTemporal } from '../temporal/temporal-frontend.js';
 
 export interface EnsureDevServerOptions {
   cli: string;

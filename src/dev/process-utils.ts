@@ -3,7 +3,7 @@ import { open, readFile, unlink } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import type { DevLog } from './log.js';
+import type { DevLog } from '../temporal/progress-log.js';
 
 /** True when `pid` exists and is not a zombie (EPERM counts as alive: it exists but is not ours). */
 export function isProcessAlive(pid: number): boolean {

@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
-import type { DevLog } from './log.js';
+import type { DevLog } from '../temporal/progress-log.js';
 import { installTemporalCli, temporalCliInstallHelp, temporalVenvDir } from './temporal-install.js';
 
 export interface FindTemporalCliOptions {

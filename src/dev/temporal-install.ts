@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import type { DevLog } from './log.js';
+import type { DevLog } from '../temporal/progress-log.js';
 import { tailFile, withFileLock } from './process-utils.js';
 
 const LOCK_WAIT_MS = 15 * 60_000;

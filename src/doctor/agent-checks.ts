@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { resolveAgentBinary } from '../activities/agent-env.js';
+import { resolveAgentBinary } from '../host/agent-home/agent-env.js';
 import type { AgentProfile } from '../domain/agent-profile.js';
-import { CODEX_REHEARSAL_KEY, CODEX_REHEARSAL_KEY_ENV, seedCodexHome } from '../activities/codex-home.js';
-import { rehearsalClaudeEnv, seedClaudeHome } from '../rehearsal/claude-home.js';
-import { rehearsalGeminiEnv, seedGeminiHome } from '../rehearsal/gemini-home.js';
+import { CODEX_REHEARSAL_KEY, CODEX_REHEARSAL_KEY_ENV, seedCodexHome } from '../host/agent-home/codex-home.js';
+import { rehearsalClaudeEnv, seedClaudeHome } from '../host/agent-home/claude-home.js';
+import { rehearsalGeminiEnv, seedGeminiHome } from '../host/agent-home/gemini-home.js';
 import type { ModelServer } from '../rehearsal/model-server.js';
 import type { CheckBody } from './check.js';
 

@@ -1,8 +1,8 @@
 import { Connection } from '@temporalio/client';
 import { execa } from 'execa';
-import { githubOptionsFromEnv } from '../cli/github-issues.js';
-import type { DroverConfig } from '../dev/config.js';
-import { temporalTls } from '../dev/connection.js';
+import { githubOptionsFromEnv } from '../github/issues.js';
+import type { DroverConfig } from '../config/config.js';
+import { temporalTls } from '../temporal/connection.js';
 import { findTemporalCli } from '../dev/temporal-cli.js';
 import { redactTokens } from '../domain/identifiers.js';
 import type { CheckBody } from './check.js';

@@ -7,7 +7,7 @@ import { Octokit } from '@octokit/rest';
 import { paginateGraphQL } from '@octokit/plugin-paginate-graphql';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import { DEFAULT_API_URL } from '../cli/github-issues.js';
+import { DEFAULT_API_URL } from './issues.js';
 
 const DroverOctokit = Octokit.plugin(throttling, retry, paginateGraphQL);
 export type GithubClient = InstanceType<typeof DroverOctokit>;

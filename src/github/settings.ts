@@ -1,5 +1,12 @@
-import type { GithubSettings } from '../activities/github.js';
-import { githubOptionsFromEnv } from '../cli/github-issues.js';
+import { githubOptionsFromEnv } from './issues.js';
+
+/** Where a worker's GitHub activities reach GitHub; from the worker's environment only, never workflow input. */
+export interface GithubSettings {
+  apiUrl: string;
+  token?: string;
+  /** Review threads per GraphQL page (1-100). */
+  threadPageSize: number;
+}
 
 /**
  * A worker's GitHub settings, from its own environment only: `GITHUB_TOKEN`, `GITHUB_API_URL`

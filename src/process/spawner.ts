@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
-import { projectRoot } from '../dev/config.js';
+import { projectRoot } from '../config/config.js';
 
 /** One command for the launcher: an argument array, never a shell string. */
 export interface SpawnRequest {

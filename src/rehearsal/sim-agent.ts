@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SimEvent, SimPhase, SimScript } from './sim-script.js';
+import type { SimEvent, SimPhase, SimScript } from '../domain/sim-script.js';
 
 /**
  * The `sim` agent: a tiny scripted terminal program that looks like claude to Drover's screen

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { projectRoot } from '../dev/config.js';
+import { projectRoot } from '../config/config.js';
 
 /**
  * The workflow bundle is built once per version of the code, in a child process, and cached on

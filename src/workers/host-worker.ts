@@ -1,22 +1,22 @@
 import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
-import { createActivities, hostHeartbeat } from '../activities/index.js';
-import { agentBaseEnv, ensureDroverShim } from '../activities/agent-env.js';
+import { createHostActivities, createSharedActivities, hostHeartbeat } from '../activities/index.js';
+import { agentBaseEnv, ensureDroverShim } from '../host/agent-home/agent-env.js';
 import type { ScenarioHost } from '../activities/deps.js';
-import { PaneWatcher } from '../activities/pane-watcher.js';
-import { webhookFromConfig } from '../activities/webhook.js';
-import { TmuxClient } from '../activities/tmux.js';
-import { hostTaskQueue, type DroverConfig } from '../dev/config.js';
-import { connectClient, connectNativeConnection } from '../dev/connection.js';
-import { retryWhileUnreachable, waitMsFromEnv } from '../dev/unreachable-retry.js';
+import { PaneWatcher } from '../host/tmux/pane-watcher.js';
+import { webhookFromConfig } from '../notify/webhook.js';
+import { TmuxClient } from '../host/tmux/tmux-client.js';
+import { hostTaskQueue, type DroverConfig } from '../config/config.js';
+import { connectClient, connectNativeConnection } from '../temporal/connection.js';
+import { retryWhileUnreachable, waitMsFromEnv } from '../temporal/unreachable-retry.js';
 import { startHostHeartbeat } from './host-heartbeat.js';
 import { Spawner } from '../process/spawner.js';
 import { startMemoryLog } from './memory-log.js';
-import { setKnownSecrets } from '../activities/secret-values.js';
+import { setKnownSecrets } from '../host/secret-values.js';
 import { useSpawner } from '../process/run-process.js';
 import { githubSettingsFromEnv } from '../github/settings.js';
-import type { GithubSettings } from '../activities/github.js';
-import { registerConfigAgents } from '../dev/agents.js';
+import type { GithubSettings } from '../github/settings.js';
+import { registerConfigAgents } from '../config/custom-agents.js';
 import { dataConverterFromEnv } from '../codec/data-converter.js';
 import { workflowBundle } from './bundle.js';
 
@@ -126,14 +126,14 @@ export async function startHostWorkers(options: {
     webhook: webhookFromConfig(config.notify),
     github: options.github ?? githubFromEnv(log),
   };
-  const activities = createActivities(deps);
   const bundle = await workflowBundle();
   const shared = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.taskQueue,
     workflowBundle: bundle,
-    activities,
+    // each queue's worker registers only that queue's activities (workflows/activity-proxies.ts routes them)
+    activities: createSharedActivities(deps),
     dataConverter,
     identity: `drover-shared@${config.hostId}`,
     // DROVER_WORKFLOW_CACHE: how many workflows stay in this worker's memory between tasks (SDK default: by heap size)
@@ -143,7 +143,7 @@ export async function startHostWorkers(options: {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: hostTaskQueue(config),
-    activities,
+    activities: createHostActivities(deps),
     dataConverter,
     // Every supervised agent holds one long watch activity (a subscription to the pane watcher,
     // no thread): the SDK's default of 100 slots would leave agent 101+ unwatched and starve

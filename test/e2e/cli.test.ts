@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../src/dev/config.js';
+import { projectRoot } from '../../src/config/config.js';
 import { rigEnv, startRig, type Rig } from '../support/harness.js';
 import { git, makeRepo } from '../support/repo.js';
 

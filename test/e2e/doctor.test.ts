@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../src/dev/config.js';
+import { projectRoot } from '../../src/config/config.js';
 import type { CheckResult } from '../../src/doctor/check.js';
 import { startGithubEmulator, type GithubEmulator } from '../../src/rehearsal/github-emulator/server.js';
 import { rigEnv, startRig, type Rig } from '../support/harness.js';

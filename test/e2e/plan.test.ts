@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listOpenIssues } from '../../src/cli/github-issues.js';
-import { projectRoot } from '../../src/dev/config.js';
+import { listOpenIssues } from '../../src/github/issues.js';
+import { projectRoot } from '../../src/config/config.js';
 import { startGithubEmulator, type GithubEmulator } from '../../src/rehearsal/github-emulator/server.js';
 
 const TOKEN = 'test-token-123';

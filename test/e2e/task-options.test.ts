@@ -9,7 +9,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildBrief } from '../../src/domain/brief.js';
-import { projectRoot } from '../../src/dev/config.js';
+import { projectRoot } from '../../src/config/config.js';
 import { git, makeRepo } from '../support/repo.js';
 
 const tmp = path.join(os.tmpdir(), `drover-opts-${process.pid}`);

@@ -3,7 +3,8 @@ import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensureBaseClone, prepareWorktree } from '../../src/activities/worktree.js';
+import { ensureBaseClone } from '../../src/host/worktree/base-clone.js';
+import { prepareWorktree } from '../../src/host/worktree/worktree.js';
 import { git, makeRepo } from '../support/repo.js';
 
 let tmp: string;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payloadFromJson, payloadToJson, type JsonPayload } from '../../src/codec/codec-json.js';
 import { startCodecServer, type CodecServer } from '../../src/codec/codec-server.js';
 import { encryptionCodecFromEnv } from '../../src/codec/data-converter.js';
-import { projectRoot } from '../../src/dev/config.js';
+import { projectRoot } from '../../src/config/config.js';
 import { freePort } from '../support/harness.js';
 
 const KEY = randomBytes(32).toString('base64');

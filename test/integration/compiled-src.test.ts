@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../src/dev/config.js';
+import { projectRoot } from '../../src/config/config.js';
 
 const run = promisify(execFile);
 const bin = path.join(projectRoot(), 'bin', 'drover.mjs');

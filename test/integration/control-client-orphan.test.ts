@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TmuxClient } from '../../src/activities/tmux.js';
-import { projectRoot } from '../../src/dev/config.js';
+import { TmuxClient } from '../../src/host/tmux/tmux-client.js';
+import { projectRoot } from '../../src/config/config.js';
 import { waitFor } from '../support/repo.js';
 import { processAlive } from '../support/processes.js';
 

@@ -5,11 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, hostTaskQueue, loadConfig, projectRoot, sanitizeHostId } from '../../src/dev/config.js';
+import { ConfigError, hostTaskQueue, loadConfig, projectRoot, sanitizeHostId } from '../../src/config/config.js';
 import { ensureDevServer, stopDevServer, type DevServerHandle } from '../../src/dev/dev-server.js';
 import { isProcessAlive } from '../../src/dev/process-utils.js';
-import { listCustomSearchAttributes, registerSearchAttributes } from '../../src/dev/search-attributes.js';
-import { connectClient, connectNativeConnection, ensureTemporal } from '../../src/dev/connection.js';
+import { listCustomSearchAttributes, registerSearchAttributes } from '../../src/temporal/search-attributes.js';
+import { connectClient, connectNativeConnection } from '../../src/temporal/connection.js';
+import { ensureTemporal } from '../../src/dev/ensure-temporal.js';
 import { findTemporalCli, temporalCliVersion } from '../../src/dev/temporal-cli.js';
 import { DROVER_SEARCH_ATTRIBUTE_NAMES, DroverTaskIdKey } from '../../src/domain/search-attribute-keys.js';
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CODEX_REHEARSAL_KEY, CODEX_REHEARSAL_KEY_ENV, seedCodexHome } from '../../src/activities/codex-home.js';
+import { CODEX_REHEARSAL_KEY, CODEX_REHEARSAL_KEY_ENV, seedCodexHome } from '../../src/host/agent-home/codex-home.js';
 import { startModelServer, type ModelServer } from '../../src/rehearsal/model-server.js';
 import type { Scenario } from '../../src/rehearsal/scenario.js';
 import { parseSse } from '../../src/rehearsal/sse.js';

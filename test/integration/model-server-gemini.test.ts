@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveAgentBinary } from '../../src/activities/agent-env.js';
-import { projectRoot } from '../../src/dev/config.js';
-import { rehearsalGeminiEnv, seedGeminiHome } from '../../src/rehearsal/gemini-home.js';
+import { resolveAgentBinary } from '../../src/host/agent-home/agent-env.js';
+import { projectRoot } from '../../src/config/config.js';
+import { rehearsalGeminiEnv, seedGeminiHome } from '../../src/host/agent-home/gemini-home.js';
 import { startModelServer, type ModelServer } from '../../src/rehearsal/model-server.js';
 
 /** The Gemini API adapter of the scripted model server: protocol tests, then the real gemini CLI (`-p`). */

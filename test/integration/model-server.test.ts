@@ -5,7 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rehearsalClaudeEnv, seedClaudeHome } from '../../src/rehearsal/claude-home.js';
+import { rehearsalClaudeEnv, seedClaudeHome } from '../../src/host/agent-home/claude-home.js';
 import { startModelServer, type ModelServer } from '../../src/rehearsal/model-server.js';
 import { loadScenario, type Scenario } from '../../src/rehearsal/scenario.js';
 import { parseSse } from '../../src/rehearsal/sse.js';

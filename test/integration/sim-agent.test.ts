@@ -2,12 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PaneWatcher } from '../../src/activities/pane-watcher.js';
-import { TmuxClient } from '../../src/activities/tmux.js';
-import { projectRoot } from '../../src/dev/config.js';
+import { PaneWatcher } from '../../src/host/tmux/pane-watcher.js';
+import { TmuxClient } from '../../src/host/tmux/tmux-client.js';
+import { projectRoot } from '../../src/config/config.js';
 import { getProfile } from '../../src/domain/agent-profile.js';
 import { classifyScreen, type ScreenClassification } from '../../src/domain/screen-classifier.js';
-import { parseSimScript } from '../../src/rehearsal/sim-script.js';
+import { parseSimScript } from '../../src/domain/sim-script.js';
 import { waitFor } from '../support/repo.js';
 
 const tmux = new TmuxClient({ socket: `drover-test-sim-${process.pid}`, session: 'drover', width: 220, height: 50, serverEnv: { PATH: process.env.PATH ?? '' } });

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { git } from '../../src/activities/git.js';
+import { git } from '../../src/host/git/git.js';
 import { processCounts, runProcess, useSpawner } from '../../src/process/run-process.js';
 import { Spawner } from '../../src/process/spawner.js';
 

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PaneWatcher } from '../../src/activities/pane-watcher.js';
-import { TmuxClient } from '../../src/activities/tmux.js';
+import { PaneWatcher } from '../../src/host/tmux/pane-watcher.js';
+import { TmuxClient } from '../../src/host/tmux/tmux-client.js';
 import { waitFor } from '../support/repo.js';
 
 // A real tmux server on its own socket; `cat` echoes what it receives, so the screen shows exactly what was pasted and keyed.

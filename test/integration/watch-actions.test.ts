@@ -4,12 +4,12 @@ import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityDeps } from '../../src/activities/deps.js';
-import { PaneWatcher } from '../../src/activities/pane-watcher.js';
-import { TmuxClient } from '../../src/activities/tmux.js';
+import { PaneWatcher } from '../../src/host/tmux/pane-watcher.js';
+import { TmuxClient } from '../../src/host/tmux/tmux-client.js';
 import { watchAgent } from '../../src/activities/watch.js';
-import { projectRoot } from '../../src/dev/config.js';
+import { projectRoot } from '../../src/config/config.js';
 import type { WatchEvent, WatchInput } from '../../src/domain/watch.js';
-import { parseSimScript, type SimEvent, type SimScriptInput } from '../../src/rehearsal/sim-script.js';
+import { parseSimScript, type SimEvent, type SimScriptInput } from '../../src/domain/sim-script.js';
 import { waitFor } from '../support/repo.js';
 
 // The watch's own reactions (src/activities/watch-actions.ts) against a real tmux server and sim agents.

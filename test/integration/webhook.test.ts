@@ -6,8 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ActivityDeps } from '../../src/activities/deps.js';
 import { notify } from '../../src/activities/notify.js';
-import { DISCORD_CONTENT_LIMIT, detectWebhookKind, formatWebhookPayload, postWebhook, webhookFromConfig } from '../../src/activities/webhook.js';
-import { ConfigError, loadConfig } from '../../src/dev/config.js';
+import { DISCORD_CONTENT_LIMIT, detectWebhookKind, formatWebhookPayload, postWebhook, webhookFromConfig } from '../../src/notify/webhook.js';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
 import type { Notification } from '../../src/domain/notification.js';
 import { runSummaryMessage } from '../../src/domain/run-summary.js';
 

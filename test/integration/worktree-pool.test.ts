@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { withDirLock } from '../../src/activities/pool-lock.js';
-import { prepareWorktree } from '../../src/activities/worktree.js';
-import { addSpares, claimSpare, poolDirs, recycleWorktree } from '../../src/activities/worktree-pool.js';
+import { withDirLock } from '../../src/host/worktree/pool-lock.js';
+import { prepareWorktree } from '../../src/host/worktree/worktree.js';
+import { addSpares, claimSpare, poolDirs, recycleWorktree } from '../../src/host/worktree/worktree-pool.js';
 import { git, makeRepo } from '../support/repo.js';
 
 let tmp: string;

@@ -4,14 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { execa, type ResultPromise } from 'execa';
-import { TmuxClient } from '../../src/activities/tmux.js';
-import { loadConfig, projectRoot, type DroverConfig } from '../../src/dev/config.js';
+import { TmuxClient } from '../../src/host/tmux/tmux-client.js';
+import { loadConfig, projectRoot, type DroverConfig } from '../../src/config/config.js';
 import { ensureDevServer, type DevServerHandle } from '../../src/dev/dev-server.js';
-import { registerSearchAttributes } from '../../src/dev/search-attributes.js';
+import { registerSearchAttributes } from '../../src/temporal/search-attributes.js';
 import { findTemporalCli } from '../../src/dev/temporal-cli.js';
 import { startModelServer, type ModelServer } from '../../src/rehearsal/model-server.js';
 import { startHostWorkers, type HostWorkers } from '../../src/workers/host-worker.js';
-import type { GithubSettings } from '../../src/activities/github.js';
+import type { GithubSettings } from '../../src/github/settings.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { projectRoot } from '../../src/dev/config.js';
+import { projectRoot } from '../../src/config/config.js';
 import { findTemporalCli } from '../../src/dev/temporal-cli.js';
 
 /** A workflow's history as the Temporal CLI prints it (the JSON form the replayer reads). */

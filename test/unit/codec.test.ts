@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
-import { agentBaseEnv } from '../../src/activities/agent-env.js';
+import { agentBaseEnv } from '../../src/host/agent-home/agent-env.js';
 import { dataConverterFromEnv, describeEncryption, encryptionCodecFromEnv } from '../../src/codec/data-converter.js';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA } from '../../src/codec/encryption-codec.js';
 import { codecKeyringFromEnv } from '../../src/codec/keys.js';
 import { decodePayloadProto, encodePayloadProto } from '../../src/codec/payload-proto.js';
-import { ConfigError } from '../../src/dev/config.js';
+import { ConfigError } from '../../src/config/config.js';
 
 const newKey = () => randomBytes(32).toString('base64');
 const codecFor = (env: NodeJS.ProcessEnv) => {

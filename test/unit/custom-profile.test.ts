@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { builtinProfiles, getProfile, knownAgents } from '../../src/domain/agent-profile.js';
 import { CustomAgentSchema, customProfile } from '../../src/domain/custom-profile.js';
-import { registerConfigAgents } from '../../src/dev/agents.js';
-import { ConfigFileSchema } from '../../src/dev/config-schema.js';
+import { registerConfigAgents } from '../../src/config/custom-agents.js';
+import { ConfigFileSchema } from '../../src/config/config-schema.js';
 
 describe('custom agent profiles from the config file', () => {
   it('extends a built-in: command, args and markers replaced, the rest inherited', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/dev/config.js';
+import { loadConfig } from '../../src/config/config.js';
 import { chooseHost, emptyRegistry, promoteWaiting, recordHeartbeat, registryView, release, requestPlacement, type RegistryState } from '../../src/domain/hosts.js';
 
 const T0 = 1_000_000;

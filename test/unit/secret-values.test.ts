@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { maskSecrets, setKnownSecrets } from '../../src/activities/secret-values.js';
+import { maskSecrets, setKnownSecrets } from '../../src/host/secret-values.js';
 
 afterEach(() => setKnownSecrets({}));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSimScript, parseSimScriptText } from '../../src/rehearsal/sim-script.js';
+import { parseSimScript, parseSimScriptText } from '../../src/domain/sim-script.js';
 
 describe('sim script parser', () => {
   it('fills defaults and keeps phases in order', () => {

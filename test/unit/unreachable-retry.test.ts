@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TemporalUnreachableError } from '../../src/dev/connection.js';
-import { isTransientConnectionError, retryWhileUnreachable, waitMsFromEnv } from '../../src/dev/unreachable-retry.js';
+import { TemporalUnreachableError } from '../../src/temporal/connection.js';
+import { isTransientConnectionError, retryWhileUnreachable, waitMsFromEnv } from '../../src/temporal/unreachable-retry.js';
 
 const grpc = (code: number) => Object.assign(new Error(`grpc ${code}`), { code });
 

@@ -6,8 +6,8 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoKey } from '../../src/activities/worktree.js';
-import { registerConfigAgents } from '../../src/dev/agents.js';
+import { repoKey } from '../../src/host/worktree/base-clone.js';
+import { registerConfigAgents } from '../../src/config/custom-agents.js';
 import { CustomAgentSchema } from '../../src/domain/custom-profile.js';
 import { taskWorkflowId, tmuxWindowName } from '../../src/domain/identifiers.js';
 import type { TaskInput, TaskResult, TaskState } from '../../src/domain/task.js';

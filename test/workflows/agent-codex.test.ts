@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoKey } from '../../src/activities/worktree.js';
+import { repoKey } from '../../src/host/worktree/base-clone.js';
 import { taskWorkflowId, tmuxWindowName } from '../../src/domain/identifiers.js';
 import type { TaskInput, TaskResult, TaskState } from '../../src/domain/task.js';
 import { stateQuery } from '../../src/workflows/messages.js';

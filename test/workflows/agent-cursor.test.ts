@@ -6,10 +6,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoKey } from '../../src/activities/worktree.js';
+import { repoKey } from '../../src/host/worktree/base-clone.js';
 import { taskWorkflowId } from '../../src/domain/identifiers.js';
 import type { TaskInput, TaskResult } from '../../src/domain/task.js';
-import { projectRoot } from '../../src/dev/config.js';
+import { projectRoot } from '../../src/config/config.js';
 import { resultWithin, startRig, type Rig } from '../support/harness.js';
 import { git, makeRepo } from '../support/repo.js';
 

@@ -1,12 +1,12 @@
 import net from 'node:net';
 import path from 'node:path';
 import { execa } from 'execa';
-import { projectRoot } from '../../src/dev/config.js';
+import { projectRoot } from '../../src/config/config.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskWorkflowId } from '../../src/domain/identifiers.js';
 import type { TaskInput, TaskResult, TaskState } from '../../src/domain/task.js';
 import { stateQuery } from '../../src/workflows/messages.js';
-import type { SimScriptInput } from '../../src/rehearsal/sim-script.js';
+import type { SimScriptInput } from '../../src/domain/sim-script.js';
 import { abortSignal } from '../../src/workflows/messages.js';
 import { resultWithin, rigEnv, startRig, type Rig } from '../support/harness.js';
 import { git, makeRepo, waitFor } from '../support/repo.js';

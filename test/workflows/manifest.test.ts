@@ -54,7 +54,7 @@ async function cleanupKeepsUnpushedWork(name: string) {
   const { existsSync } = await import('node:fs');
   const { writeFile } = await import('node:fs/promises');
   const { execa } = await import('execa');
-  const { projectRoot } = await import('../../src/dev/config.js');
+  const { projectRoot } = await import('../../src/config/config.js');
   const list = await listTaskWorktrees(name);
   const t1 = list.find((w) => w.endsWith(`${name}-t1`))!;
   await writeFile(path.join(t1, 'extra.txt'), 'not pushed\n');

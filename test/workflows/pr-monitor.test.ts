@@ -9,7 +9,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { monitorScheduleId, upsertMonitorSchedule } from '../../src/cli/monitor-command.js';
-import { projectRoot } from '../../src/dev/config.js';
+import { projectRoot } from '../../src/config/config.js';
 import { prWorkflowId } from '../../src/domain/identifiers.js';
 import type { MonitorInput } from '../../src/domain/pr-monitor.js';
 import { startGithubEmulator, type GithubEmulator } from '../../src/rehearsal/github-emulator/server.js';

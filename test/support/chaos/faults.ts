@@ -2,7 +2,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { projectRoot } from '../../../src/dev/config.js';
+import { projectRoot } from '../../../src/config/config.js';
 import { ensureDevServer } from '../../../src/dev/dev-server.js';
 import { findTemporalCli } from '../../../src/dev/temporal-cli.js';
 import { freePort, type Rig } from '../harness.js';

@@ -4,7 +4,7 @@
  * pointed at in any watched repository (the origin, the base clone), to check none is lost.
  */
 import { execa } from 'execa';
-import type { TmuxClient } from '../../../src/activities/tmux.js';
+import type { TmuxClient } from '../../../src/host/tmux/tmux-client.js';
 
 export interface WatchedRefs {
   /** A git directory (bare or not). */

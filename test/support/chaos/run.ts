@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { repoKey } from '../../../src/activities/worktree.js';
+import { repoKey } from '../../../src/host/worktree/base-clone.js';
 import type { ManifestRunInput, ManifestRunState } from '../../../src/domain/manifest-run.js';
 import type { TaskInput, TaskResult } from '../../../src/domain/task.js';
 import { manifestStateQuery } from '../../../src/workflows/manifest.js';

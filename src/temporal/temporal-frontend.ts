@@ -1,7 +1,7 @@
 import { createConnection } from 'node:net';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
-import type { DevLog } from './log.js';
+import type { DevLog } from './progress-log.js';
 
 const GRPC_NOT_FOUND = 5;
 const GRPC_ALREADY_EXISTS = 6;

@@ -1,6 +1,6 @@
-import { PANE_FORMAT, parsePaneLine, type PaneInfo, type TmuxClient } from './tmux.js';
-import { ControlClientGone, type CommandChannel } from './tmux-channel.js';
-import { ControlClient } from './tmux-control.js';
+import { PANE_FORMAT, parsePaneLine, type PaneInfo, type TmuxClient } from './tmux-client.js';
+import { ControlClientGone, type CommandChannel } from './command-channel.js';
+import { ControlClient } from './control-client.js';
 
 /** What the host watcher tells one subscriber on each tick. */
 export interface PaneTick {

@@ -1,5 +1,5 @@
-import { runProcess, stripFinalNewline } from '../process/run-process.js';
-import { ControlClientGone, type CommandChannel } from './tmux-channel.js';
+import { runProcess, stripFinalNewline } from '../../process/run-process.js';
+import { ControlClientGone, type CommandChannel } from './command-channel.js';
 
 /** One window of Drover's tmux session, as tmux reports it. */
 export interface PaneInfo {

@@ -1,4 +1,4 @@
-import { withKeyLock } from './keyed-mutex.js';
+import { withKeyLock } from '../keyed-mutex.js';
 
 /**
  * Who may touch an agent's pane on this host, and one at a time. Keys and pastes to one pane

@@ -1,7 +1,7 @@
 import { execa, type ResultPromise } from 'execa';
-import { dieWithParentPrefix } from '../process/parent-death.js';
-import { ControlCommandLost, TmuxCommandError, type CommandChannel } from './tmux-channel.js';
-import type { TmuxOptions } from './tmux.js';
+import { dieWithParentPrefix } from '../../process/parent-death.js';
+import { ControlCommandLost, TmuxCommandError, type CommandChannel } from './command-channel.js';
+import type { TmuxOptions } from './tmux-client.js';
 
 /** An argument the control-mode command parser reads back verbatim inside single quotes. */
 const QUOTABLE = /^[^'\n\r]*$/;

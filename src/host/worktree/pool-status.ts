@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { git, gitOrThrow } from './git.js';
+import { git, gitOrThrow } from '../git/git.js';
 import { protectionReason, readProtectedList } from './protected-worktrees.js';
-import { insideWorkspace } from './worktree.js';
+import { insideWorkspace } from './base-clone.js';
 import { cleanliness, listWorktrees, spareBranch, spareSlotOf, type PoolDirs } from './worktree-pool.js';
 
 export type PoolEntryState = 'free' | 'clean' | 'dirty' | 'unpushed' | 'wrong-branch' | 'protected' | 'missing';

@@ -1,4 +1,4 @@
-import type { ScenarioHost } from './deps.js';
+import type { ScenarioHost } from '../activities/deps.js';
 
 /**
  * A scripted model server in another process (e.g. one shared by several workers, or one

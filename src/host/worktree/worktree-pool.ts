@@ -1,10 +1,10 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { git, gitOrThrow } from './git.js';
+import { git, gitOrThrow } from '../git/git.js';
 import { withDirLock } from './pool-lock.js';
 import { POOL_PROTECTED_BRANCHES, protectionReason, readProtectedList } from './protected-worktrees.js';
-import { ensureBaseClone, insideWorkspace, repoKey, resolveBase } from './worktree.js';
+import { ensureBaseClone, insideWorkspace, repoKey, resolveBase } from './base-clone.js';
 
 /**
  * The worktree pool of one repository: spare worktrees at `<workspace>/repos/<repoKey>/spares/spare-<N>`

@@ -2,7 +2,7 @@ import type { Connection } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes.js';
 import { DROVER_SEARCH_ATTRIBUTE_NAMES } from '../domain/search-attribute-keys.js';
-import type { DevLog } from './log.js';
+import type { DevLog } from './progress-log.js';
 import { grpcCode } from './temporal-frontend.js';
 
 export {

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { geminiModelEnv, REHEARSAL_GEMINI_API_KEY, seedGeminiHome } from '../rehearsal/gemini-home.js';
-import { CODEC_KEY_ENV_NAMES } from '../codec/keys.js';
+import { geminiModelEnv, REHEARSAL_GEMINI_API_KEY, seedGeminiHome } from './gemini-home.js';
+import { CODEC_KEY_ENV_NAMES } from '../../codec/keys.js';
 
 /**
  * The environment the tmux server starts with, which every agent window inherits. An

@@ -1,4 +1,4 @@
-import { runProcess, stripFinalNewline } from '../process/run-process.js';
+import { runProcess, stripFinalNewline } from '../../process/run-process.js';
 
 export interface GitResult {
   ok: boolean;

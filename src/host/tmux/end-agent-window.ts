@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { tmuxWindowName } from '../domain/identifiers.js';
-import type { TmuxClient } from './tmux.js';
+import { tmuxWindowName } from '../../domain/identifiers.js';
+import type { TmuxClient } from './tmux-client.js';
 
 const alive = (pid: number): boolean => {
   try {

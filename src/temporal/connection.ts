@@ -2,18 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { dataConverterFromEnv } from '../codec/data-converter.js';
-import type { DroverConfig } from './config-schema.js';
-import { ensureDevServer } from './dev-server.js';
-import type { DevLog } from './log.js';
-import { registerSearchAttributes } from './search-attributes.js';
-import { findTemporalCli } from './temporal-cli.js';
-import { grpcCode } from './temporal-frontend.js';
+import type { DroverConfig } from '../config/config-schema.js';
 
 type TlsOption = Exclude<NonNullable<ConnectionOptions['tls']>, boolean>;
-
-const GRPC_PERMISSION_DENIED = 7;
-const GRPC_UNIMPLEMENTED = 12;
-const GRPC_UNAUTHENTICATED = 16;
 
 function readPem(path: string, what: string): Buffer {
   try {
@@ -81,53 +72,4 @@ export async function connectNativeConnection(config: DroverConfig): Promise<Nat
   } catch (error) {
     throw unreachable(config, error);
   }
-}
-
-export interface TemporalEndpoint {
-  address: string;
-  /** The namespace's workflow list in the Web UI. */
-  webUiUrl: string;
-  embedded: boolean;
-}
-
-/**
- * Makes Temporal usable: for the embedded config, finds (or installs) the CLI and starts or reuses
- * the detached dev server; then registers Drover's search attributes. On an external server a
- * permission error only warns (an operator may have to register them).
- */
-export async function ensureTemporal(config: DroverConfig, log: DevLog): Promise<TemporalEndpoint> {
-  const namespace = config.temporal.namespace;
-  if (config.embedded) {
-    const cli = await findTemporalCli({ projectRoot: config.projectRoot, install: true, log });
-    await ensureDevServer({
-      cli,
-      dbFile: config.dev.dbFile,
-      port: config.dev.port,
-      uiPort: config.dev.uiPort,
-      namespace,
-      log,
-      detached: true,
-      stateDir: config.droverHome,
-    });
-  }
-  const connection = await connectConnection(config);
-  try {
-    await registerSearchAttributes(connection, namespace, log);
-  } catch (error) {
-    const code = grpcCode(error);
-    const tolerated = [GRPC_PERMISSION_DENIED, GRPC_UNIMPLEMENTED, GRPC_UNAUTHENTICATED].includes(code ?? -1);
-    if (config.embedded || !tolerated) throw error;
-    log(
-      `warning: could not register Drover's search attributes in namespace ${namespace} (${(error as Error).message}). ` +
-        'Ask an operator to add DroverTaskId, DroverRepo, DroverPhase, DroverAgentState and DroverCli as Keyword; ' +
-        'until then, search by those attributes will not work.',
-    );
-  } finally {
-    await connection.close();
-  }
-  return {
-    address: config.temporal.address,
-    webUiUrl: `${config.temporal.webUiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows`,
-    embedded: config.embedded,
-  };
 }

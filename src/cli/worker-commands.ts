@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../dev/config.js';
-import { ensureTemporal } from '../dev/connection.js';
-import { remoteScenarioHost } from '../activities/remote-scenario-host.js';
+import { loadConfig } from '../config/config.js';
+import { ensureTemporal } from '../dev/ensure-temporal.js';
+import { remoteScenarioHost } from '../rehearsal/remote-scenario-host.js';
 import type { ScenarioHost } from '../activities/deps.js';
 import { startModelServer } from '../rehearsal/model-server.js';
 import { startHostWorkers } from '../workers/host-worker.js';
@@ -33,7 +33,7 @@ async function runWorkers(opts: { embedded: boolean; rehearsal: boolean }): Prom
   await workers.done;
 }
 
-export function registerDevCommands(program: Command): void {
+export function registerWorkerCommands(program: Command): void {
   program
     .command('dev')
     .description('embedded Temporal dev server (SQLite under .drover/, Web UI :8233) + a worker, in the foreground')
