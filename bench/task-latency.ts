@@ -13,7 +13,7 @@ import { repoKey } from '../src/activities/worktree.js';
 import { projectRoot } from '../src/dev/config.js';
 import { taskWorkflowId } from '../src/domain/identifiers.js';
 import type { TaskState } from '../src/domain/task.js';
-import { stateQuery } from '../src/workflows/messages.js';
+import { stateQuery } from '../src/workflows/task-messages.js';
 import { startRig } from '../test/support/harness.js';
 import { makeRepo } from '../test/support/repo.js';
 
