@@ -16,7 +16,7 @@ import { prTaskInput } from '../src/domain/pr-task.js';
 import type { TaskState } from '../src/domain/task.js';
 import { startGithubEmulator } from '../src/rehearsal/github-emulator/server.js';
 import { routeKey } from '../src/rehearsal/github-emulator/request-log.js';
-import { stateQuery } from '../src/workflows/messages.js';
+import { stateQuery } from '../src/workflows/task-messages.js';
 import { startRig } from '../test/support/harness.js';
 import { git, makeRepo, waitFor } from '../test/support/repo.js';
 

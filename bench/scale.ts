@@ -15,7 +15,7 @@ import { projectRoot } from '../src/config/config.js';
 import { taskWorkflowId, tmuxWindowName } from '../src/domain/identifiers.js';
 import type { TaskInput, TaskState } from '../src/domain/task.js';
 import type { SimEvent, SimScriptInput } from '../src/domain/sim-script.js';
-import { stateQuery } from '../src/workflows/messages.js';
+import { stateQuery } from '../src/workflows/task-messages.js';
 import { rigEnv, rigTmux, startRig } from '../test/support/harness.js';
 import { makeRepo } from '../test/support/repo.js';
 import { round, sampleUsage, stats, type Usage } from './proc-stats.js';

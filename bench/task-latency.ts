@@ -13,7 +13,7 @@ import { repoKey } from '../src/host/worktree/base-clone.js';
 import { projectRoot } from '../src/config/config.js';
 import { taskWorkflowId } from '../src/domain/identifiers.js';
 import type { TaskState } from '../src/domain/task.js';
-import { stateQuery } from '../src/workflows/messages.js';
+import { stateQuery } from '../src/workflows/task-messages.js';
 import { startRig } from '../test/support/harness.js';
 import { makeRepo } from '../test/support/repo.js';
 

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { TaskResult, TaskState } from '../domain/task.js';
-import { stateQuery } from '../workflows/messages.js';
+import { stateQuery } from '../workflows/task-messages.js';
 
 /** Prints a line for every decision of the task until it finishes; returns its result. */
 export async function followTask(client: Client, workflowId: string, print: (line: string) => void): Promise<TaskResult> {

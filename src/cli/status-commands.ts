@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import type { Command } from 'commander';
 import type { TaskState } from '../domain/task.js';
 import { tmuxWindowName } from '../domain/identifiers.js';
-import { stateQuery } from '../workflows/messages.js';
+import { stateQuery } from '../workflows/task-messages.js';
 import { CliError, openContext, taskHandle, webUiLink, type CliContext } from './context.js';
 import { describeTask, statusRow, table } from './status-view.js';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Command } from 'commander';
 import { ReportSchema } from '../domain/task.js';
-import { abortSignal, approveUpdate, denyUpdate, nudgeSignal, pauseSignal, reportUpdate, resumeSignal, steerSignal } from '../workflows/messages.js';
+import { abortSignal, approveUpdate, denyUpdate, nudgeSignal, pauseSignal, reportUpdate, resumeSignal, steerSignal } from '../workflows/task-messages.js';
 import { CliError, openContext, taskHandle, type CliContext } from './context.js';
 import { retryWhileUnreachable, waitMsFromEnv } from '../temporal/unreachable-retry.js';
 

@@ -23,24 +23,24 @@ export interface PrVerifyContext {
  */
 export async function verifyPullRequest(ctx: PrVerifyContext): Promise<string[]> {
   const { input, pr, rec, pushedSha } = ctx;
-  const s = rec.s;
+  const task = rec.state;
   const reasons: string[] = [];
 
-  if (s.threadReports.length > 0) {
-    const answers = [...s.threadReports];
-    const answered = await sharedActivities.answerReviewThreads({ pr, taskId: s.taskId, sha: pushedSha, answers });
-    for (const a of answered) {
-      if (a.error) reasons.push(a.error);
-      else if (!s.answeredThreads.includes(a.threadId)) s.answeredThreads.push(a.threadId);
-    }
-    s.threadReports = s.threadReports.filter((t) => !answers.some((a) => a.threadId === t.threadId && a.note === t.note));
+  if (task.threadReports.length > 0) {
+    const answers = [...task.threadReports];
+    const answered = await sharedActivities.answerReviewThreads({ pr, taskId: task.taskId, sha: pushedSha, answers });
+    for (const a of answered) if (a.error) reasons.push(a.error);
+    rec.threadsAnswered(
+      answered.filter((a) => !a.error).map((a) => a.threadId),
+      answers,
+    );
     rec.decide(`answered ${answered.filter((a) => !a.error).length} review thread(s) with commit ${pushedSha.slice(0, 10)} and resolved them`);
   }
 
   const deadline = new Date().getTime() + input.policy.ciWaitSeconds * 1000;
   for (;;) {
     const facts = await sharedActivities.readPrFacts({ pr });
-    const outcome = judgePullRequest({ facts, pushedSha, steps: input.steps, checkpoints: s.checkpoints, branchCommits: facts.commits });
+    const outcome = judgePullRequest({ facts, pushedSha, steps: input.steps, checkpoints: task.checkpoints, branchCommits: facts.commits });
     if (outcome.verdict === 'pass') break;
     if (outcome.verdict === 'fail') {
       reasons.push(...outcome.reasons);
@@ -54,13 +54,13 @@ export async function verifyPullRequest(ctx: PrVerifyContext): Promise<string[]>
     await condition(ctx.interrupted, Math.min(input.policy.ciPollSeconds * 1000, Math.max(1, deadline - new Date().getTime())));
   }
 
-  const revision = s.revisions + 1;
+  const revision = task.revisions + 1;
   const verdict = reasons.length === 0 ? 'pass' : 'fail';
   const summary = await sharedActivities.postPrSummary({
     pr,
-    summary: { taskId: s.taskId, revision, sha: pushedSha, verdict, reasons, addressedThreads: s.answeredThreads },
+    summary: { taskId: task.taskId, revision, sha: pushedSha, verdict, reasons, addressedThreads: task.answeredThreads },
   });
-  s.summaries.push({ revision, sha: pushedSha, verdict, posted: summary.posted });
+  rec.summaryPosted({ revision, sha: pushedSha, verdict, posted: summary.posted });
   rec.decide(`revision ${revision} summary ${summary.posted ? 'posted' : 'already on the PR'} (comment ${summary.commentId})`);
   return reasons;
 }

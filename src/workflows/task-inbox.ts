@@ -1,10 +1,9 @@
 import { setHandler } from '@temporalio/workflow';
 import { buildNudge } from '../domain/brief.js';
 import { ReportSchema, type ResolvedTaskInput } from '../domain/task.js';
-import { abortSignal, approveUpdate, denyUpdate, nudgeSignal, pauseSignal, reportUpdate, resumeSignal, stateQuery, steerSignal } from './messages.js';
+import { abortSignal, approveUpdate, denyUpdate, nudgeSignal, pauseSignal, reportUpdate, resumeSignal, stateQuery, steerSignal } from './task-messages.js';
 import type { TaskRecord } from './task-record.js';
-
-export type Outbound = { kind: 'nudge' | 'steer' | 'brief' | 'rebrief' | 'continue'; text: string; tried?: boolean };
+import type { Outbound } from './task-session.js';
 
 /**
  * What reaches a task from outside (signals, updates, the state query): texts to deliver, pause
@@ -15,19 +14,19 @@ export class TaskInbox {
   wake = 0;
   aborted: string | undefined;
   humanAnswer: 'approve' | 'deny' | undefined;
-  readonly outbox: Outbound[] = [];
 
-  constructor(rec: TaskRecord, input: ResolvedTaskInput) {
-    const s = rec.s;
-    setHandler(stateQuery, () => s);
+  /** `outbox`: the session's texts for the agent, where nudges and steers go. */
+  constructor(record: TaskRecord, input: ResolvedTaskInput, private readonly outbox: Outbound[]) {
+    const task = record.state;
+    setHandler(stateQuery, () => record.state);
     setHandler(nudgeSignal, (text) => this.send({ kind: 'nudge', text: text ?? buildNudge('A human asked you to continue.') }));
     setHandler(steerSignal, (text) => this.send({ kind: 'steer', text }));
     setHandler(pauseSignal, () => {
-      s.paused = true;
+      record.paused(true);
       this.wake += 1;
     });
     setHandler(resumeSignal, () => {
-      s.paused = false;
+      record.paused(false);
       this.wake += 1;
     });
     setHandler(abortSignal, (reason) => {
@@ -37,10 +36,10 @@ export class TaskInbox {
     const answer = (decision: 'approve' | 'deny') => () => {
       this.humanAnswer = decision;
       this.wake += 1;
-      return `${decision} recorded for: ${s.pendingDialog?.command ?? s.pendingDialog?.kind ?? 'dialog'}`;
+      return `${decision} recorded for: ${task.pendingDialog?.command ?? task.pendingDialog?.kind ?? 'dialog'}`;
     };
     const needsDialog = () => {
-      if (!s.pendingDialog) throw new Error(`no dialog is waiting for a human on ${s.taskId} (phase ${s.phase})`);
+      if (!task.pendingDialog) throw new Error(`no dialog is waiting for a human on ${task.taskId} (phase ${task.phase})`);
     };
     setHandler(approveUpdate, answer('approve'), { validator: needsDialog });
     setHandler(denyUpdate, answer('deny'), { validator: needsDialog });
@@ -48,14 +47,14 @@ export class TaskInbox {
       reportUpdate,
       (report) => {
         if (report.kind === 'checkpoint') {
-          if (!s.checkpoints.includes(report.step)) s.checkpoints.push(report.step);
-          rec.decide(`checkpoint ${report.step} reported by the agent`);
+          record.addCheckpoints([report.step]);
+          record.decide(`checkpoint ${report.step} reported by the agent`);
         } else if (report.kind === 'thread') {
-          s.threadReports = [...s.threadReports.filter((t) => t.threadId !== report.threadId), { threadId: report.threadId, note: report.note }];
-          rec.decide(`review thread ${report.threadId} reported addressed by the agent`);
+          record.threadReported(report.threadId, report.note);
+          record.decide(`review thread ${report.threadId} reported addressed by the agent`);
         } else {
-          s.doneReported = true;
-          rec.decide('done reported by the agent');
+          record.doneReported();
+          record.decide('done reported by the agent');
         }
         this.wake += 1;
         return `recorded ${report.kind}${report.kind === 'checkpoint' ? ` ${report.step}` : ''}`;
@@ -63,7 +62,7 @@ export class TaskInbox {
       {
         validator: (report) => {
           const parsed = ReportSchema.parse(report);
-          if (parsed.kind === 'thread' && !input.pr) throw new Error(`${s.taskId} is not a pull-request task: there are no review threads to report`);
+          if (parsed.kind === 'thread' && !input.pr) throw new Error(`${task.taskId} is not a pull-request task: there are no review threads to report`);
         },
       },
     );

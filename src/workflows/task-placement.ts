@@ -1,6 +1,5 @@
 import { ActivityFailure, TimeoutFailure, condition, getExternalWorkflowHandle, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { hostRegistryWorkflowId } from '../domain/identifiers.js';
-import type { TaskState } from '../domain/task.js';
 import { HOST_SCHEDULE_TO_START, hostActivities, sharedActivities } from './activity-proxies.js';
 import { hostReadySignal, hostReleaseSignal } from './host-registry-messages.js';
 import type { TaskRecord } from './task-record.js';
@@ -31,10 +30,7 @@ export class TaskPlacement {
   /** This run asked the registry for a slot: it may hold one, or a place in the queue. */
   private asked = false;
 
-  constructor(
-    private readonly s: TaskState,
-    private readonly rec: TaskRecord,
-  ) {
+  constructor(private readonly record: TaskRecord) {
     setHandler(hostReadySignal, () => {
       this.ready += 1;
     });
@@ -48,13 +44,13 @@ export class TaskPlacement {
     for (;;) {
       const seen = this.ready;
       this.asked = true;
-      const got = await sharedActivities.placeTask({ workflowId: workflowInfo().workflowId, taskId: this.s.taskId, exclude });
+      const got = await sharedActivities.placeTask({ workflowId: workflowInfo().workflowId, taskId: this.record.state.taskId, exclude });
       if ('hostId' in got) {
         this.waitingShown = undefined;
         return { hostId: got.hostId, taskQueue: got.taskQueue };
       }
       const line = `waiting for a free slot: ${got.waiting.reason} (position ${got.waiting.position} in the queue)`;
-      if (line !== this.waitingShown) this.rec.phase('placing', line);
+      if (line !== this.waitingShown) this.record.phase('placing', line);
       this.waitingShown = line;
       await condition(() => this.ready > seen || interrupted(), `${WAIT_ASK_SECONDS}s`);
       if (interrupted()) return undefined;
@@ -71,8 +67,8 @@ export class TaskPlacement {
     for (const name of Object.keys(hostActivities('probe')) as (keyof HostProxies)[]) {
       guarded[name] = async (...args: unknown[]) => {
         for (;;) {
-          const hostId = this.s.host!;
-          const call = hostActivities(this.s.hostQueue ?? `drover@${hostId}`)[name] as (...a: unknown[]) => Promise<unknown>;
+          const hostId = this.record.state.host!;
+          const call = hostActivities(this.record.state.hostQueue ?? `drover@${hostId}`)[name] as (...a: unknown[]) => Promise<unknown>;
           try {
             return await call(...args);
           } catch (error) {
@@ -80,7 +76,7 @@ export class TaskPlacement {
             const seen = await sharedActivities.hostLiveness({ hostId });
             const when = seen.lastSeenSecondsAgo === undefined ? 'never registered' : `last heartbeat ${seen.lastSeenSecondsAgo} s ago`;
             if (!seen.live) throw new HostLost(hostId, `no worker picked up ${name} within ${HOST_SCHEDULE_TO_START} and ${when}`);
-            this.rec.decide(`host ${hostId} did not pick up ${name} within ${HOST_SCHEDULE_TO_START} but is alive (${when}): asking it again`);
+            this.record.decide(`host ${hostId} did not pick up ${name} within ${HOST_SCHEDULE_TO_START} but is alive (${when}): asking it again`);
           }
         }
       };
@@ -94,22 +90,22 @@ export class TaskPlacement {
    * the next agent's brief; undefined when interrupted while waiting for a host.
    */
   async move(lost: HostLost, interrupted: () => boolean): Promise<string | undefined> {
-    const { s, rec } = this;
+    const { record } = this;
     const from = lost.hostId;
-    rec.phase('placing', `${lost.message}: placing the task on another host`);
+    record.phase('placing', `${lost.message}: placing the task on another host`);
     const placed = await this.claim(interrupted, [from]);
     if (!placed) return undefined;
-    s.moves = [...(s.moves ?? []), { from, to: placed.hostId, reason: lost.why, at: new Date().toISOString() }];
-    Object.assign(s, { host: placed.hostId, hostQueue: placed.taskQueue, worktree: undefined, paneId: undefined, sessionId: undefined, pendingDialog: undefined, doneReported: false, nudges: 0, crashes: 0 });
-    rec.decide(`moved from host ${from} to host ${placed.hostId}: resuming from the pushed branch ${s.branch}`);
-    return movedNote(from, placed.hostId, s.branch);
+    record.movedTo({ from, to: placed.hostId, taskQueue: placed.taskQueue, reason: lost.why });
+    const { branch } = record.state;
+    record.decide(`moved from host ${from} to host ${placed.hostId}: resuming from the pushed branch ${branch}`);
+    return movedNote(from, placed.hostId, branch);
   }
 
   /** A new checkpoint: the task branch goes to its remote, so a host lost later loses little (a failure is only recorded). */
   async pushCheckpoint(host: HostProxies, worktree: string): Promise<void> {
-    const { s } = this;
-    const pushed = await host.pushBranch({ worktree, branch: s.branch });
-    this.rec.decide(pushed.error ? `push of ${s.branch} at a checkpoint failed: ${pushed.error}` : `${s.branch} ${pushed.pushed ? 'pushed' : 'already pushed'} at ${pushed.remoteHead.slice(0, 10)} (checkpoint ${s.checkpoints.at(-1)})`);
+    const task = this.record.state;
+    const pushed = await host.pushBranch({ worktree, branch: task.branch });
+    this.record.decide(pushed.error ? `push of ${task.branch} at a checkpoint failed: ${pushed.error}` : `${task.branch} ${pushed.pushed ? 'pushed' : 'already pushed'} at ${pushed.remoteHead.slice(0, 10)} (checkpoint ${task.checkpoints.at(-1)})`);
   }
 
   /**
@@ -117,7 +113,7 @@ export class TaskPlacement {
    * waited (else a freed slot could go to it); the periodic reconcile catches a task that never gets here.
    */
   async release(): Promise<void> {
-    if ((!this.s.host && !this.asked) || !patched('host-registry-release')) return;
+    if ((!this.record.state.host && !this.asked) || !patched('host-registry-release')) return;
     await getExternalWorkflowHandle(hostRegistryWorkflowId(workflowInfo().taskQueue))
       .signal(hostReleaseSignal, { workflowId: workflowInfo().workflowId })
       .catch(() => undefined);

@@ -1,12 +1,11 @@
 import { ActivityFailure, isCancellation } from '@temporalio/workflow';
 import { joinCommand } from '../domain/argv.js';
-import type { TaskState, ValidateSpec, ValidationRecord } from '../domain/task.js';
+import type { ValidateSpec, ValidationRecord } from '../domain/task.js';
 import type { ValidationResult } from '../activities/validate.js';
 import { validationActivities } from './activity-proxies.js';
 import type { TestSlotClient } from './slot-client.js';
 import type { TaskRecord } from './task-record.js';
 
-const KEEP_RECORDS = 20;
 /** Lines of the output tail the agent gets in its re-brief. */
 const REBRIEF_LINES = 25;
 
@@ -18,16 +17,16 @@ type Ran = { ok: true; result: ValidationResult } | { ok: false; error: string }
  */
 export async function validateUnderSlot(args: { spec: ValidateSpec; rec: TaskRecord; slots: TestSlotClient; stop: () => boolean }): Promise<string[]> {
   const { spec, rec, slots } = args;
-  const s: TaskState = rec.s;
-  const hostQueue = s.hostQueue ?? `drover@${s.host}`;
+  const task = rec.state;
+  const hostQueue = task.hostQueue ?? `drover@${task.host}`;
   const shown = joinCommand(spec.argv);
   rec.decide(`waiting for test slot ${spec.slot} to run \`${shown}\``);
   const use = await slots.withSlot<Ran>(
-    { slot: spec.slot, leaseSeconds: spec.leaseSeconds, waitSeconds: spec.waitSeconds, owner: { hostQueue, taskId: s.taskId }, stop: args.stop },
+    { slot: spec.slot, leaseSeconds: spec.leaseSeconds, waitSeconds: spec.waitSeconds, owner: { hostQueue, taskId: task.taskId }, stop: args.stop },
     async (grant) => {
       rec.decide(`test slot ${spec.slot} granted until ${grant.leaseDeadline}: running \`${shown}\``);
       try {
-        const result = await validationActivities(hostQueue, spec.timeoutSeconds).runValidation({ worktree: s.worktree!, argv: spec.argv, timeoutSeconds: spec.timeoutSeconds, taskId: s.taskId });
+        const result = await validationActivities(hostQueue, spec.timeoutSeconds).runValidation({ worktree: task.worktree!, argv: spec.argv, timeoutSeconds: spec.timeoutSeconds, taskId: task.taskId });
         return { ok: true, result };
       } catch (error) {
         if (isCancellation(error)) throw error;
@@ -62,7 +61,7 @@ export async function validateUnderSlot(args: { spec: ValidateSpec; rec: TaskRec
     record.outcome = 'no-slot';
     reasons.push(`validation \`${shown}\` did not run: ${use.reason}`);
   }
-  s.validations = [...(s.validations ?? []), record].slice(-KEEP_RECORDS);
+  rec.validated(record);
   rec.decide(`validation \`${shown}\` ${record.outcome}${record.exitCode !== undefined ? ` (exit ${record.exitCode})` : ''} on test slot ${spec.slot}`);
   return reasons;
 }

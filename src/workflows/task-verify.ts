@@ -25,10 +25,10 @@ export interface VerifyContext {
  */
 export async function collectVerdict(ctx: VerifyContext): Promise<{ head: string; reasons: string[] }> {
   const { input, rec } = ctx;
-  const s = rec.s;
-  const facts = await ctx.host.pushAndCollectEvidence({ worktree: ctx.worktree, branch: s.branch, baseCommit: ctx.baseCommit });
+  const task = rec.state;
+  const facts = await ctx.host.pushAndCollectEvidence({ worktree: ctx.worktree, branch: task.branch, baseCommit: ctx.baseCommit });
   // PR mode: checkpoints are judged by the PR gate with everything else, once the push landed
-  const reasons = verifyCompletion({ steps: input.pr ? [] : input.steps, checkpoints: s.checkpoints, requireCommit: input.requireCommit, branch: s.branch, facts });
+  const reasons = verifyCompletion({ steps: input.pr ? [] : input.steps, checkpoints: task.checkpoints, requireCommit: input.requireCommit, branch: task.branch, facts });
   if (reasons.length === 0 && input.validate && ctx.slots) {
     reasons.push(...(await validateUnderSlot({ spec: input.validate, rec, slots: ctx.slots, stop: ctx.interrupted })));
     if (ctx.interrupted()) return { head: facts.head, reasons };

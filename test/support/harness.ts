@@ -123,7 +123,7 @@ export async function resultWithin<T>(handle: { result(): Promise<unknown>; quer
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(async () => {
-      const { stateQuery } = await import('../../src/workflows/messages.js');
+      const { stateQuery } = await import('../../src/workflows/task-messages.js');
       const s = (await (handle.query as (q: unknown) => Promise<unknown>)(stateQuery).catch((e) => ({ error: String(e) }))) as Record<string, unknown>;
       reject(new Error(`no result after ${ms} ms; state:\n${JSON.stringify({ phase: s.phase, agentState: s.agentState, events: s.events, tail: s.screenTail }, null, 2)}`));
     }, ms);

@@ -11,7 +11,7 @@ import { registerConfigAgents } from '../../src/config/custom-agents.js';
 import { CustomAgentSchema } from '../../src/domain/custom-profile.js';
 import { taskWorkflowId, tmuxWindowName } from '../../src/domain/identifiers.js';
 import type { TaskInput, TaskResult, TaskState } from '../../src/domain/task.js';
-import { stateQuery } from '../../src/workflows/messages.js';
+import { stateQuery } from '../../src/workflows/task-messages.js';
 import { resultWithin, startRig, type Rig } from '../support/harness.js';
 import { git, makeRepo } from '../support/repo.js';
 import { fixAndFinish } from '../support/scenarios.js';

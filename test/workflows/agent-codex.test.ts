@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoKey } from '../../src/host/worktree/base-clone.js';
 import { taskWorkflowId, tmuxWindowName } from '../../src/domain/identifiers.js';
 import type { TaskInput, TaskResult, TaskState } from '../../src/domain/task.js';
-import { stateQuery } from '../../src/workflows/messages.js';
+import { stateQuery } from '../../src/workflows/task-messages.js';
 import { resultWithin, startRig, type Rig } from '../support/harness.js';
 import { decodedPayloads, historyJson } from '../support/history.js';
 import { git, makeRepo, waitFor } from '../support/repo.js';

@@ -5,9 +5,9 @@ import { projectRoot } from '../../src/config/config.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskWorkflowId } from '../../src/domain/identifiers.js';
 import type { TaskInput, TaskResult, TaskState } from '../../src/domain/task.js';
-import { stateQuery } from '../../src/workflows/messages.js';
+import { stateQuery } from '../../src/workflows/task-messages.js';
 import type { SimScriptInput } from '../../src/domain/sim-script.js';
-import { abortSignal } from '../../src/workflows/messages.js';
+import { abortSignal } from '../../src/workflows/task-messages.js';
 import { resultWithin, rigEnv, startRig, type Rig } from '../support/harness.js';
 import { git, makeRepo, waitFor } from '../support/repo.js';
 

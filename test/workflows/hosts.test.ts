@@ -13,7 +13,7 @@ import { taskWorkflowId } from '../../src/domain/identifiers.js';
 import type { TaskInput, TaskResult, TaskState } from '../../src/domain/task.js';
 import type { SimScriptInput } from '../../src/domain/sim-script.js';
 import type { HostsReport } from '../../src/cli/hosts-command.js';
-import { abortSignal, stateQuery } from '../../src/workflows/messages.js';
+import { abortSignal, stateQuery } from '../../src/workflows/task-messages.js';
 import { resultWithin, rigEnv, startRig, type Rig } from '../support/harness.js';
 import { git, makeRepo, waitFor } from '../support/repo.js';
 

@@ -14,7 +14,7 @@ import { prTaskInput } from '../../src/domain/pr-task.js';
 import type { TaskInput, TaskResult, TaskState } from '../../src/domain/task.js';
 import { projectRoot } from '../../src/config/config.js';
 import { startGithubEmulator, type GithubEmulator } from '../../src/rehearsal/github-emulator/server.js';
-import { stateQuery } from '../../src/workflows/messages.js';
+import { stateQuery } from '../../src/workflows/task-messages.js';
 import { resultWithin, rigEnv, startRig, type Rig } from '../support/harness.js';
 import { decodedText, findSecret, historyText, scanNamespaceForSecret } from '../support/history-scan.js';
 import { git, makeRepo, waitFor } from '../support/repo.js';

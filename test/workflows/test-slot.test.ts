@@ -8,7 +8,7 @@ import { projectRoot } from '../../src/config/config.js';
 import { taskWorkflowId, testSlotWorkflowId } from '../../src/domain/identifiers.js';
 import type { TaskInput, TaskResult, TaskState } from '../../src/domain/task.js';
 import type { SlotRequest, SlotState } from '../../src/domain/test-slot.js';
-import { stateQuery } from '../../src/workflows/messages.js';
+import { stateQuery } from '../../src/workflows/task-messages.js';
 import { slotReleaseSignal, slotRequestSignal, slotStateQuery } from '../../src/workflows/test-slot-messages.js';
 import { resultWithin, rigEnv, startRig, type Rig } from '../support/harness.js';
 import { makeRepo, waitFor } from '../support/repo.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoKey } from '../../src/host/worktree/base-clone.js';
 import { taskWorkflowId, tmuxWindowName } from '../../src/domain/identifiers.js';
 import type { TaskInput, TaskResult, TaskState } from '../../src/domain/task.js';
-import { stateQuery } from '../../src/workflows/messages.js';
+import { stateQuery } from '../../src/workflows/task-messages.js';
 import { resultWithin, rigTmux, startRig, type Rig } from '../support/harness.js';
 import { git, makeRepo, waitFor } from '../support/repo.js';
 import { bash, commitAll, reportCheckpoint, reportDone, say, write } from '../support/scenarios.js';

@@ -1,0 +1,124 @@
+import { condition } from '@temporalio/workflow';
+import { buildBrief } from '../domain/brief.js';
+import { denyKeys, keysToChoose } from '../domain/dialog-policy.js';
+import { decideOnEvent, type TaskAction } from '../domain/task-decisions.js';
+import type { WatchEvent } from '../domain/watch.js';
+import { sharedActivities } from './activity-proxies.js';
+import { nextAgent } from './task-handoff.js';
+import type { TaskRun } from './task-run.js';
+import { recordPolicyApproval, recordWatchAnswer, recordWatchNudge } from './task-watch.js';
+
+type DialogEvent = Extract<WatchEvent, { kind: 'dialog' }>;
+
+/** A watch event: recorded, decided on data (domain/task-decisions.ts), and the decided actions carried out in order. */
+export async function actOnEvent(run: TaskRun, ev: WatchEvent): Promise<void> {
+  run.record.tail(ev.tail);
+  const now = new Date().getTime();
+  const actions = decideOnEvent(ev, run.session.view(run.record.state, run.worktree, nextAgent(run.record.state)), run.policy, now);
+  for (const action of actions) if (!(await carryOut(run, action, ev, now))) return;
+}
+
+/** One action; false when the rest of the list no longer applies (a key not sent, an escalation nobody answered). */
+async function carryOut(run: TaskRun, action: TaskAction, ev: WatchEvent, now: number): Promise<boolean> {
+  const { record, session, inbox } = run;
+  switch (action.kind) {
+    case 'watch-answered':
+      recordWatchAnswer(run, ev as DialogEvent);
+      return true;
+    case 'watch-nudged':
+      recordWatchNudge(run, ev as Extract<WatchEvent, { kind: 'idle' | 'stalled' }>, now);
+      return true;
+    case 'agent-state':
+      record.agentState(action.state);
+      return true;
+    case 'approve-dialog': {
+      const dialog = (ev as DialogEvent).dialog;
+      if (!(await run.pressKeys(action.keys, `approving ${dialog.kind}`))) return false;
+      recordPolicyApproval(record, dialog, action.reason);
+      return true;
+    }
+    case 'ask-human':
+      await askHuman(run, ev as DialogEvent, action.reason);
+      return true;
+    case 'add-checkpoints':
+      record.addCheckpoints(action.steps);
+      record.decide(`checkpoint ${action.steps.join(', ')} seen on screen`);
+      return true;
+    case 'mark-done':
+      session.doneBaseline = action.doneCount;
+      record.doneReported();
+      record.agentState('done');
+      record.decide('done marker seen on screen');
+      return true;
+    case 'press-enter':
+      if (await run.pressKeys(['Enter'], 'Enter for the text left in the input box')) record.decide('text left in the input box: pressed Enter');
+      return true;
+    case 'count-crash':
+      record.countCrash();
+      return true;
+    case 'hand-off':
+      await run.handOff(action.why);
+      return true;
+    case 'escalate':
+      if (await run.escalate(action.why)) return true;
+      inbox.aborted ??= action.unanswered;
+      return false;
+    case 'relaunch':
+      await run.spawn(action.why);
+      record.phase('supervising');
+      if (action.continueText !== undefined) session.queue({ kind: 'continue', text: action.continueText });
+      return true;
+    case 'ready-for-input':
+      session.readyForInput = true;
+      return true;
+    case 'queue-brief': {
+      const { input } = run;
+      const task = record.state;
+      session.queueBrief(buildBrief({ objective: input.objective, steps: input.steps, taskId: task.taskId, branch: task.branch, worktree: run.worktree, context: input.context, images: input.images }));
+      return true;
+    }
+    case 'wait': {
+      const seen = inbox.wake;
+      await condition(() => inbox.wake > seen, action.ms);
+      return true;
+    }
+    case 'nudge':
+      record.countNudge();
+      session.nudged(action.at);
+      session.queue({ kind: 'nudge', text: action.text });
+      return true;
+  }
+}
+
+/** A dialog the policy will not answer: a human approves or denies it (drover approve/deny), else the task ends. */
+async function askHuman(run: TaskRun, ev: DialogEvent, reason: string): Promise<void> {
+  const { record, inbox } = run;
+  const { dialog } = ev;
+  const { command } = dialog;
+  const taskId = record.state.taskId;
+  record.pendingDialog({ kind: dialog.kind, command, text: dialog.text });
+  inbox.humanAnswer = undefined;
+  record.phase('waiting-human', `dialog needs a human: ${reason}`);
+  record.dialogDecided({ kind: dialog.kind, decision: 'ask-human', decidedBy: 'policy', command, reason });
+  await sharedActivities.notify({
+    taskId,
+    level: 'action-needed',
+    message: `${dialog.kind} dialog${command ? ` for \`${command}\`` : ''} needs a human: ${reason}. Run: drover approve ${taskId}  |  drover deny ${taskId}`,
+  });
+  const got = await condition(() => inbox.humanAnswer !== undefined || run.aborted, `${run.policy.humanWaitSeconds}s`);
+  record.pendingDialog(undefined);
+  if (run.aborted) return;
+  const decision = inbox.humanAnswer;
+  if (!got || decision === undefined) {
+    inbox.aborted = 'no human answered the dialog in time';
+    return;
+  }
+  const keys = decision === 'approve' ? keysToChoose(dialog, 1) : denyKeys(dialog);
+  if (!(await run.pressKeys(keys, `the human's ${decision}`)) && decision === 'approve') return;
+  record.dialogDecided({ kind: dialog.kind, decision, decidedBy: 'human', command, reason: `${decision} by a human` });
+  if (decision === 'deny') {
+    inbox.aborted = `denied by a human: ${command ?? dialog.kind}`;
+    return;
+  }
+  record.phase('supervising', `approved by a human: ${command ?? dialog.kind}`);
+}
