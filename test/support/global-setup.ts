@@ -4,7 +4,7 @@
  * fresh clone would each run webpack for the same workflow bundle (a few CPU-seconds apiece on a
  * 2-core machine), and each look for (or install) the Temporal CLI.
  */
-import { projectRoot } from '../../src/dev/config.js';
+import { projectRoot } from '../../src/config/config.js';
 import { findTemporalCli } from '../../src/dev/temporal-cli.js';
 import { workflowBundle } from '../../src/workers/bundle.js';
 
