@@ -14,7 +14,12 @@ type DialogEvent = Extract<WatchEvent, { kind: 'dialog' }>;
 export async function actOnEvent(run: TaskRun, ev: WatchEvent): Promise<void> {
   run.record.tail(ev.tail);
   const now = new Date().getTime();
-  const actions = decideOnEvent(ev, run.session.view(run.record.state, run.worktree, nextAgent(run.record.state)), run.policy, now);
+  const actions = decideOnEvent(
+    ev,
+    run.session.view(run.record.state, run.worktree, nextAgent(run.record.state)),
+    run.policy,
+    now,
+  );
   for (const action of actions) if (!(await carryOut(run, action, ev, now))) return;
 }
 
@@ -51,7 +56,8 @@ async function carryOut(run: TaskRun, action: TaskAction, ev: WatchEvent, now: n
       record.decide('done marker seen on screen');
       return true;
     case 'press-enter':
-      if (await run.pressKeys(['Enter'], 'Enter for the text left in the input box')) record.decide('text left in the input box: pressed Enter');
+      if (await run.pressKeys(['Enter'], 'Enter for the text left in the input box'))
+        record.decide('text left in the input box: pressed Enter');
       return true;
     case 'count-crash':
       record.countCrash();
@@ -71,12 +77,9 @@ async function carryOut(run: TaskRun, action: TaskAction, ev: WatchEvent, now: n
     case 'ready-for-input':
       session.readyForInput = true;
       return true;
-    case 'queue-brief': {
-      const { input } = run;
-      const task = record.state;
-      session.queueBrief(buildBrief({ objective: input.objective, steps: input.steps, taskId: task.taskId, branch: task.branch, worktree: run.worktree, context: input.context, images: input.images }));
+    case 'queue-brief':
+      queueBrief(run);
       return true;
-    }
     case 'wait': {
       const seen = inbox.wake;
       await condition(() => inbox.wake > seen, action.ms);
@@ -88,6 +91,23 @@ async function carryOut(run: TaskRun, action: TaskAction, ev: WatchEvent, now: n
       session.queue({ kind: 'nudge', text: action.text });
       return true;
   }
+}
+
+/** The task's brief, built from its input, queued for the agent (the session puts a PR brief or handoff note in front). */
+function queueBrief(run: TaskRun): void {
+  const { input, record } = run;
+  const task = record.state;
+  run.session.queueBrief(
+    buildBrief({
+      objective: input.objective,
+      steps: input.steps,
+      taskId: task.taskId,
+      branch: task.branch,
+      worktree: run.worktree,
+      context: input.context,
+      images: input.images,
+    }),
+  );
 }
 
 /** A dialog the policy will not answer: a human approves or denies it (drover approve/deny), else the task ends. */
