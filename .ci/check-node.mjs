@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const have = process.versions.node.split('.').map(Number);
 const fail = (why) => {
-  console.error(`error: Node.js ${process.versions.node} (${process.execPath}) is too old; ${why}. Install a newer Node.js and re-run.`);
+  console.error(
+    `error: Node.js ${process.versions.node} (${process.execPath}) is too old; ${why}. Install a newer Node.js and re-run.`,
+  );
   process.exit(1);
 };
 
@@ -27,4 +29,6 @@ if (!wanted) {
 const need = wanted.slice(1).map((part) => Number(part ?? 0));
 const order = need.reduce((acc, n, i) => (acc !== 0 ? acc : Math.sign((have[i] ?? 0) - n)), 0);
 if (order < 0) fail(`Drover needs ${manifest.engines.node}`);
-console.log(`node ${process.versions.node} satisfies ${manifest.engines.node}${flag !== -1 ? ` and CI's Node.js ${process.argv[flag + 1]}` : ''}`);
+console.log(
+  `node ${process.versions.node} satisfies ${manifest.engines.node}${flag !== -1 ? ` and CI's Node.js ${process.argv[flag + 1]}` : ''}`,
+);

@@ -35,13 +35,22 @@ function table(r: ChaosReport) {
       `${t.id.padEnd(5)} ${t.status.padEnd(10)} ${String(t.starts).padStart(6)} ${`${t.launched}+${t.relaunched}`.padStart(19)} ${String(t.crashes).padStart(7)} ${String(t.extraLaunches).padStart(5)}  ${`${t.maxWindows}/${t.windowIds}`.padStart(16)} ${(t.worktreeRestored ? 'yes' : '-').padStart(8)}  ${(t.commit ?? '-').slice(0, 10).padEnd(10)}  ${(t.commitPushed ? 'yes' : 'NO').padStart(6)} ${t.lostCommits.length}`,
     );
   }
-  if (r.crashy) line(`crash-on-every-start agent: ${r.crashy.escalated ? 'escalated' : 'NOT escalated'} after ${r.crashy.crashes} crashes (cap ${r.crashy.crashCap}), ${r.crashy.launches} launches, then ${r.crashy.state}: ${r.crashy.reason}`);
+  if (r.crashy)
+    line(
+      `crash-on-every-start agent: ${r.crashy.escalated ? 'escalated' : 'NOT escalated'} after ${r.crashy.crashes} crashes (cap ${r.crashy.crashCap}), ${r.crashy.launches} launches, then ${r.crashy.state}: ${r.crashy.reason}`,
+    );
   if (r.pr) {
-    line(`PR fix under fault storms: ${r.pr.state}; ${r.pr.requests} GitHub requests (${r.pr.faults.status5xx} answered 5xx, ${r.pr.faults.secondary403} 403 secondary limit, ${r.pr.faults.status429} 429); summaries ${r.pr.summaries}, replies ${r.pr.replies}, thread resolved ${r.pr.threadResolved}, PRs created ${r.pr.pullsCreated}, commits on the branch ${r.pr.commitsOnBranch} (1 + the fix), crashes ${r.pr.crashes}`);
+    line(
+      `PR fix under fault storms: ${r.pr.state}; ${r.pr.requests} GitHub requests (${r.pr.faults.status5xx} answered 5xx, ${r.pr.faults.secondary403} 403 secondary limit, ${r.pr.faults.status429} 429); summaries ${r.pr.summaries}, replies ${r.pr.replies}, thread resolved ${r.pr.threadResolved}, PRs created ${r.pr.pullsCreated}, commits on the branch ${r.pr.commitsOnBranch} (1 + the fix), crashes ${r.pr.crashes}`,
+    );
   }
   const d = r.duplicates;
-  line(`faults: ${r.faults.length} fired${r.faultsNotFired.length ? `, not fired: ${r.faultsNotFired.join('; ')}` : ''}; worker exits not caused by the suite: ${r.workerUnexpectedExits}`);
-  line(`duplicates: windows ${d.windows}, agent launches beyond relaunches ${d.launches}, task starts ${d.starts}, PRs ${d.prs}, summary comments ${d.comments}, thread replies ${d.replies}, pushes ${d.pushes}`);
+  line(
+    `faults: ${r.faults.length} fired${r.faultsNotFired.length ? `, not fired: ${r.faultsNotFired.join('; ')}` : ''}; worker exits not caused by the suite: ${r.workerUnexpectedExits}`,
+  );
+  line(
+    `duplicates: windows ${d.windows}, agent launches beyond relaunches ${d.launches}, task starts ${d.starts}, PRs ${d.prs}, summary comments ${d.comments}, thread replies ${d.replies}, pushes ${d.pushes}`,
+  );
   line(`wall time ${r.wallSeconds} s`);
   for (const t of r.tasks.filter((x) => x.diagnosis)) {
     line(`\n${t.id} did not complete; its events:`);
@@ -57,5 +66,12 @@ const out = path.join(projectRoot(), 'bench', 'results', 'chaos.json');
 await mkdir(path.dirname(out), { recursive: true });
 await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
 line(`wrote ${path.relative(projectRoot(), out)}`);
-const ok = report.completed === report.total && report.duplicates.total === 0 && report.lostCommits === 0 && (report.crashy?.escalated ?? true) && (report.pr?.state ?? 'done') === 'done' && report.faultsNotFired.length === 0 && report.workerUnexpectedExits === 0;
+const ok =
+  report.completed === report.total &&
+  report.duplicates.total === 0 &&
+  report.lostCommits === 0 &&
+  (report.crashy?.escalated ?? true) &&
+  (report.pr?.state ?? 'done') === 'done' &&
+  report.faultsNotFired.length === 0 &&
+  report.workerUnexpectedExits === 0;
 process.exit(ok ? 0 : 1);

@@ -30,7 +30,10 @@ const rig = await startRig('bench-gh');
 const emu = await startGithubEmulator({ token: TOKEN, root: path.join(rig.tmp, 'github') });
 let result: Record<string, unknown>;
 try {
-  const src = await makeRepo(path.join(rig.tmp, 'widgets'), { 'sum.js': 'export const sum = (a, b) => a - b;\n', 'notes.txt': 'notes\n' });
+  const src = await makeRepo(path.join(rig.tmp, 'widgets'), {
+    'sum.js': 'export const sum = (a, b) => a - b;\n',
+    'notes.txt': 'notes\n',
+  });
   for (let i = 1; i <= PRS; i += 1) {
     await git(src, ['checkout', '--quiet', '-b', `feature-${i}`, 'main']);
     await execa('sh', ['-c', 'printf "notes %s\\n" "$1" > notes.txt', 'sh', String(i)], { cwd: src });
@@ -39,11 +42,18 @@ try {
   }
   await emu.addRepo('acme', 'widgets', { from: src });
   const numbers: number[] = [];
-  for (let i = 1; i <= PRS; i += 1) numbers.push(await emu.createPullRequest('acme', 'widgets', { head: `feature-${i}`, base: 'main', title: `feature ${i}` }));
+  for (let i = 1; i <= PRS; i += 1)
+    numbers.push(
+      await emu.createPullRequest('acme', 'widgets', { head: `feature-${i}`, base: 'main', title: `feature ${i}` }),
+    );
   const fixing = numbers[0]!;
   // CI: green on every head except the one being fixed after Drover's push (it stays silent: the fix keeps waiting)
   const firstHead = (await emu.pull('acme', 'widgets', fixing)).headSha!;
-  emu.setCi(({ number, sha }) => (number === fixing && sha !== firstHead ? [] : [{ name: 'unit', status: 'completed', conclusion: number === fixing ? 'failure' : 'success' }]));
+  emu.setCi(({ number, sha }) =>
+    number === fixing && sha !== firstHead
+      ? []
+      : [{ name: 'unit', status: 'completed', conclusion: number === fixing ? 'failure' : 'success' }],
+  );
   await emu.tick();
   await rig.startWorkers({ github: { apiUrl: emu.url, token: TOKEN, threadPageSize: 50 } });
 
@@ -51,16 +61,40 @@ try {
     { owner: 'acme', repo: 'widgets', number: fixing },
     {
       agent: 'sim',
-      scenario: { phases: [{ kind: 'work', ms: 1000 }, { kind: 'commit', file: 'sum.js', content: 'export const sum = (a, b) => a + b;\n', message: 'Fix sum' }, { kind: 'checkpoint', step: 'pr-address' }, { kind: 'checkpoint', step: 'pr-test' }, { kind: 'done' }] },
+      scenario: {
+        phases: [
+          { kind: 'work', ms: 1000 },
+          { kind: 'commit', file: 'sum.js', content: 'export const sum = (a, b) => a + b;\n', message: 'Fix sum' },
+          { kind: 'checkpoint', step: 'pr-address' },
+          { kind: 'checkpoint', step: 'pr-test' },
+          { kind: 'done' },
+        ],
+      },
       policy: { idleSeconds: 5, ciWaitSeconds: 24 * 3600, ciPollSeconds: CI_POLL },
     },
   );
-  const fix = await rig.client.workflow.start('agentTaskWorkflow', { taskQueue: rig.config.taskQueue, workflowId, args: [input] });
-  await waitFor('the fix to wait for CI', async () => ((await fix.query(stateQuery)) as TaskState).events.some((e) => e.what.startsWith('waiting for CI')) || undefined, 180_000, 500);
+  const fix = await rig.client.workflow.start('agentTaskWorkflow', {
+    taskQueue: rig.config.taskQueue,
+    workflowId,
+    args: [input],
+  });
+  await waitFor(
+    'the fix to wait for CI',
+    async () =>
+      ((await fix.query(stateQuery)) as TaskState).events.some((e) => e.what.startsWith('waiting for CI')) || undefined,
+    180_000,
+    500,
+  );
 
   emu.resetLog();
   const t0 = Date.now();
-  await upsertMonitorSchedule(rig.client, rig.config.taskQueue, 'bench', { repos: ['acme/widgets'], max: 10 }, MONITOR_EVERY);
+  await upsertMonitorSchedule(
+    rig.client,
+    rig.config.taskQueue,
+    'bench',
+    { repos: ['acme/widgets'], max: 10 },
+    MONITOR_EVERY,
+  );
   await new Promise((r) => setTimeout(r, WINDOW * 1000));
   const windowS = (Date.now() - t0) / 1000;
   const schedule = rig.client.schedule.getHandle(monitorScheduleId('bench'));
@@ -75,7 +109,12 @@ try {
   const perHour = (n: number) => Math.round((n * 3600) / windowS);
   const prHours = (PRS * windowS) / 3600;
   result = {
-    machine: { cpus: os.cpus().length, node: process.version, loadavg: os.loadavg().map((l) => Number(l.toFixed(2))), at: new Date().toISOString() },
+    machine: {
+      cpus: os.cpus().length,
+      node: process.version,
+      loadavg: os.loadavg().map((l) => Number(l.toFixed(2))),
+      at: new Date().toISOString(),
+    },
     conditions: `${PRS} open PRs in 1 repository; monitor schedule every ${MONITOR_EVERY}s; 1 fix waiting for CI on its pushed head (CI never reports), polling every ${CI_POLL}s; window ${windowS.toFixed(0)}s from the moment the fix started waiting`,
     windowSeconds: Number(windowS.toFixed(1)),
     monitorCycles: cycles,
@@ -94,13 +133,26 @@ try {
     fixPhaseAtEnd: fixState.phase,
     routesSeen: [...new Set(log.map(routeKey))],
   };
-  console.log(`\n${result.conditions}\nmachine: ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+  console.log(
+    `\n${result.conditions}\nmachine: ${os.cpus().length} CPUs, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}\n`,
+  );
   console.log('route                                                        requests  per hour');
-  for (const [route, n] of Object.entries(result.byRoute as Record<string, number>)) console.log(`${route.padEnd(60)} ${String(n).padStart(8)} ${String(perHour(n)).padStart(9)}`);
+  for (const [route, n] of Object.entries(result.byRoute as Record<string, number>))
+    console.log(`${route.padEnd(60)} ${String(n).padStart(8)} ${String(perHour(n)).padStart(9)}`);
   console.log(`${'total'.padEnd(60)} ${String(counts.total).padStart(8)} ${String(perHour(counts.total)).padStart(9)}`);
-  console.log(`\n${cycles} monitor cycles, ${monitorRequests} monitor requests (${result.monitorRequestsPerCycle} per cycle, for all ${PRS} PRs); fix waiting for CI: ${result.fixRequests as number} requests (${result.fixRequestsPerHour as number}/h), ${counts.notModified} of all answered 304 (no rate-limit cost)`);
-  console.log(`requests per PR-hour: ${result.requestsPerPrHour as number} (${counts.total} requests over ${PRS} PRs × ${windowS.toFixed(0)} s, extrapolated linearly at these cadences)`);
-  await writeFile(path.join(projectRoot(), 'bench', 'results', 'github-requests.json'), JSON.stringify(result, null, 2) + '\n');
+  console.log(
+    `\n${cycles} monitor cycles, ${monitorRequests} monitor requests (${result.monitorRequestsPerCycle} per cycle, for all ${PRS} PRs); fix waiting for CI: ${result.fixRequests as number} requests (${result.fixRequestsPerHour as number}/h), ${counts.notModified} of all answered 304 (no rate-limit cost)`,
+  );
+  console.log(
+    `requests per PR-hour: ${result.requestsPerPrHour as number} (${counts.total} requests over ${PRS} PRs × ${windowS.toFixed(0)} s, extrapolated linearly at these cadences)`,
+  );
+  await writeFile(
+    path.join(projectRoot(), 'bench', 'results', 'github-requests.json'),
+    JSON.stringify(result, null, 2) + '\n',
+  );
 } finally {
   await rig.close();
   await emu.close();

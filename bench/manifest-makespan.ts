@@ -45,17 +45,35 @@ function stats(values: number[]) {
   return { n: values.length, p50: pick(0.5), p95: pick(0.95), min: sorted[0] ?? NaN, max: sorted.at(-1) ?? NaN };
 }
 
-const manifestData = { project: 'makespan-bench', phases: [{ name: 'Phase 1', tasks: Object.entries(TASKS).map(([id, [, dependsOn, files]]) => ({ id, title: `task ${id}`, dependsOn, files })) }] };
+const manifestData = {
+  project: 'makespan-bench',
+  phases: [
+    {
+      name: 'Phase 1',
+      tasks: Object.entries(TASKS).map(([id, [, dependsOn, files]]) => ({ id, title: `task ${id}`, dependsOn, files })),
+    },
+  ],
+};
 const manifest = ManifestSchema.parse(manifestData);
 const durations = Object.fromEntries(Object.keys(TASKS).map((id) => [id, workMs(id)]));
 const script = (id: string): SimScriptInput => ({
   startupMs: 200,
-  phases: [{ kind: 'work', ms: workMs(id), everyMs: 1000 }, { kind: 'commit', file: `out/${id}.txt`, content: `task ${id}\n`, message: `task ${id}` }, { kind: 'done' }],
+  phases: [
+    { kind: 'work', ms: workMs(id), everyMs: 1000 },
+    { kind: 'commit', file: `out/${id}.txt`, content: `task ${id}\n`, message: `task ${id}` },
+    { kind: 'done' },
+  ],
 });
 
 const criticalPath = criticalPathBound(manifest, durations, 'deps');
 const slotBound = Object.values(durations).reduce((a, b) => a + b, 0) / SLOTS;
-const fileBound = Math.max(...[...new Set(Object.values(TASKS).flatMap(([, , f]) => f))].map((file) => Object.entries(TASKS).filter(([, [, , f]]) => f.includes(file)).reduce((sum, [id]) => sum + durations[id]!, 0)));
+const fileBound = Math.max(
+  ...[...new Set(Object.values(TASKS).flatMap(([, , f]) => f))].map((file) =>
+    Object.entries(TASKS)
+      .filter(([, [, , f]]) => f.includes(file))
+      .reduce((sum, [id]) => sum + durations[id]!, 0),
+  ),
+);
 const lowerBound = Math.max(criticalPath, slotBound, fileBound);
 const simulated = simulate(manifest, { slots: SLOTS, gates: 'deps' }, durations);
 
@@ -63,9 +81,29 @@ const rig = await startRig('bench-makespan');
 await rig.startWorkers();
 let state: ManifestRunState;
 try {
-  const repo = await makeRepo(path.join(rig.tmp, 'repo'), Object.fromEntries(Object.values(TASKS).flatMap(([, , f]) => f).map((f) => [f, `// ${f}\n`])));
-  const input: ManifestRunInput = { name: 'makespan', manifest: manifestData, repo, gates: 'deps', slots: SLOTS, agent: 'sim', scenarios: Object.fromEntries(Object.keys(TASKS).map((id) => [id, script(id)])), policy: { idleSeconds: 5 } };
-  const handle = await rig.client.workflow.start('manifestWorkflow', { taskQueue: rig.config.taskQueue, workflowId: 'manifest/makespan', args: [input] });
+  const repo = await makeRepo(
+    path.join(rig.tmp, 'repo'),
+    Object.fromEntries(
+      Object.values(TASKS)
+        .flatMap(([, , f]) => f)
+        .map((f) => [f, `// ${f}\n`]),
+    ),
+  );
+  const input: ManifestRunInput = {
+    name: 'makespan',
+    manifest: manifestData,
+    repo,
+    gates: 'deps',
+    slots: SLOTS,
+    agent: 'sim',
+    scenarios: Object.fromEntries(Object.keys(TASKS).map((id) => [id, script(id)])),
+    policy: { idleSeconds: 5 },
+  };
+  const handle = await rig.client.workflow.start('manifestWorkflow', {
+    taskQueue: rig.config.taskQueue,
+    workflowId: 'manifest/makespan',
+    args: [input],
+  });
   state = (await handle.result()) as ManifestRunState;
 } finally {
   await rig.close();
@@ -76,15 +114,44 @@ const makespan = Date.parse(state.finishedAt!) - t0;
 const rows = state.tasks.map((t) => {
   const start = Date.parse(t.startedAt!) - t0;
   const end = Date.parse(t.finishedAt!) - t0;
-  const freedAt = Math.max(0, ...state.log.filter((e) => e.event === 'end' && Date.parse(e.at) - t0 <= start).map((e) => Date.parse(e.at) - t0));
+  const freedAt = Math.max(
+    0,
+    ...state.log.filter((e) => e.event === 'end' && Date.parse(e.at) - t0 <= start).map((e) => Date.parse(e.at) - t0),
+  );
   const sim = simulated.runs.find((r) => r.id === t.id)!;
-  return { id: t.id, status: t.status, workMs: workMs(t.id), startMs: start, endMs: end, overheadMs: end - start - workMs(t.id), dispatchDelayMs: start - freedAt, simulatedStartMs: sim.start, simulatedEndMs: sim.end };
+  return {
+    id: t.id,
+    status: t.status,
+    workMs: workMs(t.id),
+    startMs: start,
+    endMs: end,
+    overheadMs: end - start - workMs(t.id),
+    dispatchDelayMs: start - freedAt,
+    simulatedStartMs: sim.start,
+    simulatedEndMs: sim.end,
+  };
 });
 const result = {
-  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg().map((l) => Number(l.toFixed(2))), at: new Date().toISOString() },
-  conditions: `${rows.length} tasks (DAG + 2 shared files), --slots ${SLOTS}, --gates deps, sim agents (startup 200 ms, work ${Object.values(durations).map((d) => d / 1000).join('/')} s, then commit and done), one in-process worker, Temporal dev server on SQLite`,
+  machine: {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model,
+    node: process.version,
+    loadavg: os.loadavg().map((l) => Number(l.toFixed(2))),
+    at: new Date().toISOString(),
+  },
+  conditions: `${rows.length} tasks (DAG + 2 shared files), --slots ${SLOTS}, --gates deps, sim agents (startup 200 ms, work ${Object.values(
+    durations,
+  )
+    .map((d) => d / 1000)
+    .join('/')} s, then commit and done), one in-process worker, Temporal dev server on SQLite`,
   makespanMs: makespan,
-  bounds: { criticalPathMs: criticalPath, slotBoundMs: Math.round(slotBound), fileBoundMs: fileBound, lowerBoundMs: lowerBound, schedulerZeroOverheadMs: simulated.makespan },
+  bounds: {
+    criticalPathMs: criticalPath,
+    slotBoundMs: Math.round(slotBound),
+    fileBoundMs: fileBound,
+    lowerBoundMs: lowerBound,
+    schedulerZeroOverheadMs: simulated.makespan,
+  },
   ratioToLowerBound: Number((makespan / lowerBound).toFixed(3)),
   ratioToZeroOverheadSchedule: Number((makespan / simulated.makespan).toFixed(3)),
   perTaskOverheadMs: stats(rows.map((r) => r.overheadMs)),
@@ -96,9 +163,18 @@ const result = {
 console.log(`\n${result.conditions}\nmachine: ${result.machine.cpus} CPUs, load ${result.machine.loadavg.join(' ')}\n`);
 console.log('task  status     work   start     end  overhead  dispatch  (zero-overhead schedule: start–end)');
 for (const r of rows) {
-  console.log(`${r.id.padEnd(5)} ${r.status.padEnd(9)} ${String(r.workMs / 1000).padStart(4)}s ${(r.startMs / 1000).toFixed(1).padStart(6)}s ${(r.endMs / 1000).toFixed(1).padStart(6)}s ${(r.overheadMs / 1000).toFixed(1).padStart(8)}s ${(r.dispatchDelayMs / 1000).toFixed(2).padStart(8)}s  ${r.simulatedStartMs / 1000}–${r.simulatedEndMs / 1000}s`);
+  console.log(
+    `${r.id.padEnd(5)} ${r.status.padEnd(9)} ${String(r.workMs / 1000).padStart(4)}s ${(r.startMs / 1000).toFixed(1).padStart(6)}s ${(r.endMs / 1000).toFixed(1).padStart(6)}s ${(r.overheadMs / 1000).toFixed(1).padStart(8)}s ${(r.dispatchDelayMs / 1000).toFixed(2).padStart(8)}s  ${r.simulatedStartMs / 1000}–${r.simulatedEndMs / 1000}s`,
+  );
 }
-console.log(`\nmakespan ${(makespan / 1000).toFixed(1)} s · critical path ${criticalPath / 1000} s · slot bound ${(slotBound / 1000).toFixed(1)} s · file bound ${fileBound / 1000} s · zero-overhead schedule ${simulated.makespan / 1000} s`);
-console.log(`ratio to the lower bound ${result.ratioToLowerBound} · to the zero-overhead schedule ${result.ratioToZeroOverheadSchedule} · per-task overhead p50 ${(result.perTaskOverheadMs.p50 / 1000).toFixed(1)} s p95 ${(result.perTaskOverheadMs.p95 / 1000).toFixed(1)} s · dispatch delay p50 ${result.dispatchDelayMs.p50} ms p95 ${result.dispatchDelayMs.p95} ms`);
-await writeFile(path.join(projectRoot(), 'bench', 'results', 'manifest-makespan.json'), JSON.stringify(result, null, 2) + '\n');
+console.log(
+  `\nmakespan ${(makespan / 1000).toFixed(1)} s · critical path ${criticalPath / 1000} s · slot bound ${(slotBound / 1000).toFixed(1)} s · file bound ${fileBound / 1000} s · zero-overhead schedule ${simulated.makespan / 1000} s`,
+);
+console.log(
+  `ratio to the lower bound ${result.ratioToLowerBound} · to the zero-overhead schedule ${result.ratioToZeroOverheadSchedule} · per-task overhead p50 ${(result.perTaskOverheadMs.p50 / 1000).toFixed(1)} s p95 ${(result.perTaskOverheadMs.p95 / 1000).toFixed(1)} s · dispatch delay p50 ${result.dispatchDelayMs.p50} ms p95 ${result.dispatchDelayMs.p95} ms`,
+);
+await writeFile(
+  path.join(projectRoot(), 'bench', 'results', 'manifest-makespan.json'),
+  JSON.stringify(result, null, 2) + '\n',
+);
 process.exit(0);

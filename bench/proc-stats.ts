@@ -124,7 +124,11 @@ export async function sampleUsage(groups: Record<string, Group>, ms: number): Pr
   const members: Record<string, Usage['members']> = {};
   while (Date.now() - t0 < ms) {
     for (const [k, g] of Object.entries(groups)) {
-      const each = rssPids(g).map((pid) => ({ pid, name: commName(pid), rssMb: round(pid !== g.pid && g.rssTree?.privateOnly ? privateMb(pid) : rssMb(pid)) }));
+      const each = rssPids(g).map((pid) => ({
+        pid,
+        name: commName(pid),
+        rssMb: round(pid !== g.pid && g.rssTree?.privateOnly ? privateMb(pid) : rssMb(pid)),
+      }));
       rss[k]!.push(each.reduce((a, m) => a + m.rssMb, 0));
       if (g.rssTree) members[k] = each;
     }
@@ -134,7 +138,11 @@ export async function sampleUsage(groups: Record<string, Group>, ms: number): Pr
   return Object.fromEntries(
     Object.entries(groups).map(([k, g]) => {
       const r = rss[k]!;
-      const usage: Usage = { cpuPct: round(((total(g) - start[k]!) / CLK_TCK / seconds) * 100), rssMbMax: round(Math.max(...r)), rssMbMean: round(r.reduce((a, b) => a + b, 0) / r.length) };
+      const usage: Usage = {
+        cpuPct: round(((total(g) - start[k]!) / CLK_TCK / seconds) * 100),
+        rssMbMax: round(Math.max(...r)),
+        rssMbMean: round(r.reduce((a, b) => a + b, 0) / r.length),
+      };
       if (members[k]) usage.members = members[k];
       return [k, usage];
     }),

@@ -23,8 +23,18 @@ export async function historyEvents(handle: WorkflowHandle): Promise<Ev[]> {
     const seconds = Number(e.eventTime?.seconds ?? 0);
     const at = seconds * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
     const scheduled = e.activityTaskScheduledEventAttributes;
-    const scheduledId = e.activityTaskStartedEventAttributes?.scheduledEventId ?? e.activityTaskCompletedEventAttributes?.scheduledEventId ?? e.activityTaskFailedEventAttributes?.scheduledEventId ?? e.activityTaskCanceledEventAttributes?.scheduledEventId;
-    return { id: Number(e.eventId), type: Number(e.eventType), at, activity: scheduled?.activityType?.name ?? undefined, scheduledId: scheduledId == null ? undefined : Number(scheduledId) };
+    const scheduledId =
+      e.activityTaskStartedEventAttributes?.scheduledEventId ??
+      e.activityTaskCompletedEventAttributes?.scheduledEventId ??
+      e.activityTaskFailedEventAttributes?.scheduledEventId ??
+      e.activityTaskCanceledEventAttributes?.scheduledEventId;
+    return {
+      id: Number(e.eventId),
+      type: Number(e.eventType),
+      at,
+      activity: scheduled?.activityType?.name ?? undefined,
+      scheduledId: scheduledId == null ? undefined : Number(scheduledId),
+    };
   });
 }
 
@@ -42,15 +52,33 @@ export interface Segments {
   act: number;
 }
 
-export function reactionSegments(events: Ev[], from: number, acting: string, arrivedAt: number | undefined): Segments | undefined {
+export function reactionSegments(
+  events: Ev[],
+  from: number,
+  acting: string,
+  arrivedAt: number | undefined,
+): Segments | undefined {
   const byId = new Map(events.map((e) => [e.id, e]));
-  const scheduled = events.find((e) => e.type === T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && e.activity === acting && e.at >= from);
+  const scheduled = events.find(
+    (e) => e.type === T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && e.activity === acting && e.at >= from,
+  );
   if (!scheduled || arrivedAt === undefined) return undefined;
   const started = events.find((e) => e.type === T.EVENT_TYPE_ACTIVITY_TASK_STARTED && e.scheduledId === scheduled.id);
   // the workflow task that scheduled it, and the watch completion that woke it
-  const wftCompleted = [...events].reverse().find((e) => e.id < scheduled.id && e.type === T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
-  const wftStarted = [...events].reverse().find((e) => e.id < scheduled.id && e.type === T.EVENT_TYPE_WORKFLOW_TASK_STARTED);
-  const watchDone = [...events].reverse().find((e) => e.id < scheduled.id && (e.type === T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED || e.type === T.EVENT_TYPE_ACTIVITY_TASK_CANCELED) && byId.get(e.scheduledId ?? -1)?.activity === 'watchAgent');
+  const wftCompleted = [...events]
+    .reverse()
+    .find((e) => e.id < scheduled.id && e.type === T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+  const wftStarted = [...events]
+    .reverse()
+    .find((e) => e.id < scheduled.id && e.type === T.EVENT_TYPE_WORKFLOW_TASK_STARTED);
+  const watchDone = [...events]
+    .reverse()
+    .find(
+      (e) =>
+        e.id < scheduled.id &&
+        (e.type === T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED || e.type === T.EVENT_TYPE_ACTIVITY_TASK_CANCELED) &&
+        byId.get(e.scheduledId ?? -1)?.activity === 'watchAgent',
+    );
   if (!started || !wftCompleted || !wftStarted || !watchDone) return undefined;
   return {
     detect: watchDone.at - from,
@@ -67,12 +95,25 @@ export function reactionSegments(events: Ev[], from: number, acting: string, arr
  * watch's completion, then the workflow task that handles it), or undefined when the reaction
  * went through an acting activity instead.
  */
-export function recordedAfterWatchAct(events: Ev[], from: number, acting: string, arrivedAt: number | undefined): number | undefined {
+export function recordedAfterWatchAct(
+  events: Ev[],
+  from: number,
+  acting: string,
+  arrivedAt: number | undefined,
+): number | undefined {
   if (arrivedAt === undefined) return undefined;
   const byId = new Map(events.map((e) => [e.id, e]));
-  const watchDone = events.find((e) => e.at >= arrivedAt && e.type === T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED && byId.get(e.scheduledId ?? -1)?.activity === 'watchAgent');
+  const watchDone = events.find(
+    (e) =>
+      e.at >= arrivedAt &&
+      e.type === T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED &&
+      byId.get(e.scheduledId ?? -1)?.activity === 'watchAgent',
+  );
   if (!watchDone) return undefined;
-  const viaActivity = events.some((e) => e.type === T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && e.activity === acting && e.at >= from && e.id < watchDone.id);
+  const viaActivity = events.some(
+    (e) =>
+      e.type === T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && e.activity === acting && e.at >= from && e.id < watchDone.id,
+  );
   if (viaActivity) return undefined;
   const recorded = events.find((e) => e.id > watchDone.id && e.type === T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
   return recorded ? recorded.at - arrivedAt : undefined;
@@ -80,5 +121,8 @@ export function recordedAfterWatchAct(events: Ev[], from: number, acting: string
 
 export function summarize(list: Segments[]): Record<keyof Segments, ReturnType<typeof stats>> {
   const keys: (keyof Segments)[] = ['detect', 'toWorkflowTask', 'workflowTask', 'toActivity', 'act'];
-  return Object.fromEntries(keys.map((k) => [k, stats(list.map((s) => s[k]))])) as Record<keyof Segments, ReturnType<typeof stats>>;
+  return Object.fromEntries(keys.map((k) => [k, stats(list.map((s) => s[k]))])) as Record<
+    keyof Segments,
+    ReturnType<typeof stats>
+  >;
 }

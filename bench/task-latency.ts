@@ -22,7 +22,13 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 function stats(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
   const pick = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
-  return { n: values.length, p50: pick(0.5), p95: pick(0.95), max: sorted[sorted.length - 1] ?? NaN, min: sorted[0] ?? NaN };
+  return {
+    n: values.length,
+    p50: pick(0.5),
+    p95: pick(0.95),
+    max: sorted[sorted.length - 1] ?? NaN,
+    min: sorted[0] ?? NaN,
+  };
 }
 
 const rig = await startRig('bench');
@@ -47,9 +53,32 @@ try {
     const scenarioFile = path.join(rig.tmp, `scenario-${i}.json`);
     await writeFile(scenarioFile, JSON.stringify(scenario));
     const t0 = Date.now();
-    await execa('node', [path.join(projectRoot(), 'bin', 'drover.mjs'), 'task', '--repo', repo, '--objective', 'Fix a.txt', '--steps', 'fix', '--id', taskId, '--scenario', scenarioFile], {
-      env: { TEMPORAL_ADDRESS: rig.config.temporal.address, DROVER_HOME: rig.config.droverHome, DROVER_TASK_QUEUE: rig.config.taskQueue, DROVER_HOST_ID: rig.config.hostId, DROVER_TMUX_SOCKET: rig.config.tmuxSocket },
-    });
+    await execa(
+      'node',
+      [
+        path.join(projectRoot(), 'bin', 'drover.mjs'),
+        'task',
+        '--repo',
+        repo,
+        '--objective',
+        'Fix a.txt',
+        '--steps',
+        'fix',
+        '--id',
+        taskId,
+        '--scenario',
+        scenarioFile,
+      ],
+      {
+        env: {
+          TEMPORAL_ADDRESS: rig.config.temporal.address,
+          DROVER_HOME: rig.config.droverHome,
+          DROVER_TASK_QUEUE: rig.config.taskQueue,
+          DROVER_HOST_ID: rig.config.hostId,
+          DROVER_TMUX_SOCKET: rig.config.tmuxSocket,
+        },
+      },
+    );
     const handle = rig.client.workflow.getHandle(taskWorkflowId(taskId));
     let markerSeenAt: number | undefined;
     for (;;) {
@@ -80,8 +109,16 @@ const result = {
 };
 console.log(`\n${result.conditions}\n`);
 console.log('metric                         n    p50     p95     max');
-for (const [name, s] of [['drover task → brief submitted', result.startToBriefMs], ['done marker → workflow reacts', result.doneMarkerToReactionMs]] as const) {
-  console.log(`${name.padEnd(30)} ${String(s.n).padStart(2)} ${String(s.p50).padStart(6)}ms ${String(s.p95).padStart(6)}ms ${String(s.max).padStart(6)}ms`);
+for (const [name, s] of [
+  ['drover task → brief submitted', result.startToBriefMs],
+  ['done marker → workflow reacts', result.doneMarkerToReactionMs],
+] as const) {
+  console.log(
+    `${name.padEnd(30)} ${String(s.n).padStart(2)} ${String(s.p50).padStart(6)}ms ${String(s.p95).padStart(6)}ms ${String(s.max).padStart(6)}ms`,
+  );
 }
-await writeFile(path.join(projectRoot(), 'bench', 'results', 'task-latency.json'), JSON.stringify(result, null, 2) + '\n');
+await writeFile(
+  path.join(projectRoot(), 'bench', 'results', 'task-latency.json'),
+  JSON.stringify(result, null, 2) + '\n',
+);
 process.exit(0);

@@ -1,6 +1,6 @@
 /**
  * Worktree preparation on a repository of 10,000 files (BENCH_FILES), timed around Drover's own
- * activity code (src/activities/worktree.ts, worktree-pool.ts), no Temporal in between:
+ * activity code (src/host/worktree/worktree.ts, worktree-pool.ts), no Temporal in between:
  *  - first task on a repository: base clone + worktree (a fresh workspace each run);
  *  - a later task on the same repository: fetch into the existing base clone + `git worktree add`;
  *  - a later task when the host's pool has a free spare: the spare is claimed (moved and switched);
@@ -29,7 +29,13 @@ async function buildRepo(dir: string, files: number): Promise<{ dirs: number; by
   const dirs = new Set<string>();
   let bytes = 0;
   for (let i = 0; i < files; i += 1) {
-    const rel = path.join('src', `pkg${i % 10}`, `mod${Math.floor(i / 10) % 10}`, `part${Math.floor(i / 100) % 10}`, `file${i}.ts`);
+    const rel = path.join(
+      'src',
+      `pkg${i % 10}`,
+      `mod${Math.floor(i / 10) % 10}`,
+      `part${Math.floor(i / 100) % 10}`,
+      `file${i}.ts`,
+    );
     const content = `// file ${i}\nexport const value${i} = ${i};\nexport function f${i}(x: number): number {\n  return x * ${i} + ${i % 7};\n}\n${'// padding line to make a realistic size\n'.repeat(5)}`;
     const dirName = path.dirname(path.join(dir, rel));
     if (!dirs.has(dirName)) {
@@ -59,22 +65,35 @@ try {
   const built = Date.now();
   const shape = await buildRepo(repo, FILES);
   const buildMs = Date.now() - built;
-  console.error(`built ${FILES} files in ${shape.dirs} directories (${Math.round(shape.bytes / 1024)} KiB) in ${buildMs} ms`);
+  console.error(
+    `built ${FILES} files in ${shape.dirs} directories (${Math.round(shape.bytes / 1024)} KiB) in ${buildMs} ms`,
+  );
 
   for (let run = 0; run < RUNS; run += 1) {
     const droverHome = path.join(tmp, `home-${run}`);
     const workspace = path.join(droverHome, 'workspace');
-    const prep = (taskId: string) => prepareWorktree({ workspace, repo, taskId, branch: `drover/${taskId}`, baseRef: 'HEAD', droverHome });
+    const prep = (taskId: string) =>
+      prepareWorktree({ workspace, repo, taskId, branch: `drover/${taskId}`, baseRef: 'HEAD', droverHome });
     results.firstTask!.push(await timed(() => prep('first')));
     results.sameRepo!.push(await timed(() => prep('second')));
     results.addOneSpare!.push(await timed(() => addSpares(workspace, repo, 1)));
     results.fromSpare!.push(await timed(() => prep('third')));
     await rm(droverHome, { recursive: true, force: true });
-    console.error(`run ${run}: first ${results.firstTask!.at(-1)} ms, same repo ${results.sameRepo!.at(-1)} ms, spare made ${results.addOneSpare!.at(-1)} ms, from spare ${results.fromSpare!.at(-1)} ms`);
+    console.error(
+      `run ${run}: first ${results.firstTask!.at(-1)} ms, same repo ${results.sameRepo!.at(-1)} ms, spare made ${results.addOneSpare!.at(-1)} ms, from spare ${results.fromSpare!.at(-1)} ms`,
+    );
   }
   const gitVersion = (await execa('git', ['--version'])).stdout;
   const result = {
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, git: gitVersion, loadavg: os.loadavg().map((l) => Number(l.toFixed(2))), tmpdir: os.tmpdir(), at: new Date().toISOString() },
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model,
+      node: process.version,
+      git: gitVersion,
+      loadavg: os.loadavg().map((l) => Number(l.toFixed(2))),
+      tmpdir: os.tmpdir(),
+      at: new Date().toISOString(),
+    },
     conditions: `${FILES} files in ${shape.dirs} directories 4 levels deep (${Math.round(shape.bytes / 1024)} KiB, one commit), local clone from a path, ${RUNS} runs, each in a fresh Drover home; activity code called directly (no Temporal round trip)`,
     repo: { files: FILES, directories: shape.dirs, bytes: shape.bytes, buildMs },
     firstTaskMs: stats(results.firstTask!),
@@ -82,7 +101,9 @@ try {
     fromSpareMs: stats(results.fromSpare!),
     addOneSpareMs: stats(results.addOneSpare!),
   };
-  console.log(`\n${result.conditions}\nmachine: ${result.machine.cpus} CPUs, load ${result.machine.loadavg.join(' ')}, ${gitVersion}\n`);
+  console.log(
+    `\n${result.conditions}\nmachine: ${result.machine.cpus} CPUs, load ${result.machine.loadavg.join(' ')}, ${gitVersion}\n`,
+  );
   console.log('step                                          n    p50      p95      max');
   for (const [name, s] of [
     ['first task: base clone + worktree', result.firstTaskMs],
@@ -90,9 +111,14 @@ try {
     ['next task, free spare in the pool: claim', result.fromSpareMs],
     ['(off the critical path) pool add, 1 spare', result.addOneSpareMs],
   ] as const) {
-    console.log(`${name.padEnd(44)} ${String(s.n).padStart(2)} ${String(s.p50).padStart(6)}ms ${String(s.p95).padStart(6)}ms ${String(s.max).padStart(6)}ms`);
+    console.log(
+      `${name.padEnd(44)} ${String(s.n).padStart(2)} ${String(s.p50).padStart(6)}ms ${String(s.p95).padStart(6)}ms ${String(s.max).padStart(6)}ms`,
+    );
   }
-  await writeFile(path.join(projectRoot(), 'bench', 'results', 'worktree-prepare.json'), JSON.stringify(result, null, 2) + '\n');
+  await writeFile(
+    path.join(projectRoot(), 'bench', 'results', 'worktree-prepare.json'),
+    JSON.stringify(result, null, 2) + '\n',
+  );
 } finally {
   await rm(tmp, { recursive: true, force: true });
 }

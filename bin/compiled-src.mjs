@@ -36,7 +36,13 @@ async function build(files, sources, target) {
     files.map(async (file, i) => {
       const rel = path.relative(srcDir, file);
       const out = path.join(tmp, rel.replace(/\.ts$/, '.js'));
-      const result = await transform(sources[i], { loader: 'ts', format: 'esm', target: NODE_TARGET, sourcefile: file, sourcemap: 'external' });
+      const result = await transform(sources[i], {
+        loader: 'ts',
+        format: 'esm',
+        target: NODE_TARGET,
+        sourcefile: file,
+        sourcemap: 'external',
+      });
       mkdirSync(path.dirname(out), { recursive: true });
       writeFileSync(`${out}.map`, result.map);
       writeFileSync(out, `${result.code}//# sourceMappingURL=${path.basename(out)}.map\n`);
@@ -78,7 +84,8 @@ export async function compiledModule(rel) {
     }
     return pathToFileURL(path.join(target, rel.replace(/\.ts$/, '.js'))).href;
   } catch (error) {
-    if (process.env.DROVER_DEBUG) console.error(`drover: running through tsx (compiling the sources failed: ${error?.message ?? error})`);
+    if (process.env.DROVER_DEBUG)
+      console.error(`drover: running through tsx (compiling the sources failed: ${error?.message ?? error})`);
     return undefined;
   }
 }

@@ -15,11 +15,17 @@ const source = path.join(here, '..', 'src', 'rehearsal', 'sim-agent.ts');
 const code = readFileSync(source, 'utf8');
 // the oldest Node.js in package.json's engines; part of the cache key so a new target rebuilds
 const NODE_TARGET = 'node22';
-const built = path.join(os.tmpdir(), `drover-sim-${createHash('sha256').update(NODE_TARGET).update(code).digest('hex').slice(0, 16)}.mjs`);
+const built = path.join(
+  os.tmpdir(),
+  `drover-sim-${createHash('sha256').update(NODE_TARGET).update(code).digest('hex').slice(0, 16)}.mjs`,
+);
 if (!existsSync(built)) {
   const { transformSync } = await import('esbuild');
   const tmp = `${built}.${process.pid}.tmp`;
-  writeFileSync(tmp, transformSync(code, { loader: 'ts', format: 'esm', target: NODE_TARGET, sourcefile: source }).code);
+  writeFileSync(
+    tmp,
+    transformSync(code, { loader: 'ts', format: 'esm', target: NODE_TARGET, sourcefile: source }).code,
+  );
   renameSync(tmp, built);
 }
 const args = process.argv.slice(2);

@@ -13,7 +13,8 @@ function parseArgs(argv) {
     const arg = argv[i];
     if (arg === '--max' || arg === '--top') {
       const value = Number(argv[(i += 1)]);
-      if (!Number.isInteger(value) || value <= 0) throw new Error(`${arg} needs a positive whole number, got ${argv[i] ?? 'nothing'}`);
+      if (!Number.isInteger(value) || value <= 0)
+        throw new Error(`${arg} needs a positive whole number, got ${argv[i] ?? 'nothing'}`);
       opts[arg.slice(2)] = value;
     } else if (arg.startsWith('--')) throw new Error(`unknown option ${arg} (use --max N, --top N)`);
     else opts.paths.push(arg);
@@ -36,7 +37,11 @@ function functionName(node) {
   if (ts.isConstructorDeclaration(node)) return `${owner}constructor`;
   if (node.name) return owner + node.name.getText();
   const parent = node.parent;
-  if (parent && (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent))) return parent.name.getText();
+  if (
+    parent &&
+    (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent))
+  )
+    return parent.name.getText();
   return '<anonymous>';
 }
 
@@ -57,11 +62,18 @@ function measure(file) {
 
 try {
   const opts = parseArgs(process.argv.slice(2));
-  const all = opts.paths.flatMap(tsFiles).flatMap(measure).sort((a, b) => b.lines - a.lines);
+  const all = opts.paths
+    .flatMap(tsFiles)
+    .flatMap(measure)
+    .sort((a, b) => b.lines - a.lines);
   const shown = opts.max === undefined ? all.slice(0, opts.top) : all.filter((f) => f.lines > opts.max);
   for (const f of shown) console.log(`${String(f.lines).padStart(4)} ${f.where} ${f.name}`);
   if (opts.max !== undefined) {
-    console.log(shown.length === 0 ? `every function is at most ${opts.max} lines (${all.length} measured)` : `${shown.length} function(s) longer than ${opts.max} lines`);
+    console.log(
+      shown.length === 0
+        ? `every function is at most ${opts.max} lines (${all.length} measured)`
+        : `${shown.length} function(s) longer than ${opts.max} lines`,
+    );
     process.exitCode = shown.length === 0 ? 0 : 1;
   }
 } catch (error) {

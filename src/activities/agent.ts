@@ -61,7 +61,10 @@ function profileOf(agent: string) {
   try {
     return getProfile(agent);
   } catch (error) {
-    throw ApplicationFailure.nonRetryable(`${(error as Error).message} on this worker (custom agents come from its drover.config)`, 'UnknownAgent');
+    throw ApplicationFailure.nonRetryable(
+      `${(error as Error).message} on this worker (custom agents come from its drover.config)`,
+      'UnknownAgent',
+    );
   }
 }
 
@@ -76,9 +79,17 @@ export async function ensureAgentRunning(deps: ActivityDeps, input: SpawnInput):
   }
   if (missing) {
     if (!input.restore) throw ApplicationFailure.retryable(`worktree ${input.worktree} is missing`, 'WorktreeMissing');
-    const prepared = await prepareWorktree({ ...input.restore, taskId: input.taskId, workspace: deps.workspace, droverHome: deps.droverHome });
+    const prepared = await prepareWorktree({
+      ...input.restore,
+      taskId: input.taskId,
+      workspace: deps.workspace,
+      droverHome: deps.droverHome,
+    });
     if (prepared.worktree !== input.worktree) {
-      throw ApplicationFailure.nonRetryable(`the restored worktree ${prepared.worktree} is not the task's ${input.worktree}`, 'WorktreeMoved');
+      throw ApplicationFailure.nonRetryable(
+        `the restored worktree ${prepared.worktree} is not the task's ${input.worktree}`,
+        'WorktreeMoved',
+      );
     }
   }
   const home = await ensureAgentHome(path.join(deps.droverHome, 'homes'), input.taskId);
@@ -97,7 +108,11 @@ export async function ensureAgentRunning(deps: ActivityDeps, input: SpawnInput):
       throw ApplicationFailure.nonRetryable((error as Error).message, 'InvalidSimScript');
     }
   } else if (input.scenario !== undefined) {
-    if (!deps.scenarioHost) throw ApplicationFailure.nonRetryable('this worker has no scripted model server; start it with rehearsal enabled', 'NoScenarioHost');
+    if (!deps.scenarioHost)
+      throw ApplicationFailure.nonRetryable(
+        'this worker has no scripted model server; start it with rehearsal enabled',
+        'NoScenarioHost',
+      );
     const route = input.taskId;
     await deps.scenarioHost.setScenario(route, scenarioFor(input.scenario, profile.name));
     rehearsalBaseUrl = `${deps.scenarioHost.url}/r/${encodeURIComponent(route)}`;
@@ -106,17 +121,28 @@ export async function ensureAgentRunning(deps: ActivityDeps, input: SpawnInput):
   if (profile.name === 'codex') {
     Object.assign(env, await prepareCodexHome(home, { worktree: input.worktree, rehearsalBaseUrl }));
   }
-  const resume = geminiSessionExists(home, input.sessionId) || sessionExists(home, input.sessionId, profile.launch.sessionStore);
-  const crashOnStart = crashesOnStart(input.scenario, profile.name) || (resume && crashesOnRestart(input.scenario, profile.name));
+  const resume =
+    geminiSessionExists(home, input.sessionId) || sessionExists(home, input.sessionId, profile.launch.sessionStore);
+  const crashOnStart =
+    crashesOnStart(input.scenario, profile.name) || (resume && crashesOnRestart(input.scenario, profile.name));
   await seedAgentHome(profile.name, home, { worktree: input.worktree, crashOnStart });
   const binary = resolveAgentBinary(profile.command, deps.projectRoot, process.env);
   // gemini's crash comes from its seeded HOME; any other CLI is replaced by a process that exits at once
-  const argv = crashOnStart && profile.name !== 'gemini' ? crashingArgv(profile.name) : [binary, ...buildLaunchArgs(profile, { sessionId: input.sessionId, resume, model: input.model })];
+  const argv =
+    crashOnStart && profile.name !== 'gemini'
+      ? crashingArgv(profile.name)
+      : [binary, ...buildLaunchArgs(profile, { sessionId: input.sessionId, resume, model: input.model })];
   const restored = missing ? { restoredWorktree: true } : {};
   if (existing) {
     // a live pane here sits in a deleted worktree: -k replaces it
     await deps.tmux.respawnPane(existing.paneId, input.worktree, env, argv);
-    return { paneId: existing.paneId, windowId: existing.windowId, outcome: 'relaunched', resumed: resume, ...restored };
+    return {
+      paneId: existing.paneId,
+      windowId: existing.windowId,
+      outcome: 'relaunched',
+      resumed: resume,
+      ...restored,
+    };
   }
   const created = await deps.tmux.newWindow(name, input.worktree, env, argv);
   return { paneId: created.paneId, windowId: created.windowId, outcome: 'launched', resumed: resume, ...restored };
@@ -124,7 +150,11 @@ export async function ensureAgentRunning(deps: ActivityDeps, input: SpawnInput):
 
 /** Rehearsal fault `crashOnStart`: the agent's process prints one line and exits with status 1. */
 function crashingArgv(agent: string): string[] {
-  return [process.execPath, '-e', `console.error(${JSON.stringify(`rehearsal: ${agent} crashes on start (crashOnStart)`)}); process.exit(1)`];
+  return [
+    process.execPath,
+    '-e',
+    `console.error(${JSON.stringify(`rehearsal: ${agent} crashes on start (crashOnStart)`)}); process.exit(1)`,
+  ];
 }
 
 export interface DeliverInput {
@@ -161,8 +191,15 @@ export async function deliverTextNow(deps: ActivityDeps, input: DeliverInput): P
   const profile = getProfile(input.agent);
   const look = async () => {
     const pane = await deps.tmux.paneInfo(input.paneId);
-    if (!pane || pane.paneDead || (input.windowName !== undefined && pane.windowName !== input.windowName)) return { dead: true as const };
-    return { dead: false as const, cls: classifyScreen(profile, await deps.tmux.capture(input.paneId, 2000), { paneDead: false, paneCommand: pane.currentCommand }) };
+    if (!pane || pane.paneDead || (input.windowName !== undefined && pane.windowName !== input.windowName))
+      return { dead: true as const };
+    return {
+      dead: false as const,
+      cls: classifyScreen(profile, await deps.tmux.capture(input.paneId, 2000), {
+        paneDead: false,
+        paneCommand: pane.currentCommand,
+      }),
+    };
   };
   const before = await look();
   if (before.dead) return { submitted: false, doneCount: 0, attempts: 0, detail: 'the agent pane is dead' };
@@ -176,11 +213,18 @@ export async function deliverTextNow(deps: ActivityDeps, input: DeliverInput): P
       await delay(250);
       const now = await look();
       if (now.dead) return { submitted: false, doneCount, attempts: attempt, detail: 'the agent pane died' };
-      if (now.cls.state === 'working' || now.cls.state === 'dialog') return { submitted: true, doneCount, attempts: attempt, detail: `agent ${now.cls.state}` };
-      if (now.cls.state === 'idle' && i >= 3) return { submitted: true, doneCount, attempts: attempt, detail: 'input box cleared' };
+      if (now.cls.state === 'working' || now.cls.state === 'dialog')
+        return { submitted: true, doneCount, attempts: attempt, detail: `agent ${now.cls.state}` };
+      if (now.cls.state === 'idle' && i >= 3)
+        return { submitted: true, doneCount, attempts: attempt, detail: 'input box cleared' };
     }
   }
-  return { submitted: false, doneCount, attempts: 4, detail: 'the text is still in the input box after 4 Enter presses' };
+  return {
+    submitted: false,
+    doneCount,
+    attempts: 4,
+    detail: 'the text is still in the input box after 4 Enter presses',
+  };
 }
 
 export async function sendKeys(deps: ActivityDeps, input: { paneId: string; keys: string[] }): Promise<void> {
@@ -192,7 +236,8 @@ export async function sendKeys(deps: ActivityDeps, input: { paneId: string; keys
 /** sendKeys within a turn the caller already holds (pane-turns.ts). */
 export async function sendKeysNow(deps: ActivityDeps, input: { paneId: string; keys: string[] }): Promise<void> {
   const pane = await deps.tmux.paneInfo(input.paneId);
-  if (!pane || pane.paneDead) throw ApplicationFailure.nonRetryable('the agent pane is dead; keys not sent', 'PaneDead');
+  if (!pane || pane.paneDead)
+    throw ApplicationFailure.nonRetryable('the agent pane is dead; keys not sent', 'PaneDead');
   for (const key of input.keys) {
     await deps.tmux.sendKeys(input.paneId, [key]);
     // a pause after every key, the last too: an Escape followed at once by a paste reads as an Alt sequence

@@ -30,8 +30,16 @@ export function cloneTarget(url: string): string {
 export function createGithubActivities(settings: GithubSettings | undefined, warn: (line: string) => void) {
   let client: GithubClient | undefined;
   const gh = (): GithubClient => {
-    if (!settings) throw ApplicationFailure.nonRetryable('this worker has no GitHub settings: set GITHUB_TOKEN (and GITHUB_API_URL for GitHub Enterprise) in its environment', 'GithubFinal');
-    client ??= createGithubClient({ apiUrl: settings.apiUrl, ...(settings.token ? { token: settings.token } : {}), warn });
+    if (!settings)
+      throw ApplicationFailure.nonRetryable(
+        'this worker has no GitHub settings: set GITHUB_TOKEN (and GITHUB_API_URL for GitHub Enterprise) in its environment',
+        'GithubFinal',
+      );
+    client ??= createGithubClient({
+      apiUrl: settings.apiUrl,
+      ...(settings.token ? { token: settings.token } : {}),
+      warn,
+    });
     return client;
   };
   const where = (pr: PrRef): string => `${pr.owner}/${pr.repo}#${pr.number}`;
@@ -54,20 +62,33 @@ export function createGithubActivities(settings: GithubSettings | undefined, war
     },
 
     async readPrFacts(input: { pr: PrRef }): Promise<PrFacts & { commits: string[] }> {
-      return githubCall(`reading checks and review threads of ${where(input.pr)}`, () => fetchPrFacts(gh(), input.pr, { threadPageSize: settings?.threadPageSize ?? 50, apiUrl: settings?.apiUrl }));
+      return githubCall(`reading checks and review threads of ${where(input.pr)}`, () =>
+        fetchPrFacts(gh(), input.pr, { threadPageSize: settings?.threadPageSize ?? 50, apiUrl: settings?.apiUrl }),
+      );
     },
 
-    async answerReviewThreads(input: { pr: PrRef; taskId: string; sha: string; answers: ThreadAnswer[] }): Promise<AnsweredThread[]> {
-      return githubCall(`answering review threads on ${where(input.pr)}`, () => answerThreads(gh(), input.pr, { ...input, ...(settings ? { apiUrl: settings.apiUrl } : {}) }));
+    async answerReviewThreads(input: {
+      pr: PrRef;
+      taskId: string;
+      sha: string;
+      answers: ThreadAnswer[];
+    }): Promise<AnsweredThread[]> {
+      return githubCall(`answering review threads on ${where(input.pr)}`, () =>
+        answerThreads(gh(), input.pr, { ...input, ...(settings ? { apiUrl: settings.apiUrl } : {}) }),
+      );
     },
 
     async scanPullRequests(input: { repos: string[]; pageSize: number }): Promise<ScanResult> {
-      return githubCall(`scanning open pull requests of ${input.repos.join(', ')}`, () => scanRepositories(gh(), input.repos, input.pageSize, settings?.apiUrl));
+      return githubCall(`scanning open pull requests of ${input.repos.join(', ')}`, () =>
+        scanRepositories(gh(), input.repos, input.pageSize, settings?.apiUrl),
+      );
     },
 
     async postPrSummary(input: { pr: PrRef; summary: SummaryInput }): Promise<{ posted: boolean; commentId: number }> {
       const marker = summaryMarker(input.summary.taskId, input.summary.revision);
-      return githubCall(`posting the revision summary on ${where(input.pr)}`, () => postCommentOnce(gh(), input.pr, marker, buildSummaryComment(input.summary)));
+      return githubCall(`posting the revision summary on ${where(input.pr)}`, () =>
+        postCommentOnce(gh(), input.pr, marker, buildSummaryComment(input.summary)),
+      );
     },
   };
 }

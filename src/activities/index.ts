@@ -14,15 +14,25 @@ import { endedWorkflows, hostLiveness, placeTask } from './placement.js';
 import { prepareWorktree, pushBranch } from '../host/worktree/worktree.js';
 
 /** What this host tells the registry about itself. */
-export function hostHeartbeat(deps: Pick<ActivityDeps, 'hostId' | 'hostQueue' | 'slots' | 'workspace'>, startedAt?: string): HostHeartbeat {
-  return { hostId: deps.hostId, taskQueue: deps.hostQueue, slots: deps.slots, workspace: deps.workspace, ...(startedAt ? { startedAt } : {}) };
+export function hostHeartbeat(
+  deps: Pick<ActivityDeps, 'hostId' | 'hostQueue' | 'slots' | 'workspace'>,
+  startedAt?: string,
+): HostHeartbeat {
+  return {
+    hostId: deps.hostId,
+    taskQueue: deps.hostQueue,
+    slots: deps.slots,
+    workspace: deps.workspace,
+    ...(startedAt ? { startedAt } : {}),
+  };
 }
 
 /** Activities that must run on the host that owns the task's worktree and tmux window. */
 export function createHostActivities(deps: ActivityDeps) {
   return {
     prepareWorktree: heartbeating((input: { repo: string; taskId: string; branch: string; baseRef: string }) =>
-      prepareWorktree({ ...input, workspace: deps.workspace, droverHome: deps.droverHome })),
+      prepareWorktree({ ...input, workspace: deps.workspace, droverHome: deps.droverHome }),
+    ),
     ensureAgentRunning: heartbeating((input: SpawnInput) => ensureAgentRunning(deps, input)),
     deliverText: heartbeating((input: DeliverInput) => deliverText(deps, input)),
     sendKeys: heartbeating((input: { paneId: string; keys: string[] }) => sendKeys(deps, input)),

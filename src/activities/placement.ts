@@ -22,7 +22,8 @@ export async function sendHostHeartbeat(client: Client, sharedQueue: string, bea
 export async function placeTask(self: () => HostHeartbeat, req: PlacementRequest): Promise<Placement> {
   const ctx = Context.current();
   const sharedQueue = ctx.info.taskQueue;
-  const ask = () => ctx.client.workflow.getHandle(hostRegistryWorkflowId(sharedQueue)).executeUpdate(placeTaskUpdate, { args: [req] });
+  const ask = () =>
+    ctx.client.workflow.getHandle(hostRegistryWorkflowId(sharedQueue)).executeUpdate(placeTaskUpdate, { args: [req] });
   try {
     return await ask();
   } catch (error) {

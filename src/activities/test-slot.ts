@@ -8,7 +8,10 @@ import { slotRequestSignal } from '../workflows/test-slot-messages.js';
  * Queues a request on the slot's workflow, starting it when it does not run (signalWithStart:
  * workflows cannot do that themselves). Idempotent: the slot ignores a requestId it has seen.
  */
-export async function requestTestSlot(input: { slot: string; request: SlotRequest }): Promise<{ slotWorkflowId: string }> {
+export async function requestTestSlot(input: {
+  slot: string;
+  request: SlotRequest;
+}): Promise<{ slotWorkflowId: string }> {
   const ctx = Context.current();
   const request = SlotRequestSchema.parse(input.request);
   const workflowId = testSlotWorkflowId(input.slot);
@@ -26,7 +29,10 @@ export async function requestTestSlot(input: { slot: string; request: SlotReques
  * Returns when the workflow is no longer running (completed, failed, terminated, timed out, or
  * not found), polling its description and heartbeating; cancelled when the slot no longer cares.
  */
-export async function waitForWorkflowEnd(input: { workflowId: string; pollSeconds: number }): Promise<{ status: string }> {
+export async function waitForWorkflowEnd(input: {
+  workflowId: string;
+  pollSeconds: number;
+}): Promise<{ status: string }> {
   const ctx = Context.current();
   for (;;) {
     try {

@@ -68,7 +68,8 @@ export function validationPidFile(droverHome: string, taskId: string): string {
 export function validationEnv(source: NodeJS.ProcessEnv): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(source)) {
-    if (value === undefined || SECRET_NAME.test(key) || key.startsWith('TEMPORAL_TLS') || key === 'CLAUDECODE') continue;
+    if (value === undefined || SECRET_NAME.test(key) || key.startsWith('TEMPORAL_TLS') || key === 'CLAUDECODE')
+      continue;
     env[key] = value;
   }
   return env;
@@ -85,7 +86,10 @@ function groupAlive(pgid: number): boolean {
 
 async function leaderArgs(pid: number): Promise<string | undefined> {
   if (existsSync('/proc/self/cmdline')) {
-    return readFile(`/proc/${pid}/cmdline`, 'utf8').then((s) => s.replace(/\0/g, ' '), () => undefined);
+    return readFile(`/proc/${pid}/cmdline`, 'utf8').then(
+      (s) => s.replace(/\0/g, ' '),
+      () => undefined,
+    );
   }
   const ps = await execa('ps', ['-o', 'args=', '-p', String(pid)], { reject: false });
   return ps.exitCode === 0 && ps.stdout.trim() ? ps.stdout : undefined;
@@ -121,7 +125,10 @@ async function killGroup(pgid: number): Promise<void> {
  * Stops the task's validation process if one still runs (a previous attempt on a dead worker, or
  * a holder whose grant the slot revoked). Idempotent: nothing recorded, nothing done.
  */
-export async function stopValidation(deps: Pick<ActivityDeps, 'droverHome'>, input: { taskId: string }): Promise<{ stopped: boolean; pid?: number }> {
+export async function stopValidation(
+  deps: Pick<ActivityDeps, 'droverHome'>,
+  input: { taskId: string },
+): Promise<{ stopped: boolean; pid?: number }> {
   const file = validationPidFile(deps.droverHome, input.taskId);
   let record: PidRecord;
   try {
@@ -148,7 +155,10 @@ function tailOf(text: string): string[] {
  * Runs the validation command (argv, never a shell) in the worktree, heartbeating; stops it at its
  * timeout or when the activity is cancelled. A retry first stops the previous attempt's process.
  */
-export async function runValidation(deps: Pick<ActivityDeps, 'droverHome'>, input: ValidationInput): Promise<ValidationResult> {
+export async function runValidation(
+  deps: Pick<ActivityDeps, 'droverHome'>,
+  input: ValidationInput,
+): Promise<ValidationResult> {
   const ctx = Context.current();
   await stopValidation(deps, input);
   const file = validationPidFile(deps.droverHome, input.taskId);
@@ -178,7 +188,10 @@ export async function runValidation(deps: Pick<ActivityDeps, 'droverHome'>, inpu
     output = (output + chunk.toString('utf8')).slice(-2 * TAIL_BYTES);
   });
   let cancelled = false;
-  const beat = setInterval(() => ctx.heartbeat({ pid, elapsedSeconds: Math.round((Date.now() - started.getTime()) / 1000) }), HEARTBEAT_MS);
+  const beat = setInterval(
+    () => ctx.heartbeat({ pid, elapsedSeconds: Math.round((Date.now() - started.getTime()) / 1000) }),
+    HEARTBEAT_MS,
+  );
   // Belt and braces: the watchdog stops itself at the deadline; this catches a hung watchdog.
   const backstop = setTimeout(() => void killGroup(pid), Math.max(0, deadlineMs - Date.now()) + 5000);
   const onCancel = () => {
@@ -203,7 +216,10 @@ export async function runValidation(deps: Pick<ActivityDeps, 'droverHome'>, inpu
     clearInterval(beat);
     clearTimeout(backstop);
     ctx.cancellationSignal.removeEventListener('abort', onCancel);
-    const current = await readFile(file, 'utf8').then((s) => (JSON.parse(s) as PidRecord).pid, () => undefined);
+    const current = await readFile(file, 'utf8').then(
+      (s) => (JSON.parse(s) as PidRecord).pid,
+      () => undefined,
+    );
     if (current === pid && !groupAlive(pid)) await rm(file, { force: true });
   }
 }

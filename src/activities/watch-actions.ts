@@ -66,7 +66,8 @@ function nextSeq(deps: ActivityDeps, input: WatchInput): number {
 export function canAct(input: WatchInput, event: WatchEvent, now = Date.now()): boolean {
   const act = input.act;
   if (!act) return false;
-  if (event.kind === 'dialog') return act.dialogs !== undefined && decideDialog(event.dialog, act.dialogs).decision === 'approve';
+  if (event.kind === 'dialog')
+    return act.dialogs !== undefined && decideDialog(event.dialog, act.dialogs).decision === 'approve';
   if (event.kind === 'idle' || event.kind === 'stalled') return act.nudge !== undefined && now >= act.nudge.notBefore;
   return false;
 }
@@ -102,7 +103,12 @@ export type ActOutcome = WatchEvent | 'moved-on' | 'superseded';
  * of an earlier watch may have changed it since the event was seen. Returns the event with what
  * was done, or unchanged when the keys could not be sent (the workflow decides then).
  */
-export async function actOn(deps: ActivityDeps, input: WatchInput, event: WatchEvent, claim: number): Promise<ActOutcome> {
+export async function actOn(
+  deps: ActivityDeps,
+  input: WatchInput,
+  event: WatchEvent,
+  claim: number,
+): Promise<ActOutcome> {
   const act = input.act;
   if (!act || !canAct(input, event)) return event;
   const pane = { tmux: deps.tmux, paneId: input.paneId };
@@ -125,17 +131,39 @@ export async function actOn(deps: ActivityDeps, input: WatchInput, event: WatchE
       // watch would see the same dialog still on screen and answer it again (its keys landing elsewhere)
       lastAnswers.set(paneKey, { text: event.dialog.text, at: Date.now() });
       const confirmed = await dialogLeft(deps, input, event.dialog.text);
-      return record(deps, input, { ...event, answered: { seq, keys: decision.keys, reason: decision.reason, confirmed } }, seq);
+      return record(
+        deps,
+        input,
+        { ...event, answered: { seq, keys: decision.keys, reason: decision.reason, confirmed } },
+        seq,
+      );
     }
     if ((event.kind === 'idle' || event.kind === 'stalled') && act.nudge) {
-      if (now === undefined || now.state === 'dialog' || now.state === 'crashed' || (event.kind === 'idle' && now.state !== 'idle')) return 'moved-on';
+      if (
+        now === undefined ||
+        now.state === 'dialog' ||
+        now.state === 'crashed' ||
+        (event.kind === 'idle' && now.state !== 'idle')
+      )
+        return 'moved-on';
       const text = event.kind === 'idle' ? act.nudge.idleText : act.nudge.stalledText;
       let result: Awaited<ReturnType<typeof deliverTextNow>>;
       try {
-        result = await deliverTextNow(deps, { paneId: input.paneId, agent: input.agent, text, bufferName: `drover-nudge-${input.paneId.replace(/\W/g, '')}`, windowName: input.windowName });
+        result = await deliverTextNow(deps, {
+          paneId: input.paneId,
+          agent: input.agent,
+          text,
+          bufferName: `drover-nudge-${input.paneId.replace(/\W/g, '')}`,
+          windowName: input.windowName,
+        });
       } catch (error) {
         // e.g. the pane vanished mid-delivery: reported as not delivered (never retried blindly), the next watch sees why
-        result = { submitted: false, doneCount: 0, attempts: 0, detail: `the delivery failed: ${error instanceof Error ? error.message : String(error)}` };
+        result = {
+          submitted: false,
+          doneCount: 0,
+          attempts: 0,
+          detail: `the delivery failed: ${error instanceof Error ? error.message : String(error)}`,
+        };
       }
       return record(deps, input, { ...event, nudged: { seq, text, ...result } }, seq);
     }

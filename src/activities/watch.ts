@@ -38,7 +38,12 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
     // before any capture: after a tmux server restart the pane id may be another agent's
     const pane = await deps.tmux.paneInfo(input.paneId);
     if (!pane) return { kind: 'crashed', reason: 'the agent window is gone', tail: [] };
-    if (pane.windowName !== input.windowName) return { kind: 'crashed', reason: `pane ${input.paneId} now belongs to window ${pane.windowName} (the tmux server was restarted)`, tail: [] };
+    if (pane.windowName !== input.windowName)
+      return {
+        kind: 'crashed',
+        reason: `pane ${input.paneId} now belongs to window ${pane.windowName} (the tmux server was restarted)`,
+        tail: [],
+      };
   }
   const started = Date.now();
   let doneBaseline = input.doneBaseline;
@@ -79,9 +84,12 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
       if (cls.doneCount < doneBaseline) doneBaseline = cls.doneCount;
       if (cls.doneCount > doneBaseline) return { kind: 'done', doneCount: cls.doneCount, tail: tail() };
       const quietSeconds = quietMs / 1000;
-      if (cls.state === 'idle' && quietSeconds >= input.idleSeconds) return { kind: 'idle', quietSeconds, tail: tail() };
-      if (cls.state === 'typed' && quietSeconds >= Math.max(3, input.idleSeconds)) return { kind: 'typed', tail: tail() };
-      if (cls.state !== 'dialog' && quietSeconds >= input.stallSeconds) return { kind: 'stalled', quietSeconds, tail: tail() };
+      if (cls.state === 'idle' && quietSeconds >= input.idleSeconds)
+        return { kind: 'idle', quietSeconds, tail: tail() };
+      if (cls.state === 'typed' && quietSeconds >= Math.max(3, input.idleSeconds))
+        return { kind: 'typed', tail: tail() };
+      if (cls.state !== 'dialog' && quietSeconds >= input.stallSeconds)
+        return { kind: 'stalled', quietSeconds, tail: tail() };
       return undefined;
     };
 
@@ -91,7 +99,12 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
       const outcome = await actOn(deps, input, event, claim);
       // its workflow has moved on (it cancelled this watch; the cancellation reaches here at the next
       // heartbeat): end without acting, as a plain refresh, which asks nothing of a workflow still waiting
-      if (outcome === 'superseded') return finish({ kind: 'refresh', state: 'superseded: a newer watch or the workflow acts on this pane now', tail: [] });
+      if (outcome === 'superseded')
+        return finish({
+          kind: 'refresh',
+          state: 'superseded: a newer watch or the workflow acts on this pane now',
+          tail: [],
+        });
       if (outcome === 'moved-on') {
         lastCaptureAt = 0; // the screen changed while waiting for the pane's turn: read it again
         lastCaptureStartedAt = 0;
@@ -140,17 +153,29 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
       }
       if (tick.pane) lastPane = tick.pane;
       if (tick.gone || tick.pane?.paneDead) {
-        finish({ kind: 'crashed', reason: tick.gone ? 'the agent window is gone' : 'the agent process exited', tail: tailOf(lastScreen ?? '') });
+        finish({
+          kind: 'crashed',
+          reason: tick.gone ? 'the agent window is gone' : 'the agent process exited',
+          tail: tailOf(lastScreen ?? ''),
+        });
         return;
       }
       if (input.windowName !== undefined && tick.pane && tick.pane.windowName !== input.windowName) {
-        finish({ kind: 'crashed', reason: `pane ${input.paneId} now belongs to window ${tick.pane.windowName} (the tmux server was restarted)`, tail: tailOf(lastScreen ?? '') });
+        finish({
+          kind: 'crashed',
+          reason: `pane ${input.paneId} now belongs to window ${tick.pane.windowName} (the tmux server was restarted)`,
+          tail: tailOf(lastScreen ?? ''),
+        });
         return;
       }
       if (input.worktree !== undefined && now - lastWorktreeCheck >= WORKTREE_CHECK_MS) {
         lastWorktreeCheck = now;
         if (!existsSync(input.worktree)) {
-          finish({ kind: 'crashed', reason: `the worktree ${input.worktree} is missing`, tail: tailOf(lastScreen ?? '') });
+          finish({
+            kind: 'crashed',
+            reason: `the worktree ${input.worktree} is missing`,
+            tail: tailOf(lastScreen ?? ''),
+          });
           return;
         }
       }
@@ -161,7 +186,13 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
       if (busy) return;
       // nothing printed since the last capture: the same screen, only older; judge it again without a capture
       // (an agent at its prompt is seen idle on the tick it crosses idleSeconds, not up to a second later)
-      if (!tick.changed && lastCls && lastScreen !== undefined && lastCaptureStartedAt > 0 && tick.quietMs > now - lastCaptureStartedAt) {
+      if (
+        !tick.changed &&
+        lastCls &&
+        lastScreen !== undefined &&
+        lastCaptureStartedAt > 0 &&
+        tick.quietMs > now - lastCaptureStartedAt
+      ) {
         const event = evaluate(lastCls, lastScreen, Math.min(tick.quietMs, now - lastChangeAt));
         if (event) {
           busy = true;
@@ -176,7 +207,10 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
       const due =
         (tick.changed && now - lastCaptureAt >= CAPTURE_MIN_INTERVAL_MS) ||
         (quiet && !capturedSinceQuiet && tick.quietMs >= 300) ||
-        (quiet && lastCls?.state === 'idle' && tick.quietMs >= input.idleSeconds * 1000 && now - lastCaptureAt >= 1000) ||
+        (quiet &&
+          lastCls?.state === 'idle' &&
+          tick.quietMs >= input.idleSeconds * 1000 &&
+          now - lastCaptureAt >= 1000) ||
         now - lastCaptureAt >= SAFETY_CAPTURE_MS;
       if (!due) return;
       if (quiet) capturedSinceQuiet = true;
@@ -184,6 +218,8 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
     };
 
     const unsubscribe = deps.watcher.subscribe(input.paneId, onTick, { quietCredit: input.quietCredit });
-    ctx.cancellationSignal.addEventListener('abort', () => finish(new CancelledFailure('watch cancelled: the workflow has something to do')));
+    ctx.cancellationSignal.addEventListener('abort', () =>
+      finish(new CancelledFailure('watch cancelled: the workflow has something to do')),
+    );
   });
 }

@@ -35,24 +35,33 @@ async function cleanTask(s: TaskState, workspace: string, tmux: TmuxClient, dryR
   const worktree = s.worktree;
   if (!worktree || !existsSync(worktree)) return { task: s.taskId, action: 'skipped', why: 'no worktree on this host' };
   const root = path.resolve(workspace) + path.sep;
-  if (!path.resolve(worktree).startsWith(root)) return { task: s.taskId, action: 'kept', why: `worktree ${worktree} is outside the workspace ${workspace}` };
+  if (!path.resolve(worktree).startsWith(root))
+    return { task: s.taskId, action: 'kept', why: `worktree ${worktree} is outside the workspace ${workspace}` };
   const unsafe = await unsafeToRemove(worktree, s.branch);
   if (unsafe) return { task: s.taskId, action: 'kept', why: unsafe };
-  if (dryRun) return { task: s.taskId, action: 'removed', why: `would remove ${worktree} and branch ${s.branch} (dry run)` };
+  if (dryRun)
+    return { task: s.taskId, action: 'removed', why: `would remove ${worktree} and branch ${s.branch} (dry run)` };
   const hadWindow = await endAgentWindow(tmux, s.taskId);
   const common = await git(worktree, ['rev-parse', '--path-format=absolute', '--git-common-dir']);
   const base = path.dirname(common.stdout);
   const removed = await git(base, ['worktree', 'remove', '--force', worktree]);
-  if (!removed.ok) return { task: s.taskId, action: 'kept', why: `git worktree remove failed: ${removed.stderr.trim()}` };
+  if (!removed.ok)
+    return { task: s.taskId, action: 'kept', why: `git worktree remove failed: ${removed.stderr.trim()}` };
   await git(base, ['branch', '-D', '--', s.branch]);
-  return { task: s.taskId, action: 'removed', why: `removed ${worktree}${hadWindow ? ', its window' : ''} and local branch ${s.branch} (pushed: the remote keeps it)` };
+  return {
+    task: s.taskId,
+    action: 'removed',
+    why: `removed ${worktree}${hadWindow ? ', its window' : ''} and local branch ${s.branch} (pushed: the remote keeps it)`,
+  };
 }
 
 /** `drover cleanup RUN`: worktrees, windows and local branches of a finished run, never unpushed work. */
 export function registerCleanupCommand(program: Command): void {
   program
     .command('cleanup <run>')
-    .description('remove the worktrees, windows and local branches of finished tasks of a run (a manifest name, or "adhoc"); never a branch with unpushed commits')
+    .description(
+      'remove the worktrees, windows and local branches of finished tasks of a run (a manifest name, or "adhoc"); never a branch with unpushed commits',
+    )
     .option('--dry-run', 'say what would be removed')
     .option('--json', 'machine-readable output')
     .action(async (run: string, opts: { dryRun?: boolean; json?: boolean }) => {
@@ -61,10 +70,19 @@ export function registerCleanupCommand(program: Command): void {
       const ctx = await openContext();
       const outcomes: Outcome[] = [];
       try {
-        const tmux = new TmuxClient({ socket: ctx.config.tmuxSocket, session: 'drover', width: 220, height: 50, serverEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
-        for await (const wf of ctx.client.workflow.list({ query: `WorkflowType='agentTaskWorkflow' AND WorkflowId STARTS_WITH 'task/${run}/'` })) {
+        const tmux = new TmuxClient({
+          socket: ctx.config.tmuxSocket,
+          session: 'drover',
+          width: 220,
+          height: 50,
+          serverEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+        });
+        for await (const wf of ctx.client.workflow.list({
+          query: `WorkflowType='agentTaskWorkflow' AND WorkflowId STARTS_WITH 'task/${run}/'`,
+        })) {
           const state = wf.memo?.droverState as TaskState | undefined;
-          if (wf.status.name === 'RUNNING') outcomes.push({ task: wf.workflowId, action: 'skipped', why: 'still running (abort it first)' });
+          if (wf.status.name === 'RUNNING')
+            outcomes.push({ task: wf.workflowId, action: 'skipped', why: 'still running (abort it first)' });
           else if (!state) outcomes.push({ task: wf.workflowId, action: 'skipped', why: 'no final state recorded' });
           else outcomes.push(await cleanTask(state, ctx.config.workspace, tmux, opts.dryRun ?? false));
         }

@@ -6,7 +6,11 @@ import { parsePrRef } from '../domain/pull-request.js';
 import type { agentTaskWorkflow } from '../workflows/agent-task.js';
 
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }
@@ -47,7 +51,8 @@ export async function taskHandle(ctx: CliContext, id: string): Promise<WorkflowH
   try {
     await handle.describe();
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError) throw new CliError(`no task ${workflowId}; \`drover status\` lists the tasks`);
+    if (error instanceof WorkflowNotFoundError)
+      throw new CliError(`no task ${workflowId}; \`drover status\` lists the tasks`);
     throw error;
   }
   return handle;

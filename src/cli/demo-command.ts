@@ -20,12 +20,18 @@ import { CliError } from './context.js';
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('fix a defect in a sample repository with a real claude CLI driven by a scripted model; no tokens needed')
+    .description(
+      'fix a defect in a sample repository with a real claude CLI driven by a scripted model; no tokens needed',
+    )
     .option('--json', 'print one JSON object with the outcome (progress goes to stderr)')
     .action(async (opts: { json?: boolean }) => {
       const say = opts.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
       const config = loadConfig();
-      say(config.embedded ? 'Starting (or reusing) the embedded Temporal dev server…' : `Using Temporal at ${config.temporal.address}`);
+      say(
+        config.embedded
+          ? 'Starting (or reusing) the embedded Temporal dev server…'
+          : `Using Temporal at ${config.temporal.address}`,
+      );
       await ensureTemporal(config, say);
       const model = await startModelServer({ port: 0, host: '127.0.0.1' });
       const workers = await startHostWorkers({ config, scenarioHost: model, log: say });
@@ -36,19 +42,23 @@ export function registerDemoCommand(program: Command): void {
         const scenario = await loadScenario(path.join(config.projectRoot, 'scenarios', 'fix-defect.json'));
         const taskId = `demo-${path.basename(repo).slice(-10)}`;
         const branch = `drover/${taskId}`;
-        const { workflowId } = await startTask({ config, client }, {
-          taskId,
-          repo,
-          branch,
-          objective: 'calc.js: add(2, 3) returns -1. Fix add so the test in calc.test.js passes, then commit.',
-          steps: ['fix'],
-          agent: 'claude',
-          scenario,
-        });
+        const { workflowId } = await startTask(
+          { config, client },
+          {
+            taskId,
+            repo,
+            branch,
+            objective: 'calc.js: add(2, 3) returns -1. Fix add so the test in calc.test.js passes, then commit.',
+            steps: ['fix'],
+            agent: 'claude',
+            scenario,
+          },
+        );
         const link = webUiLink(config, workflowId);
         say(`Task ${workflowId} started — watch it live: ${link}  (or: drover attach ${taskId})`);
         const result = await followTask(client, workflowId, say);
-        const remoteCommit = result.state === 'done' ? await gitOrThrow(repo, ['rev-parse', `refs/heads/${branch}`]) : undefined;
+        const remoteCommit =
+          result.state === 'done' ? await gitOrThrow(repo, ['rev-parse', `refs/heads/${branch}`]) : undefined;
         const outcome = {
           taskId,
           workflowId,

@@ -15,7 +15,9 @@ import { CliError } from './context.js';
 export function registerDoctorCommand(program: Command): void {
   program
     .command('doctor')
-    .description('check this host: tmux, git, Temporal, GitHub token, and each agent CLI (version, then a real prompt round trip)')
+    .description(
+      'check this host: tmux, git, Temporal, GitHub token, and each agent CLI (version, then a real prompt round trip)',
+    )
     .option('--agent <names>', 'only these agent CLIs (comma-separated)')
     .option('--no-round-trip', 'skip phase 2 of the agent checks (the prompt round trip)')
     .option('--json', 'machine-readable results')
@@ -45,8 +47,16 @@ export function registerDoctorCommand(program: Command): void {
           const optional = !opts.agent && !PINNED_AGENTS.has(name);
           await add(`agent ${name}`, 'binary', 30_000, agentBinaryCheck(profile, config.projectRoot, { optional }));
           const binaryOk = results.at(-1)!.status === 'ok';
-          if (server && binaryOk) await add(`agent ${name}`, 'round trip', 120_000, agentRoundTripCheck(profile, config.projectRoot, server));
-          else results.push({ group: `agent ${name}`, name: 'round trip', status: 'skip', detail: server ? 'no working binary' : '--no-round-trip', ms: 0 });
+          if (server && binaryOk)
+            await add(`agent ${name}`, 'round trip', 120_000, agentRoundTripCheck(profile, config.projectRoot, server));
+          else
+            results.push({
+              group: `agent ${name}`,
+              name: 'round trip',
+              status: 'skip',
+              detail: server ? 'no working binary' : '--no-round-trip',
+              ms: 0,
+            });
         }
       } finally {
         await server?.close();

@@ -30,7 +30,9 @@ function positiveSeconds(flag: string, text: string | undefined): number | undef
 export function registerFixPrCommand(program: Command): void {
   program
     .command('fix-pr <pr>')
-    .description('fix a pull request (OWNER/REPO#N or its URL): failing checks, review threads, conflicts; done only when verified on GitHub')
+    .description(
+      'fix a pull request (OWNER/REPO#N or its URL): failing checks, review threads, conflicts; done only when verified on GitHub',
+    )
     .option('--steps <a,b>', 'required checkpoints, comma-separated', 'pr-address,pr-test')
     .option('--agent <cli>', 'agent CLI profile, or a fallback chain: gemini,claude', 'claude')
     .option('--model <model>', 'model override passed to the agent CLI')
@@ -44,7 +46,10 @@ export function registerFixPrCommand(program: Command): void {
       if (!ref.ok) throw new CliError(ref.error);
       const chain = parseAgentChain(opts.agent ?? 'claude', knownAgents());
       if (!chain.ok) throw new CliError(chain.error);
-      const steps = (opts.steps ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const steps = (opts.steps ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       for (const step of steps) {
         const checked = validateStepName(step);
         if (!checked.ok) throw new CliError(`--steps: ${checked.error}`);
@@ -60,12 +65,27 @@ export function registerFixPrCommand(program: Command): void {
         ...(ciWaitSeconds ? { policy: { ciWaitSeconds } } : {}),
       });
       const parsed = TaskInputSchema.safeParse(input);
-      if (!parsed.success) throw new CliError(`invalid task: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      if (!parsed.success)
+        throw new CliError(
+          `invalid task: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        );
       const ctx = await openContext();
       try {
-        if (!(await hasWorkers(ctx))) console.error(`warning: no worker polls task queue "${ctx.config.taskQueue}"; run \`drover dev\` or \`drover worker\` or the fix will wait`);
+        if (!(await hasWorkers(ctx)))
+          console.error(
+            `warning: no worker polls task queue "${ctx.config.taskQueue}"; run \`drover dev\` or \`drover worker\` or the fix will wait`,
+          );
         const { attached } = await startTask(ctx, input);
-        await reportStart(ctx, { workflowId, attached, headline: ` for ${formatPrRef(ref.value)}`, json: { taskId: input.taskId, pr: ref.value } }, opts);
+        await reportStart(
+          ctx,
+          {
+            workflowId,
+            attached,
+            headline: ` for ${formatPrRef(ref.value)}`,
+            json: { taskId: input.taskId, pr: ref.value },
+          },
+          opts,
+        );
       } finally {
         await ctx.close();
       }

@@ -3,7 +3,11 @@ import type { TaskResult, TaskState } from '../domain/task.js';
 import { stateQuery } from '../workflows/task-messages.js';
 
 /** Prints a line for every decision of the task until it finishes; returns its result. */
-export async function followTask(client: Client, workflowId: string, print: (line: string) => void): Promise<TaskResult> {
+export async function followTask(
+  client: Client,
+  workflowId: string,
+  print: (line: string) => void,
+): Promise<TaskResult> {
   const handle = client.workflow.getHandle(workflowId);
   const result = handle.result() as Promise<TaskResult>;
   let finished = false;

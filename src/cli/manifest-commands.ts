@@ -19,7 +19,9 @@ export function registerManifestCommands(program: Command): void {
         const { manifest: m, warnings } = await loadManifestFile(file);
         for (const w of warnings) console.log(`warning: ${w}`);
         const tasks = m.phases.reduce((n, p) => n + p.tasks.length, 0);
-        console.log(`${file}: valid — ${m.phases.length} phases, ${tasks} tasks, critical path ${criticalPathBound(m, undefined, 'deps')} tasks (${criticalPathBound(m, undefined, 'strict')} with strict phase gates)`);
+        console.log(
+          `${file}: valid — ${m.phases.length} phases, ${tasks} tasks, critical path ${criticalPathBound(m, undefined, 'deps')} tasks (${criticalPathBound(m, undefined, 'strict')} with strict phase gates)`,
+        );
       } catch (error) {
         throw new CliError((error as Error).message);
       }

@@ -37,7 +37,9 @@ function setInBlockMap(text: string, map: YAMLMap, key: string, value: Value): S
   if (pair && isScalar(pair.value) && pair.value.range) {
     const [start, end] = pair.value.range;
     // `key:` with nothing after it: the empty value sits right after the colon.
-    return start === end ? { at: start, remove: 0, insert: `${text[start - 1] === ':' ? ' ' : ''}${yamlValue(value)}` } : { at: start, remove: end - start, insert: yamlValue(value) };
+    return start === end
+      ? { at: start, remove: 0, insert: `${text[start - 1] === ':' ? ' ' : ''}${yamlValue(value)}` }
+      : { at: start, remove: end - start, insert: yamlValue(value) };
   }
   if (pair) throw new Error(`the field ${key} holds a list or a map, not a value`);
   const last = map.items[map.items.length - 1]!;
@@ -51,7 +53,8 @@ function setInBlockMap(text: string, map: YAMLMap, key: string, value: Value): S
     // After the last value, before any space ahead of the closing brace: `{ a: 1, key: v }`.
     return { at: end + text.slice(end, close).trimEnd().length, remove: 0, insert: `, ${key}: ${yamlValue(value)}` };
   }
-  if (text[end - 1] === '\n') return { at: end, remove: 0, insert: `${' '.repeat(indent)}${key}: ${yamlValue(value)}\n` };
+  if (text[end - 1] === '\n')
+    return { at: end, remove: 0, insert: `${' '.repeat(indent)}${key}: ${yamlValue(value)}\n` };
   const eol = text.indexOf('\n', end);
   return { at: eol < 0 ? text.length : eol, remove: 0, insert: `\n${' '.repeat(indent)}${key}: ${yamlValue(value)}` };
 }
@@ -130,5 +133,10 @@ export function applyToJson(text: string, updates: readonly TaskUpdate[]): Appli
     applied.push(u.taskId);
     for (const [k, v] of fieldEntries(u.fields)) task[k] = v; // an existing key keeps its place
   }
-  return { text: `${JSON.stringify(data, null, jsonIndent(text))}${text.endsWith('\n') ? '\n' : ''}`, applied, missing, how: 'in-place' };
+  return {
+    text: `${JSON.stringify(data, null, jsonIndent(text))}${text.endsWith('\n') ? '\n' : ''}`,
+    applied,
+    missing,
+    how: 'in-place',
+  };
 }

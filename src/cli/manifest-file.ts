@@ -32,9 +32,14 @@ export function parseManifestText(path: string, withBom: string): unknown {
     }
   }
   const depth = yamlNestingDepth(text);
-  if (depth > MAX_YAML_DEPTH) fail(path, [`not a manifest: YAML nested ${depth} levels deep; a manifest needs fewer than ${MAX_YAML_DEPTH}`]);
+  if (depth > MAX_YAML_DEPTH)
+    fail(path, [`not a manifest: YAML nested ${depth} levels deep; a manifest needs fewer than ${MAX_YAML_DEPTH}`]);
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) fail(path, doc.errors.map((e) => `not valid YAML: ${e.message.split('\n')[0] ?? e.message}`));
+  if (doc.errors.length > 0)
+    fail(
+      path,
+      doc.errors.map((e) => `not valid YAML: ${e.message.split('\n')[0] ?? e.message}`),
+    );
   try {
     return doc.toJS({ maxAliasCount: 100 }) as unknown;
   } catch (err) {
@@ -53,7 +58,8 @@ export async function loadManifestFile(path: string, opts: { gates?: Gates } = {
   let text: string;
   try {
     const buf = await readFile(path);
-    if (buf.length > MAX_MANIFEST_BYTES) fail(path, [`the file is ${buf.length} bytes; a manifest may have at most ${MAX_MANIFEST_BYTES}`]);
+    if (buf.length > MAX_MANIFEST_BYTES)
+      fail(path, [`the file is ${buf.length} bytes; a manifest may have at most ${MAX_MANIFEST_BYTES}`]);
     text = buf.toString('utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

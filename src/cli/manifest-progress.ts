@@ -17,19 +17,31 @@ export function progressBar(state: ManifestRunState, width = 30): string {
 
 /** The live table `drover run` redraws on a terminal. */
 export function renderTable(state: ManifestRunState, now = Date.now()): string {
-  const rows = [['TASK', 'PHASE', 'STATUS', 'ELAPSED', 'REV', 'NOTE'], ...state.tasks.map((t) => [t.id, t.phase, t.status, elapsed(t, now), String(t.revisions), t.reason.slice(0, 60)])];
+  const rows = [
+    ['TASK', 'PHASE', 'STATUS', 'ELAPSED', 'REV', 'NOTE'],
+    ...state.tasks.map((t) => [t.id, t.phase, t.status, elapsed(t, now), String(t.revisions), t.reason.slice(0, 60)]),
+  ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const lines = rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+  const lines = rows.map((r) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd(),
+  );
   const header = `manifest ${state.name} · gates ${state.gates} · slots ${state.slots}${state.paused ? ' · PAUSED' : ''}`;
   return [header, ...lines, '', progressBar(state)].join('\n');
 }
 
 /** Changes between two snapshots, as plain lines (non-TTY output) or events (`--json`). */
-export function diffStates(before: ManifestRunState | undefined, after: ManifestRunState): { task: string; from: string | null; to: string; note: string }[] {
+export function diffStates(
+  before: ManifestRunState | undefined,
+  after: ManifestRunState,
+): { task: string; from: string | null; to: string; note: string }[] {
   const out: { task: string; from: string | null; to: string; note: string }[] = [];
   for (const t of after.tasks) {
     const prev = before?.tasks.find((p) => p.id === t.id);
-    if (!prev || prev.status !== t.status) out.push({ task: t.id, from: prev?.status ?? null, to: t.status, note: t.reason });
+    if (!prev || prev.status !== t.status)
+      out.push({ task: t.id, from: prev?.status ?? null, to: t.status, note: t.reason });
   }
   return out;
 }

@@ -27,7 +27,10 @@ const queues = new Map<string, Promise<unknown>>();
 function serialised<T>(path: string, job: () => Promise<T>): Promise<T> {
   const previous = queues.get(path) ?? Promise.resolve();
   const next = previous.then(job, job);
-  const settled = next.then(() => undefined, () => undefined);
+  const settled = next.then(
+    () => undefined,
+    () => undefined,
+  );
   queues.set(path, settled);
   void settled.then(() => {
     if (queues.get(path) === settled) queues.delete(path);
@@ -70,7 +73,10 @@ async function replaceAtomically(path: string, text: string): Promise<void> {
 export async function writeBack(path: string, updates: readonly TaskUpdate[]): Promise<WriteBackResult> {
   const parsed = updates.map((u) => {
     const checked = TaskUpdateSchema.safeParse(u);
-    if (!checked.success) throw new Error(`write-back of task ${String((u as { taskId?: unknown }).taskId)}: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!checked.success)
+      throw new Error(
+        `write-back of task ${String((u as { taskId?: unknown }).taskId)}: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     return checked.data;
   });
   return serialised(path, async () => {
@@ -81,7 +87,9 @@ export async function writeBack(path: string, updates: readonly TaskUpdate[]): P
     try {
       result = isJson(path, text) ? applyToJson(text, parsed) : applyToYaml(text, parsed);
     } catch (err) {
-      throw new Error(`${path}: not written back, the file does not parse now (${(err as Error).message}); fix it and the next update writes again`);
+      throw new Error(
+        `${path}: not written back, the file does not parse now (${(err as Error).message}); fix it and the next update writes again`,
+      );
     }
     const written = result.text !== text;
     if (written) await replaceAtomically(path, bom + result.text);

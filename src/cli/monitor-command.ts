@@ -32,25 +32,55 @@ export function parseEvery(text: string): { ok: true; seconds: number } | { ok: 
 export const monitorScheduleId = (name: string): string => `pr-monitor/${name}`;
 
 export function buildMonitorInput(repos: string[], opts: MonitorOptions): MonitorInput {
-  const steps = opts.steps.split(',').map((s) => s.trim()).filter(Boolean);
+  const steps = opts.steps
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const step of steps) {
     const checked = validateStepName(step);
     if (!checked.ok) throw new CliError(`--steps: ${checked.error}`);
   }
   const max = Number(opts.max);
-  const raw: MonitorInput = { repos, max, steps, agent: opts.agent, ...(opts.label ? { label: opts.label } : {}), ...(opts.author ? { author: opts.author } : {}) };
+  const raw: MonitorInput = {
+    repos,
+    max,
+    steps,
+    agent: opts.agent,
+    ...(opts.label ? { label: opts.label } : {}),
+    ...(opts.author ? { author: opts.author } : {}),
+  };
   const parsed = MonitorInputSchema.safeParse(raw);
-  if (!parsed.success) throw new CliError(`drover monitor: ${parsed.error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new CliError(
+      `drover monitor: ${parsed.error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; ')}`,
+    );
   return raw;
 }
 
 /** Creates the schedule, or updates it in place when it exists (same name = same monitor). */
-export async function upsertMonitorSchedule(client: Client, taskQueue: string, name: string, input: MonitorInput, everySeconds: number): Promise<'created' | 'updated'> {
+export async function upsertMonitorSchedule(
+  client: Client,
+  taskQueue: string,
+  name: string,
+  input: MonitorInput,
+  everySeconds: number,
+): Promise<'created' | 'updated'> {
   const scheduleId = monitorScheduleId(name);
-  const action = { type: 'startWorkflow' as const, workflowType: 'prMonitorWorkflow', args: [input], taskQueue, workflowId: `${scheduleId}/cycle` };
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: 'prMonitorWorkflow',
+    args: [input],
+    taskQueue,
+    workflowId: `${scheduleId}/cycle`,
+  };
   const spec = { intervals: [{ every: `${everySeconds}s` as const }] };
   try {
-    await client.schedule.create({ scheduleId, spec, action, policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1m' } });
+    await client.schedule.create({
+      scheduleId,
+      spec,
+      action,
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1m' },
+    });
     return 'created';
   } catch (error) {
     if (!(error instanceof ScheduleAlreadyRunning)) throw error;
@@ -67,7 +97,9 @@ const describeCycle = (c: MonitorCycle): string =>
 export function registerMonitorCommand(program: Command): void {
   program
     .command('monitor [repos...]')
-    .description('watch repositories for pull requests needing work (failing checks, threads, conflicts, changes requested) and fix them, on a schedule')
+    .description(
+      'watch repositories for pull requests needing work (failing checks, threads, conflicts, changes requested) and fix them, on a schedule',
+    )
     .option('--every <interval>', 'time between scans (30s, 5m, 1h)', '5m')
     .option('--label <label>', 'only pull requests with this label')
     .option('--author <login>', 'only pull requests by this author')
@@ -79,7 +111,8 @@ export function registerMonitorCommand(program: Command): void {
     .option('--stop', 'delete the monitor schedule named by --name (running fixes continue)')
     .option('--json', 'machine-readable output')
     .action(async (repos: string[], opts: MonitorOptions) => {
-      if (!/^[A-Za-z0-9._-]{1,64}$/.test(opts.name)) throw new CliError(`--name "${opts.name}": 1-64 letters, digits, '.', '_' or '-'`);
+      if (!/^[A-Za-z0-9._-]{1,64}$/.test(opts.name))
+        throw new CliError(`--name "${opts.name}": 1-64 letters, digits, '.', '_' or '-'`);
       const input = opts.stop ? undefined : buildMonitorInput(repos, opts);
       const every = parseEvery(opts.every);
       if (!every.ok) throw new CliError(every.error);
@@ -92,21 +125,30 @@ export function registerMonitorCommand(program: Command): void {
             if (error instanceof ScheduleNotFoundError) throw new CliError(`no monitor named ${opts.name}`);
             throw error;
           }
-          console.log(opts.json ? JSON.stringify({ stopped: opts.name }) : `stopped monitor ${opts.name}; running fixes continue`);
+          console.log(
+            opts.json ? JSON.stringify({ stopped: opts.name }) : `stopped monitor ${opts.name}; running fixes continue`,
+          );
           return;
         }
         if (opts.once) {
-          const cycle = await ctx.client.workflow.execute<(i: MonitorInput) => Promise<MonitorCycle>>('prMonitorWorkflow', {
-            taskQueue: ctx.config.taskQueue,
-            workflowId: `${monitorScheduleId(opts.name)}/once-${Date.now()}`,
-            args: [input],
-          });
+          const cycle = await ctx.client.workflow.execute<(i: MonitorInput) => Promise<MonitorCycle>>(
+            'prMonitorWorkflow',
+            {
+              taskQueue: ctx.config.taskQueue,
+              workflowId: `${monitorScheduleId(opts.name)}/once-${Date.now()}`,
+              args: [input],
+            },
+          );
           console.log(opts.json ? JSON.stringify(cycle) : describeCycle(cycle));
           return;
         }
         const how = await upsertMonitorSchedule(ctx.client, ctx.config.taskQueue, opts.name, input, every.seconds);
         const id = monitorScheduleId(opts.name);
-        console.log(opts.json ? JSON.stringify({ schedule: id, [how]: true, everySeconds: every.seconds, repos }) : `${how} schedule ${id}: scans ${repos.join(', ')} every ${opts.every}; \`drover monitor --stop --name ${opts.name}\` ends it`);
+        console.log(
+          opts.json
+            ? JSON.stringify({ schedule: id, [how]: true, everySeconds: every.seconds, repos })
+            : `${how} schedule ${id}: scans ${repos.join(', ')} every ${opts.every}; \`drover monitor --stop --name ${opts.name}\` ends it`,
+        );
       } finally {
         await ctx.close();
       }

@@ -34,7 +34,9 @@ async function loadScenarios(dir: string | undefined): Promise<Record<string, un
 export function registerRunCommand(program: Command): void {
   program
     .command('run <manifest>')
-    .description('run a task manifest (JSON or YAML): tasks in parallel as their dependencies, files and phase gates allow')
+    .description(
+      'run a task manifest (JSON or YAML): tasks in parallel as their dependencies, files and phase gates allow',
+    )
     .option('--repo <path>', 'local git repository the tasks work on (default: the current directory)')
     .option('--name <name>', 'run name (default: the manifest project or file name)')
     .option('--gates <mode>', 'strict: a phase waits for the previous one; deps: only dependencies count', 'strict')
@@ -43,7 +45,8 @@ export function registerRunCommand(program: Command): void {
     .option('--detach', 'start and return at once')
     .option('--json', 'one JSON event per line')
     .action(async (file: string, opts: RunOptions) => {
-      if (opts.gates !== 'strict' && opts.gates !== 'deps') throw new CliError(`--gates must be strict or deps, not "${opts.gates}"`);
+      if (opts.gates !== 'strict' && opts.gates !== 'deps')
+        throw new CliError(`--gates must be strict or deps, not "${opts.gates}"`);
       let manifest;
       try {
         const loaded = await loadManifestFile(file, { gates: opts.gates });
@@ -53,20 +56,34 @@ export function registerRunCommand(program: Command): void {
         throw new CliError((error as Error).message);
       }
       const slots = Number(opts.slots);
-      if (!Number.isInteger(slots) || slots < 1 || slots > 200) throw new CliError(`--slots must be a whole number from 1 to 200, not "${opts.slots}"`);
-      const name = opts.name ?? (typeof manifest.project === 'string' ? manifest.project : path.basename(file).replace(/\.[^.]+$/, ''));
+      if (!Number.isInteger(slots) || slots < 1 || slots > 200)
+        throw new CliError(`--slots must be a whole number from 1 to 200, not "${opts.slots}"`);
+      const name =
+        opts.name ??
+        (typeof manifest.project === 'string' ? manifest.project : path.basename(file).replace(/\.[^.]+$/, ''));
       const nameCheck = validateManifestName(name);
       if (!nameCheck.ok) throw new CliError(`run name "${name}" refused: ${nameCheck.error} (pass --name)`);
       const repo = path.resolve(opts.repo ?? '.');
       await readFile(path.join(repo, '.git', 'HEAD')).catch(() => {
         throw new CliError(`--repo ${repo}: not a git repository`);
       });
-      const input: ManifestRunInput = { name, manifest, repo, gates: opts.gates as 'strict' | 'deps', slots, scenarios: await loadScenarios(opts.scenarios) };
+      const input: ManifestRunInput = {
+        name,
+        manifest,
+        repo,
+        gates: opts.gates as 'strict' | 'deps',
+        slots,
+        scenarios: await loadScenarios(opts.scenarios),
+      };
       const ctx = await openContext();
       const workflowId = `manifest/${name}`;
       try {
         try {
-          await ctx.client.workflow.start('manifestWorkflow', { taskQueue: ctx.config.taskQueue, workflowId, args: [input] });
+          await ctx.client.workflow.start('manifestWorkflow', {
+            taskQueue: ctx.config.taskQueue,
+            workflowId,
+            args: [input],
+          });
           if (!opts.json) console.log(`started ${workflowId} · web ui ${webUiLink(ctx.config, workflowId)}`);
         } catch (error) {
           if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
@@ -83,7 +100,10 @@ export function registerRunCommand(program: Command): void {
     });
 }
 
-async function follow(handle: { query: (q: typeof manifestStateQuery) => Promise<ManifestRunState>; result: () => Promise<unknown> }, json: boolean): Promise<void> {
+async function follow(
+  handle: { query: (q: typeof manifestStateQuery) => Promise<ManifestRunState>; result: () => Promise<unknown> },
+  json: boolean,
+): Promise<void> {
   const tty = process.stdout.isTTY && !json;
   let detached = false;
   process.once('SIGINT', () => {
@@ -109,7 +129,10 @@ async function follow(handle: { query: (q: typeof manifestStateQuery) => Promise
       else {
         for (const change of diffStates(last, state)) {
           if (json) console.log(JSON.stringify({ event: 'task', at: new Date().toISOString(), ...change }));
-          else console.log(`${new Date().toISOString().slice(11, 19)}  ${change.task.padEnd(12)} ${change.from ?? '—'} → ${change.to}  ${change.note}  ${progressBar(state, 10)}`);
+          else
+            console.log(
+              `${new Date().toISOString().slice(11, 19)}  ${change.task.padEnd(12)} ${change.from ?? '—'} → ${change.to}  ${change.note}  ${progressBar(state, 10)}`,
+            );
         }
       }
       last = state;

@@ -10,7 +10,14 @@ export interface SlotView {
   name: string;
   workflowId: string;
   running: boolean;
-  holder: { workflowId: string; requestId: string; since: string; leaseDeadline: string; heldForSeconds: number; leaseLeftSeconds: number } | null;
+  holder: {
+    workflowId: string;
+    requestId: string;
+    since: string;
+    leaseDeadline: string;
+    heldForSeconds: number;
+    leaseLeftSeconds: number;
+  } | null;
   queue: { workflowId: string; requestId: string; requestedAt: string; waitingSeconds: number }[];
   grants: number;
   recent: SlotState['recent'];
@@ -26,9 +33,21 @@ export function slotView(state: SlotState | undefined, name: string, now: Date):
     ...base,
     running: true,
     holder: h
-      ? { workflowId: h.holderWorkflowId, requestId: h.requestId, since: h.grantedAt, leaseDeadline: h.leaseDeadline, heldForSeconds: seconds(now.getTime() - Date.parse(h.grantedAt)), leaseLeftSeconds: seconds(Date.parse(h.leaseDeadline) - now.getTime()) }
+      ? {
+          workflowId: h.holderWorkflowId,
+          requestId: h.requestId,
+          since: h.grantedAt,
+          leaseDeadline: h.leaseDeadline,
+          heldForSeconds: seconds(now.getTime() - Date.parse(h.grantedAt)),
+          leaseLeftSeconds: seconds(Date.parse(h.leaseDeadline) - now.getTime()),
+        }
       : null,
-    queue: state.queue.map((r) => ({ workflowId: r.holderWorkflowId, requestId: r.requestId, requestedAt: r.requestedAt, waitingSeconds: seconds(now.getTime() - Date.parse(r.requestedAt)) })),
+    queue: state.queue.map((r) => ({
+      workflowId: r.holderWorkflowId,
+      requestId: r.requestId,
+      requestedAt: r.requestedAt,
+      waitingSeconds: seconds(now.getTime() - Date.parse(r.requestedAt)),
+    })),
     grants: state.grants,
     recent: state.recent.slice(-10),
   };
@@ -48,7 +67,9 @@ async function readSlot(client: Client, name: string): Promise<SlotState | undef
 
 async function runningSlotNames(client: Client): Promise<string[]> {
   const names: string[] = [];
-  for await (const wf of client.workflow.list({ query: `WorkflowType = 'testSlotWorkflow' AND ExecutionStatus = 'Running'` })) {
+  for await (const wf of client.workflow.list({
+    query: `WorkflowType = 'testSlotWorkflow' AND ExecutionStatus = 'Running'`,
+  })) {
     if (wf.workflowId.startsWith('test-slot/')) names.push(wf.workflowId.slice('test-slot/'.length));
   }
   return [...new Set(names)].sort();
@@ -58,19 +79,33 @@ function render(views: SlotView[], detail: boolean): string {
   if (views.length === 0) return 'no test slot is in use (a slot starts with the first validation that asks for it)';
   const rows = [['SLOT', 'HOLDER', 'HELD FOR', 'LEASE LEFT', 'QUEUE', 'GRANTS']];
   for (const v of views) {
-    rows.push([v.name, v.holder?.workflowId ?? (v.running ? 'free' : 'free (no slot workflow)'), v.holder ? `${v.holder.heldForSeconds}s` : '—', v.holder ? `${v.holder.leaseLeftSeconds}s` : '—', String(v.queue.length), String(v.grants)]);
+    rows.push([
+      v.name,
+      v.holder?.workflowId ?? (v.running ? 'free' : 'free (no slot workflow)'),
+      v.holder ? `${v.holder.heldForSeconds}s` : '—',
+      v.holder ? `${v.holder.leaseLeftSeconds}s` : '—',
+      String(v.queue.length),
+      String(v.grants),
+    ]);
   }
   const lines = [table(rows)];
   for (const v of views) {
-    if (v.queue.length > 0) lines.push(`${v.name} queue (granted in this order):`, ...v.queue.map((q, i) => `  ${i + 1}. ${q.workflowId}  waiting ${q.waitingSeconds}s`));
-    if (detail && v.recent.length > 0) lines.push(`${v.name} recent:`, ...v.recent.map((r) => `  ${r.endedAt}  ${r.holderWorkflowId}  ${r.reason}`));
+    if (v.queue.length > 0)
+      lines.push(
+        `${v.name} queue (granted in this order):`,
+        ...v.queue.map((q, i) => `  ${i + 1}. ${q.workflowId}  waiting ${q.waitingSeconds}s`),
+      );
+    if (detail && v.recent.length > 0)
+      lines.push(`${v.name} recent:`, ...v.recent.map((r) => `  ${r.endedAt}  ${r.holderWorkflowId}  ${r.reason}`));
   }
   return lines.join('\n');
 }
 
 /** `drover slot status [NAME]`: who holds each test slot, for how long, and who waits in which order. */
 export function registerSlotCommands(program: Command): void {
-  const slot = program.command('slot').description('test slots: the mutexes that let one validation run at a time per shared resource');
+  const slot = program
+    .command('slot')
+    .description('test slots: the mutexes that let one validation run at a time per shared resource');
   slot
     .command('status [name]')
     .description('holder, held for, lease left and the queue in order, of one slot or of every slot in use')

@@ -7,8 +7,21 @@ import { CliError, openContext, taskHandle, webUiLink, type CliContext } from '.
 import { describeTask, statusRow, table } from './status-view.js';
 
 /** Live state from the workflow, or for a closed one the final state it left in its memo. */
-async function queryState(ctx: CliContext, workflowId: string, memo?: Record<string, unknown>): Promise<TaskState | undefined> {
-  const saved = (memo ?? (await ctx.client.workflow.getHandle(workflowId).describe().then((d) => d.memo, () => undefined)))?.droverState as TaskState | undefined;
+async function queryState(
+  ctx: CliContext,
+  workflowId: string,
+  memo?: Record<string, unknown>,
+): Promise<TaskState | undefined> {
+  const saved = (
+    memo ??
+    (await ctx.client.workflow
+      .getHandle(workflowId)
+      .describe()
+      .then(
+        (d) => d.memo,
+        () => undefined,
+      ))
+  )?.droverState as TaskState | undefined;
   if (saved) return saved;
   try {
     return await ctx.client.workflow.getHandle(workflowId).query(stateQuery);
@@ -31,26 +44,47 @@ export function registerStatusCommands(program: Command): void {
           const handle = await taskHandle(ctx, id);
           const desc = await handle.describe();
           const state = await queryState(ctx, handle.workflowId, desc.memo);
-          if (!state) throw new CliError(`${handle.workflowId} is ${desc.status.name.toLowerCase()} but its state cannot be read (no worker running to answer the query?)`);
-          if (opts.json) console.log(JSON.stringify({ workflowId: handle.workflowId, status: desc.status.name, ...state }, null, 2));
+          if (!state)
+            throw new CliError(
+              `${handle.workflowId} is ${desc.status.name.toLowerCase()} but its state cannot be read (no worker running to answer the query?)`,
+            );
+          if (opts.json)
+            console.log(JSON.stringify({ workflowId: handle.workflowId, status: desc.status.name, ...state }, null, 2));
           else console.log(describeTask(handle.workflowId, state, webUiLink(ctx.config, handle.workflowId)));
           return;
         }
-        const query = opts.all ? `WorkflowType='agentTaskWorkflow'` : `WorkflowType='agentTaskWorkflow' AND (ExecutionStatus='Running' OR CloseTime > '${new Date(Date.now() - 86_400_000).toISOString()}')`;
+        const query = opts.all
+          ? `WorkflowType='agentTaskWorkflow'`
+          : `WorkflowType='agentTaskWorkflow' AND (ExecutionStatus='Running' OR CloseTime > '${new Date(Date.now() - 86_400_000).toISOString()}')`;
         const rows: { workflowId: string; status: string; state?: TaskState }[] = [];
         for await (const wf of ctx.client.workflow.list({ query })) {
-          rows.push({ workflowId: wf.workflowId, status: wf.status.name, state: await queryState(ctx, wf.workflowId, wf.memo ?? {}) });
+          rows.push({
+            workflowId: wf.workflowId,
+            status: wf.status.name,
+            state: await queryState(ctx, wf.workflowId, wf.memo ?? {}),
+          });
           if (rows.length >= 200) break;
         }
         if (opts.json) {
-          console.log(JSON.stringify(rows.map((r) => ({ workflowId: r.workflowId, status: r.status, ...r.state })), null, 2));
+          console.log(
+            JSON.stringify(
+              rows.map((r) => ({ workflowId: r.workflowId, status: r.status, ...r.state })),
+              null,
+              2,
+            ),
+          );
           return;
         }
         if (rows.length === 0) {
           console.log('no tasks yet — start one with `drover task --repo PATH --objective TEXT`');
           return;
         }
-        console.log(table([['TASK', 'PHASE', 'AGENT', 'STEPS', 'ELAPSED', 'LAST DECISION'], ...rows.map((r) => statusRow(r.workflowId, r.state, r.status))]));
+        console.log(
+          table([
+            ['TASK', 'PHASE', 'AGENT', 'STEPS', 'ELAPSED', 'LAST DECISION'],
+            ...rows.map((r) => statusRow(r.workflowId, r.state, r.status)),
+          ]),
+        );
         console.log(`\nweb ui: ${webUiLink(ctx.config)}`);
       } finally {
         await ctx.close();
@@ -96,7 +130,13 @@ export function registerStatusCommands(program: Command): void {
         await ctx.close();
       }
       const target = `=drover:${tmuxWindowName(taskId)}`;
-      const result = await execa('tmux', ['-L', ctx.config.tmuxSocket, 'attach-session', '-r', '-t', target], { stdio: 'inherit', reject: false });
-      if (result.exitCode !== 0) throw new CliError(`cannot attach to ${target} on socket ${ctx.config.tmuxSocket}; the window lives on the host that runs the task`);
+      const result = await execa('tmux', ['-L', ctx.config.tmuxSocket, 'attach-session', '-r', '-t', target], {
+        stdio: 'inherit',
+        reject: false,
+      });
+      if (result.exitCode !== 0)
+        throw new CliError(
+          `cannot attach to ${target} on socket ${ctx.config.tmuxSocket}; the window lives on the host that runs the task`,
+        );
     });
 }

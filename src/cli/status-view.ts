@@ -3,17 +3,35 @@ import type { TaskState } from '../domain/task.js';
 function elapsed(from: string, to?: string): string {
   const ms = (to ? Date.parse(to) : Date.now()) - Date.parse(from);
   const s = Math.max(0, Math.round(ms / 1000));
-  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  return s < 60
+    ? `${s}s`
+    : s < 3600
+      ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
+      : `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function statusRow(workflowId: string, state: TaskState | undefined, status: string): string[] {
   if (!state) return [workflowId, status.toLowerCase(), '', '', '', ''];
-  return [workflowId, state.phase, state.agentState, `${state.checkpoints.length}/${state.steps.length}`, elapsed(state.startedAt, state.finishedAt), state.lastDecision.slice(0, 70)];
+  return [
+    workflowId,
+    state.phase,
+    state.agentState,
+    `${state.checkpoints.length}/${state.steps.length}`,
+    elapsed(state.startedAt, state.finishedAt),
+    state.lastDecision.slice(0, 70),
+  ];
 }
 
 export function describeTask(workflowId: string, s: TaskState, webUi: string): string {
@@ -31,12 +49,21 @@ export function describeTask(workflowId: string, s: TaskState, webUi: string): s
   ];
   if (s.pr) {
     const summaries = s.summaries.map((x) => `r${x.revision} ${x.verdict} @ ${x.sha.slice(0, 10)}`).join(', ');
-    lines.push(`pr          ${s.pr.owner}/${s.pr.repo}#${s.pr.number} · threads answered ${s.answeredThreads.length}${s.threadReports.length ? ` (+${s.threadReports.length} to answer)` : ''}${summaries ? ` · summaries ${summaries}` : ''}`);
+    lines.push(
+      `pr          ${s.pr.owner}/${s.pr.repo}#${s.pr.number} · threads answered ${s.answeredThreads.length}${s.threadReports.length ? ` (+${s.threadReports.length} to answer)` : ''}${summaries ? ` · summaries ${summaries}` : ''}`,
+    );
   }
-  if (s.moves && s.moves.length > 0) lines.push(`moves       ${s.moves.map((m) => `${m.from} → ${m.to} at ${m.at} (${m.reason})`).join('\n            ')}`);
-  if (s.pendingDialog) lines.push(`WAITING     ${s.pendingDialog.kind}${s.pendingDialog.command ? `: ${s.pendingDialog.command}` : ''} → drover approve|deny ${s.taskId}`);
+  if (s.moves && s.moves.length > 0)
+    lines.push(
+      `moves       ${s.moves.map((m) => `${m.from} → ${m.to} at ${m.at} (${m.reason})`).join('\n            ')}`,
+    );
+  if (s.pendingDialog)
+    lines.push(
+      `WAITING     ${s.pendingDialog.kind}${s.pendingDialog.command ? `: ${s.pendingDialog.command}` : ''} → drover approve|deny ${s.taskId}`,
+    );
   if (s.lastVerification.length > 0) lines.push(`verify      ${s.lastVerification.join('\n            ')}`);
-  if (s.dialogs.length > 0) lines.push(`dialogs     ${s.dialogs.map((d) => `${d.kind}:${d.decision}(${d.decidedBy})`).join(', ')}`);
+  if (s.dialogs.length > 0)
+    lines.push(`dialogs     ${s.dialogs.map((d) => `${d.kind}:${d.decision}(${d.decidedBy})`).join(', ')}`);
   lines.push(`web ui      ${webUi}`);
   if (s.screenTail.length > 0) lines.push('screen      ┄┄┄', ...s.screenTail.map((l) => `  ${l}`));
   return lines.join('\n');

@@ -16,7 +16,10 @@ export async function loadContextFile(file: string): Promise<{ text: string; mas
   const abs = path.resolve(file);
   if (!existsSync(abs) || !statSync(abs).isFile()) throw new CliError(`--context ${file}: no such file`);
   const size = statSync(abs).size;
-  if (size > MAX_CONTEXT_BYTES) throw new CliError(`--context ${file}: ${size} bytes; at most ${MAX_CONTEXT_BYTES} (put the rest in the repository and point to it)`);
+  if (size > MAX_CONTEXT_BYTES)
+    throw new CliError(
+      `--context ${file}: ${size} bytes; at most ${MAX_CONTEXT_BYTES} (put the rest in the repository and point to it)`,
+    );
   const raw = await readFile(abs);
   const text = raw.toString('utf8');
   if (text.includes('\uFFFD') || raw.includes(0)) throw new CliError(`--context ${file}: not UTF-8 text`);
@@ -29,7 +32,8 @@ export function checkImages(paths: readonly string[]): string[] {
   return paths.map((p) => {
     const abs = path.resolve(p);
     if (!existsSync(abs) || !statSync(abs).isFile()) throw new CliError(`--image ${p}: no such file`);
-    if (!IMAGE_EXT.has(path.extname(abs).toLowerCase())) throw new CliError(`--image ${p}: not an image (${[...IMAGE_EXT].join(', ')})`);
+    if (!IMAGE_EXT.has(path.extname(abs).toLowerCase()))
+      throw new CliError(`--image ${p}: not an image (${[...IMAGE_EXT].join(', ')})`);
     if (statSync(abs).size > MAX_IMAGE_BYTES) throw new CliError(`--image ${p}: larger than 10 MB`);
     return abs;
   });
@@ -40,15 +44,21 @@ export async function existingBranch(repo: string, branch: string | undefined): 
   let name = branch;
   if (!name) {
     const head = await execa('git', ['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: repo, reject: false });
-    if (head.exitCode !== 0 || !head.stdout) throw new CliError('--no-new-branch: the repository is on a detached HEAD; name the branch with --branch');
+    if (head.exitCode !== 0 || !head.stdout)
+      throw new CliError('--no-new-branch: the repository is on a detached HEAD; name the branch with --branch');
     name = head.stdout.trim();
   }
-  if (PROTECTED_BRANCHES.test(name)) throw new CliError(`--no-new-branch: ${name} is a protected branch; Drover never works on it (name a feature branch with --branch)`);
+  if (PROTECTED_BRANCHES.test(name))
+    throw new CliError(
+      `--no-new-branch: ${name} is a protected branch; Drover never works on it (name a feature branch with --branch)`,
+    );
   for (const ref of [`refs/heads/${name}`, `refs/remotes/origin/${name}`]) {
     const got = await execa('git', ['rev-parse', '--verify', '--quiet', ref], { cwd: repo, reject: false });
     if (got.exitCode === 0) return name;
   }
-  throw new CliError(`--no-new-branch: branch ${name} does not exist in ${repo} (locally or on origin); Drover will not create it`);
+  throw new CliError(
+    `--no-new-branch: branch ${name} does not exist in ${repo} (locally or on origin); Drover will not create it`,
+  );
 }
 
 /** `--pr N` (the repository's GitHub origin), or `--pr OWNER/REPO#N` / a PR URL. */
@@ -56,7 +66,10 @@ export async function prOption(repo: string, text: string): Promise<PrRef> {
   if (/^\d+$/.test(text)) {
     const origin = await execa('git', ['remote', 'get-url', 'origin'], { cwd: repo, reject: false });
     const m = /[/:]([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+?)(?:\.git)?\/?$/.exec(origin.stdout.trim());
-    if (origin.exitCode !== 0 || !m) throw new CliError(`--pr ${text}: cannot tell OWNER/REPO from ${repo}'s origin remote; write --pr OWNER/REPO#${text}`);
+    if (origin.exitCode !== 0 || !m)
+      throw new CliError(
+        `--pr ${text}: cannot tell OWNER/REPO from ${repo}'s origin remote; write --pr OWNER/REPO#${text}`,
+      );
     text = `${m[1]}/${m[2]}#${text}`;
   }
   const ref = parsePrRef(text);

@@ -17,12 +17,21 @@ export function registerTaskCommand(program: Command): void {
     .option('--base <ref>', 'base ref for the branch (default: the repository HEAD)')
     .option('--model <model>', 'model override passed to the agent CLI')
     .option('--idle-seconds <n>', 'quiet time at the prompt before a nudge')
-    .option('--validate <cmd>', 'validation command run in the worktree under the test slot before done (split like a shell, run without one; use sh -c \'…\' for pipes)')
+    .option(
+      '--validate <cmd>',
+      "validation command run in the worktree under the test slot before done (split like a shell, run without one; use sh -c '…' for pipes)",
+    )
     .option('--validate-timeout <seconds>', 'stop the validation command after this long', '600')
     .option('--slot <name>', 'the test slot the validation holds (one run at a time per slot)', 'default')
     .option('--context <file>', 'markdown put verbatim in the brief (at most 64 KB; token-shaped strings masked)')
-    .option('--image <path>', 'an image the agent should look at (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--pr <pr>', 'work on an existing pull request (N from the origin remote, OWNER/REPO#N or its URL): PR mode, verified like fix-pr')
+    .option('--image <path>', 'an image the agent should look at (repeatable)', (v: string, prev: string[] = []) => [
+      ...prev,
+      v,
+    ])
+    .option(
+      '--pr <pr>',
+      'work on an existing pull request (N from the origin remote, OWNER/REPO#N or its URL): PR mode, verified like fix-pr',
+    )
     .option('--no-new-branch', 'work on an existing branch (--branch, else the current one); never create one')
     .option('--no-new-pr', 'never open a pull request (Drover tasks never do; accepted as the guardrail users pass)')
     .option('--wait', 'follow progress until the task ends')
@@ -31,9 +40,21 @@ export function registerTaskCommand(program: Command): void {
       const input = await buildTaskInput(opts);
       const ctx = await openContext();
       try {
-        if (!(await hasWorkers(ctx))) console.error(`warning: no worker polls task queue "${ctx.config.taskQueue}"; run \`drover dev\` or \`drover worker\` or the task will wait`);
+        if (!(await hasWorkers(ctx)))
+          console.error(
+            `warning: no worker polls task queue "${ctx.config.taskQueue}"; run \`drover dev\` or \`drover worker\` or the task will wait`,
+          );
         const { workflowId, attached } = await startTask(ctx, input);
-        await reportStart(ctx, { workflowId, attached, headline: `\n  branch ${input.branch}`, json: { taskId: input.taskId, branch: input.branch } }, opts);
+        await reportStart(
+          ctx,
+          {
+            workflowId,
+            attached,
+            headline: `\n  branch ${input.branch}`,
+            json: { taskId: input.taskId, branch: input.branch },
+          },
+          opts,
+        );
       } finally {
         await ctx.close();
       }

@@ -21,7 +21,9 @@ async function runWorkers(opts: { embedded: boolean; rehearsal: boolean }): Prom
   const scenarioHost: ScenarioHost | undefined = remote ? remoteScenarioHost(remote) : model;
   if (scenarioHost) console.log(`scripted model server ${scenarioHost.url} (rehearsal scenarios)`);
   const workers = await startHostWorkers({ config, scenarioHost, log });
-  console.log(`worker ${config.hostId} polling ${workers.taskQueues.join(' + ')}; Ctrl-C stops it (agents keep running in tmux -L ${config.tmuxSocket})`);
+  console.log(
+    `worker ${config.hostId} polling ${workers.taskQueues.join(' + ')}; Ctrl-C stops it (agents keep running in tmux -L ${config.tmuxSocket})`,
+  );
   console.log(describeEncryption());
   const stop = async () => {
     console.log('stopping worker…');

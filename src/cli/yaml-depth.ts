@@ -19,7 +19,8 @@ export function yamlNestingDepth(text: string): number {
       if (typeof node !== 'object' || node === null) continue;
       const here = depth + (COLLECTIONS.has((node as { type?: unknown }).type as string) ? 1 : 0);
       max = Math.max(max, here);
-      for (const child of Object.values(node)) if (typeof child === 'object' && child !== null) stack.push([child, here]);
+      for (const child of Object.values(node))
+        if (typeof child === 'object' && child !== null) stack.push([child, here]);
     }
   }
   return max;

@@ -29,7 +29,10 @@ export interface CodecServer {
 }
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -56,7 +59,9 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json' });
+  res.writeHead(status, {
+    'Content-Type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json',
+  });
   res.end(text);
 }
 
@@ -104,7 +109,10 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
     }
     const parsed = JsonPayloadsSchema.safeParse(raw);
     if (!parsed.success) {
-      throw new HttpError(400, `expected {"payloads": [{"metadata": {…base64}, "data": base64}]}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      throw new HttpError(
+        400,
+        `expected {"payloads": [{"metadata": {…base64}, "data": base64}]}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     }
     const payloads = parsed.data.payloads.map(payloadFromJson);
     let out;

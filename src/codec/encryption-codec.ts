@@ -43,7 +43,12 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     return payloads.map((payload) => {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const sealed = Buffer.concat([iv, cipher.update(encodePayloadProto(payload)), cipher.final(), cipher.getAuthTag()]);
+      const sealed = Buffer.concat([
+        iv,
+        cipher.update(encodePayloadProto(payload)),
+        cipher.final(),
+        cipher.getAuthTag(),
+      ]);
       return {
         metadata: {
           [METADATA_ENCODING]: Buffer.from(ENCRYPTED_ENCODING),
@@ -71,14 +76,17 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       );
     }
     const data = Buffer.from(payload.data ?? new Uint8Array());
-    if (data.length < IV_BYTES + TAG_BYTES) throw new PayloadDecryptionError(`${where} (key id ${id}) is too short to be AES-GCM data`);
+    if (data.length < IV_BYTES + TAG_BYTES)
+      throw new PayloadDecryptionError(`${where} (key id ${id}) is too short to be AES-GCM data`);
     const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
     decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
     let plain: Buffer;
     try {
       plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
     } catch {
-      throw new PayloadDecryptionError(`${where} does not decrypt with key id ${JSON.stringify(id)}: authentication failed (a different key under that id, or altered data)`);
+      throw new PayloadDecryptionError(
+        `${where} does not decrypt with key id ${JSON.stringify(id)}: authentication failed (a different key under that id, or altered data)`,
+      );
     }
     return decodePayloadProto(plain);
   }

@@ -19,9 +19,9 @@ export const CODEC_KEY_ENV_NAMES = ['DROVER_CODEC_KEY', 'DROVER_CODEC_KEY_ID', '
 export const DEFAULT_KEY_ID = 'default';
 const KEY_BYTES = 32;
 
-export const KeyIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { error: 'must be 1-64 characters of [A-Za-z0-9._-], starting with a letter or digit' });
+export const KeyIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+  error: 'must be 1-64 characters of [A-Za-z0-9._-], starting with a letter or digit',
+});
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
@@ -36,12 +36,16 @@ const NOT_SHOWN = 'the value is not shown';
 
 function parseKey(value: string, where: string, issues: string[]): Buffer | undefined {
   if (!BASE64.test(value)) {
-    issues.push(`${where} must be ${KEY_BYTES} bytes in standard base64 (e.g. \`openssl rand -base64 32\`); it is not valid base64 (${NOT_SHOWN})`);
+    issues.push(
+      `${where} must be ${KEY_BYTES} bytes in standard base64 (e.g. \`openssl rand -base64 32\`); it is not valid base64 (${NOT_SHOWN})`,
+    );
     return undefined;
   }
   const key = Buffer.from(value, 'base64');
   if (key.length !== KEY_BYTES) {
-    issues.push(`${where} must be ${KEY_BYTES} bytes in standard base64 (e.g. \`openssl rand -base64 32\`); it decodes to ${key.length} bytes (${NOT_SHOWN})`);
+    issues.push(
+      `${where} must be ${KEY_BYTES} bytes in standard base64 (e.g. \`openssl rand -base64 32\`); it decodes to ${key.length} bytes (${NOT_SHOWN})`,
+    );
     return undefined;
   }
   return key;
@@ -86,9 +90,14 @@ export function codecKeyringFromEnv(env: NodeJS.ProcessEnv): CodecKeyring | unde
   const issues: string[] = [];
   let keyring: CodecKeyring | undefined;
   if (single && list) {
-    issues.push('DROVER_CODEC_KEY and DROVER_CODEC_KEYS are both set; use DROVER_CODEC_KEYS alone to list several keys (the first encrypts)');
+    issues.push(
+      'DROVER_CODEC_KEY and DROVER_CODEC_KEYS are both set; use DROVER_CODEC_KEYS alone to list several keys (the first encrypts)',
+    );
   } else if (list) {
-    if (singleId) issues.push('DROVER_CODEC_KEY_ID goes with DROVER_CODEC_KEY; with DROVER_CODEC_KEYS each entry carries its id (<id>:<base64>)');
+    if (singleId)
+      issues.push(
+        'DROVER_CODEC_KEY_ID goes with DROVER_CODEC_KEY; with DROVER_CODEC_KEYS each entry carries its id (<id>:<base64>)',
+      );
     keyring = fromKeyList(list, issues);
   } else if (single) {
     const id = parseId(singleId ?? DEFAULT_KEY_ID, 'DROVER_CODEC_KEY_ID', issues);

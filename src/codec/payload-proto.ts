@@ -35,7 +35,10 @@ export function encodePayloadProto(payload: Payload): Uint8Array {
   }
   const parts: Buffer[] = [];
   for (const [key, value] of Object.entries(payload.metadata ?? {})) {
-    const entry = Buffer.concat([lengthDelimited(1, Buffer.from(key, 'utf8')), lengthDelimited(2, value ?? new Uint8Array())]);
+    const entry = Buffer.concat([
+      lengthDelimited(1, Buffer.from(key, 'utf8')),
+      lengthDelimited(2, value ?? new Uint8Array()),
+    ]);
     parts.push(lengthDelimited(1, entry));
   }
   if (payload.data && payload.data.length > 0) parts.push(lengthDelimited(2, payload.data));

@@ -12,13 +12,13 @@ export const TcpPortSchema = z
   .min(1, { error: PORT_MESSAGE })
   .max(65535, { error: PORT_MESSAGE });
 
-export const HostIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: 'must be 1-63 characters of [a-z0-9-], starting with a letter or digit' });
+export const HostIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+  error: 'must be 1-63 characters of [a-z0-9-], starting with a letter or digit',
+});
 
-export const TaskQueueSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9._-]{1,200}$/, { error: 'must be 1-200 characters of [A-Za-z0-9._-] ("@" is reserved for host queues)' });
+export const TaskQueueSchema = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, {
+  error: 'must be 1-200 characters of [A-Za-z0-9._-] ("@" is reserved for host queues)',
+});
 
 const SLOTS_MESSAGE = 'must be a whole number of concurrent agents between 1 and 1000';
 
@@ -40,9 +40,9 @@ export const NamespaceSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/, { error: 'must be a Temporal namespace name ([A-Za-z0-9._-])' });
 
-export const AddressSchema = z
-  .string()
-  .regex(/^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, { error: 'must be host:port, e.g. temporal.example.com:7233' });
+export const AddressSchema = z.string().regex(/^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, {
+  error: 'must be host:port, e.g. temporal.example.com:7233',
+});
 
 export const WebUiUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -50,7 +50,8 @@ export const PathSchema = z.string().min(1, { error: 'must be a non-empty path' 
 
 export const WebhookUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
-const TIMEOUT_MESSAGE = 'must be a whole number of milliseconds between 1 and 15000 (the notify activity itself times out after 20 s)';
+const TIMEOUT_MESSAGE =
+  'must be a whole number of milliseconds between 1 and 15000 (the notify activity itself times out after 20 s)';
 
 /** Per-post webhook timeout; below the notify activity's 20 s so a slow receiver never costs a retry. */
 export const WebhookTimeoutMsSchema = z

@@ -81,7 +81,7 @@ export type EnvName = keyof EnvSettings;
 const HIDDEN = 'a value not shown here: webhook URLs carry a token';
 
 function describeValue(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
@@ -135,7 +135,9 @@ export function readConfigFile(projectRoot: string): LoadedConfigFile | undefine
     parsed.error.issues.flatMap((issue) => {
       const key = issue.path.map(String).join('.') || '(top level)';
       if (issue.code === 'unrecognized_keys') {
-        return issue.keys.map((unknown) => `${path}: ${[...issue.path.map(String), unknown].join('.')} is not a known key`);
+        return issue.keys.map(
+          (unknown) => `${path}: ${[...issue.path.map(String), unknown].join('.')} is not a known key`,
+        );
       }
       const value = valueAt(raw, issue.path);
       const got = value === undefined ? '' : ` (got ${SECRET_FILE_KEYS.includes(key) ? HIDDEN : describeValue(value)})`;

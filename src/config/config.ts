@@ -3,7 +3,13 @@ import { hostname } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_HOST_SLOTS, DroverConfigSchema, type DroverConfig, type TlsSettings } from './config-schema.js';
-import { ConfigError, readConfigFile, readEnvSettings, type EnvSettings, type LoadedConfigFile } from './config-sources.js';
+import {
+  ConfigError,
+  readConfigFile,
+  readEnvSettings,
+  type EnvSettings,
+  type LoadedConfigFile,
+} from './config-sources.js';
 
 export { ConfigError } from './config-sources.js';
 export type { DroverConfig, TlsSettings } from './config-schema.js';
@@ -85,11 +91,20 @@ function layer<T>(env: [string, T | undefined], file: [string, T | undefined], f
   return { value: fallback, source: 'default' };
 }
 
-function resolveTls(env: EnvSettings, file: LoadedConfigFile | undefined, from: (p: string) => string, issues: string[]) {
+function resolveTls(
+  env: EnvSettings,
+  file: LoadedConfigFile | undefined,
+  from: (p: string) => string,
+  issues: string[],
+) {
   const fileTls = file?.settings.temporal?.tls;
   const fileParts = typeof fileTls === 'object' ? fileTls : {};
   const key = (name: string) => `${file?.path ?? 'config file'}: temporal.tls${name}`;
-  const pathOf = (envName: 'TEMPORAL_TLS_CERT' | 'TEMPORAL_TLS_KEY' | 'TEMPORAL_TLS_CA', fileValue: string | undefined, fileKey: string) => {
+  const pathOf = (
+    envName: 'TEMPORAL_TLS_CERT' | 'TEMPORAL_TLS_KEY' | 'TEMPORAL_TLS_CA',
+    fileValue: string | undefined,
+    fileKey: string,
+  ) => {
     if (env[envName] !== undefined) return { value: resolve(env[envName]), source: envName };
     if (fileValue !== undefined) return { value: from(fileValue), source: key(fileKey) };
     return undefined;
@@ -103,8 +118,13 @@ function resolveTls(env: EnvSettings, file: LoadedConfigFile | undefined, from: 
     if (!existsSync(part.value)) issues.push(`${part.source}: file not found: ${part.value}`);
   }
   if (cert && !tlsKey) issues.push(`${cert.source} is set but no client key (TEMPORAL_TLS_KEY / temporal.tls.key)`);
-  if (tlsKey && !cert) issues.push(`${tlsKey.source} is set but no client certificate (TEMPORAL_TLS_CERT / temporal.tls.cert)`);
-  const explicit = layer(['TEMPORAL_TLS', env.TEMPORAL_TLS], [key(''), typeof fileTls === 'boolean' ? fileTls : undefined], undefined);
+  if (tlsKey && !cert)
+    issues.push(`${tlsKey.source} is set but no client certificate (TEMPORAL_TLS_CERT / temporal.tls.cert)`);
+  const explicit = layer(
+    ['TEMPORAL_TLS', env.TEMPORAL_TLS],
+    [key(''), typeof fileTls === 'boolean' ? fileTls : undefined],
+    undefined,
+  );
   const enabled = explicit.value ?? (parts.length > 0 || serverName !== undefined || typeof fileTls === 'object');
   if (!enabled && (parts.length > 0 || serverName !== undefined)) {
     issues.push(`${explicit.source} disables TLS but TLS certificate settings are also given`);
@@ -144,8 +164,13 @@ export function loadConfig(options: LoadConfigOptions = {}): DroverConfig {
   const fromFile = (p: string) => (isAbsolute(p) ? p : resolve(root, p));
 
   const droverHome = fromEnv(env.DROVER_HOME) ?? (f.droverHome ? fromFile(f.droverHome) : join(root, '.drover'));
-  const workspace = fromEnv(env.DROVER_WORKSPACE) ?? (f.workspace ? fromFile(f.workspace) : join(droverHome, 'workspace'));
-  const address = layer<string | undefined>(['TEMPORAL_ADDRESS', env.TEMPORAL_ADDRESS], [k('temporal.address'), f.temporal?.address], undefined);
+  const workspace =
+    fromEnv(env.DROVER_WORKSPACE) ?? (f.workspace ? fromFile(f.workspace) : join(droverHome, 'workspace'));
+  const address = layer<string | undefined>(
+    ['TEMPORAL_ADDRESS', env.TEMPORAL_ADDRESS],
+    [k('temporal.address'), f.temporal?.address],
+    undefined,
+  );
   const port = layer(['DROVER_DEV_PORT', env.DROVER_DEV_PORT], [k('dev.port'), f.dev?.port], 7233);
   const uiPort = layer(['DROVER_UI_PORT', env.DROVER_UI_PORT], [k('dev.uiPort'), f.dev?.uiPort], 8233);
   const embedded = address.value === undefined;
@@ -155,7 +180,9 @@ export function loadConfig(options: LoadConfigOptions = {}): DroverConfig {
     issues.push(`${port.source} and ${uiPort.source} are both ${port.value}; the gRPC and Web UI ports must differ`);
   }
   if (embedded && tls.tls !== null) {
-    issues.push(`${tls.source} configures TLS but no TEMPORAL_ADDRESS is set; the embedded dev server is plaintext on 127.0.0.1`);
+    issues.push(
+      `${tls.source} configures TLS but no TEMPORAL_ADDRESS is set; the embedded dev server is plaintext on 127.0.0.1`,
+    );
   }
   if (issues.length > 0) throw new ConfigError(issues);
 

@@ -4,7 +4,16 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import type { DevLog } from '../temporal/progress-log.js';
-import { flagValue, isProcessAlive, isTemporalDevServerCommand, processArgs, readPidFile, tailFile, terminatePid, withFileLock } from './process-utils.js';
+import {
+  flagValue,
+  isProcessAlive,
+  isTemporalDevServerCommand,
+  processArgs,
+  readPidFile,
+  tailFile,
+  terminatePid,
+  withFileLock,
+} from './process-utils.js';
 import { connectLocal, ensureNamespace, isPortInUse, probeTemporal } from '../temporal/temporal-frontend.js';
 
 export interface EnsureDevServerOptions {
@@ -37,8 +46,19 @@ export const devServerFiles = (stateDir: string) => ({
   lock: join(stateDir, 'temporal-server.lock'),
 });
 
-export function devServerArgs(options: Pick<EnsureDevServerOptions, 'dbFile' | 'port' | 'uiPort' | 'namespace'>): string[] {
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--ui-port', String(options.uiPort)];
+export function devServerArgs(
+  options: Pick<EnsureDevServerOptions, 'dbFile' | 'port' | 'uiPort' | 'namespace'>,
+): string[] {
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--ui-port',
+    String(options.uiPort),
+  ];
   args.push('--db-filename', options.dbFile, '--log-level', 'warn');
   // WAL with synchronous=NORMAL: a commit is one append instead of a rollback journal plus fsyncs.
   // It survives any process crash (the server's or Drover's); only a power loss may drop the last
@@ -68,7 +88,12 @@ async function recordedServer(pidFile: string): Promise<{ pid: number; port?: st
   return { pid, port: flagValue(args, '--port') };
 }
 
-async function waitUntilReady(address: string, timeoutMs: number, exited: () => string | undefined, logFile: string): Promise<void> {
+async function waitUntilReady(
+  address: string,
+  timeoutMs: number,
+  exited: () => string | undefined,
+  logFile: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const exit = exited();
@@ -89,11 +114,21 @@ async function logTail(logFile: string): Promise<string> {
   return tail ? `Last lines of ${logFile}:\n${tail}` : `(${logFile} is empty)`;
 }
 
-async function start(address: string, webUiUrl: string, options: EnsureDevServerOptions, files: ReturnType<typeof devServerFiles>): Promise<DevServerHandle> {
+async function start(
+  address: string,
+  webUiUrl: string,
+  options: EnsureDevServerOptions,
+  files: ReturnType<typeof devServerFiles>,
+): Promise<DevServerHandle> {
   const { cli, port, uiPort, log, detached } = options;
-  for (const [p, name] of [[port, 'DROVER_DEV_PORT'], [uiPort, 'DROVER_UI_PORT']] as const) {
+  for (const [p, name] of [
+    [port, 'DROVER_DEV_PORT'],
+    [uiPort, 'DROVER_UI_PORT'],
+  ] as const) {
     if (await isPortInUse(p)) {
-      throw new Error(`Port ${p} on 127.0.0.1 is in use by a process that is not a Temporal server; choose another port with ${name}.`);
+      throw new Error(
+        `Port ${p} on 127.0.0.1 is in use by a process that is not a Temporal server; choose another port with ${name}.`,
+      );
     }
   }
   await mkdir(dirname(options.dbFile), { recursive: true });
@@ -195,10 +230,15 @@ export async function stopDevServer(droverHome: string): Promise<StopDevServerRe
   const args = isProcessAlive(pid) ? await processArgs(pid) : undefined;
   if (!args || !isTemporalDevServerCommand(args)) {
     await unlink(pidFile).catch(() => undefined);
-    return { stopped: false, pid, message: `Process ${pid} from ${pidFile} is not a running Temporal dev server; removed the stale pid file` };
+    return {
+      stopped: false,
+      pid,
+      message: `Process ${pid} from ${pidFile} is not a running Temporal dev server; removed the stale pid file`,
+    };
   }
   const gone = await terminatePid(pid);
-  if (!gone) return { stopped: false, pid, message: `Temporal dev server pid ${pid} did not exit after SIGTERM and SIGKILL` };
+  if (!gone)
+    return { stopped: false, pid, message: `Temporal dev server pid ${pid} did not exit after SIGTERM and SIGKILL` };
   await unlink(pidFile).catch(() => undefined);
   return { stopped: true, pid, message: `Stopped the Temporal dev server (pid ${pid})` };
 }

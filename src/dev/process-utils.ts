@@ -36,7 +36,10 @@ export async function processArgs(pid: number): Promise<string[] | undefined> {
   }
   try {
     const { stdout } = await execa('ps', ['-p', String(pid), '-o', 'command='], { timeout: 5000 });
-    const args = stdout.trim().split(/\s+/).filter((arg) => arg.length > 0);
+    const args = stdout
+      .trim()
+      .split(/\s+/)
+      .filter((arg) => arg.length > 0);
     return args.length > 0 ? args : undefined;
   } catch {
     return undefined;
@@ -46,7 +49,9 @@ export async function processArgs(pid: number): Promise<string[] | undefined> {
 /** A `temporal server start-dev` process, judged from its command line. */
 export function isTemporalDevServerCommand(args: readonly string[]): boolean {
   const [exe, ...rest] = args;
-  return exe !== undefined && basename(exe).startsWith('temporal') && rest.includes('server') && rest.includes('start-dev');
+  return (
+    exe !== undefined && basename(exe).startsWith('temporal') && rest.includes('server') && rest.includes('start-dev')
+  );
 }
 
 /** Value that follows `flag` in a command line. */
@@ -65,7 +70,10 @@ export async function terminatePid(pid: number, graceMs = 10_000): Promise<boole
     }
   };
   signal('SIGTERM');
-  for (const [limit, next] of [[graceMs, 'SIGKILL'], [5000, undefined]] as const) {
+  for (const [limit, next] of [
+    [graceMs, 'SIGKILL'],
+    [5000, undefined],
+  ] as const) {
     const deadline = Date.now() + limit;
     while (Date.now() < deadline) {
       if (!isProcessAlive(pid)) return true;
@@ -92,7 +100,13 @@ export async function readPidFile(path: string): Promise<number | undefined> {
 }
 
 /** Runs `fn` holding an exclusive lock file (holder pid inside; stale locks of dead holders are taken over). */
-export async function withFileLock<T>(lockFile: string, log: DevLog, what: string, waitMs: number, fn: () => Promise<T>): Promise<T> {
+export async function withFileLock<T>(
+  lockFile: string,
+  log: DevLog,
+  what: string,
+  waitMs: number,
+  fn: () => Promise<T>,
+): Promise<T> {
   const deadline = Date.now() + waitMs;
   let announced = false;
   for (;;) {
@@ -109,7 +123,8 @@ export async function withFileLock<T>(lockFile: string, log: DevLog, what: strin
       await unlink(lockFile).catch(() => undefined);
       continue;
     }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for process ${holder} ${what} (lock file ${lockFile})`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out waiting for process ${holder} ${what} (lock file ${lockFile})`);
     if (!announced) log(`Waiting for process ${holder} ${what}…`);
     announced = true;
     await sleep(500);

@@ -68,7 +68,8 @@ export async function findTemporalCli(options: FindTemporalCliOptions): Promise<
     if (found) return found;
     throw new Error(
       `TEMPORAL_CLI_PATH=${explicit} is not a working Temporal CLI (\`${explicit} --version\` failed). ` +
-        'Fix or unset it.\n' + temporalCliInstallHelp(projectRoot),
+        'Fix or unset it.\n' +
+        temporalCliInstallHelp(projectRoot),
     );
   }
 

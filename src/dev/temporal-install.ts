@@ -31,13 +31,28 @@ export interface InstallTemporalCliOptions {
   verify: (cli: string) => Promise<string | undefined>;
 }
 
-async function run(file: string, args: string[], logFile: string, env: NodeJS.ProcessEnv, what: string, projectRoot: string) {
+async function run(
+  file: string,
+  args: string[],
+  logFile: string,
+  env: NodeJS.ProcessEnv,
+  what: string,
+  projectRoot: string,
+) {
   try {
-    await execa(file, args, { env, stdin: 'ignore', stdout: { file: logFile, append: true }, stderr: { file: logFile, append: true }, timeout: PIP_TIMEOUT_MS });
+    await execa(file, args, {
+      env,
+      stdin: 'ignore',
+      stdout: { file: logFile, append: true },
+      stderr: { file: logFile, append: true },
+      timeout: PIP_TIMEOUT_MS,
+    });
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     const tail = await tailFile(logFile, 20);
-    const reason = missing ? `${file} was not found` : `${what} failed: ${(error as Error & { shortMessage?: string }).shortMessage ?? String(error)}`;
+    const reason = missing
+      ? `${file} was not found`
+      : `${what} failed: ${(error as Error & { shortMessage?: string }).shortMessage ?? String(error)}`;
     throw new Error(
       `Temporal CLI not found and automatic installation failed: ${reason}.\n` +
         (tail ? `Last lines of ${logFile}:\n${tail}\n` : '') +

@@ -28,7 +28,12 @@ export const ROUND_TRIPS: Record<string, RoundTrip> = {
     argv: (prompt) => ['-p', prompt],
     prepare: async (home, cwd, routeUrl) => {
       await seedClaudeHome(home, { trustedDirs: [cwd], approvedApiKeys: [REHEARSAL_KEY] });
-      return rehearsalClaudeEnv({ baseUrl: routeUrl, home, credential: { apiKey: REHEARSAL_KEY }, path: process.env.PATH });
+      return rehearsalClaudeEnv({
+        baseUrl: routeUrl,
+        home,
+        credential: { apiKey: REHEARSAL_KEY },
+        path: process.env.PATH,
+      });
     },
   },
   codex: {
@@ -36,7 +41,12 @@ export const ROUND_TRIPS: Record<string, RoundTrip> = {
     argv: (prompt) => ['exec', '--skip-git-repo-check', prompt],
     prepare: async (home, cwd, routeUrl) => {
       await seedCodexHome(home, { trustedDirs: [cwd], rehearsalBaseUrl: routeUrl });
-      return { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', [CODEX_REHEARSAL_KEY_ENV]: CODEX_REHEARSAL_KEY };
+      return {
+        HOME: home,
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        LANG: 'C.UTF-8',
+        [CODEX_REHEARSAL_KEY_ENV]: CODEX_REHEARSAL_KEY,
+      };
     },
   },
   gemini: {
@@ -56,7 +66,11 @@ const INSTALL_HINTS: Record<string, string> = {
 };
 
 /** Phase 1: the binary is there and answers `--version`. `optional`: a missing binary only warns. */
-export function agentBinaryCheck(profile: AgentProfile, projectRoot: string, opts: { optional?: boolean } = {}): CheckBody {
+export function agentBinaryCheck(
+  profile: AgentProfile,
+  projectRoot: string,
+  opts: { optional?: boolean } = {},
+): CheckBody {
   return async () => {
     const binary = resolveAgentBinary(profile.command, projectRoot, process.env);
     const got = await execa(binary, ['--version'], { reject: false, timeout: 20_000, stdin: 'ignore' });
@@ -64,8 +78,14 @@ export function agentBinaryCheck(profile: AgentProfile, projectRoot: string, opt
       const missing = (got as { code?: string }).code === 'ENOENT';
       const why = missing ? `${profile.command} not found` : `${binary} --version exited ${got.exitCode}`;
       const override = `put it on PATH or set DROVER_${profile.command.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_BIN`;
-      const fix = PINNED_AGENTS.has(profile.name) ? `npm ci installs the pinned ${profile.command} CLI into node_modules, or ${override}` : `${INSTALL_HINTS[profile.name] ?? `install ${profile.command}`}, or ${override}`;
-      return { status: missing && opts.optional ? 'warn' : 'fail', detail: missing && opts.optional ? `${why} (optional: only needed for --agent ${profile.name})` : why, fix };
+      const fix = PINNED_AGENTS.has(profile.name)
+        ? `npm ci installs the pinned ${profile.command} CLI into node_modules, or ${override}`
+        : `${INSTALL_HINTS[profile.name] ?? `install ${profile.command}`}, or ${override}`;
+      return {
+        status: missing && opts.optional ? 'warn' : 'fail',
+        detail: missing && opts.optional ? `${why} (optional: only needed for --agent ${profile.name})` : why,
+        fix,
+      };
     }
     return { status: 'ok', detail: `${(got.stdout || got.stderr).split('\n')[0]!.trim()} (${binary})` };
   };
@@ -86,10 +106,25 @@ export function agentRoundTripCheck(profile: AgentProfile, projectRoot: string, 
       const env = await trip.prepare(path.join(tmp, 'home'), tmp, server.routeUrl(route));
       const binary = resolveAgentBinary(profile.command, projectRoot, process.env);
       const started = Date.now();
-      const got = await execa(binary, trip.argv('Reply with the check word.'), { cwd: tmp, env, extendEnv: false, reject: false, timeout: 90_000, stdin: 'ignore' });
+      const got = await execa(binary, trip.argv('Reply with the check word.'), {
+        cwd: tmp,
+        env,
+        extendEnv: false,
+        reject: false,
+        timeout: 90_000,
+        stdin: 'ignore',
+      });
       const out = `${got.stdout}\n${got.stderr}`;
-      if (out.includes(PONG)) return { status: 'ok', detail: `prompt → scripted model → answer in ${((Date.now() - started) / 1000).toFixed(1)} s` };
-      return { status: 'fail', detail: `no answer (exit ${got.exitCode}${got.timedOut ? ', timed out' : ''}): ${out.trim().split('\n').slice(-1)[0]?.slice(0, 160) ?? ''}`, fix: `run \`${profile.command}\` by hand in a terminal: a login, update or first-run screen may be in the way` };
+      if (out.includes(PONG))
+        return {
+          status: 'ok',
+          detail: `prompt → scripted model → answer in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        };
+      return {
+        status: 'fail',
+        detail: `no answer (exit ${got.exitCode}${got.timedOut ? ', timed out' : ''}): ${out.trim().split('\n').slice(-1)[0]?.slice(0, 160) ?? ''}`,
+        fix: `run \`${profile.command}\` by hand in a terminal: a login, update or first-run screen may be in the way`,
+      };
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }

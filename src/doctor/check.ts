@@ -23,7 +23,13 @@ export async function runCheck(group: string, name: string, timeoutMs: number, b
     const got = await Promise.race([body(), timeout]);
     return { group, name, ...got, ms: Date.now() - started };
   } catch (error) {
-    return { group, name, status: 'fail', detail: (error as Error).message.split('\n')[0]!.slice(0, 200), ms: Date.now() - started };
+    return {
+      group,
+      name,
+      status: 'fail',
+      detail: (error as Error).message.split('\n')[0]!.slice(0, 200),
+      ms: Date.now() - started,
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -36,7 +42,10 @@ export function renderChecks(results: readonly CheckResult[]): string {
   const rows = results.map((r) => [`${r.group}: ${r.name}`, MARK[r.status], r.detail]);
   const w0 = Math.max(5, ...rows.map((r) => r[0]!.length));
   const w1 = 6;
-  const lines = [`${'CHECK'.padEnd(w0)}  ${'STATUS'.padEnd(w1)}  DETAIL`, `${'-'.repeat(w0)}  ${'-'.repeat(w1)}  ${'-'.repeat(40)}`];
+  const lines = [
+    `${'CHECK'.padEnd(w0)}  ${'STATUS'.padEnd(w1)}  DETAIL`,
+    `${'-'.repeat(w0)}  ${'-'.repeat(w1)}  ${'-'.repeat(40)}`,
+  ];
   results.forEach((r, i) => {
     const row = rows[i]!;
     lines.push(`${row[0]!.padEnd(w0)}  ${row[1]!.padEnd(w1)}  ${row[2]}`);

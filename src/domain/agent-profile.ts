@@ -144,11 +144,25 @@ export const claudeProfile: AgentProfile = AgentProfileSchema.parse({
     crashedPatterns: ['^Pane is dead\\b'],
     optionSelectedMarkers: ['❯', '>', '›'],
     dialogs: [
-      { kind: 'trust-folder', anyOf: ['Yes, I trust this folder', 'Do you trust the files in this folder', 'Is this a project you created or one you trust'] },
+      {
+        kind: 'trust-folder',
+        anyOf: [
+          'Yes, I trust this folder',
+          'Do you trust the files in this folder',
+          'Is this a project you created or one you trust',
+        ],
+      },
       { kind: 'api-key', anyOf: ['Do you want to use this API key?', 'Detected a custom API key'] },
       {
         kind: 'permission',
-        anyOf: ['Do you want to proceed?', 'This command requires approval', 'Do you want to make this edit to', 'Do you want to create ', 'Do you want to overwrite ', 'Do you want to allow'],
+        anyOf: [
+          'Do you want to proceed?',
+          'This command requires approval',
+          'Do you want to make this edit to',
+          'Do you want to create ',
+          'Do you want to overwrite ',
+          'Do you want to allow',
+        ],
       },
     ],
     dialogFooters: ['Enter to confirm', 'Esc to cancel', 'Press enter to continue'],
@@ -229,7 +243,9 @@ export function buildLaunchArgs(profile: AgentProfile, opts: LaunchOptions): str
     throw new Error(`invalid model name "${opts.model}": expected letters, digits and . _ : @ / + -`);
   }
   const args = [...profile.launch.baseArgs];
-  args.push(...fill(opts.resume ? profile.launch.resumeArgs : profile.launch.newSessionArgs, 'sessionId', opts.sessionId));
+  args.push(
+    ...fill(opts.resume ? profile.launch.resumeArgs : profile.launch.newSessionArgs, 'sessionId', opts.sessionId),
+  );
   if (opts.model !== undefined) args.push(...fill(profile.launch.modelArgs, 'model', opts.model));
   return args;
 }

@@ -12,7 +12,10 @@ export function splitCommand(command: string): Checked<string[]> {
   let word = '';
   let inWord = false;
   let i = 0;
-  const refuse = (what: string) => ({ ok: false as const, error: `${what}; Drover runs the command without a shell, so quote it, or ask for a shell explicitly: sh -c '…' (e.g. --validate "sh -c 'npm test | tee test.log'")` });
+  const refuse = (what: string) => ({
+    ok: false as const,
+    error: `${what}; Drover runs the command without a shell, so quote it, or ask for a shell explicitly: sh -c '…' (e.g. --validate "sh -c 'npm test | tee test.log'")`,
+  });
   while (i < command.length) {
     const ch = command[i]!;
     if (/\s/.test(ch)) {
@@ -42,7 +45,9 @@ export function splitCommand(command: string): Checked<string[]> {
           continue;
         }
         if (c === '`' || (c === '$' && /[A-Za-z_{(0-9@*#?$!-]/.test(command[j + 1] ?? ''))) {
-          return refuse(`"${c === '`' ? '`' : `$${command[j + 1]}`}" inside double quotes at position ${j + 1} would be expanded by a shell`);
+          return refuse(
+            `"${c === '`' ? '`' : `$${command[j + 1]}`}" inside double quotes at position ${j + 1} would be expanded by a shell`,
+          );
         }
         word += c;
         j += 1;

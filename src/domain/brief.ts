@@ -40,8 +40,18 @@ export function buildBrief(input: BriefInput): string {
     objective,
     '----- end of objective -----',
     '',
-    ...(input.context ? ['Context from the user (markdown, verbatim):', '----- context -----', input.context.trimEnd(), '----- end of context -----', ''] : []),
-    ...(input.images && input.images.length > 0 ? ['Images for this task (open each with your file-reading tool):', ...input.images.map((p) => `- ${p}`), ''] : []),
+    ...(input.context
+      ? [
+          'Context from the user (markdown, verbatim):',
+          '----- context -----',
+          input.context.trimEnd(),
+          '----- end of context -----',
+          '',
+        ]
+      : []),
+    ...(input.images && input.images.length > 0
+      ? ['Images for this task (open each with your file-reading tool):', ...input.images.map((p) => `- ${p}`), '']
+      : []),
     'How to work:',
     `- Work only inside your git worktree ${worktree}, on the branch ${branch}, which is already checked out there. Do not switch branches, do not push, and do not change anything outside the worktree.`,
     `- Commit your changes on ${branch} with clear messages as you go; work that is not committed does not count.`,
@@ -67,10 +77,18 @@ export function buildRebrief(reasons: readonly string[]): string {
   const bullets = reasons
     .map((r) => String(r).trim())
     .filter((r) => r !== '')
-    .map((r) => `- ${r.split('\n').map((l) => l.trimEnd()).join('\n  ')}`);
+    .map(
+      (r) =>
+        `- ${r
+          .split('\n')
+          .map((l) => l.trimEnd())
+          .join('\n  ')}`,
+    );
   return [
     'Drover checked your work and cannot accept it as done yet:',
-    ...(bullets.length > 0 ? bullets : ['- the verification failed without a specific reason; review your work against the objective.']),
+    ...(bullets.length > 0
+      ? bullets
+      : ['- the verification failed without a specific reason; review your work against the objective.']),
     'Fix these, commit on your branch, run `drover report checkpoint <step>` for any step not reported yet, then run `drover report done` again.',
   ].join('\n');
 }

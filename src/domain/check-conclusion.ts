@@ -1,7 +1,17 @@
 import { z } from 'zod';
 
 /** A GitHub check run's conclusion (REST `conclusion`, lower case), as GitHub documents them. */
-export const CheckConclusionSchema = z.enum(['action_required', 'cancelled', 'failure', 'neutral', 'success', 'skipped', 'stale', 'timed_out', 'startup_failure']);
+export const CheckConclusionSchema = z.enum([
+  'action_required',
+  'cancelled',
+  'failure',
+  'neutral',
+  'success',
+  'skipped',
+  'stale',
+  'timed_out',
+  'startup_failure',
+]);
 export type CheckConclusion = z.infer<typeof CheckConclusionSchema>;
 
 /** Conclusions that do not block: GitHub's own merge rules treat neutral and skipped checks as passing. */

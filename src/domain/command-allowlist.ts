@@ -27,7 +27,31 @@ function pathProblem(args: readonly string[], worktree: string, check = readable
   return undefined;
 }
 
-const READERS = new Set(['ls', 'cat', 'head', 'tail', 'wc', 'grep', 'egrep', 'fgrep', 'rg', 'diff', 'cut', 'tr', 'basename', 'dirname', 'realpath', 'stat', 'file', 'tree', 'which', 'nl', 'find', 'sort', 'uniq']);
+const READERS = new Set([
+  'ls',
+  'cat',
+  'head',
+  'tail',
+  'wc',
+  'grep',
+  'egrep',
+  'fgrep',
+  'rg',
+  'diff',
+  'cut',
+  'tr',
+  'basename',
+  'dirname',
+  'realpath',
+  'stat',
+  'file',
+  'tree',
+  'which',
+  'nl',
+  'find',
+  'sort',
+  'uniq',
+]);
 const PRINTERS = new Set(['echo', 'printf', 'true', 'false', 'pwd']);
 const WRITERS = new Set(['mkdir', 'touch', 'cp', 'mv', 'rm']);
 const READER_REFUSED: Record<string, RegExp> = {
@@ -41,7 +65,8 @@ function reader(cmd: string, args: string[], worktree: string): Verdict {
   const refused = READER_REFUSED[cmd];
   const bad = refused ? args.find((a) => refused.test(a)) : undefined;
   if (bad !== undefined) return no(`${cmd} ${bad} can run commands or write files`);
-  if (cmd === 'uniq' && args.filter((a) => !isOption(a)).length > 1) return no('uniq with two files writes the second one');
+  if (cmd === 'uniq' && args.filter((a) => !isOption(a)).length > 1)
+    return no('uniq with two files writes the second one');
   const problem = pathProblem(args, worktree);
   return problem ? no(`${cmd}: ${problem}`) : ok(`${cmd} only reads files inside the worktree`);
 }
@@ -58,8 +83,21 @@ function writer(cmd: string, args: string[], glob: boolean, worktree: string): V
   return problem ? no(`${cmd}: ${problem}`) : ok(`${cmd} changes files inside the worktree`);
 }
 
-const GIT_READ = new Set(['status', 'diff', 'log', 'show', 'rev-parse', 'ls-files', 'blame', 'shortlog', 'describe', 'grep', 'rev-list']);
-const GIT_CONFIG_OK = /^(?:user\.name|user\.email|commit\.gpgsign|tag\.gpgsign|core\.quotepath|init\.defaultbranch|color\.[a-z.]{1,40}|advice\.[A-Za-z]{1,60})=/i;
+const GIT_READ = new Set([
+  'status',
+  'diff',
+  'log',
+  'show',
+  'rev-parse',
+  'ls-files',
+  'blame',
+  'shortlog',
+  'describe',
+  'grep',
+  'rev-list',
+]);
+const GIT_CONFIG_OK =
+  /^(?:user\.name|user\.email|commit\.gpgsign|tag\.gpgsign|core\.quotepath|init\.defaultbranch|color\.[a-z.]{1,40}|advice\.[A-Za-z]{1,60})=/i;
 const GIT_GLOBAL_FLAGS = new Set(['--no-pager', '--no-optional-locks', '--literal-pathspecs', '--no-replace-objects']);
 const BRANCH_LIST = /^(?:--show-current|-a|-r|-v|-vv|--list|--all|--no-color|--remotes)$/;
 
@@ -82,7 +120,8 @@ function git(argv: string[], worktree: string): Verdict {
     const a = argv[i] ?? '';
     if (a === '-c') {
       const setting = argv[i + 1] ?? '';
-      if (!GIT_CONFIG_OK.test(setting)) return no(`git -c ${setting}: only identity, signing and display settings may be overridden`);
+      if (!GIT_CONFIG_OK.test(setting))
+        return no(`git -c ${setting}: only identity, signing and display settings may be overridden`);
       i += 2;
     } else if (a === '-C') {
       const problem = readableProblem(argv[i + 1] ?? '', worktree);
@@ -95,21 +134,31 @@ function git(argv: string[], worktree: string): Verdict {
   const rest = argv.slice(i + 1);
   if (sub === undefined) return no('git without a subcommand');
   if (GIT_READ.has(sub)) {
-    const bad = rest.find((a) => /^--(?:output|ext-diff|open-files-in-pager)/.test(a) || (sub === 'grep' && /^-O/.test(a)));
+    const bad = rest.find(
+      (a) => /^--(?:output|ext-diff|open-files-in-pager)/.test(a) || (sub === 'grep' && /^-O/.test(a)),
+    );
     if (bad !== undefined) return no(`git ${sub} ${bad} writes files or runs programs`);
     const problem = pathProblem(rest, worktree);
     return problem ? no(`git ${sub}: ${problem}`) : ok(`git ${sub} only reads the repository`);
   }
-  if (sub === 'branch') return rest.every((a) => BRANCH_LIST.test(a)) ? ok('git branch only lists branches') : no('git branch may only list branches here');
+  if (sub === 'branch')
+    return rest.every((a) => BRANCH_LIST.test(a))
+      ? ok('git branch only lists branches')
+      : no('git branch may only list branches here');
   if (sub === 'add') {
     const problem = pathProblem(rest, worktree);
     return problem ? no(`git add: ${problem}`) : ok('git add stages files of the worktree');
   }
   if (sub === 'commit') return gitCommit(rest, worktree);
-  const named = (flags: string[]) => flags.includes(rest[0] ?? '') && rest.length >= 2 && rest.length <= 3 && rest.slice(1).every((a) => !isOption(a));
-  if (sub === 'checkout') return named(['-b']) ? ok('git checkout -b creates a local branch') : no('only `git checkout -b <branch>` is allowed');
+  const named = (flags: string[]) =>
+    flags.includes(rest[0] ?? '') && rest.length >= 2 && rest.length <= 3 && rest.slice(1).every((a) => !isOption(a));
+  if (sub === 'checkout')
+    return named(['-b'])
+      ? ok('git checkout -b creates a local branch')
+      : no('only `git checkout -b <branch>` is allowed');
   if (sub === 'switch') {
-    if (named(['-c', '--create']) || (rest.length === 1 && !isOption(rest[0] ?? '-'))) return ok('git switch changes the local branch');
+    if (named(['-c', '--create']) || (rest.length === 1 && !isOption(rest[0] ?? '-')))
+      return ok('git switch changes the local branch');
     return no('only `git switch <branch>` and `git switch -c <branch>` are allowed');
   }
   return no(`git ${sub} is not on the allowlist`);
@@ -117,12 +166,16 @@ function git(argv: string[], worktree: string): Verdict {
 
 const SCRIPT = /^(?:test|lint|typecheck|type-check|build|check)(?::[A-Za-z0-9_-]{1,40}){0,4}$/;
 const NPX_TOOLS = new Set(['vitest', 'tsc', 'eslint', 'prettier', 'jest', 'mocha']);
-const NODE_REFUSED = /^(?:-e|--eval|-p|--print|-r|--require|--import|--loader|--experimental-loader|-i|--interactive|--inspect.*)(?:=|$)/;
+const NODE_REFUSED =
+  /^(?:-e|--eval|-p|--print|-r|--require|--import|--loader|--experimental-loader|-i|--interactive|--inspect.*)(?:=|$)/;
 
 function packageRunner(argv: string[], worktree: string): Verdict {
   const [cmd = '', sub = '', script = ''] = argv;
   const runsScript =
-    sub === 'test' || sub === 't' || ((sub === 'run' || sub === 'run-script') && SCRIPT.test(script)) || (cmd !== 'npm' && SCRIPT.test(sub));
+    sub === 'test' ||
+    sub === 't' ||
+    ((sub === 'run' || sub === 'run-script') && SCRIPT.test(script)) ||
+    (cmd !== 'npm' && SCRIPT.test(sub));
   if (!runsScript) return no(`${cmd} ${sub} is not on the allowlist (tests, lint, typecheck and build scripts are)`);
   const bad = argv.find((a) => /^(?:-g|--global|--prefix|-C|--dir|--cwd)(?:=|$)/.test(a));
   if (bad !== undefined) return no(`${cmd} ${bad} leaves the worktree`);
@@ -158,7 +211,10 @@ function redirectProblem(r: Redirect, worktree: string): string | undefined {
 
 function userAllowed(argv: readonly string[], allow: readonly string[] | undefined): string | undefined {
   return allow?.find((entry) => {
-    const words = entry.trim().split(/\s+/).filter((w) => w !== '');
+    const words = entry
+      .trim()
+      .split(/\s+/)
+      .filter((w) => w !== '');
     return words.length > 0 && words.every((w, i) => argv[i] === w);
   });
 }
@@ -171,7 +227,10 @@ function program(cmd: SimpleCommand, ctx: AllowContext): Verdict {
   if (allowed !== undefined) return ok(`matches your allow rule "${allowed}"`);
   if (name.includes('/')) return no(`${name} is run by path; only plain command names are allowed`);
   if (PRINTERS.has(name)) return ok(`${name} only prints`);
-  if (name === 'sleep') return args.length > 0 && args.every((a) => /^\d{1,6}(?:\.\d{1,3})?[smhd]?$/.test(a)) ? ok('sleep only waits') : no('sleep with a non-numeric argument');
+  if (name === 'sleep')
+    return args.length > 0 && args.every((a) => /^\d{1,6}(?:\.\d{1,3})?[smhd]?$/.test(a))
+      ? ok('sleep only waits')
+      : no('sleep with a non-numeric argument');
   if (READERS.has(name)) return reader(name, args, ctx.worktree);
   if (WRITERS.has(name)) return writer(name, args, glob, ctx.worktree);
   if (name === 'sed') return sed(args, ctx.worktree);
@@ -179,7 +238,10 @@ function program(cmd: SimpleCommand, ctx: AllowContext): Verdict {
   if (name === 'npm' || name === 'pnpm' || name === 'yarn') return packageRunner(argv, ctx.worktree);
   if (name === 'npx') return npx(argv, ctx.worktree);
   if (name === 'node') return node(argv, ctx.worktree);
-  if (name === 'drover') return argv[1] === 'report' ? ok('drover report tells Drover about progress') : no(`drover ${argv[1] ?? ''} is not for agents`);
+  if (name === 'drover')
+    return argv[1] === 'report'
+      ? ok('drover report tells Drover about progress')
+      : no(`drover ${argv[1] ?? ''} is not for agents`);
   return no(`${name} is not on the allowlist`);
 }
 
@@ -187,7 +249,8 @@ const SED_PRINT = /^(?:(?:\d{1,9}|\$)(?:,(?:\d{1,9}|\$|\+\d{1,9}))?|\/[^/\n]{1,2
 
 function sed(args: string[], worktree: string): Verdict {
   const flags = args.filter(isOption);
-  if (!flags.some((f) => f === '-n' || f === '--quiet' || f === '--silent' || /^-[a-zA-Z]*n[a-zA-Z]*$/.test(f))) return no('sed is allowed only as `sed -n <range>p`');
+  if (!flags.some((f) => f === '-n' || f === '--quiet' || f === '--silent' || /^-[a-zA-Z]*n[a-zA-Z]*$/.test(f)))
+    return no('sed is allowed only as `sed -n <range>p`');
   const bad = flags.find((f) => /^(?:-[a-zA-Z]*[ifs]|--in-place|--file|--expression|-e)/.test(f));
   if (bad !== undefined) return no(`sed ${bad} is not on the allowlist`);
   const [script = '', ...files] = args.filter((a) => !isOption(a));
@@ -197,7 +260,9 @@ function sed(args: string[], worktree: string): Verdict {
 }
 
 function simpleCommand(cmd: SimpleCommand, ctx: AllowContext): Verdict {
-  const badEnv = cmd.assignments.find((a) => !ENV_OK.has(a.slice(0, a.indexOf('='))) || !/^[\w.:,-]*$/.test(a.slice(a.indexOf('=') + 1)));
+  const badEnv = cmd.assignments.find(
+    (a) => !ENV_OK.has(a.slice(0, a.indexOf('='))) || !/^[\w.:,-]*$/.test(a.slice(a.indexOf('=') + 1)),
+  );
   if (badEnv !== undefined) return no(`setting ${badEnv.slice(0, 60)} is not on the allowlist`);
   for (const r of cmd.redirects) {
     const problem = redirectProblem(r, ctx.worktree);
@@ -205,8 +270,12 @@ function simpleCommand(cmd: SimpleCommand, ctx: AllowContext): Verdict {
   }
   if (cmd.argv.length === 0) return no('a redirect without a command');
   const verdict = program(cmd, ctx);
-  const written = cmd.redirects.filter((r) => (r.op === '>' || r.op === '>>') && !r.target.startsWith('/dev/')).map((r) => r.target);
-  return verdict.safe && written.length > 0 ? ok(`${verdict.why} (into ${written.join(', ')}, inside the worktree)`) : verdict;
+  const written = cmd.redirects
+    .filter((r) => (r.op === '>' || r.op === '>>') && !r.target.startsWith('/dev/'))
+    .map((r) => r.target);
+  return verdict.safe && written.length > 0
+    ? ok(`${verdict.why} (into ${written.join(', ')}, inside the worktree)`)
+    : verdict;
 }
 
 /** Safe when every command of the line is on the allowlist; `why` names each part or the first refusal. */

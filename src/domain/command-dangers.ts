@@ -41,7 +41,22 @@ const PRIVILEGE = new Set(['sudo', 'su', 'doas', 'pkexec', 'runuser']);
 const DISK_TOOLS = new Set(['dd', 'fdisk', 'sfdisk', 'parted', 'wipefs', 'shred', 'losetup', 'mount', 'umount']);
 const HOST_KILLERS = new Set(['pkill', 'killall', 'shutdown', 'reboot', 'halt', 'poweroff']);
 const FETCHERS = new Set(['curl', 'wget']);
-const RUNNERS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'fish', 'source', 'eval', 'python', 'python3', 'perl', 'ruby', 'node', 'exec']);
+const RUNNERS = new Set([
+  'sh',
+  'bash',
+  'zsh',
+  'dash',
+  'ksh',
+  'fish',
+  'source',
+  'eval',
+  'python',
+  'python3',
+  'perl',
+  'ruby',
+  'node',
+  'exec',
+]);
 const SAFE_DEVICES = new Set(['/dev/null', '/dev/stdout', '/dev/stderr']);
 
 function isForcePushFlag(t: string): boolean {
@@ -70,7 +85,8 @@ function rmDangers(words: string[], at: number, worktree: string): string[] {
     if (options && t.startsWith('-') && t.length > 1) continue;
     const where = locate(t, worktree);
     if (!where.inside) out.push(`rm of ${t}: ${where.why}`);
-    else if (where.relative === '' || where.relative === '*' || where.relative === '.*') out.push(`rm of ${t} would delete the whole worktree`);
+    else if (where.relative === '' || where.relative === '*' || where.relative === '.*')
+      out.push(`rm of ${t} would delete the whole worktree`);
   }
   return out;
 }
@@ -85,7 +101,8 @@ function segmentDangers(words: string[], worktree: string): string[] {
     if (HOST_KILLERS.has(name)) out.push(`${name} can stop other processes or the host`);
     if (name === 'tmux') out.push('tmux can drive other agents\u2019 windows');
     if (name === 'temporal') out.push('the temporal CLI can signal or terminate workflows');
-    if (name === 'drover' && i === 0 && words[i + 1] !== 'report') out.push(`drover ${words[i + 1] ?? ''} — an agent may only run \`drover report\``.trim());
+    if (name === 'drover' && i === 0 && words[i + 1] !== 'report')
+      out.push(`drover ${words[i + 1] ?? ''} — an agent may only run \`drover report\``.trim());
   });
   const git = names.indexOf('git');
   if (git >= 0) {
@@ -96,19 +113,26 @@ function segmentDangers(words: string[], worktree: string): string[] {
     }
     const reset = names.indexOf('reset', git + 1);
     if (reset >= 0 && words.includes('--hard')) {
-      const ref = words.slice(reset + 1).find((w) => !w.startsWith('-') && (w.includes('/') || w.includes('@{') || /^(?:FETCH_HEAD|ORIG_HEAD)$/.test(w)));
+      const ref = words
+        .slice(reset + 1)
+        .find(
+          (w) => !w.startsWith('-') && (w.includes('/') || w.includes('@{') || /^(?:FETCH_HEAD|ORIG_HEAD)$/.test(w)),
+        );
       if (ref !== undefined) out.push(`git reset --hard ${ref} throws away local work for a remote ref`);
     }
   }
   const chmod = names.indexOf('chmod');
   if (chmod >= 0) {
-    const mode = words.slice(chmod + 1).find((w) => w.includes('777') || /^[ugoa]*[+=][rwxX]*s/.test(w) || /^(?:a|o)?\+[rwx]*w/.test(w));
+    const mode = words
+      .slice(chmod + 1)
+      .find((w) => w.includes('777') || /^[ugoa]*[+=][rwxX]*s/.test(w) || /^(?:a|o)?\+[rwx]*w/.test(w));
     if (mode !== undefined) out.push(`chmod ${mode} makes files world-writable or setuid`);
   }
   words.forEach((w, i) => {
     const lower = w.toLowerCase();
     if (lower === '/etc' || lower.startsWith('/etc/')) out.push(`${w} is system configuration (/etc)`);
-    if (words[i - 1] === REDIRECT && lower.startsWith('/dev/') && !SAFE_DEVICES.has(lower)) out.push(`writes the device ${w}`);
+    if (words[i - 1] === REDIRECT && lower.startsWith('/dev/') && !SAFE_DEVICES.has(lower))
+      out.push(`writes the device ${w}`);
     const cred = w === REDIRECT ? undefined : credentialIn(w);
     if (cred !== undefined) out.push(`${w} is a credential file (${cred})`);
   });
@@ -128,7 +152,8 @@ export function findDangers(text: string, worktree: string): string[] {
   }
   const lower = text.toLowerCase();
   for (const needle of CREDENTIAL_TEXT) {
-    if (lower.includes(needle) && !reasons.some((r) => r.includes(needle))) reasons.push(`mentions ${needle} (credentials)`);
+    if (lower.includes(needle) && !reasons.some((r) => r.includes(needle)))
+      reasons.push(`mentions ${needle} (credentials)`);
   }
   return [...new Set(reasons)];
 }

@@ -44,7 +44,11 @@ function detectKind(text: string, sp: ScreenProfile): DialogKind | undefined {
 }
 
 /** The paragraph after the line equal to `header`: the command, and a description if the last line is prose. */
-function bashCommand(region: readonly string[], header: string, prefix: boolean): { command: string; description?: string } | undefined {
+function bashCommand(
+  region: readonly string[],
+  header: string,
+  prefix: boolean,
+): { command: string; description?: string } | undefined {
   const at = region.findIndex((l) => (prefix ? l.trim().startsWith(header.trim() + ' ') : l.trim() === header));
   if (at < 0) return undefined;
   let i = at + 1;
@@ -74,13 +78,20 @@ function questionTarget(region: readonly string[], question: string): string | u
  * Codex: `$ <command>` after the header (continuation lines up to a blank line or the
  * options), and `Reason: <text>` as the description.
  */
-function prefixedCommand(region: readonly string[], header: string, prefix: string, reasonPrefix: string | undefined, sp: ScreenProfile): { command: string; description?: string } | undefined {
+function prefixedCommand(
+  region: readonly string[],
+  header: string,
+  prefix: string,
+  reasonPrefix: string | undefined,
+  sp: ScreenProfile,
+): { command: string; description?: string } | undefined {
   const at = region.findIndex((l) => l.trim() === header);
   if (at < 0) return undefined;
   let description: string | undefined;
   for (let i = at + 1; i < region.length; i += 1) {
     const line = (region[i] ?? '').trim();
-    if (reasonPrefix !== undefined && description === undefined && line.startsWith(reasonPrefix)) description = line.slice(reasonPrefix.length).trim();
+    if (reasonPrefix !== undefined && description === undefined && line.startsWith(reasonPrefix))
+      description = line.slice(reasonPrefix.length).trim();
     if (!line.startsWith(prefix)) continue;
     const parts = [line.slice(prefix.length)];
     for (let j = i + 1; j < region.length; j += 1) {
@@ -108,7 +119,10 @@ function fileHeader(region: readonly string[], sp: ScreenProfile): Partial<Dialo
 
 function permissionDetails(region: readonly string[], sp: ScreenProfile): Partial<Dialog> {
   const { commandPrefix, reasonPrefix } = sp.permission;
-  const bash = commandPrefix !== undefined ? prefixedCommand(region, sp.permission.bashHeader, commandPrefix, reasonPrefix, sp) : bashCommand(region, sp.permission.bashHeader, sp.permission.bashHeaderMatch === 'prefix');
+  const bash =
+    commandPrefix !== undefined
+      ? prefixedCommand(region, sp.permission.bashHeader, commandPrefix, reasonPrefix, sp)
+      : bashCommand(region, sp.permission.bashHeader, sp.permission.bashHeaderMatch === 'prefix');
   if (bash) return { tool: 'bash', ...bash };
   const headed = fileHeader(region, sp);
   if (headed) return headed;
@@ -116,7 +130,9 @@ function permissionDetails(region: readonly string[], sp: ScreenProfile): Partia
   if (edited) return { tool: 'edit', file: edited };
   const created = questionTarget(region, sp.permission.createQuestion);
   if (created) return { tool: 'write', file: created };
-  const overwritten = sp.permission.overwriteQuestion ? questionTarget(region, sp.permission.overwriteQuestion) : undefined;
+  const overwritten = sp.permission.overwriteQuestion
+    ? questionTarget(region, sp.permission.overwriteQuestion)
+    : undefined;
   if (overwritten) return { tool: 'write', file: overwritten };
   return { tool: 'other' };
 }

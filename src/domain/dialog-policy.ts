@@ -41,7 +41,9 @@ const normal = (label: string) => label.trim().toLowerCase();
 /** The plain "Yes" option, or gemini's "Allow once" (never "Yes, and don't ask again" / "Allow for this session"). */
 function yesOption(dialog: Dialog): number | undefined {
   // claude: `Yes`; codex: `Yes, proceed (y)` (its key hint in parentheses); gemini: `Allow once`.
-  const exact = dialog.options.find((o) => /^(?:yes(?:\.|, proceed)?(?: \([a-z]\))?|allow once\.?)$/.test(normal(o.label)));
+  const exact = dialog.options.find((o) =>
+    /^(?:yes(?:\.|, proceed)?(?: \([a-z]\))?|allow once\.?)$/.test(normal(o.label)),
+  );
   return exact?.index;
 }
 
@@ -60,12 +62,19 @@ function approve(dialog: Dialog, optionIndex: number | undefined, reason: string
 }
 
 function trustFolder(dialog: Dialog, ctx: PolicyContext): DialogDecision {
-  const option = dialog.options.find((o) => /^(?:yes, i trust|trust and continue|trust folder\b)/.test(normal(o.label)))?.index ?? yesOption(dialog);
+  const option =
+    dialog.options.find((o) => /^(?:yes, i trust|trust and continue|trust folder\b)/.test(normal(o.label)))?.index ??
+    yesOption(dialog);
   if (dialog.folder !== undefined) {
     const where = locate(dialog.folder, ctx.worktree);
-    if (!where.inside) return askHuman(`the agent asks to trust ${dialog.folder}, which is not its worktree ${ctx.worktree}`);
+    if (!where.inside)
+      return askHuman(`the agent asks to trust ${dialog.folder}, which is not its worktree ${ctx.worktree}`);
   }
-  return approve(dialog, option, `trust ${dialog.folder ?? 'the folder'}: it is the worktree Drover created for this task`);
+  return approve(
+    dialog,
+    option,
+    `trust ${dialog.folder ?? 'the folder'}: it is the worktree Drover created for this task`,
+  );
 }
 
 function userDenied(dialog: Dialog, ctx: PolicyContext): string | undefined {
@@ -86,7 +95,10 @@ function permission(dialog: Dialog, ctx: PolicyContext): DialogDecision {
   if (dialog.tool === 'bash') {
     const command = dialog.command ?? '';
     const hidden = INVISIBLE.exec(command);
-    if (hidden) return askHuman(`never auto-approved: the command contains the invisible character U+${hidden[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}, so what a reader sees is not what runs`);
+    if (hidden)
+      return askHuman(
+        `never auto-approved: the command contains the invisible character U+${hidden[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}, so what a reader sees is not what runs`,
+      );
     const dangers = findDangers(`${command}\n${dialog.description ?? ''}`, ctx.worktree);
     if (dangers.length > 0) return askHuman(`never auto-approved: ${dangers.join('; ')}`);
     const verdict = checkCommandLine(command, ctx);
@@ -97,7 +109,8 @@ function permission(dialog: Dialog, ctx: PolicyContext): DialogDecision {
     const verb = dialog.tool === 'edit' ? 'edit' : 'create';
     const dangers = findDangers(dialog.file, ctx.worktree);
     const problem = writableProblem(dialog.file, ctx.worktree);
-    if (dangers.length > 0 || problem) return askHuman(`the agent wants to ${verb} ${dialog.file}: ${[...dangers, problem].filter(Boolean).join('; ')}`);
+    if (dangers.length > 0 || problem)
+      return askHuman(`the agent wants to ${verb} ${dialog.file}: ${[...dangers, problem].filter(Boolean).join('; ')}`);
     return approve(dialog, yes, `${verb} ${dialog.file}, a file inside the worktree`);
   }
   return askHuman('a permission request Drover does not recognise (not a shell command or a file edit)');

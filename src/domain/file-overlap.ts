@@ -20,7 +20,10 @@
  */
 import { MAX_FILE_ENTRY } from './manifest-schema.js';
 
-interface CharSet { neg: boolean; ranges: Array<[number, number]> }
+interface CharSet {
+  neg: boolean;
+  ranges: Array<[number, number]>;
+}
 type Tok = { star: true } | { star: false; set: CharSet };
 type Seg = { globstar: true } | { globstar: false; toks: Tok[] };
 /** An entry: its segments, whether it may be a directory (covers what lies beneath), whether it has no wildcard; or 'all'. */
@@ -31,7 +34,9 @@ const lit = (c: number): Tok => ({ star: false, set: { neg: false, ranges: [[c, 
 
 /** Normalized spelling of an entry: `./src//a/` → `src/a`, `./` → `.`. */
 export function normalizeFileEntry(entry: string): string {
-  const parts = String(entry).split('/').filter((s) => s !== '' && s !== '.');
+  const parts = String(entry)
+    .split('/')
+    .filter((s) => s !== '' && s !== '.');
   return parts.length === 0 ? '.' : parts.join('/');
 }
 
@@ -96,7 +101,13 @@ function parsePattern(entry: string): Pattern {
     const seg = parseSegment(part);
     if (!(seg.globstar && segs[segs.length - 1]?.globstar === true)) segs.push(seg);
   }
-  const literal = segs.every((s) => !s.globstar && s.toks.every((t) => !t.star && !t.set.neg && t.set.ranges.length === 1 && t.set.ranges[0]?.[0] === t.set.ranges[0]?.[1]));
+  const literal = segs.every(
+    (s) =>
+      !s.globstar &&
+      s.toks.every(
+        (t) => !t.star && !t.set.neg && t.set.ranges.length === 1 && t.set.ranges[0]?.[0] === t.set.ranges[0]?.[1],
+      ),
+  );
   return { segs, cover: entry.endsWith('/') || last === '**' || last.indexOf('.', 1) === -1, literal };
 }
 
@@ -125,7 +136,12 @@ function setsIntersect(a: CharSet, b: CharSet): boolean {
  * Reachability over the product of two sequences where `isStar(x)` elements absorb any number
  * of the other side's elements and plain elements advance together when `step` allows it.
  */
-function intersect<T>(a: readonly T[], b: readonly T[], isStar: (x: T) => boolean, step: (x: T, y: T) => boolean): boolean {
+function intersect<T>(
+  a: readonly T[],
+  b: readonly T[],
+  isStar: (x: T) => boolean,
+  step: (x: T, y: T) => boolean,
+): boolean {
   const n = a.length;
   const m = b.length;
   const seen = new Uint8Array((n + 1) * (m + 1));
@@ -160,17 +176,28 @@ function intersect<T>(a: readonly T[], b: readonly T[], isStar: (x: T) => boolea
 
 function segmentsIntersect(a: Seg, b: Seg): boolean {
   if (a.globstar || b.globstar) return true;
-  return intersect(a.toks, b.toks, (t) => t.star, (x, y) => !x.star && !y.star && setsIntersect(x.set, y.set));
+  return intersect(
+    a.toks,
+    b.toks,
+    (t) => t.star,
+    (x, y) => !x.star && !y.star && setsIntersect(x.set, y.set),
+  );
 }
 
 const GLOBSTAR: Seg = { globstar: true };
-const covering = (p: Seg[], cover: boolean): Seg[] => (!cover || p[p.length - 1]?.globstar === true ? p : [...p, GLOBSTAR]);
+const covering = (p: Seg[], cover: boolean): Seg[] =>
+  !cover || p[p.length - 1]?.globstar === true ? p : [...p, GLOBSTAR];
 
 function patternsOverlap(a: Pattern, b: Pattern): boolean {
   if (a === 'all' || b === 'all') return true;
   // Two plain paths: one may be a directory holding the other, whatever their names look like.
   const both = a.literal && b.literal;
-  return intersect(covering(a.segs, both || a.cover), covering(b.segs, both || b.cover), (s) => s.globstar, segmentsIntersect);
+  return intersect(
+    covering(a.segs, both || a.cover),
+    covering(b.segs, both || b.cover),
+    (s) => s.globstar,
+    segmentsIntersect,
+  );
 }
 
 /** Whether two single entries cover a common path. */

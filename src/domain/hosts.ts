@@ -55,21 +55,29 @@ export interface RegistryState {
   waiting: WaitingTask[];
 }
 
-export type Placement = { hostId: string; taskQueue: string; workspace: string } | { waiting: { position: number; reason: string } };
+export type Placement =
+  { hostId: string; taskQueue: string; workspace: string } | { waiting: { position: number; reason: string } };
 
 export function emptyRegistry(): RegistryState {
   return { hosts: [], assignments: [], waiting: [] };
 }
 
-export const isLive = (host: Pick<HostRecord, 'lastSeen'>, now: number, liveSeconds = HOST_LIVE_SECONDS): boolean => now - host.lastSeen < liveSeconds * 1000;
+export const isLive = (host: Pick<HostRecord, 'lastSeen'>, now: number, liveSeconds = HOST_LIVE_SECONDS): boolean =>
+  now - host.lastSeen < liveSeconds * 1000;
 
-export const inUse = (state: Pick<RegistryState, 'assignments'>, hostId: string): number => state.assignments.filter((a) => a.hostId === hostId).length;
+export const inUse = (state: Pick<RegistryState, 'assignments'>, hostId: string): number =>
+  state.assignments.filter((a) => a.hostId === hostId).length;
 
 /**
  * The live host with the most free slots, ties broken by host id; undefined when none has a
  * free slot. Excluded hosts are never chosen.
  */
-export function chooseHost(state: Pick<RegistryState, 'hosts' | 'assignments'>, now: number, exclude: readonly string[] = [], liveSeconds = HOST_LIVE_SECONDS): HostRecord | undefined {
+export function chooseHost(
+  state: Pick<RegistryState, 'hosts' | 'assignments'>,
+  now: number,
+  exclude: readonly string[] = [],
+  liveSeconds = HOST_LIVE_SECONDS,
+): HostRecord | undefined {
   const candidates = state.hosts
     .filter((h) => !exclude.includes(h.hostId) && isLive(h, now, liveSeconds))
     .map((h) => ({ host: h, free: h.slots - inUse(state, h.hostId) }))
@@ -116,18 +124,25 @@ function placementOf(state: RegistryState, hostId: string): Placement {
  * already holds a slot on a live, allowed host gets the same host again (idempotent); otherwise it
  * joins the queue and the queue is served. `promoted` lists other tasks that got a host meanwhile.
  */
-export function requestPlacement(state: RegistryState, raw: PlacementRequest, now: number, liveSeconds = HOST_LIVE_SECONDS): { placement: Placement; promoted: string[] } {
+export function requestPlacement(
+  state: RegistryState,
+  raw: PlacementRequest,
+  now: number,
+  liveSeconds = HOST_LIVE_SECONDS,
+): { placement: Placement; promoted: string[] } {
   const req = PlacementRequestSchema.parse(raw);
   const held = state.assignments.find((a) => a.workflowId === req.workflowId);
   if (held) {
     const host = state.hosts.find((h) => h.hostId === held.hostId);
-    if (host && isLive(host, now, liveSeconds) && !req.exclude.includes(host.hostId)) return { placement: placementOf(state, host.hostId), promoted: [] };
+    if (host && isLive(host, now, liveSeconds) && !req.exclude.includes(host.hostId))
+      return { placement: placementOf(state, host.hostId), promoted: [] };
     release(state, req.workflowId);
   }
   const queued = state.waiting.find((w) => w.workflowId === req.workflowId);
   if (queued) queued.exclude = [...new Set([...queued.exclude, ...req.exclude])];
   // a task that lost its host was running already: it goes first
-  else if (held || req.exclude.length > 0) state.waiting.unshift({ workflowId: req.workflowId, taskId: req.taskId, exclude: req.exclude, since: now });
+  else if (held || req.exclude.length > 0)
+    state.waiting.unshift({ workflowId: req.workflowId, taskId: req.taskId, exclude: req.exclude, since: now });
   else state.waiting.push({ workflowId: req.workflowId, taskId: req.taskId, exclude: req.exclude, since: now });
   const promoted = promoteWaiting(state, now, liveSeconds);
   const mine = state.assignments.find((a) => a.workflowId === req.workflowId);
@@ -168,7 +183,18 @@ export function registryView(state: RegistryState, liveSeconds = HOST_LIVE_SECON
     waiting: state.waiting.map((w) => ({ ...w })),
     hosts: state.hosts.map((h) => {
       const tasks = state.assignments.filter((a) => a.hostId === h.hostId).map((a) => a.taskId);
-      return { hostId: h.hostId, taskQueue: h.taskQueue, workspace: h.workspace, slots: h.slots, inUse: tasks.length, free: Math.max(0, h.slots - tasks.length), lastSeen: h.lastSeen, firstSeen: h.firstSeen, startedAt: h.startedAt, tasks };
+      return {
+        hostId: h.hostId,
+        taskQueue: h.taskQueue,
+        workspace: h.workspace,
+        slots: h.slots,
+        inUse: tasks.length,
+        free: Math.max(0, h.slots - tasks.length),
+        lastSeen: h.lastSeen,
+        firstSeen: h.firstSeen,
+        startedAt: h.startedAt,
+        tasks,
+      };
     }),
   };
 }

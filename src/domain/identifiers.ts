@@ -15,15 +15,24 @@ function show(ch: string): string {
 }
 
 function validateId(what: string, id: unknown): Checked<string> {
-  if (typeof id !== 'string' || id === '') return invalid(`the ${what} is empty; use letters, digits, '.', '_' or '-' (e.g. fix-login)`);
+  if (typeof id !== 'string' || id === '')
+    return invalid(`the ${what} is empty; use letters, digits, '.', '_' or '-' (e.g. fix-login)`);
   if (id.length > ID_MAX) return invalid(`the ${what} is ${id.length} characters long; the limit is ${ID_MAX}`);
   if (/\s/.test(id)) return invalid(`the ${what} contains a space or other whitespace; use '-' instead`);
-  if (id.includes('/')) return invalid(`the ${what} contains '/'; it becomes one path and branch component, so use '-' instead`);
+  if (id.includes('/'))
+    return invalid(`the ${what} contains '/'; it becomes one path and branch component, so use '-' instead`);
   if (id.startsWith('-')) return invalid(`the ${what} starts with '-', which commands would read as an option`);
-  if (id.includes('..')) return invalid(`the ${what} contains '..', which could climb out of a directory and which git refuses in branch names`);
-  if (!/^[A-Za-z0-9]/.test(id)) return invalid(`the ${what} must start with a letter or a digit, not '${show(id[0] ?? '')}'`);
+  if (id.includes('..'))
+    return invalid(
+      `the ${what} contains '..', which could climb out of a directory and which git refuses in branch names`,
+    );
+  if (!/^[A-Za-z0-9]/.test(id))
+    return invalid(`the ${what} must start with a letter or a digit, not '${show(id[0] ?? '')}'`);
   const bad = [...id].findIndex((c) => !/[A-Za-z0-9._-]/.test(c));
-  if (bad >= 0) return invalid(`the ${what} contains '${show([...id][bad] ?? '')}' at position ${bad + 1}; allowed are letters, digits, '.', '_' and '-'`);
+  if (bad >= 0)
+    return invalid(
+      `the ${what} contains '${show([...id][bad] ?? '')}' at position ${bad + 1}; allowed are letters, digits, '.', '_' and '-'`,
+    );
   if (id.endsWith('.')) return invalid(`the ${what} ends with '.', which git refuses at the end of a branch name`);
   if (id.endsWith('.lock')) return invalid(`the ${what} ends with '.lock', which git reserves for lock files`);
   return ID_PATTERN.test(id) ? valid(id) : invalid(`the ${what} does not match ${ID_PATTERN.source}`);
@@ -51,14 +60,18 @@ const REFUSED_CHARS = new Set([' ', '~', '^', ':', '?', '*', '[', '\\']);
 /** The rules of `git check-ref-format --branch`, without the `@{-N}` shorthand (refused). */
 export function validateBranchName(name: string): Checked<string> {
   if (typeof name !== 'string' || name === '') return invalid('the branch name is empty');
-  if (name.length > BRANCH_MAX) return invalid(`the branch name is ${name.length} characters long; the limit is ${BRANCH_MAX}`);
+  if (name.length > BRANCH_MAX)
+    return invalid(`the branch name is ${name.length} characters long; the limit is ${BRANCH_MAX}`);
   if (name.startsWith('-')) return invalid("a branch name cannot start with '-'");
   if (name === '@') return invalid("a branch name cannot be '@'");
   if (name === 'HEAD') return invalid("'HEAD' is not a valid branch name");
   for (const ch of name) {
     const code = ch.charCodeAt(0);
     if (code < 0x20 || code === 0x7f) return invalid(`the branch name contains the control character '${show(ch)}'`);
-    if (REFUSED_CHARS.has(ch)) return invalid(`a branch name cannot contain '${ch === ' ' ? 'a space' : ch}' (git refuses space ~ ^ : ? * [ \\)`);
+    if (REFUSED_CHARS.has(ch))
+      return invalid(
+        `a branch name cannot contain '${ch === ' ' ? 'a space' : ch}' (git refuses space ~ ^ : ? * [ \\)`,
+      );
   }
   if (name.includes('..')) return invalid("a branch name cannot contain '..'");
   if (name.includes('@{')) return invalid("a branch name cannot contain '@{'");
@@ -116,7 +129,9 @@ export const MIN_SECRET_LENGTH = 4;
 /** Replaces every occurrence of each secret (longest first) with `[REDACTED]`. */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
   if (typeof text !== 'string' || text === '') return typeof text === 'string' ? text : '';
-  const usable = [...new Set(secrets.filter((s) => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
+  const usable = [...new Set(secrets.filter((s) => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH))].sort(
+    (a, b) => b.length - a.length,
+  );
   if (usable.length === 0) return text;
   const pattern = new RegExp(usable.map((s) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|'), 'g');
   return text.replace(pattern, REDACTED);
@@ -135,7 +150,10 @@ const TOKEN_SHAPES: readonly RegExp[] = [
 /** Masks values shaped like API keys and tokens (for screen text that goes into history). */
 export function redactTokens(text: string): string {
   if (typeof text !== 'string') return '';
-  return TOKEN_SHAPES.reduce((t, re) => t.replace(re, (_m, keep: unknown) => `${typeof keep === 'string' ? keep : ''}${REDACTED}`), text);
+  return TOKEN_SHAPES.reduce(
+    (t, re) => t.replace(re, (_m, keep: unknown) => `${typeof keep === 'string' ? keep : ''}${REDACTED}`),
+    text,
+  );
 }
 
 /** Workflow id of the host registry of a shared task queue (one registry per Drover deployment). */

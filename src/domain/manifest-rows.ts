@@ -1,7 +1,15 @@
 import { branchForTask, taskWorkflowId } from './identifiers.js';
 import type { ManifestRunInputSchema, ManifestRunState, TaskRow } from './manifest-run.js';
 import { defaultObjective, type Manifest, type ManifestTask } from './manifest-schema.js';
-import { isDoneStatus, isRetryableStatus, isWaitingStatus, schedulingStatus, statusAtRunStart, statusOfResult, type TaskStatus } from './manifest-status.js';
+import {
+  isDoneStatus,
+  isRetryableStatus,
+  isWaitingStatus,
+  schedulingStatus,
+  statusAtRunStart,
+  statusOfResult,
+  type TaskStatus,
+} from './manifest-status.js';
 import { blockedReason, type ScheduleOptions } from './scheduler.js';
 import type { TaskInput, TaskResult } from './task.js';
 import type { z } from 'zod';
@@ -20,7 +28,11 @@ export function manifestEntries(manifest: Manifest): Array<{ task: ManifestTask;
 }
 
 /** The table a new run starts with: tasks the manifest already calls done stay done, the rest wait. */
-export function initialRunState(input: ResolvedManifestRunInput, manifest: Manifest, startedAt: string): ManifestRunState {
+export function initialRunState(
+  input: ResolvedManifestRunInput,
+  manifest: Manifest,
+  startedAt: string,
+): ManifestRunState {
   return {
     name: input.name,
     gates: input.gates,
@@ -48,7 +60,11 @@ export function schedulingStatuses(rows: readonly TaskRow[]): Record<string, Tas
 }
 
 /** The brief of the child task workflow that works on one manifest task. */
-export function childTaskInput(input: ResolvedManifestRunInput, task: ManifestTask, row: Pick<TaskRow, 'branch'>): TaskInput {
+export function childTaskInput(
+  input: ResolvedManifestRunInput,
+  task: ManifestTask,
+  row: Pick<TaskRow, 'branch'>,
+): TaskInput {
   return {
     taskId: `${input.name}-${task.id}`,
     repo: input.repo,
@@ -65,7 +81,13 @@ export function childTaskInput(input: ResolvedManifestRunInput, task: ManifestTa
 
 /** The row as its next attempt starts. */
 export function startPatch(row: Pick<TaskRow, 'attempts'>, at: string): RowPatch {
-  return { status: 'running', attempts: row.attempts + 1, startedAt: at, finishedAt: undefined, reason: 'agent working' };
+  return {
+    status: 'running',
+    attempts: row.attempts + 1,
+    startedAt: at,
+    finishedAt: undefined,
+    reason: 'agent working',
+  };
 }
 
 /** The child workflow's id for an attempt: the first keeps the plain id, later ones count (`#2`…). */
@@ -75,7 +97,12 @@ export function attemptWorkflowId(row: Pick<TaskRow, 'workflowId' | 'attempts'>)
 
 /** The row after its child workflow returned a result. */
 export function resultPatch(result: Pick<TaskResult, 'state' | 'commit' | 'revisions' | 'reason'>): RowPatch {
-  return { status: statusOfResult(result.state), commit: result.commit, revisions: result.revisions, reason: result.reason };
+  return {
+    status: statusOfResult(result.state),
+    commit: result.commit,
+    revisions: result.revisions,
+    reason: result.reason,
+  };
 }
 
 /** The row after its child workflow failed (no result). */
@@ -94,7 +121,11 @@ export function skipPatch(row: Pick<TaskRow, 'status'>): RowPatch | undefined {
 }
 
 /** For every waiting task: `blocked` with the reason it cannot start now, or `pending` and ready. */
-export function waitingPatches(manifest: Manifest, state: Pick<ManifestRunState, 'tasks' | 'paused'>, opts: ScheduleOptions): Array<{ id: string; patch: RowPatch }> {
+export function waitingPatches(
+  manifest: Manifest,
+  state: Pick<ManifestRunState, 'tasks' | 'paused'>,
+  opts: ScheduleOptions,
+): Array<{ id: string; patch: RowPatch }> {
   const statuses = schedulingStatuses(state.tasks);
   return state.tasks
     .filter((t) => isWaitingStatus(t.status))

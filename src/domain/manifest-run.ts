@@ -44,6 +44,13 @@ export const ManifestRunStateSchema = z.object({
   finishedAt: z.string().optional(),
   tasks: z.array(TaskRowSchema),
   /** Start and end order, for checking dependency and file rules after a run. */
-  log: z.array(z.object({ at: z.string(), task: z.string(), event: z.enum(['start', 'end']), status: TaskStatusSchema.optional() })),
+  log: z.array(
+    z.object({
+      at: z.string(),
+      task: z.string(),
+      event: z.enum(['start', 'end']),
+      status: TaskStatusSchema.optional(),
+    }),
+  ),
 });
 export type ManifestRunState = z.infer<typeof ManifestRunStateSchema>;

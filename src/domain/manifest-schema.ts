@@ -40,17 +40,23 @@ export function splitValidateString(text: string): { ok: true; argv: string[] } 
   const bad = SHELL_CHARS.exec(text);
   if (bad) {
     const ch = bad[0] === '\n' ? '\\n' : bad[0] === '\r' ? '\\r' : bad[0];
-    return { ok: false, error: `the validate command contains '${ch}'; Drover never runs it through a shell and splits a string only on spaces, so write it as an argv array, e.g. ["npm", "test"] (or ["sh", "-c", "…"] if you really need a shell)` };
+    return {
+      ok: false,
+      error: `the validate command contains '${ch}'; Drover never runs it through a shell and splits a string only on spaces, so write it as an argv array, e.g. ["npm", "test"] (or ["sh", "-c", "…"] if you really need a shell)`,
+    };
   }
   const argv = text.split(/\s+/).filter((s) => s !== '');
-  if (argv.length === 0) return { ok: false, error: 'the validate command is empty; leave validate out for no validation command' };
+  if (argv.length === 0)
+    return { ok: false, error: 'the validate command is empty; leave validate out for no validation command' };
   return { ok: true, argv };
 }
 
 const text = z.string().nullable().optional();
 
 const ValidateSchema = z.union([
-  z.array(z.string().min(1, 'an argument of the validate command is empty')).min(1, 'the validate command is empty; leave validate out for no validation command'),
+  z
+    .array(z.string().min(1, 'an argument of the validate command is empty'))
+    .min(1, 'the validate command is empty; leave validate out for no validation command'),
   z.string().transform((s, ctx) => {
     const split = splitValidateString(s);
     if (split.ok) return split.argv;
@@ -70,7 +76,11 @@ const BranchSchema = z.string().check((ctx) => {
 });
 
 /** The objective given to the agent when the task has none: its title and issue reference. */
-export function defaultObjective(task: { id: string; title?: string | null | undefined; issue?: number | null | undefined }): string {
+export function defaultObjective(task: {
+  id: string;
+  title?: string | null | undefined;
+  issue?: number | null | undefined;
+}): string {
   const ref = task.issue == null ? '' : `issue #${task.issue}`;
   const title = task.title?.trim() ?? '';
   if (title !== '' && ref !== '') return `${title} (${ref})`;
@@ -96,7 +106,13 @@ export const ManifestTaskSchema = z
     // Drover's own fields.
     objective: z.string().min(1, 'the objective is empty; leave it out to use the title').optional(),
     steps: z.array(StepSchema).default([]),
-    agent: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'an agent name is 1-64 letters, digits, dot, underscore or dash (e.g. claude)').optional(),
+    agent: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+        'an agent name is 1-64 letters, digits, dot, underscore or dash (e.g. claude)',
+      )
+      .optional(),
     validate: ValidateSchema.optional(),
     branch: BranchSchema.optional(),
   })
@@ -106,8 +122,23 @@ export type ManifestTaskInput = z.input<typeof ManifestTaskSchema>;
 
 /** Keys a task may have (for did-you-mean hints). */
 export const TASK_KEYS: readonly string[] = [
-  'id', 'issue', 'title', 'files', 'dependsOn', 'status', 'worktree', 'tmuxSession', 'startedAt', 'lastProgress', 'completedAt', 'prNumber',
-  'objective', 'steps', 'agent', 'validate', 'branch',
+  'id',
+  'issue',
+  'title',
+  'files',
+  'dependsOn',
+  'status',
+  'worktree',
+  'tmuxSession',
+  'startedAt',
+  'lastProgress',
+  'completedAt',
+  'prNumber',
+  'objective',
+  'steps',
+  'agent',
+  'validate',
+  'branch',
 ];
 
 export const ManifestPhaseSchema = z.looseObject({

@@ -7,7 +7,18 @@ import type { TaskResultState } from './status.js';
  * `skipped`. The one place that says which statuses count as done, active or waiting, and how
  * a finished task's result becomes a status; the workflow, the scheduler and the CLI read it here.
  */
-export const TaskStatusSchema = z.enum(['pending', 'blocked', 'running', 'stuck', 'error', 'complete', 'pr_open', 'merged', 'escalated', 'skipped']);
+export const TaskStatusSchema = z.enum([
+  'pending',
+  'blocked',
+  'running',
+  'stuck',
+  'error',
+  'complete',
+  'pr_open',
+  'merged',
+  'escalated',
+  'skipped',
+]);
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 export const TASK_STATUSES = TaskStatusSchema.options;
 

@@ -43,7 +43,10 @@ const FINISHED = new Set(['complete', 'pr_open', 'merged', 'escalated', 'skipped
 /** The update a run's view of a task asks for; a status outside the manifest's vocabulary is an error. */
 export function updateFromRun(task: RunTaskFacts): TaskUpdate {
   const status = TaskStatusSchema.safeParse(task.status);
-  if (!status.success) throw new Error(`task ${task.id}: "${task.status}" is not a manifest status (${TaskStatusSchema.options.join(', ')})`);
+  if (!status.success)
+    throw new Error(
+      `task ${task.id}: "${task.status}" is not a manifest status (${TaskStatusSchema.options.join(', ')})`,
+    );
   const fields: TaskFields = { status: status.data };
   if (task.startedAt) fields.startedAt = task.startedAt;
   if (task.finishedAt && FINISHED.has(status.data)) fields.completedAt = task.finishedAt;

@@ -9,7 +9,16 @@ import { PrFactsSchema } from './pull-request.js';
  * allowed bases, dependencies). It names every reason at once, never only the first.
  */
 
-export const MERGE_STATE_STATUSES = ['BEHIND', 'BLOCKED', 'CLEAN', 'DIRTY', 'DRAFT', 'HAS_HOOKS', 'UNKNOWN', 'UNSTABLE'] as const;
+export const MERGE_STATE_STATUSES = [
+  'BEHIND',
+  'BLOCKED',
+  'CLEAN',
+  'DIRTY',
+  'DRAFT',
+  'HAS_HOOKS',
+  'UNKNOWN',
+  'UNSTABLE',
+] as const;
 
 /** The gate's facts plus the ones only a merge needs. */
 export const MergeFactsSchema = PrFactsSchema.extend({
@@ -46,9 +55,22 @@ export const MergeGuardInputSchema = z.object({
 export type MergeGuardInput = z.input<typeof MergeGuardInputSchema>;
 
 export const GUARD_CODES = [
-  'not-open', 'head-moved', 'draft', 'wip', 'base-not-allowed', 'conflict', 'behind', 'mergeability-unknown',
-  'ci-failed', 'ci-pending', 'required-check-missing', 'unresolved-thread', 'changes-requested', 'approval-missing',
-  'dependency-unmerged', 'blocked',
+  'not-open',
+  'head-moved',
+  'draft',
+  'wip',
+  'base-not-allowed',
+  'conflict',
+  'behind',
+  'mergeability-unknown',
+  'ci-failed',
+  'ci-pending',
+  'required-check-missing',
+  'unresolved-thread',
+  'changes-requested',
+  'approval-missing',
+  'dependency-unmerged',
+  'blocked',
 ] as const;
 export type GuardCode = (typeof GUARD_CODES)[number];
 
@@ -66,7 +88,12 @@ export type MergeVerdict = { ok: true } | { ok: false; reasons: string[]; proble
 const WAITABLE = new Set<GuardCode>(['ci-pending', 'mergeability-unknown']);
 
 /** "WIP", "[WIP]", "wip:", "work in progress", "do not merge", "don't merge", "do-not-merge" — any case. */
-const HOLD_WORDS: readonly RegExp[] = [/\bwip\b/i, /\bwork[\s_-]*in[\s_-]*progress\b/i, /\bdo[\s_-]*not[\s_-]*merge\b/i, /\bdon['’]?t[\s_-]*merge\b/i];
+const HOLD_WORDS: readonly RegExp[] = [
+  /\bwip\b/i,
+  /\bwork[\s_-]*in[\s_-]*progress\b/i,
+  /\bdo[\s_-]*not[\s_-]*merge\b/i,
+  /\bdon['’]?t[\s_-]*merge\b/i,
+];
 
 /** The hold word in a title or label, or undefined. */
 export function holdWord(text: string): string | undefined {
@@ -82,10 +109,16 @@ const short = (sha: string): string => sha.slice(0, 10);
 function stateProblems(input: z.output<typeof MergeGuardInputSchema>): GuardProblem[] {
   const { facts } = input;
   const out: GuardProblem[] = [];
-  if (facts.state !== 'OPEN') out.push({ code: 'not-open', reason: `the pull request is ${facts.state.toLowerCase()}` });
+  if (facts.state !== 'OPEN')
+    out.push({ code: 'not-open', reason: `the pull request is ${facts.state.toLowerCase()}` });
   const expected = input.expectedHeadSha ?? facts.headSha;
-  if (facts.headSha !== expected) out.push({ code: 'head-moved', reason: `the head moved to ${short(facts.headSha)} after the queue checked ${short(expected)}; it is checked again from the start` });
-  if (facts.isDraft || facts.mergeStateStatus === 'DRAFT') out.push({ code: 'draft', reason: 'the pull request is a draft' });
+  if (facts.headSha !== expected)
+    out.push({
+      code: 'head-moved',
+      reason: `the head moved to ${short(facts.headSha)} after the queue checked ${short(expected)}; it is checked again from the start`,
+    });
+  if (facts.isDraft || facts.mergeStateStatus === 'DRAFT')
+    out.push({ code: 'draft', reason: 'the pull request is a draft' });
   const titleWord = holdWord(facts.title);
   if (titleWord) out.push({ code: 'wip', reason: `the title says "${titleWord}": "${facts.title}"` });
   for (const label of facts.labels) {
@@ -93,14 +126,21 @@ function stateProblems(input: z.output<typeof MergeGuardInputSchema>): GuardProb
     if (word) out.push({ code: 'wip', reason: `the label "${label}" says "${word}"` });
   }
   const allowed = input.allowedBases ?? [input.defaultBranch];
-  if (!allowed.includes(facts.baseRefName)) out.push({ code: 'base-not-allowed', reason: `the base ${facts.baseRefName} is not one Drover may merge into (allowed: ${allowed.join(', ')})` });
+  if (!allowed.includes(facts.baseRefName))
+    out.push({
+      code: 'base-not-allowed',
+      reason: `the base ${facts.baseRefName} is not one Drover may merge into (allowed: ${allowed.join(', ')})`,
+    });
   return out;
 }
 
 function mergeabilityProblems(facts: MergeFacts): GuardProblem[] {
-  if (facts.mergeable === 'CONFLICTING' || facts.mergeStateStatus === 'DIRTY') return [{ code: 'conflict', reason: `the branch ${facts.headRefName} conflicts with ${facts.baseRefName}` }];
-  if (facts.mergeStateStatus === 'BEHIND') return [{ code: 'behind', reason: `the branch ${facts.headRefName} is behind ${facts.baseRefName}` }];
-  if (facts.mergeable === 'UNKNOWN') return [{ code: 'mergeability-unknown', reason: 'GitHub has not computed whether the branch merges cleanly yet' }];
+  if (facts.mergeable === 'CONFLICTING' || facts.mergeStateStatus === 'DIRTY')
+    return [{ code: 'conflict', reason: `the branch ${facts.headRefName} conflicts with ${facts.baseRefName}` }];
+  if (facts.mergeStateStatus === 'BEHIND')
+    return [{ code: 'behind', reason: `the branch ${facts.headRefName} is behind ${facts.baseRefName}` }];
+  if (facts.mergeable === 'UNKNOWN')
+    return [{ code: 'mergeability-unknown', reason: 'GitHub has not computed whether the branch merges cleanly yet' }];
   return [];
 }
 
@@ -109,7 +149,11 @@ function ciProblems(input: z.output<typeof MergeGuardInputSchema>): GuardProblem
   const onHead = facts.checks.filter((c) => c.headSha === facts.headSha);
   const out: GuardProblem[] = [];
   for (const name of input.requiredChecks) {
-    if (!onHead.some((c) => c.name === name)) out.push({ code: 'required-check-missing', reason: `the required check "${name}" has not reported on ${short(facts.headSha)}` });
+    if (!onHead.some((c) => c.name === name))
+      out.push({
+        code: 'required-check-missing',
+        reason: `the required check "${name}" has not reported on ${short(facts.headSha)}`,
+      });
   }
   if (onHead.length === 0 && !input.ciRequired) return out;
   const ci = checkReasons(facts.checks, facts.headSha, facts.olderGreenSha);
@@ -122,16 +166,27 @@ function reviewProblems(input: z.output<typeof MergeGuardInputSchema>): GuardPro
   const { facts } = input;
   const out: GuardProblem[] = [];
   for (const t of facts.threads) {
-    if (!t.isResolved) out.push({ code: 'unresolved-thread', reason: `review thread ${t.id} on ${t.path ?? '(no file)'}${t.line ? `:${t.line}` : ''} by ${t.first?.author ?? 'a reviewer'} is unresolved` });
+    if (!t.isResolved)
+      out.push({
+        code: 'unresolved-thread',
+        reason: `review thread ${t.id} on ${t.path ?? '(no file)'}${t.line ? `:${t.line}` : ''} by ${t.first?.author ?? 'a reviewer'} is unresolved`,
+      });
   }
   // A request for changes stands until its author approves or it is dismissed, even after new commits.
   const latest = decisiveReviews(facts);
   for (const r of latest.filter((x) => x.state === 'CHANGES_REQUESTED')) {
-    out.push({ code: 'changes-requested', reason: `${r.author} requested changes (${r.submittedAt ?? 'time unknown'}) and has not approved since` });
+    out.push({
+      code: 'changes-requested',
+      reason: `${r.author} requested changes (${r.submittedAt ?? 'time unknown'}) and has not approved since`,
+    });
   }
   const needed = Math.max(input.requiredApprovals, input.requireApproval ? 1 : 0);
   const approvals = latest.filter((x) => x.state === 'APPROVED').length;
-  if (approvals < needed) out.push({ code: 'approval-missing', reason: `${needed} approving review${needed > 1 ? 's are' : ' is'} required, ${approvals} given` });
+  if (approvals < needed)
+    out.push({
+      code: 'approval-missing',
+      reason: `${needed} approving review${needed > 1 ? 's are' : ' is'} required, ${approvals} given`,
+    });
   return out;
 }
 
@@ -143,12 +198,25 @@ export function judgeMerge(raw: MergeGuardInput): MergeVerdict {
     ...mergeabilityProblems(input.facts),
     ...ciProblems(input),
     ...reviewProblems(input),
-    ...input.dependencies.filter((d) => !d.merged).map((d): GuardProblem => ({ code: 'dependency-unmerged', reason: `the dependency ${d.label} is not merged yet` })),
+    ...input.dependencies
+      .filter((d) => !d.merged)
+      .map((d): GuardProblem => ({
+        code: 'dependency-unmerged',
+        reason: `the dependency ${d.label} is not merged yet`,
+      })),
   ];
   // BLOCKED with no reason of ours: a protection rule Drover does not read (signed commits, …).
   if (input.facts.mergeStateStatus === 'BLOCKED' && problems.length === 0) {
-    problems.push({ code: 'blocked', reason: 'GitHub reports the merge as blocked by a branch protection rule Drover does not read' });
+    problems.push({
+      code: 'blocked',
+      reason: 'GitHub reports the merge as blocked by a branch protection rule Drover does not read',
+    });
   }
   if (problems.length === 0) return { ok: true };
-  return { ok: false, reasons: problems.map((p) => p.reason), problems, waiting: problems.every((p) => WAITABLE.has(p.code)) };
+  return {
+    ok: false,
+    reasons: problems.map((p) => p.reason),
+    problems,
+    waiting: problems.every((p) => WAITABLE.has(p.code)),
+  };
 }

@@ -96,11 +96,16 @@ export type EnqueueResult = 'queued' | 'requeued' | 'duplicate' | 'already-merge
  * stays out (see retry). A PR in progress at another head waits as a new entry: if the current
  * attempt merges, the entry is dropped; if it is refused, the new head gets its turn.
  */
-export function enqueue(state: MergeQueueState, raw: EnqueueRequest, now: Date): { state: MergeQueueState; result: EnqueueResult; reasons?: string[] } {
+export function enqueue(
+  state: MergeQueueState,
+  raw: EnqueueRequest,
+  now: Date,
+): { state: MergeQueueState; result: EnqueueResult; reasons?: string[] } {
   const req = EnqueueRequestSchema.parse(raw);
   if (state.merged.includes(req.number)) return { state, result: 'already-merged' };
   const cur = state.current;
-  if (cur && cur.number === req.number && (cur.headSha === req.headSha || cur.currentHead === req.headSha)) return { state, result: 'duplicate' };
+  if (cur && cur.number === req.number && (cur.headSha === req.headSha || cur.currentHead === req.headSha))
+    return { state, result: 'duplicate' };
   const refusal = state.refused.find((r) => r.number === req.number);
   if (refusal && refusal.headSha === req.headSha) return { state, result: 'refused-before', reasons: refusal.reasons };
   const index = state.waiting.findIndex((e) => e.number === req.number);
@@ -114,9 +119,16 @@ export function enqueue(state: MergeQueueState, raw: EnqueueRequest, now: Date):
 /** An explicit retry of a refused PR at the head it was refused at. */
 export function retry(state: MergeQueueState, number: number, now: Date): { state: MergeQueueState; retried: boolean } {
   const refusal = state.refused.find((r) => r.number === number);
-  if (!refusal || state.waiting.some((e) => e.number === number) || state.current?.number === number) return { state, retried: false };
+  if (!refusal || state.waiting.some((e) => e.number === number) || state.current?.number === number)
+    return { state, retried: false };
   state.refused = state.refused.filter((r) => r.number !== number);
-  state.waiting.push({ number, headSha: refusal.headSha, dependsOn: refusal.dependsOn, ...(refusal.taskId ? { taskId: refusal.taskId } : {}), enqueuedAt: now.toISOString() });
+  state.waiting.push({
+    number,
+    headSha: refusal.headSha,
+    dependsOn: refusal.dependsOn,
+    ...(refusal.taskId ? { taskId: refusal.taskId } : {}),
+    enqueuedAt: now.toISOString(),
+  });
   return { state, retried: true };
 }
 
@@ -138,7 +150,13 @@ export function startNext(state: MergeQueueState, now: Date): { state: MergeQueu
   const index = state.waiting.findIndex((e) => blockedBy(state, e).length === 0);
   if (index < 0) return { state };
   const [entry] = state.waiting.splice(index, 1);
-  const started: InProgress = { ...entry!, step: 'updating-branch', startedAt: now.toISOString(), currentHead: entry!.headSha, updates: 0 };
+  const started: InProgress = {
+    ...entry!,
+    step: 'updating-branch',
+    startedAt: now.toISOString(),
+    currentHead: entry!.headSha,
+    updates: 0,
+  };
   state.current = started;
   return { state, started };
 }
@@ -149,7 +167,11 @@ function currentAt(state: MergeQueueState, number: number, step: QueueStep): InP
 }
 
 /** The branch is up to date with the base (`newHead`: the head after GitHub's update-branch, or the same head). */
-export function branchUpdated(state: MergeQueueState, number: number, newHead: string): { state: MergeQueueState; changed: boolean } {
+export function branchUpdated(
+  state: MergeQueueState,
+  number: number,
+  newHead: string,
+): { state: MergeQueueState; changed: boolean } {
   const cur = currentAt(state, number, 'updating-branch');
   if (!cur) return { state, changed: false };
   cur.currentHead = newHead;
@@ -159,7 +181,11 @@ export function branchUpdated(state: MergeQueueState, number: number, newHead: s
 }
 
 /** CI finished (green or not) on the current head: the guard looks next. */
-export function ciSettled(state: MergeQueueState, number: number, head: string): { state: MergeQueueState; changed: boolean } {
+export function ciSettled(
+  state: MergeQueueState,
+  number: number,
+  head: string,
+): { state: MergeQueueState; changed: boolean } {
   const cur = currentAt(state, number, 'waiting-ci');
   if (!cur || cur.currentHead !== head) return { state, changed: false };
   cur.step = 'checking';
@@ -172,7 +198,12 @@ export function ciSettled(state: MergeQueueState, number: number, head: string):
  * moved during CI) → brought up to date again, at most MAX_UPDATES times. Anything else →
  * refused with every reason.
  */
-export function checked(state: MergeQueueState, number: number, verdict: MergeVerdict, now: Date): { state: MergeQueueState; next: QueueStep | 'refused' | 'unchanged' } {
+export function checked(
+  state: MergeQueueState,
+  number: number,
+  verdict: MergeVerdict,
+  now: Date,
+): { state: MergeQueueState; next: QueueStep | 'refused' | 'unchanged' } {
   const cur = currentAt(state, number, 'checking');
   if (!cur) return { state, next: 'unchanged' };
   if (verdict.ok) {
@@ -188,15 +219,32 @@ export function checked(state: MergeQueueState, number: number, verdict: MergeVe
     cur.step = 'updating-branch';
     return { state, next: 'updating-branch' };
   }
-  refuse(state, number, onlyBehind ? [...verdict.reasons, `the base moved ${cur.updates} times while CI ran`] : verdict.reasons, now);
+  refuse(
+    state,
+    number,
+    onlyBehind ? [...verdict.reasons, `the base moved ${cur.updates} times while CI ran`] : verdict.reasons,
+    now,
+  );
   return { state, next: 'refused' };
 }
 
 /** Ends the PR in progress as refused (from any step: a conflicting update, CI that never ended, the guard). */
-export function refuse(state: MergeQueueState, number: number, reasons: readonly string[], now: Date): { state: MergeQueueState; changed: boolean } {
+export function refuse(
+  state: MergeQueueState,
+  number: number,
+  reasons: readonly string[],
+  now: Date,
+): { state: MergeQueueState; changed: boolean } {
   const cur = state.current;
   if (!cur || cur.number !== number) return { state, changed: false };
-  const outcome: Outcome = { number, headSha: cur.headSha, outcome: 'refused', at: now.toISOString(), reasons: [...reasons], ...(cur.taskId ? { taskId: cur.taskId } : {}) };
+  const outcome: Outcome = {
+    number,
+    headSha: cur.headSha,
+    outcome: 'refused',
+    at: now.toISOString(),
+    reasons: [...reasons],
+    ...(cur.taskId ? { taskId: cur.taskId } : {}),
+  };
   state.refused = [...state.refused.filter((r) => r.number !== number), { ...outcome, dependsOn: cur.dependsOn }];
   bounded(state.refused, REMEMBERED_PRS);
   record(state, outcome);
@@ -212,10 +260,23 @@ function markMergedNumber(state: MergeQueueState, number: number): void {
 }
 
 /** The PR in progress merged with `mergeCommit`. */
-export function merged(state: MergeQueueState, number: number, mergeCommit: string, now: Date): { state: MergeQueueState; changed: boolean } {
+export function merged(
+  state: MergeQueueState,
+  number: number,
+  mergeCommit: string,
+  now: Date,
+): { state: MergeQueueState; changed: boolean } {
   const cur = currentAt(state, number, 'merging');
   if (!cur) return { state, changed: false };
-  record(state, { number, headSha: cur.currentHead, outcome: 'merged', at: now.toISOString(), mergeCommit, reasons: [], ...(cur.taskId ? { taskId: cur.taskId } : {}) });
+  record(state, {
+    number,
+    headSha: cur.currentHead,
+    outcome: 'merged',
+    at: now.toISOString(),
+    mergeCommit,
+    reasons: [],
+    ...(cur.taskId ? { taskId: cur.taskId } : {}),
+  });
   state.current = undefined;
   state.mergedCount += 1;
   markMergedNumber(state, number);
@@ -223,17 +284,34 @@ export function merged(state: MergeQueueState, number: number, mergeCommit: stri
 }
 
 /** A PR merged outside the queue (by a human, or found merged after a worker restart): dependents may go; recorded in `recent` if it was queued here. */
-export function mergedElsewhere(state: MergeQueueState, number: number, now: Date): { state: MergeQueueState; changed: boolean } {
+export function mergedElsewhere(
+  state: MergeQueueState,
+  number: number,
+  now: Date,
+): { state: MergeQueueState; changed: boolean } {
   if (state.merged.includes(number)) return { state, changed: false };
   const known = state.current?.number === number ? state.current : state.waiting.find((e) => e.number === number);
-  if (known) record(state, { number, headSha: known.headSha, outcome: 'merged', at: now.toISOString(), reasons: ['merged outside the queue'], ...(known.taskId ? { taskId: known.taskId } : {}) });
+  if (known)
+    record(state, {
+      number,
+      headSha: known.headSha,
+      outcome: 'merged',
+      at: now.toISOString(),
+      reasons: ['merged outside the queue'],
+      ...(known.taskId ? { taskId: known.taskId } : {}),
+    });
   if (state.current?.number === number) state.current = undefined;
   markMergedNumber(state, number);
   return { state, changed: true };
 }
 
 /** The PR left (closed, its task cancelled): out of the waiting list and, if in progress, stopped. */
-export function withdraw(state: MergeQueueState, number: number, reason: string, now: Date): { state: MergeQueueState; withdrawn: boolean } {
+export function withdraw(
+  state: MergeQueueState,
+  number: number,
+  reason: string,
+  now: Date,
+): { state: MergeQueueState; withdrawn: boolean } {
   const waiting = state.waiting.find((e) => e.number === number);
   const cur = state.current?.number === number ? state.current : undefined;
   if (!waiting && !cur) return { state, withdrawn: false };

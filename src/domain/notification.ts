@@ -14,5 +14,7 @@ export const NotificationSchema = z.object({
 export type Notification = z.infer<typeof NotificationSchema>;
 
 /** Payload shape of a webhook: Slack (`{ text }`), Discord (`{ content }`) or generic JSON. */
-export const WebhookKindSchema = z.enum(['slack', 'discord', 'generic'], { error: 'must be one of slack, discord, generic' });
+export const WebhookKindSchema = z.enum(['slack', 'discord', 'generic'], {
+  error: 'must be one of slack, discord, generic',
+});
 export type WebhookKind = z.infer<typeof WebhookKindSchema>;

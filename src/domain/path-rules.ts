@@ -1,7 +1,23 @@
 /** Pure path checks against a worktree: no filesystem, so symlinks are not followed (be conservative). */
 
-const CREDENTIAL_SEGMENTS = new Set(['.ssh', '.aws', '.gnupg', '.netrc', '.git-credentials', '.npmrc', '.pypirc', '.docker', '.kube', '.azure']);
-const CREDENTIAL_PATTERNS = [/^\.env(?:\..*)?$/i, /^id_(?:rsa|dsa|ecdsa|ed25519)(?:\.pub)?$/i, /\.pem$/i, /^credentials(?:\.json)?$/i];
+const CREDENTIAL_SEGMENTS = new Set([
+  '.ssh',
+  '.aws',
+  '.gnupg',
+  '.netrc',
+  '.git-credentials',
+  '.npmrc',
+  '.pypirc',
+  '.docker',
+  '.kube',
+  '.azure',
+]);
+const CREDENTIAL_PATTERNS = [
+  /^\.env(?:\..*)?$/i,
+  /^id_(?:rsa|dsa|ecdsa|ed25519)(?:\.pub)?$/i,
+  /\.pem$/i,
+  /^credentials(?:\.json)?$/i,
+];
 
 /** `/a/b/` → `/a/b`; '' and '/' stay as they are. */
 export function trimSlashes(path: string): string {
@@ -34,12 +50,25 @@ export function locate(path: string, worktree: string): PathVerdict {
   if (path.startsWith('~')) return { inside: false, why: `${path} is in a home directory` };
   if (path.includes('$')) return { inside: false, why: `${path} depends on a variable` };
   if (segments(path).includes('..')) return { inside: false, why: `${path} climbs out with ..` };
-  if (!path.startsWith('/')) return { inside: true, relative: segments(path).filter((s) => s !== '.').join('/') };
+  if (!path.startsWith('/'))
+    return {
+      inside: true,
+      relative: segments(path)
+        .filter((s) => s !== '.')
+        .join('/'),
+    };
   const root = trimSlashes(worktree);
-  if (!root.startsWith('/') || root === '/') return { inside: false, why: `${path} cannot be checked: the worktree "${worktree}" is not an absolute path` };
+  if (!root.startsWith('/') || root === '/')
+    return { inside: false, why: `${path} cannot be checked: the worktree "${worktree}" is not an absolute path` };
   const p = trimSlashes(path);
   if (p === root) return { inside: true, relative: '' };
-  if (p.startsWith(`${root}/`)) return { inside: true, relative: segments(p.slice(root.length)).filter((s) => s !== '.').join('/') };
+  if (p.startsWith(`${root}/`))
+    return {
+      inside: true,
+      relative: segments(p.slice(root.length))
+        .filter((s) => s !== '.')
+        .join('/'),
+    };
   return { inside: false, why: `${path} is outside the worktree ${root}` };
 }
 
@@ -57,6 +86,7 @@ export function writableProblem(path: string, worktree: string): string | undefi
   if (problem) return problem;
   const where = locate(path, worktree);
   if (where.inside && where.relative === '') return `${path} is the whole worktree`;
-  if (where.inside && segments(where.relative).includes('.git')) return `${path} is inside .git (hooks and config there run code)`;
+  if (where.inside && segments(where.relative).includes('.git'))
+    return `${path} is inside .git (hooks and config there run code)`;
   return undefined;
 }

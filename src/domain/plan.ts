@@ -66,7 +66,8 @@ const isPullRequest = (issue: PlanIssue): boolean => issue.pull_request !== unde
 export function planFromIssues(issues: readonly PlanIssue[], opts: PlanOptions): Plan {
   const pulls = new Set(issues.filter(isPullRequest).map((i) => i.number));
   const byNumber = new Map<number, PlanIssue>();
-  for (const issue of issues) if (!isPullRequest(issue) && !byNumber.has(issue.number)) byNumber.set(issue.number, issue);
+  for (const issue of issues)
+    if (!isPullRequest(issue) && !byNumber.has(issue.number)) byNumber.set(issue.number, issue);
   const planned = [...byNumber.values()].sort((a, b) => a.number - b.number);
   const warnings: string[] = [];
 
@@ -75,7 +76,9 @@ export function planFromIssues(issues: readonly PlanIssue[], opts: PlanOptions):
     const id = taskIdForIssue(issue.number);
     let files = filesIn(body);
     if (files.length > MAX_FILES_PER_TASK) {
-      warnings.push(`issue #${issue.number} names ${files.length} files; ${id} keeps the first ${MAX_FILES_PER_TASK}, edit its files list if others matter`);
+      warnings.push(
+        `issue #${issue.number} names ${files.length} files; ${id} keeps the first ${MAX_FILES_PER_TASK}, edit its files list if others matter`,
+      );
       files = files.slice(0, MAX_FILES_PER_TASK);
     }
     const deps = new Set<number>();
@@ -85,7 +88,9 @@ export function planFromIssues(issues: readonly PlanIssue[], opts: PlanOptions):
         deps.add(n);
         continue;
       }
-      const why = pulls.has(n) ? 'a pull request, not an issue' : 'not among the open issues planned (closed, filtered out by label, or not in this repository)';
+      const why = pulls.has(n)
+        ? 'a pull request, not an issue'
+        : 'not among the open issues planned (closed, filtered out by label, or not in this repository)';
       const warning = `issue #${issue.number} waits for #${n}, which is ${why}; ${id} does not depend on it — add it by hand if it must`;
       if (!warnings.includes(warning)) warnings.push(warning);
     }
@@ -93,7 +98,11 @@ export function planFromIssues(issues: readonly PlanIssue[], opts: PlanOptions):
     return { id, issue: issue.number, title: issue.title, files, dependsOn };
   });
 
-  const manifest: PlannedManifest = { project: opts.project, repo: opts.repo, phases: [{ name: opts.phaseName ?? 'Open issues', tasks }] };
+  const manifest: PlannedManifest = {
+    project: opts.project,
+    repo: opts.repo,
+    phases: [{ name: opts.phaseName ?? 'Open issues', tasks }],
+  };
   const checked = validateManifest(manifest satisfies ManifestInput);
   return {
     manifest,

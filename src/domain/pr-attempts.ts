@@ -7,7 +7,11 @@ import { z } from 'zod';
  * human's push does (they changed the PR: a fresh start is fair).
  */
 
-export const PrKeySchema = z.object({ owner: z.string().min(1), repo: z.string().min(1), number: z.number().int().positive() });
+export const PrKeySchema = z.object({
+  owner: z.string().min(1),
+  repo: z.string().min(1),
+  number: z.number().int().positive(),
+});
 export type PrKey = z.infer<typeof PrKeySchema>;
 
 export const LedgerEntrySchema = PrKeySchema.extend({
@@ -55,8 +59,13 @@ export function mayStartFix(ledger: AttemptLedger, q: FixQuery, cap = DEFAULT_AT
   const entry = find(ledger, q.pr);
   if (!entry || humanPushed(entry, q)) return { start: true, attempt: 1, reset: Boolean(entry) };
   const short = q.headSha.slice(0, 10);
-  if (entry.escalated && entry.headSha === q.headSha) return { start: false, why: `the last fix escalated on ${short}; it starts again after a new push by a human` };
-  if (entry.attempts >= cap) return { start: false, why: `${entry.attempts} fix attempts since the last push by a human (cap ${cap}); it starts again after a new push by a human` };
+  if (entry.escalated && entry.headSha === q.headSha)
+    return { start: false, why: `the last fix escalated on ${short}; it starts again after a new push by a human` };
+  if (entry.attempts >= cap)
+    return {
+      start: false,
+      why: `${entry.attempts} fix attempts since the last push by a human (cap ${cap}); it starts again after a new push by a human`,
+    };
   return { start: true, attempt: entry.attempts + 1, reset: false };
 }
 
@@ -69,7 +78,15 @@ export function recordStart(ledger: AttemptLedger, q: FixQuery, now: Date): Ledg
     entry = undefined;
   }
   if (!entry) {
-    entry = { ...key, headSha: q.headSha, attempts: 0, escalated: false, droverHeads: [], lastAt: now.toISOString(), lastOutcome: 'started' };
+    entry = {
+      ...key,
+      headSha: q.headSha,
+      attempts: 0,
+      escalated: false,
+      droverHeads: [],
+      lastAt: now.toISOString(),
+      lastOutcome: 'started',
+    };
     ledger.entries.push(entry);
   }
   entry.attempts += 1;
@@ -89,11 +106,18 @@ export function recordDroverPush(ledger: AttemptLedger, pr: PrKey, headSha: stri
   const entry = find(ledger, pr);
   if (!entry || entry.droverHeads.includes(headSha)) return;
   entry.droverHeads.push(headSha);
-  if (entry.droverHeads.length > DROVER_HEADS_KEPT) entry.droverHeads.splice(0, entry.droverHeads.length - DROVER_HEADS_KEPT);
+  if (entry.droverHeads.length > DROVER_HEADS_KEPT)
+    entry.droverHeads.splice(0, entry.droverHeads.length - DROVER_HEADS_KEPT);
 }
 
 /** How the attempt ended; `headSha`: the head it ended on (Drover's last push, else the start head), where an escalation is pinned. */
-export function recordOutcome(ledger: AttemptLedger, pr: PrKey, outcome: 'fixed' | 'escalated' | 'failed', headSha: string, now: Date): boolean {
+export function recordOutcome(
+  ledger: AttemptLedger,
+  pr: PrKey,
+  outcome: 'fixed' | 'escalated' | 'failed',
+  headSha: string,
+  now: Date,
+): boolean {
   const entry = find(ledger, pr);
   if (!entry) return false;
   entry.lastOutcome = outcome;

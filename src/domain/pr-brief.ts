@@ -28,14 +28,23 @@ export function describePrWork(facts: PrFacts): string[] {
   if (open.length > 0) {
     lines.push(`Unresolved review threads (${open.length}):`);
     for (const t of open) {
-      lines.push(`  - thread ${t.id} on ${t.path ?? '(no file)'}${t.line ? `:${t.line}` : ''} by ${t.first?.author ?? 'a reviewer'}: ${(t.first?.body ?? '').replace(/\s+/g, ' ').trim()}`);
-      if (t.last && t.commentCount > 1) lines.push(`      latest reply by ${t.last.author}: ${t.last.body.replace(/\s+/g, ' ').trim()}`);
+      lines.push(
+        `  - thread ${t.id} on ${t.path ?? '(no file)'}${t.line ? `:${t.line}` : ''} by ${t.first?.author ?? 'a reviewer'}: ${(t.first?.body ?? '').replace(/\s+/g, ' ').trim()}`,
+      );
+      if (t.last && t.commentCount > 1)
+        lines.push(`      latest reply by ${t.last.author}: ${t.last.body.replace(/\s+/g, ' ').trim()}`);
     }
   }
   const changes = facts.reviews.filter((r) => r.state === 'CHANGES_REQUESTED');
   if (changes.length > 0) lines.push(`Changes requested by: ${[...new Set(changes.map((r) => r.author))].join(', ')}.`);
-  if (facts.mergeable === 'CONFLICTING') lines.push(`The branch conflicts with ${facts.baseRefName}: merge origin/${facts.baseRefName} and resolve the conflicts.`);
-  if (lines.length === 0) lines.push('No failing check, open thread or conflict is reported right now; check the pull request and make sure it is ready.');
+  if (facts.mergeable === 'CONFLICTING')
+    lines.push(
+      `The branch conflicts with ${facts.baseRefName}: merge origin/${facts.baseRefName} and resolve the conflicts.`,
+    );
+  if (lines.length === 0)
+    lines.push(
+      'No failing check, open thread or conflict is reported right now; check the pull request and make sure it is ready.',
+    );
   return lines;
 }
 
@@ -61,13 +70,22 @@ export function buildPrBrief(input: PrBriefInput): string {
     'For every review thread you address, run `drover report thread <thread-id> "<what you changed>"`; Drover replies on the thread with the commit and resolves it after pushing. Do not resolve threads yourself.',
     'Drover pushes your commits and waits for CI on the new head; do not push yourself.',
   ].join('\n');
-  return buildBrief({ objective, steps: input.steps, taskId: input.taskId, branch: facts.headRefName, worktree: input.worktree, context: input.context, images: input.images });
+  return buildBrief({
+    objective,
+    steps: input.steps,
+    taskId: input.taskId,
+    branch: facts.headRefName,
+    worktree: input.worktree,
+    context: input.context,
+    images: input.images,
+  });
 }
 
 export const SUMMARY_MARKER_PREFIX = '<!-- drover:summary';
 
 /** The hidden marker that makes a revision's summary comment idempotent. */
-export const summaryMarker = (taskId: string, revision: number): string => `${SUMMARY_MARKER_PREFIX} task=${taskId} revision=${revision} -->`;
+export const summaryMarker = (taskId: string, revision: number): string =>
+  `${SUMMARY_MARKER_PREFIX} task=${taskId} revision=${revision} -->`;
 
 export interface SummaryInput {
   taskId: string;
@@ -84,9 +102,12 @@ export function buildSummaryComment(input: SummaryInput): string {
     summaryMarker(input.taskId, input.revision),
     `**Drover** — revision ${input.revision} of task \`${input.taskId}\` at commit ${input.sha}`,
     '',
-    input.verdict === 'pass' ? 'Verified: CI is green on this commit, no review thread is open, no newer change request.' : 'Not verified yet; the agent was asked to fix:',
+    input.verdict === 'pass'
+      ? 'Verified: CI is green on this commit, no review thread is open, no newer change request.'
+      : 'Not verified yet; the agent was asked to fix:',
     ...input.reasons.map((r) => `- ${r.replace(/\s+/g, ' ').trim()}`),
   ];
-  if (input.addressedThreads.length > 0) lines.push('', `Threads answered in this revision: ${input.addressedThreads.join(', ')}`);
+  if (input.addressedThreads.length > 0)
+    lines.push('', `Threads answered in this revision: ${input.addressedThreads.join(', ')}`);
   return lines.join('\n');
 }

@@ -63,10 +63,17 @@ export interface OpenPrCandidate {
  * The PR to update instead of opening a new one: open, on the task's head branch, with this
  * task's marker. A PR on the branch without the marker is a human's: reported, never adopted.
  */
-export function findTaskPr(prs: readonly OpenPrCandidate[], branch: string, taskId: string): { found?: number; foreign: number[] } {
+export function findTaskPr(
+  prs: readonly OpenPrCandidate[],
+  branch: string,
+  taskId: string,
+): { found?: number; foreign: number[] } {
   const onBranch = prs.filter((p) => p.state.toUpperCase() === 'OPEN' && p.headRefName === branch);
   const ours = onBranch.filter((p) => parseTaskMarker(p.body) === taskId).sort((a, b) => a.number - b.number);
-  return { ...(ours[0] ? { found: ours[0].number } : {}), foreign: onBranch.filter((p) => parseTaskMarker(p.body) !== taskId).map((p) => p.number) };
+  return {
+    ...(ours[0] ? { found: ours[0].number } : {}),
+    foreign: onBranch.filter((p) => parseTaskMarker(p.body) !== taskId).map((p) => p.number),
+  };
 }
 
 const mask = (text: string, secrets: readonly string[]): string => redactSecrets(redactTokens(text), secrets);
@@ -74,7 +81,10 @@ const mask = (text: string, secrets: readonly string[]): string => redactSecrets
 /** The manifest title, else the objective's first non-empty line; one line, at most 256 characters. */
 export function prTitle(raw: Pick<PrContentInput, 'title' | 'objective' | 'taskId'> & { secrets?: string[] }): string {
   const fromTitle = raw.title?.trim();
-  const firstLine = raw.objective.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '');
+  const firstLine = raw.objective
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => l !== '');
   const line = mask((fromTitle || firstLine || `Task ${raw.taskId}`).replace(/\s+/g, ' '), raw.secrets ?? []);
   return line.length <= MAX_TITLE ? line : `${line.slice(0, MAX_TITLE - 1)}…`;
 }
@@ -84,13 +94,16 @@ const fence = (text: string): string => `\`\`\`\n${text.replace(/```/g, '`\u200b
 function evidence(input: z.output<typeof PrContentInputSchema>): string[] {
   const lines = ['## Verification', ''];
   if (input.steps.length > 0) {
-    for (const step of input.steps) lines.push(`- [${input.checkpoints.includes(step) ? 'x' : ' '}] checkpoint \`${step}\``);
+    for (const step of input.steps)
+      lines.push(`- [${input.checkpoints.includes(step) ? 'x' : ' '}] checkpoint \`${step}\``);
   } else if (input.checkpoints.length > 0) {
     for (const c of input.checkpoints) lines.push(`- [x] checkpoint \`${c}\``);
   } else lines.push('- no checkpoints were required');
   for (const v of input.validations) {
     const exit = v.exitCode == null ? '' : ` (exit ${v.exitCode})`;
-    lines.push(`- validation under test slot \`${v.slot}\`: **${v.outcome}**${exit}${v.finishedAt ? ` at ${v.finishedAt}` : ''}`);
+    lines.push(
+      `- validation under test slot \`${v.slot}\`: **${v.outcome}**${exit}${v.finishedAt ? ` at ${v.finishedAt}` : ''}`,
+    );
   }
   lines.push(`- pushed head: \`${input.pushedHead}\` on \`${input.branch}\``);
   return lines;
@@ -99,8 +112,13 @@ function evidence(input: z.output<typeof PrContentInputSchema>): string[] {
 function sections(input: z.output<typeof PrContentInputSchema>): { middle: string; tail: string } {
   const middle: string[] = ['## What was asked', '', input.objective.trim(), ''];
   if (input.stackedOn.length > 0) {
-    const refs = input.stackedOn.map((d) => (d.prNumber ? `#${d.prNumber} (task \`${d.taskId}\`)` : `task \`${d.taskId}\``));
-    middle.push(`Stacked on ${refs.join(', ')}: based on \`${input.base}\` until ${refs.length > 1 ? 'they merge' : 'it merges'}.`, '');
+    const refs = input.stackedOn.map((d) =>
+      d.prNumber ? `#${d.prNumber} (task \`${d.taskId}\`)` : `task \`${d.taskId}\``,
+    );
+    middle.push(
+      `Stacked on ${refs.join(', ')}: based on \`${input.base}\` until ${refs.length > 1 ? 'they merge' : 'it merges'}.`,
+      '',
+    );
   }
   middle.push(...evidence(input), '');
   middle.push('## Commits', '');
@@ -110,7 +128,11 @@ function sections(input: z.output<typeof PrContentInputSchema>): { middle: strin
   if (input.diffStat.trim() !== '') middle.push('## Diff stat', '', fence(input.diffStat.trimEnd()), '');
   const tail: string[] = [];
   if (input.issue) tail.push(`Closes #${input.issue}`, '');
-  tail.push(`Opened by Drover for task \`${input.taskId}\`${input.taskUrl ? ` — [the task in the Web UI](${input.taskUrl})` : ''}.`, '', taskMarker(input.taskId));
+  tail.push(
+    `Opened by Drover for task \`${input.taskId}\`${input.taskUrl ? ` — [the task in the Web UI](${input.taskUrl})` : ''}.`,
+    '',
+    taskMarker(input.taskId),
+  );
   return { middle: middle.join('\n'), tail: tail.join('\n') };
 }
 
@@ -126,7 +148,8 @@ export function prBody(raw: PrContentInput): string {
   const maskedTail = mask(tail, input.secrets);
   const full = `${maskedMiddle}\n${maskedTail}\n`;
   if (full.length <= MAX_BODY) return full;
-  const note = (left: number) => `\n\n> **Truncated:** ${left} characters of this description were left out (GitHub allows ${GITHUB_BODY_LIMIT}); the full record is the task's history${input.taskUrl ? ` (${input.taskUrl})` : ''}.\n\n`;
+  const note = (left: number) =>
+    `\n\n> **Truncated:** ${left} characters of this description were left out (GitHub allows ${GITHUB_BODY_LIMIT}); the full record is the task's history${input.taskUrl ? ` (${input.taskUrl})` : ''}.\n\n`;
   const room = MAX_BODY - maskedTail.length - note(maskedMiddle.length).length - '\n```'.length - 1;
   const cutAt = Math.max(0, maskedMiddle.lastIndexOf('\n', room));
   let kept = maskedMiddle.slice(0, cutAt);
@@ -167,7 +190,11 @@ export function decidePr(raw: PrOptions): PrDecision {
   }
   if (o.openPr) return { open: true, why: '--open-pr' };
   if (o.kind === 'manifest') {
-    return o.manifestPrs === false ? { open: false, why: 'the manifest says prs: false' } : { open: true, why: 'manifest tasks open pull requests on GitHub repositories by default' };
+    return o.manifestPrs === false
+      ? { open: false, why: 'the manifest says prs: false' }
+      : { open: true, why: 'manifest tasks open pull requests on GitHub repositories by default' };
   }
-  return o.configOpenPr ? { open: true, why: 'the configuration sets openPr' } : { open: false, why: 'an ad-hoc task opens a pull request only with --open-pr or openPr in the configuration' };
+  return o.configOpenPr
+    ? { open: true, why: 'the configuration sets openPr' }
+    : { open: false, why: 'an ad-hoc task opens a pull request only with --open-pr or openPr in the configuration' };
 }

@@ -38,10 +38,16 @@ export function referencesCommit(text: string, commits: readonly string[]): bool
 }
 
 /** CI on `head` by the gate's rules: failed checks (reasons) and what is still pending. */
-export function checkReasons(checks: readonly CheckFact[], head: string, olderGreenSha: string | null): { fail: string[]; pending?: string } {
+export function checkReasons(
+  checks: readonly CheckFact[],
+  head: string,
+  olderGreenSha: string | null,
+): { fail: string[]; pending?: string } {
   const onHead = checks.filter((c) => c.headSha === head);
   if (onHead.length === 0) {
-    const older = olderGreenSha ? `; the last green checks are on the older commit ${short(olderGreenSha)}, which does not count` : '';
+    const older = olderGreenSha
+      ? `; the last green checks are on the older commit ${short(olderGreenSha)}, which does not count`
+      : '';
     return { fail: [], pending: `no check has reported on the pushed head ${short(head)} yet${older}` };
   }
   const failed = onHead.filter(isFailedCheck);
@@ -50,7 +56,12 @@ export function checkReasons(checks: readonly CheckFact[], head: string, olderGr
     const detail = [c.summary, c.text].filter((t): t is string => Boolean(t && t.trim())).map((t) => quote(t, 300));
     return `check "${c.name}" concluded ${c.conclusion ?? 'without a conclusion'} on ${short(head)}${detail.length ? `: ${detail.join(' ')}` : ''}`;
   });
-  return running.length > 0 ? { fail, pending: `${running.length} check${running.length > 1 ? 's' : ''} still running on ${short(head)}: ${running.map((c) => c.name).join(', ')}` } : { fail };
+  return running.length > 0
+    ? {
+        fail,
+        pending: `${running.length} check${running.length > 1 ? 's' : ''} still running on ${short(head)}: ${running.map((c) => c.name).join(', ')}`,
+      }
+    : { fail };
 }
 
 /** The latest decisive review of each author (COMMENTED and PENDING never override a decision). */
@@ -70,28 +81,42 @@ export function judgePullRequest(input: PrGateInput): PrGateOutcome {
   const reasons: string[] = [];
 
   const missing = input.steps.filter((s) => !input.checkpoints.includes(s));
-  if (missing.length > 0) reasons.push(`missing checkpoint${missing.length > 1 ? 's' : ''}: ${missing.join(', ')} (run \`drover report checkpoint <step>\` after each)`);
+  if (missing.length > 0)
+    reasons.push(
+      `missing checkpoint${missing.length > 1 ? 's' : ''}: ${missing.join(', ')} (run \`drover report checkpoint <step>\` after each)`,
+    );
 
-  if (facts.state !== 'OPEN') reasons.push(`the pull request is ${facts.state.toLowerCase()}; nothing more can be verified on it`);
+  if (facts.state !== 'OPEN')
+    reasons.push(`the pull request is ${facts.state.toLowerCase()}; nothing more can be verified on it`);
   if (facts.headSha !== pushedSha) {
-    reasons.push(`the pull request's head is ${short(facts.headSha)}, not ${short(pushedSha)} that was pushed from your worktree: fetch origin/${facts.headRefName}, integrate it, commit`);
+    reasons.push(
+      `the pull request's head is ${short(facts.headSha)}, not ${short(pushedSha)} that was pushed from your worktree: fetch origin/${facts.headRefName}, integrate it, commit`,
+    );
   }
   if (facts.mergeable === 'CONFLICTING') {
-    reasons.push(`the branch conflicts with ${facts.baseRefName}: merge origin/${facts.baseRefName} into ${facts.headRefName}, resolve the conflicts, commit`);
+    reasons.push(
+      `the branch conflicts with ${facts.baseRefName}: merge origin/${facts.baseRefName} into ${facts.headRefName}, resolve the conflicts, commit`,
+    );
   }
 
   for (const t of facts.threads) {
     if (!t.isResolved) {
-      reasons.push(`unresolved review thread ${t.id} on ${where(t)} by ${t.first?.author ?? 'a reviewer'}: ${quote(t.first?.body ?? '')} — address it, then run \`drover report thread ${t.id} "<what you changed>"\``);
+      reasons.push(
+        `unresolved review thread ${t.id} on ${where(t)} by ${t.first?.author ?? 'a reviewer'}: ${quote(t.first?.body ?? '')} — address it, then run \`drover report thread ${t.id} "<what you changed>"\``,
+      );
     } else if (!t.last || !referencesCommit(t.last.body, input.branchCommits)) {
-      reasons.push(`review thread ${t.id} on ${where(t)} was resolved without a commit reference (last comment ${quote(t.last?.body ?? '')}): treat it as open — address it, then run \`drover report thread ${t.id} "<what you changed>"\``);
+      reasons.push(
+        `review thread ${t.id} on ${where(t)} was resolved without a commit reference (last comment ${quote(t.last?.body ?? '')}): treat it as open — address it, then run \`drover report thread ${t.id} "<what you changed>"\``,
+      );
     }
   }
 
   const lastCommitAt = facts.headCommittedAt ?? '';
   for (const r of decisiveReviews(facts)) {
     if (r.state === 'CHANGES_REQUESTED' && (r.submittedAt ?? '') > lastCommitAt) {
-      reasons.push(`${r.author} requested changes at ${r.submittedAt}, after the last commit (${lastCommitAt || 'unknown time'}): read the review, address it and commit`);
+      reasons.push(
+        `${r.author} requested changes at ${r.submittedAt}, after the last commit (${lastCommitAt || 'unknown time'}): read the review, address it and commit`,
+      );
     }
   }
 

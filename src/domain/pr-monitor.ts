@@ -6,7 +6,10 @@ const REPO = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 
 export const MonitorInputSchema = z.object({
   /** `OWNER/REPO` each; scanned together in one batched GraphQL request per cycle. */
-  repos: z.array(z.string().regex(REPO, { error: 'a repository is OWNER/REPO' })).min(1, { error: 'name at least one OWNER/REPO' }).max(50, { error: 'at most 50 repositories per monitor' }),
+  repos: z
+    .array(z.string().regex(REPO, { error: 'a repository is OWNER/REPO' }))
+    .min(1, { error: 'name at least one OWNER/REPO' })
+    .max(50, { error: 'at most 50 repositories per monitor' }),
   label: z.string().min(1).optional(),
   author: z.string().min(1).optional(),
   /** Fix workflows started or attached per cycle, at most (the concurrency cap). */
@@ -44,7 +47,8 @@ export function workNeeded(pr: MonitoredPr): string[] {
   const why: string[] = [];
   if (isFailingRollup(pr.checks)) why.push('failing checks');
   if (pr.mergeable === 'CONFLICTING') why.push('conflicts');
-  if (pr.unresolvedThreads > 0) why.push(`${pr.unresolvedThreads} unresolved thread${pr.unresolvedThreads > 1 ? 's' : ''}`);
+  if (pr.unresolvedThreads > 0)
+    why.push(`${pr.unresolvedThreads} unresolved thread${pr.unresolvedThreads > 1 ? 's' : ''}`);
   if (pr.reviewDecision === 'CHANGES_REQUESTED') why.push('changes requested');
   return why;
 }
@@ -55,7 +59,10 @@ export interface MonitorPick {
 }
 
 /** The pull requests to fix this cycle: not drafts, matching the filters, needing work, at most `max`. */
-export function pickPullRequests(prs: readonly MonitoredPr[], input: Pick<ResolvedMonitorInput, 'label' | 'author' | 'max'>): { picked: MonitorPick[]; skipped: number } {
+export function pickPullRequests(
+  prs: readonly MonitoredPr[],
+  input: Pick<ResolvedMonitorInput, 'label' | 'author' | 'max'>,
+): { picked: MonitorPick[]; skipped: number } {
   const candidates: MonitorPick[] = [];
   for (const pr of prs) {
     if (pr.isDraft) continue;

@@ -15,7 +15,11 @@ export interface PrTaskOptions {
 
 /** `pr-<owner>-<repo>-<n>`, squeezed into the task-id alphabet (the workflow id stays exact). */
 export function prTaskId(pr: PrRef): string {
-  const raw = `pr-${pr.owner}-${pr.repo}-${pr.number}`.replace(/[^A-Za-z0-9._-]/g, '-').replace(/\.\.+/g, '.').replace(/\.lock$/, '-lock').slice(0, 100);
+  const raw = `pr-${pr.owner}-${pr.repo}-${pr.number}`
+    .replace(/[^A-Za-z0-9._-]/g, '-')
+    .replace(/\.\.+/g, '.')
+    .replace(/\.lock$/, '-lock')
+    .slice(0, 100);
   const checked = validateTaskId(raw.replace(/\.$/, '-'));
   if (!checked.ok) throw new Error(checked.error);
   return checked.value;
@@ -31,7 +35,9 @@ export function prTaskInput(pr: PrRef, opts: PrTaskOptions = {}): { workflowId: 
     taskId: prTaskId(pr),
     repo: `${pr.owner}/${pr.repo}`,
     branch: `pr/${pr.number}`,
-    objective: opts.objective?.trim() || `Make ${formatPrRef(pr)} ready to merge: fix its failing checks, address its review threads, resolve its conflicts.`,
+    objective:
+      opts.objective?.trim() ||
+      `Make ${formatPrRef(pr)} ready to merge: fix its failing checks, address its review threads, resolve its conflicts.`,
     steps: [...(opts.steps ?? DEFAULT_PR_STEPS)],
     agent: opts.agent ?? 'claude',
     pr,

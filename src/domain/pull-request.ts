@@ -2,8 +2,12 @@ import { z } from 'zod';
 
 /** A pull request as the user names it: `OWNER/REPO#N` or its web URL. */
 export const PrRefSchema = z.object({
-  owner: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, { error: 'an owner is 1-39 letters, digits or dashes' }),
-  repo: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, { error: 'a repository name is 1-100 letters, digits, dot, underscore or dash' }),
+  owner: z
+    .string()
+    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, { error: 'an owner is 1-39 letters, digits or dashes' }),
+  repo: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, { error: 'a repository name is 1-100 letters, digits, dot, underscore or dash' }),
   number: z.number().int().positive(),
 });
 export type PrRef = z.infer<typeof PrRefSchema>;
@@ -27,9 +31,14 @@ export function parsePrRef(text: string): Parsed<PrRef> {
       // falls through to the error below
     }
   }
-  if (!parts) return { ok: false, error: `"${trimmed}" is not a pull request: write OWNER/REPO#N or https://github.com/OWNER/REPO/pull/N` };
+  if (!parts)
+    return {
+      ok: false,
+      error: `"${trimmed}" is not a pull request: write OWNER/REPO#N or https://github.com/OWNER/REPO/pull/N`,
+    };
   const parsed = PrRefSchema.safeParse({ owner: parts[0], repo: parts[1], number: Number(parts[2]) });
-  if (!parsed.success) return { ok: false, error: `"${trimmed}": ${parsed.error.issues.map((i) => i.message).join('; ')}` };
+  if (!parsed.success)
+    return { ok: false, error: `"${trimmed}": ${parsed.error.issues.map((i) => i.message).join('; ')}` };
   return { ok: true, value: parsed.data };
 }
 

@@ -9,7 +9,11 @@ export function countByStatus(state: Pick<ManifestRunState, 'tasks'>): Array<[st
 
 /** The one line a finished manifest run is announced with, e.g. `all done: 8 tasks — 7 complete, 1 escalated`. */
 export function runSummaryMessage(state: Pick<ManifestRunState, 'tasks'>, finished: boolean): string {
-  const counts = countByStatus(state).map(([status, n]) => `${n} ${status}`).join(', ');
+  const counts = countByStatus(state)
+    .map(([status, n]) => `${n} ${status}`)
+    .join(', ');
   const total = `${state.tasks.length} task${state.tasks.length === 1 ? '' : 's'}`;
-  return finished ? `all done: ${total} — ${counts}` : `run ended with unfinished tasks (no human answered): ${total} — ${counts}`;
+  return finished
+    ? `all done: ${total} — ${counts}`
+    : `run ended with unfinished tasks (no human answered): ${total} — ${counts}`;
 }

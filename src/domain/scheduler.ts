@@ -31,11 +31,17 @@ export interface ScheduleOptions {
   durations?: Durations;
 }
 
-interface Entry { task: ManifestTask; phase: number; order: number }
+interface Entry {
+  task: ManifestTask;
+  phase: number;
+  order: number;
+}
 
 function entries(manifest: Manifest): Entry[] {
   const list: Entry[] = [];
-  manifest.phases.forEach((phase, p) => phase.tasks.forEach((task) => list.push({ task, phase: p, order: list.length })));
+  manifest.phases.forEach((phase, p) =>
+    phase.tasks.forEach((task) => list.push({ task, phase: p, order: list.length })),
+  );
   return list;
 }
 
@@ -100,7 +106,8 @@ export function criticalPathLengths(manifest: Manifest, durations?: Durations): 
  */
 export function criticalPathBound(manifest: Manifest, durations?: Durations, gates: Gates = 'deps'): number {
   const list = entries(manifest);
-  const longest = (part: Entry[]): number => Math.max(0, ...pathLengths(part, (id) => weightOf(id, durations)).values());
+  const longest = (part: Entry[]): number =>
+    Math.max(0, ...pathLengths(part, (id) => weightOf(id, durations)).values());
   if (gates === 'deps') return longest(list);
   return manifest.phases.reduce((sum, _p, i) => sum + longest(list.filter((e) => e.phase === i)), 0);
 }
@@ -121,7 +128,14 @@ function snapshot(manifest: Manifest, state: SchedulerState, opts: ScheduleOptio
   const active = list.filter((e) => ACTIVE_STATUSES.has(status(e.task)));
   const cap = typeof opts.slots === 'number' && !Number.isNaN(opts.slots) ? Math.floor(opts.slots) : 0;
   const unfinished = list.find((e) => !DONE_STATUSES.has(status(e.task)));
-  return { list, byId: firstById(list), active, free: Math.max(0, cap - active.length), openPhase: unfinished?.phase ?? manifest.phases.length, status };
+  return {
+    list,
+    byId: firstById(list),
+    active,
+    free: Math.max(0, cap - active.length),
+    openPhase: unfinished?.phase ?? manifest.phases.length,
+    status,
+  };
 }
 
 function depsDone(s: Snapshot, task: ManifestTask): boolean {
@@ -172,7 +186,12 @@ const listed = (ids: string[]): string => (ids.length > 3 ? `${ids.slice(0, 3).j
  * Why a task does not start now, for people (the `blocked` status); undefined when nextTasks
  * would start it. Reports every reason that applies, joined by '; '.
  */
-export function blockedReason(manifest: Manifest, state: SchedulerState, taskId: string, opts: ScheduleOptions): string | undefined {
+export function blockedReason(
+  manifest: Manifest,
+  state: SchedulerState,
+  taskId: string,
+  opts: ScheduleOptions,
+): string | undefined {
   const s = snapshot(manifest, state, opts);
   const e = s.byId.get(taskId);
   if (e === undefined) return `there is no task "${taskId}" in this manifest`;
@@ -182,11 +201,14 @@ export function blockedReason(manifest: Manifest, state: SchedulerState, taskId:
   for (const d of e.task.dependsOn) {
     const dep = s.byId.get(d);
     if (dep === undefined) reasons.push(`dependency ${d} is not a task in this manifest`);
-    else if (!DONE_STATUSES.has(s.status(dep.task))) reasons.push(`dependency ${d} is ${s.status(dep.task)}, not complete`);
+    else if (!DONE_STATUSES.has(s.status(dep.task)))
+      reasons.push(`dependency ${d} is ${s.status(dep.task)}, not complete`);
   }
   if (!gateOpen(s, e, opts.gates)) {
     const phase = manifest.phases[s.openPhase];
-    const open = s.list.filter((x) => x.phase === s.openPhase && !DONE_STATUSES.has(s.status(x.task))).map((x) => `${x.task.id} ${s.status(x.task)}`);
+    const open = s.list
+      .filter((x) => x.phase === s.openPhase && !DONE_STATUSES.has(s.status(x.task)))
+      .map((x) => `${x.task.id} ${s.status(x.task)}`);
     reasons.push(`phase gate: phase "${phase?.name ?? s.openPhase + 1}" is not finished (${listed(open)})`);
   }
   for (const a of s.active) {
@@ -200,7 +222,8 @@ export function blockedReason(manifest: Manifest, state: SchedulerState, taskId:
   if (picked.includes(e)) return undefined;
   for (const p of picked) {
     const shared = firstOverlap(e.task.files, p.task.files);
-    if (shared) return `shares ${shared[0]} with ${p.task.id}, which starts first (longer critical path or earlier in the manifest)`;
+    if (shared)
+      return `shares ${shared[0]} with ${p.task.id}, which starts first (longer critical path or earlier in the manifest)`;
   }
   return `no free slot: the ${s.free === 1 ? 'free slot goes' : `${s.free} free slots go`} to ${listed(picked.map((p) => p.task.id))} (longer critical path or earlier in the manifest)`;
 }

@@ -3,7 +3,16 @@ import { DialogKindSchema, type AgentProfile } from './agent-profile.js';
 import { parseDialog } from './dialog-parser.js';
 import { normalizeLines } from './screen-normalize.js';
 import { ScreenStateSchema } from './status.js';
-import { findInputBox, isRule, lastDialogTop, lastRule, matchesAny, nonBlank, screenLines, transcriptMarkers } from './screen-layout.js';
+import {
+  findInputBox,
+  isRule,
+  lastDialogTop,
+  lastRule,
+  matchesAny,
+  nonBlank,
+  screenLines,
+  transcriptMarkers,
+} from './screen-layout.js';
 
 export const DialogOptionSchema = z.object({
   index: z.number().int().positive(),

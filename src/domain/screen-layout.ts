@@ -15,7 +15,12 @@ export function screenLines(screen: unknown): string[] {
     .replace(CSI, '')
     .replace(OSC, '')
     .split('\n')
-    .map((l) => l.replace(CONTROL, '').replace(/\u00a0/g, ' ').trimEnd());
+    .map((l) =>
+      l
+        .replace(CONTROL, '')
+        .replace(/\u00a0/g, ' ')
+        .trimEnd(),
+    );
 }
 
 /** A horizontal rule: at least 10 characters, all of them `ch`. */
@@ -86,7 +91,11 @@ export function findInputBox(lines: readonly string[], sp: ScreenProfile): Input
       if (/^\s*\d{1,2}\.\s/.test(line.slice(marker.length))) continue;
       let end = i + 1;
       while (end < lines.length && /^\s+\S/.test(lines[end] ?? '')) end += 1;
-      if (sp.inputMaxLinesBelow !== undefined && nonBlank(lines, end, lines.length, sp.inputMaxLinesBelow + 1).length > sp.inputMaxLinesBelow) return undefined;
+      if (
+        sp.inputMaxLinesBelow !== undefined &&
+        nonBlank(lines, end, lines.length, sp.inputMaxLinesBelow + 1).length > sp.inputMaxLinesBelow
+      )
+        return undefined;
       return { top: i, end, text: inputText(lines, i, end, marker, sp) };
     }
     const rule = ruleAbove(lines, i, sp);

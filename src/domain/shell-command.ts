@@ -67,7 +67,8 @@ class Reader {
         if (next === '') throw new Refusal('a trailing backslash');
         if (next !== '\n') this.add(next, true);
         i += 1;
-      } else if (c === '$' || c === '`') throw new Refusal('it expands variables or runs a command substitution (`$` or a backtick)');
+      } else if (c === '$' || c === '`')
+        throw new Refusal('it expands variables or runs a command substitution (`$` or a backtick)');
       else if ('(){}'.includes(c)) throw new Refusal(`it uses \`${c}\` (a subshell, group or brace expansion)`);
       else if (c === '#' && !this.inWord) {
         const nl = t.indexOf('\n', i);
@@ -103,7 +104,8 @@ class Reader {
         this.add(s, true);
         return i;
       }
-      if (c === '$' || c === '`') throw new Refusal('it expands variables or runs a command substitution inside double quotes');
+      if (c === '$' || c === '`')
+        throw new Refusal('it expands variables or runs a command substitution inside double quotes');
       if (c === '\\' && '\\"$`\n'.includes(t[i + 1] ?? 'x')) {
         if (t[i + 1] !== '\n') s += t[i + 1];
         i += 1;
@@ -122,7 +124,8 @@ class Reader {
     } else this.endWord();
     if (this.pending) throw new Refusal('a redirect without a target');
     const two = t.slice(i, i + 2);
-    if (two === '<<' || two === '<>' || two === '<(' || two === '>(') throw new Refusal(`\`${two}\` (heredoc or process substitution) is not supported`);
+    if (two === '<<' || two === '<>' || two === '<(' || two === '>(')
+      throw new Refusal(`\`${two}\` (heredoc or process substitution) is not supported`);
     let op: Redirect['op'] = t[i] === '<' ? '<' : '>';
     let end = i;
     if (two === '>>') op = '>>';
@@ -166,7 +169,8 @@ class Reader {
 /** Splits a command line into simple commands, or says why it will not. Never throws. */
 export function parseCommand(text: string): ParsedCommand {
   if (typeof text !== 'string') return { ok: false, reason: 'no command text' };
-  if (text.length > MAX_COMMAND_LENGTH) return { ok: false, reason: `the command is ${text.length} characters long; too long to review` };
+  if (text.length > MAX_COMMAND_LENGTH)
+    return { ok: false, reason: `the command is ${text.length} characters long; too long to review` };
   try {
     const commands = new Reader(text).read();
     if (commands.length === 0) return { ok: false, reason: 'the command is empty' };

@@ -6,7 +6,11 @@ import { z } from 'zod';
  * `DROVER_SIM_SCRIPT` environment variable; the sim itself imports no zod (it stays cheap).
  */
 
-const ms = z.number().int().min(0).max(24 * 3600 * 1000);
+const ms = z
+  .number()
+  .int()
+  .min(0)
+  .max(24 * 3600 * 1000);
 const STEP = /^[A-Za-z0-9._-]{1,64}$/;
 
 export const SimPhaseSchema = z.discriminatedUnion('kind', [
@@ -14,11 +18,21 @@ export const SimPhaseSchema = z.discriminatedUnion('kind', [
    * Working (`esc to interrupt` on screen) for `ms`, or until SIGUSR1 with `untilSignal`.
    * `everyMs`: print an output line (and redraw the spinner) that often — a busy agent; unset: silent.
    */
-  z.strictObject({ kind: z.literal('work'), ms: ms.default(0), untilSignal: z.boolean().default(false), everyMs: ms.min(20).optional(), text: z.string().max(200).default('building…') }),
+  z.strictObject({
+    kind: z.literal('work'),
+    ms: ms.default(0),
+    untilSignal: z.boolean().default(false),
+    everyMs: ms.min(20).optional(),
+    text: z.string().max(200).default('building…'),
+  }),
   /** Assistant text lines (`● …`). */
   z.strictObject({ kind: z.literal('say'), lines: z.array(z.string().max(500)).min(1) }),
   /** A claude-shaped Bash permission dialog; waits for the answer keys (Up/Down/Enter/Escape). */
-  z.strictObject({ kind: z.literal('dialog'), command: z.string().min(1).max(500), description: z.string().max(200).default('Run a command') }),
+  z.strictObject({
+    kind: z.literal('dialog'),
+    command: z.string().min(1).max(500),
+    description: z.string().max(200).default('Run a command'),
+  }),
   z.strictObject({ kind: z.literal('checkpoint'), step: z.string().regex(STEP) }),
   /** Prints `ORCHESTRATOR:DONE`. */
   z.strictObject({ kind: z.literal('done') }),
@@ -52,7 +66,19 @@ export type SimScriptInput = z.input<typeof SimScriptSchema>;
 /** One line of the sim's event log. `t` is epoch milliseconds. */
 export interface SimEvent {
   t: number;
-  ev: 'ready' | 'paste' | 'input' | 'dialog-shown' | 'dialog-answered' | 'checkpoint' | 'done' | 'idle' | 'busy' | 'quiet' | 'crash' | 'signal';
+  ev:
+    | 'ready'
+    | 'paste'
+    | 'input'
+    | 'dialog-shown'
+    | 'dialog-answered'
+    | 'checkpoint'
+    | 'done'
+    | 'idle'
+    | 'busy'
+    | 'quiet'
+    | 'crash'
+    | 'signal';
   phase?: number;
   detail?: string;
 }
@@ -61,7 +87,9 @@ export interface SimEvent {
 export function parseSimScript(value: unknown, source = 'sim script'): SimScript {
   const result = SimScriptSchema.safeParse(value ?? {});
   if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => `  ${i.path.length > 0 ? i.path.map(String).join('.') : '(root)'}: ${i.message}`);
+  const issues = result.error.issues.map(
+    (i) => `  ${i.path.length > 0 ? i.path.map(String).join('.') : '(root)'}: ${i.message}`,
+  );
   throw new Error(`Invalid ${source}:\n${issues.join('\n')}`);
 }
 

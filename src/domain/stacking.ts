@@ -26,10 +26,17 @@ export type BranchStart =
   | { kind: 'combined'; startFrom: string; prBase: string; mergeIn: DependencyBranch[] };
 
 /** Where the task's branch starts and what its PR is based on. */
-export function branchStart(baseBranch: string, dependencies: readonly z.input<typeof DependencyBranchSchema>[]): BranchStart {
-  const open = z.array(DependencyBranchSchema).parse(dependencies).filter((d) => !d.merged);
+export function branchStart(
+  baseBranch: string,
+  dependencies: readonly z.input<typeof DependencyBranchSchema>[],
+): BranchStart {
+  const open = z
+    .array(DependencyBranchSchema)
+    .parse(dependencies)
+    .filter((d) => !d.merged);
   if (open.length === 0) return { kind: 'base', startFrom: baseBranch, prBase: baseBranch, mergeIn: [] };
-  if (open.length === 1) return { kind: 'stacked', startFrom: open[0]!.branch, prBase: open[0]!.branch, mergeIn: [], stackedOn: open[0]! };
+  if (open.length === 1)
+    return { kind: 'stacked', startFrom: open[0]!.branch, prBase: open[0]!.branch, mergeIn: [], stackedOn: open[0]! };
   // A PR can have one base only; against the base branch it shows the dependencies' commits until they merge.
   return { kind: 'combined', startFrom: baseBranch, prBase: baseBranch, mergeIn: open };
 }
@@ -44,21 +51,31 @@ export interface MergeInConflict {
   remaining: DependencyBranch[];
 }
 
-const dep = (d: DependencyBranch): string => `\`${d.branch}\` (task \`${d.taskId}\`${d.prNumber ? `, PR #${d.prNumber}` : ''})`;
+const dep = (d: DependencyBranch): string =>
+  `\`${d.branch}\` (task \`${d.taskId}\`${d.prNumber ? `, PR #${d.prNumber}` : ''})`;
 
 /** The brief section for a task whose dependencies' branches conflicted when merged together. */
 export function renderMergeConflictBrief(c: MergeInConflict): string {
   const lines = ['## First: finish merging your dependencies', ''];
   lines.push(`Your branch \`${c.branch}\` starts from the base with the work of the tasks it depends on merged in.`);
   if (c.mergedCleanly.length > 0) lines.push(`Merged cleanly: ${c.mergedCleanly.map(dep).join(', ')}.`);
-  lines.push(`Merging ${dep(c.conflict.dependency)} stopped on conflicts in ${c.conflict.files.length} file${c.conflict.files.length === 1 ? '' : 's'}:`, '');
+  lines.push(
+    `Merging ${dep(c.conflict.dependency)} stopped on conflicts in ${c.conflict.files.length} file${c.conflict.files.length === 1 ? '' : 's'}:`,
+    '',
+  );
   for (const f of c.conflict.files) lines.push(`- \`${f}\``);
-  lines.push('', 'Resolve the conflict markers in those files so both sides\' intent survives, `git add` them and `git commit` to conclude the merge.');
+  lines.push(
+    '',
+    "Resolve the conflict markers in those files so both sides' intent survives, `git add` them and `git commit` to conclude the merge.",
+  );
   if (c.remaining.length > 0) {
     lines.push('Then merge the remaining dependencies the same way, one at a time:', '');
     for (const d of c.remaining) lines.push(`- \`git merge origin/${d.branch}\``);
   }
-  lines.push('', 'Do not rebase or reset: the merge commits are how Drover and the reviewers see what came from where. Then do your own task.');
+  lines.push(
+    '',
+    'Do not rebase or reset: the merge commits are how Drover and the reviewers see what came from where. Then do your own task.',
+  );
   return lines.join('\n');
 }
 
@@ -131,6 +148,9 @@ export function restackPlan(raw: RestackInput): RestackPlan {
     else steps.push({ kind: 'merge-in', from: `origin/${defaultBranch}` });
     why = `${dependency.branch} merged into ${defaultBranch} as ${input.event.mergeCommit.slice(0, 10)}${stackedOnIt ? `; the PR is retargeted from ${dependency.branch} to ${defaultBranch}` : ''} and ${defaultBranch} is merged in`;
   }
-  steps.push(steps.some((s) => s.kind === 'merge-in') ? { kind: 'push', forceWithLease: false } : { kind: 'sync-worktree' }, { kind: 'reverify' });
+  steps.push(
+    steps.some((s) => s.kind === 'merge-in') ? { kind: 'push', forceWithLease: false } : { kind: 'sync-worktree' },
+    { kind: 'reverify' },
+  );
   return { steps, onConflict: 'brief-agent', why };
 }

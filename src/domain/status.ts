@@ -19,7 +19,19 @@ export const AgentStateSchema = z.enum(['none', ...ScreenStateSchema.options, 'd
 export type AgentState = z.infer<typeof AgentStateSchema>;
 
 /** Where the task is in its lifecycle. */
-export const PhaseSchema = z.enum(['placing', 'preparing', 'spawning', 'supervising', 'waiting-human', 'paused', 'verifying', 'done', 'escalated', 'aborted', 'failed']);
+export const PhaseSchema = z.enum([
+  'placing',
+  'preparing',
+  'spawning',
+  'supervising',
+  'waiting-human',
+  'paused',
+  'verifying',
+  'done',
+  'escalated',
+  'aborted',
+  'failed',
+]);
 export type Phase = z.infer<typeof PhaseSchema>;
 
 /**

@@ -15,7 +15,9 @@ export const NUDGE_TEXT = {
 } as const;
 
 /** The text queued for an agent relaunched after a crash that had its brief already. */
-export const CRASH_CONTINUE_TEXT = buildNudge('You were restarted after a crash. Continue the task where you left off.');
+export const CRASH_CONTINUE_TEXT = buildNudge(
+  'You were restarted after a crash. Continue the task where you left off.',
+);
 
 /** What the decisions read of the task (a snapshot; nothing here is changed). */
 export interface TaskView {
@@ -65,7 +67,10 @@ export function decideOnEvent(event: WatchEvent, view: TaskView, policy: Supervi
   switch (event.kind) {
     case 'dialog': {
       const decision = decideDialog(event.dialog, { worktree: view.worktree });
-      const answer: TaskAction = decision.decision === 'approve' ? { kind: 'approve-dialog', keys: decision.keys, reason: decision.reason } : { kind: 'ask-human', reason: decision.reason };
+      const answer: TaskAction =
+        decision.decision === 'approve'
+          ? { kind: 'approve-dialog', keys: decision.keys, reason: decision.reason }
+          : { kind: 'ask-human', reason: decision.reason };
       return [{ kind: 'agent-state', state: 'dialog' }, answer];
     }
     case 'checkpoints':
@@ -75,10 +80,18 @@ export function decideOnEvent(event: WatchEvent, view: TaskView, policy: Supervi
     case 'typed':
       return [{ kind: 'agent-state', state: 'typed' }, { kind: 'press-enter' }];
     case 'crashed':
-      return [{ kind: 'agent-state', state: 'crashed' }, { kind: 'count-crash' }, ...afterCrash(event.reason, view, policy)];
+      return [
+        { kind: 'agent-state', state: 'crashed' },
+        { kind: 'count-crash' },
+        ...afterCrash(event.reason, view, policy),
+      ];
     case 'idle':
     case 'stalled':
-      return [{ kind: 'agent-state', state: event.kind }, { kind: 'ready-for-input' }, ...whenQuiet(event.kind, view, policy, now)];
+      return [
+        { kind: 'agent-state', state: event.kind },
+        { kind: 'ready-for-input' },
+        ...whenQuiet(event.kind, view, policy, now),
+      ];
     case 'refresh':
       return [];
   }
@@ -88,11 +101,23 @@ export function decideOnEvent(event: WatchEvent, view: TaskView, policy: Supervi
 function afterCrash(reason: string, view: TaskView, policy: SupervisionPolicy): TaskAction[] {
   const crashes = view.crashes + 1;
   const cap = policy.crashCap;
-  if (crashes > cap && view.nextAgent) return [{ kind: 'hand-off', why: `it crashed ${crashes} times (cap ${cap}; last: ${reason})` }];
-  const relaunch: TaskAction = { kind: 'relaunch', why: `agent crashed (${reason}); relaunch ${crashes}/${cap}`, ...(view.briefSubmitted ? { continueText: CRASH_CONTINUE_TEXT } : {}) };
+  if (crashes > cap && view.nextAgent)
+    return [{ kind: 'hand-off', why: `it crashed ${crashes} times (cap ${cap}; last: ${reason})` }];
+  const relaunch: TaskAction = {
+    kind: 'relaunch',
+    why: `agent crashed (${reason}); relaunch ${crashes}/${cap}`,
+    ...(view.briefSubmitted ? { continueText: CRASH_CONTINUE_TEXT } : {}),
+  };
   if (crashes <= cap) return [relaunch];
   // a human who answers gets fresh caps; the relaunch then follows
-  return [{ kind: 'escalate', why: `the agent crashed ${crashes} times (cap ${cap})`, unanswered: 'escalated: crash cap reached and no human answered' }, { ...relaunch, why: `agent crashed (${reason}); relaunch 0/${cap}` }];
+  return [
+    {
+      kind: 'escalate',
+      why: `the agent crashed ${crashes} times (cap ${cap})`,
+      unanswered: 'escalated: crash cap reached and no human answered',
+    },
+    { ...relaunch, why: `agent crashed (${reason}); relaunch 0/${cap}` },
+  ];
 }
 
 /** An idle or stalled agent: the brief first; then a nudge once the cooldown is over, a human past the nudge cap. */
@@ -101,27 +126,53 @@ function whenQuiet(kind: 'idle' | 'stalled', view: TaskView, policy: Supervision
   if (view.pendingTexts > 0 || view.doneReported) return [];
   const cooldownLeft = policy.nudgeCooldownSeconds * 1000 - (now - view.lastNudgeAt);
   if (cooldownLeft > 0) return [{ kind: 'wait', ms: cooldownLeft }];
-  if (view.nudges >= policy.nudgeCap) return [{ kind: 'escalate', why: `the agent is ${kind} after ${view.nudges} nudges`, unanswered: 'escalated: nudge cap reached and no human answered' }];
+  if (view.nudges >= policy.nudgeCap)
+    return [
+      {
+        kind: 'escalate',
+        why: `the agent is ${kind} after ${view.nudges} nudges`,
+        unanswered: 'escalated: nudge cap reached and no human answered',
+      },
+    ];
   return [{ kind: 'nudge', text: NUDGE_TEXT[kind], at: now }];
 }
 
 /** What follows a failed verification (the revision already counted in `view.revisions`). */
-export type RevisionDecision = { kind: 'revise'; text: string } | { kind: 'hand-off'; why: string } | { kind: 'escalate'; why: string; unanswered: string; text: string };
+export type RevisionDecision =
+  | { kind: 'revise'; text: string }
+  | { kind: 'hand-off'; why: string }
+  | { kind: 'escalate'; why: string; unanswered: string; text: string };
 
-export function decideOnFailedVerification(reasons: readonly string[], view: Pick<TaskView, 'revisions' | 'nextAgent'>, policy: SupervisionPolicy): RevisionDecision {
+export function decideOnFailedVerification(
+  reasons: readonly string[],
+  view: Pick<TaskView, 'revisions' | 'nextAgent'>,
+  policy: SupervisionPolicy,
+): RevisionDecision {
   const { revisions } = view;
   const cap = policy.revisionCap;
   if (revisions <= cap) return { kind: 'revise', text: buildRebrief(reasons) };
   if (view.nextAgent) return { kind: 'hand-off', why: `its work failed verification ${revisions} times (cap ${cap})` };
-  return { kind: 'escalate', why: `verification failed ${revisions} times (cap ${cap})`, unanswered: `verification failed: ${reasons.join('; ')}`, text: buildRebrief(reasons) };
+  return {
+    kind: 'escalate',
+    why: `verification failed ${revisions} times (cap ${cap})`,
+    unanswered: `verification failed: ${reasons.join('; ')}`,
+    text: buildRebrief(reasons),
+  };
 }
 
 /**
  * The nudge the next watch may send itself: the one the workflow would send next (brief in,
  * nothing else to deliver, not done, under the cap), not before the cooldown ends. Undefined: none.
  */
-export function nudgePermission(view: TaskView, policy: SupervisionPolicy): { idleText: string; stalledText: string; notBefore: number } | undefined {
+export function nudgePermission(
+  view: TaskView,
+  policy: SupervisionPolicy,
+): { idleText: string; stalledText: string; notBefore: number } | undefined {
   const due = view.briefSubmitted && view.pendingTexts === 0 && !view.doneReported && view.nudges < policy.nudgeCap;
   if (!due) return undefined;
-  return { idleText: NUDGE_TEXT.idle, stalledText: NUDGE_TEXT.stalled, notBefore: view.lastNudgeAt + policy.nudgeCooldownSeconds * 1000 };
+  return {
+    idleText: NUDGE_TEXT.idle,
+    stalledText: NUDGE_TEXT.stalled,
+    notBefore: view.lastNudgeAt + policy.nudgeCooldownSeconds * 1000,
+  };
 }

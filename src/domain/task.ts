@@ -10,7 +10,10 @@ export const SupervisionPolicySchema = z.object({
   crashCap: z.number().int().nonnegative().default(3),
   revisionCap: z.number().int().nonnegative().default(3),
   stallSeconds: z.number().positive().default(900),
-  humanWaitSeconds: z.number().positive().default(24 * 3600),
+  humanWaitSeconds: z
+    .number()
+    .positive()
+    .default(24 * 3600),
   /** PR mode: how long to wait for CI to finish on the pushed head before re-briefing. */
   ciWaitSeconds: z.number().positive().default(900),
   /** PR mode: how often to look at CI while waiting. */
@@ -23,12 +26,21 @@ export const ValidateSpecSchema = z
   .object({
     /** The command as argv: never run through a shell (use ["sh", "-c", "…"] to ask for one). */
     argv: z.array(z.string()).min(1, 'the validate command is empty'),
-    slot: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'a slot name is letters, digits, . _ - (starting with a letter or digit)').default('default'),
+    slot: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
+        'a slot name is letters, digits, . _ - (starting with a letter or digit)',
+      )
+      .default('default'),
     timeoutSeconds: z.number().positive().default(600),
     /** How long the slot is granted before it is revoked; default timeoutSeconds + 60. */
     leaseSeconds: z.number().positive().optional(),
     /** How long to wait for the slot before the attempt fails. */
-    waitSeconds: z.number().positive().default(6 * 3600),
+    waitSeconds: z
+      .number()
+      .positive()
+      .default(6 * 3600),
   })
   .transform((v) => ({ ...v, leaseSeconds: v.leaseSeconds ?? v.timeoutSeconds + 60 }));
 export type ValidateSpec = z.output<typeof ValidateSpecSchema>;
@@ -64,7 +76,10 @@ export const TaskInputSchema = z.object({
   policy: SupervisionPolicySchema.default(SupervisionPolicySchema.parse({})),
   requireCommit: z.boolean().default(true),
   /** `--context FILE` (markdown, token-shaped strings masked) and `--image PATH` (absolute paths), for the brief. */
-  context: z.string().max(64 * 1024).optional(),
+  context: z
+    .string()
+    .max(64 * 1024)
+    .optional(),
   images: z.array(z.string()).max(20).optional(),
   /** PR mode (`drover fix-pr`): work on this pull request's head branch; `repo` and `branch` are then read from GitHub. */
   pr: PrRefSchema.optional(),
@@ -74,7 +89,14 @@ export type TaskInput = z.input<typeof TaskInputSchema>;
 export type ResolvedTaskInput = z.output<typeof TaskInputSchema>;
 
 // The status vocabulary is defined once in status.ts; these names stay for the code that imports them from here.
-export { AgentStateSchema, PhaseSchema, TaskResultStateSchema, type AgentState, type Phase, type TaskResultState } from './status.js';
+export {
+  AgentStateSchema,
+  PhaseSchema,
+  TaskResultStateSchema,
+  type AgentState,
+  type Phase,
+  type TaskResultState,
+} from './status.js';
 export const PHASES = PhaseSchema.options;
 export const AGENT_STATES = AgentStateSchema.options;
 
@@ -125,7 +147,11 @@ export const TaskStateSchema = z.object({
   pr: PrRefSchema.optional(),
   threadReports: z.array(z.object({ threadId: z.string(), note: z.string() })).default([]),
   answeredThreads: z.array(z.string()).default([]),
-  summaries: z.array(z.object({ revision: z.number().int(), sha: z.string(), verdict: z.enum(['pass', 'fail']), posted: z.boolean() })).default([]),
+  summaries: z
+    .array(
+      z.object({ revision: z.number().int(), sha: z.string(), verdict: z.enum(['pass', 'fail']), posted: z.boolean() }),
+    )
+    .default([]),
   startedAt: z.string(),
   briefSubmittedAt: z.string().optional(),
   finishedAt: z.string().optional(),
@@ -149,11 +175,19 @@ export const TaskResultSchema = z.object({
 export type TaskResult = z.infer<typeof TaskResultSchema>;
 
 export const ReportSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('checkpoint'), step: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a step name is 1-64 letters, digits, dot, underscore or dash') }),
+  z.object({
+    kind: z.literal('checkpoint'),
+    step: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a step name is 1-64 letters, digits, dot, underscore or dash'),
+  }),
   z.object({ kind: z.literal('done'), note: z.string().max(2000).optional() }),
   z.object({
     kind: z.literal('thread'),
-    threadId: z.string().regex(/^[A-Za-z0-9_=+/-]{1,200}$/, 'a thread id is the id Drover gave in the brief (letters, digits, _ = + / -)'),
+    threadId: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_=+/-]{1,200}$/,
+        'a thread id is the id Drover gave in the brief (letters, digits, _ = + / -)',
+      ),
     note: z.string().trim().min(1, 'say in a few words what you changed for this thread').max(2000),
   }),
 ]);

@@ -57,7 +57,11 @@ export function emptySlot(name: string): SlotState {
 }
 
 function known(state: SlotState, requestId: string): boolean {
-  return state.holder?.requestId === requestId || state.queue.some((r) => r.requestId === requestId) || state.recent.some((r) => r.requestId === requestId);
+  return (
+    state.holder?.requestId === requestId ||
+    state.queue.some((r) => r.requestId === requestId) ||
+    state.recent.some((r) => r.requestId === requestId)
+  );
 }
 
 function remember(state: SlotState, entry: FinishedGrant): void {
@@ -77,10 +81,21 @@ export function enqueue(state: SlotState, request: SlotRequest): { state: SlotSt
  * Ends a request: the holder's grant is released, a queued request is withdrawn. Unknown or
  * already finished ids change nothing (a retried release is harmless).
  */
-export function release(state: SlotState, requestId: string, reason: string, now: Date): { state: SlotState; released: 'holder' | 'queued' | 'none' } {
+export function release(
+  state: SlotState,
+  requestId: string,
+  reason: string,
+  now: Date,
+): { state: SlotState; released: 'holder' | 'queued' | 'none' } {
   if (state.holder?.requestId === requestId) {
     const h = state.holder;
-    remember(state, { requestId, holderWorkflowId: h.holderWorkflowId, grantedAt: h.grantedAt, endedAt: now.toISOString(), reason });
+    remember(state, {
+      requestId,
+      holderWorkflowId: h.holderWorkflowId,
+      grantedAt: h.grantedAt,
+      endedAt: now.toISOString(),
+      reason,
+    });
     state.holder = undefined;
     return { state, released: 'holder' };
   }
@@ -97,7 +112,11 @@ export function release(state: SlotState, requestId: string, reason: string, now
 export function grantNext(state: SlotState, now: Date): { state: SlotState; granted?: SlotHolder } {
   if (state.holder || state.queue.length === 0) return { state };
   const next = state.queue.shift()!;
-  const holder: SlotHolder = { ...next, grantedAt: now.toISOString(), leaseDeadline: new Date(now.getTime() + next.leaseSeconds * 1000).toISOString() };
+  const holder: SlotHolder = {
+    ...next,
+    grantedAt: now.toISOString(),
+    leaseDeadline: new Date(now.getTime() + next.leaseSeconds * 1000).toISOString(),
+  };
   state.holder = holder;
   state.grants += 1;
   return { state, granted: holder };

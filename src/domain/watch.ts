@@ -33,7 +33,9 @@ export const WatchInputSchema = z.object({
     .object({
       seq: z.number().int().nonnegative(),
       /** Answer dialogs that `decideDialog` approves with this context (absent: report them only). */
-      dialogs: z.object({ worktree: z.string(), allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional() }).optional(),
+      dialogs: z
+        .object({ worktree: z.string(), allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional() })
+        .optional(),
       /** Nudge an agent seen idle or stalled, not before `notBefore` (epoch ms): the texts are the workflow's. */
       nudge: z.object({ idleText: z.string(), stalledText: z.string(), notBefore: z.number() }).optional(),
     })

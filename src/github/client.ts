@@ -36,7 +36,11 @@ interface Cached {
  * limit when nothing changed (304), so polling CI while waiting is cheap. The remembered answer
  * is returned in place of the 304. Keys are the full URL (query included), per client.
  */
-const copyOf = (r: Cached['response']): Cached['response'] => ({ ...r, headers: { ...r.headers }, data: structuredClone(r.data) });
+const copyOf = (r: Cached['response']): Cached['response'] => ({
+  ...r,
+  headers: { ...r.headers },
+  data: structuredClone(r.data),
+});
 
 function useConditionalRequests(octokit: GithubClient, size: number): void {
   if (size <= 0) return;
@@ -57,7 +61,8 @@ function useConditionalRequests(octokit: GithubClient, size: number): void {
       }
       return response;
     } catch (error) {
-      if (hit && (error as { status?: number }).status === 304) return copyOf(hit.response) as Awaited<ReturnType<typeof request>>;
+      if (hit && (error as { status?: number }).status === 304)
+        return copyOf(hit.response) as Awaited<ReturnType<typeof request>>;
       throw error;
     }
   });
@@ -80,11 +85,20 @@ export function createGithubClient(options: GithubClientOptions = {}): GithubCli
     log: { debug: () => undefined, info: () => undefined, warn: (m: string) => warn(m), error: (m: string) => warn(m) },
     throttle: {
       onRateLimit: (retryAfter: number, req: { method: string; url: string }, _o: unknown, retryCount: number) => {
-        warn(`GitHub rate limit reached on ${req.method} ${req.url}; retry ${retryCount + 1}/${retries} in ${retryAfter}s`);
+        warn(
+          `GitHub rate limit reached on ${req.method} ${req.url}; retry ${retryCount + 1}/${retries} in ${retryAfter}s`,
+        );
         return retryCount < retries;
       },
-      onSecondaryRateLimit: (retryAfter: number, req: { method: string; url: string }, _o: unknown, retryCount: number) => {
-        warn(`GitHub secondary rate limit on ${req.method} ${req.url}; retry ${retryCount + 1}/${retries} in ${retryAfter}s`);
+      onSecondaryRateLimit: (
+        retryAfter: number,
+        req: { method: string; url: string },
+        _o: unknown,
+        retryCount: number,
+      ) => {
+        warn(
+          `GitHub secondary rate limit on ${req.method} ${req.url}; retry ${retryCount + 1}/${retries} in ${retryAfter}s`,
+        );
         return retryCount < retries;
       },
     },

@@ -39,15 +39,44 @@ export function classifyGithubError(error: unknown, what: string): GithubErrorIn
     }
     return { retryable: true, status, message: `${what}: could not reach GitHub (${message}); will retry` };
   }
-  if (status >= 500 || status === 429) return { retryable: true, status, message: `${what}: GitHub answered ${status} (${message}); will retry` };
-  if (status === 403 && (/secondary rate/i.test(message) || headers['retry-after'] !== undefined || headers['x-ratelimit-remaining'] === '0')) {
-    return { retryable: true, status, message: `${what}: GitHub rate limit (${message}); will retry after the limit resets` };
+  if (status >= 500 || status === 429)
+    return { retryable: true, status, message: `${what}: GitHub answered ${status} (${message}); will retry` };
+  if (
+    status === 403 &&
+    (/secondary rate/i.test(message) ||
+      headers['retry-after'] !== undefined ||
+      headers['x-ratelimit-remaining'] === '0')
+  ) {
+    return {
+      retryable: true,
+      status,
+      message: `${what}: GitHub rate limit (${message}); will retry after the limit resets`,
+    };
   }
-  if (status === 401) return { retryable: false, status, message: `${what}: bad credentials: set GITHUB_TOKEN in the worker's environment to a valid token` };
-  if (status === 403) return { retryable: false, status, message: `${what}: forbidden (${message}): the token lacks a scope (needs repo / pull_requests:write) or access to this repository` };
-  if (status === 404) return { retryable: false, status, message: `${what}: not found (${message}): check OWNER/REPO and the number, and that the token can see the repository` };
+  if (status === 401)
+    return {
+      retryable: false,
+      status,
+      message: `${what}: bad credentials: set GITHUB_TOKEN in the worker's environment to a valid token`,
+    };
+  if (status === 403)
+    return {
+      retryable: false,
+      status,
+      message: `${what}: forbidden (${message}): the token lacks a scope (needs repo / pull_requests:write) or access to this repository`,
+    };
+  if (status === 404)
+    return {
+      retryable: false,
+      status,
+      message: `${what}: not found (${message}): check OWNER/REPO and the number, and that the token can see the repository`,
+    };
   if (status === 422) return { retryable: false, status, message: `${what}: GitHub refused the request (${message})` };
-  return { retryable: status >= 400 && status < 500 ? false : true, status, message: `${what}: GitHub answered ${status} (${message})` };
+  return {
+    retryable: status >= 400 && status < 500 ? false : true,
+    status,
+    message: `${what}: GitHub answered ${status} (${message})`,
+  };
 }
 
 /** Runs a GitHub call inside an activity: final errors become non-retryable failures with an actionable message. */

@@ -25,18 +25,28 @@ export interface GithubOptions {
 export type IssuesResult = { ok: true; issues: PlanIssue[]; pages: number } | { ok: false; error: string };
 
 /** `GITHUB_API_URL`, `GITHUB_TOKEN` and (for tests) `DROVER_GITHUB_PER_PAGE`. */
-export function githubOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): { ok: true; options: GithubOptions } | { ok: false; error: string } {
+export function githubOptionsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): { ok: true; options: GithubOptions } | { ok: false; error: string } {
   const apiUrl = (env.GITHUB_API_URL?.trim() || DEFAULT_API_URL).replace(/\/+$/, '');
   let parsed: URL;
   try {
     parsed = new URL(apiUrl);
   } catch {
-    return { ok: false, error: `GITHUB_API_URL "${apiUrl}" is not a URL; unset it for github.com or set it to your API root (e.g. https://ghe.example.com/api/v3)` };
+    return {
+      ok: false,
+      error: `GITHUB_API_URL "${apiUrl}" is not a URL; unset it for github.com or set it to your API root (e.g. https://ghe.example.com/api/v3)`,
+    };
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return { ok: false, error: `GITHUB_API_URL "${apiUrl}" must be an http(s) URL` };
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    return { ok: false, error: `GITHUB_API_URL "${apiUrl}" must be an http(s) URL` };
   const perPageText = env.DROVER_GITHUB_PER_PAGE?.trim();
   const perPage = perPageText ? Number(perPageText) : 100;
-  if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100) return { ok: false, error: `DROVER_GITHUB_PER_PAGE must be a whole number from 1 to 100, not "${perPageText ?? ''}"` };
+  if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100)
+    return {
+      ok: false,
+      error: `DROVER_GITHUB_PER_PAGE must be a whole number from 1 to 100, not "${perPageText ?? ''}"`,
+    };
   const token = env.GITHUB_TOKEN?.trim();
   return { ok: true, options: { apiUrl, perPage, ...(token ? { token } : {}) } };
 }
@@ -81,25 +91,35 @@ async function failure(res: Response, repo: string, hasToken: boolean, now: numb
   }
   const said = message ? ` (GitHub said: ${message})` : '';
   const retryAfter = res.headers.get('retry-after');
-  const limited = res.status === 429 || (res.status === 403 && (res.headers.get('x-ratelimit-remaining') === '0' || retryAfter !== null || /rate limit/i.test(message)));
+  const limited =
+    res.status === 429 ||
+    (res.status === 403 &&
+      (res.headers.get('x-ratelimit-remaining') === '0' || retryAfter !== null || /rate limit/i.test(message)));
   if (res.status === 401) {
     return hasToken
       ? `GitHub refused GITHUB_TOKEN (401)${said}; set GITHUB_TOKEN to a valid token that can read the issues of ${repo}`
       : `GitHub requires authentication (401)${said}; set GITHUB_TOKEN to a token that can read the issues of ${repo}`;
   }
   if (limited) {
-    const wait = retryAfter !== null ? ` Retry after ${retryAfter} s.` : when(res.headers.get('x-ratelimit-reset'), now);
+    const wait =
+      retryAfter !== null ? ` Retry after ${retryAfter} s.` : when(res.headers.get('x-ratelimit-reset'), now);
     return `GitHub API rate limit hit (${res.status})${said}.${wait}${hasToken ? '' : ' Set GITHUB_TOKEN for a higher limit.'}`;
   }
-  if (res.status === 404) return `no repository ${repo}, or no access to it${hasToken ? ' with this GITHUB_TOKEN' : ' (a private repository needs GITHUB_TOKEN)'}`;
-  if (res.status === 403) return `GitHub refused access to the issues of ${repo} (403)${said}; ${hasToken ? 'give GITHUB_TOKEN read access to issues' : 'set GITHUB_TOKEN'}`;
+  if (res.status === 404)
+    return `no repository ${repo}, or no access to it${hasToken ? ' with this GITHUB_TOKEN' : ' (a private repository needs GITHUB_TOKEN)'}`;
+  if (res.status === 403)
+    return `GitHub refused access to the issues of ${repo} (403)${said}; ${hasToken ? 'give GITHUB_TOKEN read access to issues' : 'set GITHUB_TOKEN'}`;
   if (res.status === 410) return `issues are disabled for ${repo} (410)`;
   if (res.status >= 500) return `GitHub API error ${res.status}${said}; try again in a moment`;
   return `GitHub API answered ${res.status}${said}`;
 }
 
 /** `target` resolved against `from`, if it stays on `origin` (the token must not leave it). */
-function sameOrigin(target: string | null, from: string, origin: string): { ok: true; url: string } | { ok: false; error: string } {
+function sameOrigin(
+  target: string | null,
+  from: string,
+  origin: string,
+): { ok: true; url: string } | { ok: false; error: string } {
   if (!target) return { ok: false, error: 'no location given' };
   let resolved: URL;
   try {
@@ -107,20 +127,29 @@ function sameOrigin(target: string | null, from: string, origin: string): { ok: 
   } catch {
     return { ok: false, error: `${target.slice(0, 200)} is not a URL` };
   }
-  if (resolved.origin !== origin) return { ok: false, error: `it points to another origin (${resolved.origin}); refusing to send the token there` };
+  if (resolved.origin !== origin)
+    return { ok: false, error: `it points to another origin (${resolved.origin}); refusing to send the token there` };
   return { ok: true, url: resolved.toString() };
 }
 
 /** Open issues (and pull requests, which the caller skips) of `owner/repo`, every page. */
 export async function listOpenIssues(repo: string, opts: GithubOptions & { label?: string }): Promise<IssuesResult> {
-  if (!REPO_PATTERN.test(repo)) return { ok: false, error: `"${repo}" is not OWNER/REPO (letters, digits and '-' / letters, digits, '.', '_' and '-')` };
+  if (!REPO_PATTERN.test(repo))
+    return {
+      ok: false,
+      error: `"${repo}" is not OWNER/REPO (letters, digits and '-' / letters, digits, '.', '_' and '-')`,
+    };
   const doFetch = opts.fetch ?? fetch;
   const now = opts.now ?? Date.now;
   const base = new URL(`${opts.apiUrl.replace(/\/+$/, '')}/repos/${repo}/issues`);
   base.searchParams.set('state', 'open');
   base.searchParams.set('per_page', String(opts.perPage));
   if (opts.label !== undefined) base.searchParams.set('labels', opts.label);
-  const headers: Record<string, string> = { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': 'drover' };
+  const headers: Record<string, string> = {
+    accept: 'application/vnd.github+json',
+    'x-github-api-version': '2022-11-28',
+    'user-agent': 'drover',
+  };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
 
   const issues: PlanIssue[] = [];
@@ -128,13 +157,20 @@ export async function listOpenIssues(repo: string, opts: GithubOptions & { label
   let pages = 0;
   let redirects = 0;
   while (url !== undefined) {
-    if (pages >= MAX_PAGES) return { ok: false, error: `${repo} has more than ${MAX_PAGES * opts.perPage} open issues and pull requests; narrow the plan with --label` };
+    if (pages >= MAX_PAGES)
+      return {
+        ok: false,
+        error: `${repo} has more than ${MAX_PAGES * opts.perPage} open issues and pull requests; narrow the plan with --label`,
+      };
     let res: Response;
     try {
       res = await doFetch(url, { headers, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      return { ok: false, error: `cannot reach the GitHub API at ${opts.apiUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message}${opts.apiUrl === DEFAULT_API_URL ? '' : ' (GITHUB_API_URL)'}` };
+      return {
+        ok: false,
+        error: `cannot reach the GitHub API at ${opts.apiUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message}${opts.apiUrl === DEFAULT_API_URL ? '' : ' (GITHUB_API_URL)'}`,
+      };
     }
     if ([301, 302, 307, 308].includes(res.status)) {
       // A renamed or transferred repository: follow on the same origin only (the token goes with it).
@@ -155,7 +191,10 @@ export async function listOpenIssues(repo: string, opts: GithubOptions & { label
     const parsed = IssuePageSchema.safeParse(data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return { ok: false, error: `the GitHub API answered with an unexpected issue list (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'bad shape'})` };
+      return {
+        ok: false,
+        error: `the GitHub API answered with an unexpected issue list (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'bad shape'})`,
+      };
     }
     for (const item of parsed.data) {
       issues.push({

@@ -24,7 +24,9 @@ const PullRequestAnswer = z.object({
           headRefOid: z.string(),
           baseRefName: z.string(),
           mergeable: z.enum(['MERGEABLE', 'CONFLICTING', 'UNKNOWN']),
-          commits: z.object({ nodes: z.array(z.object({ commit: z.object({ oid: z.string(), committedDate: z.string() }) })) }),
+          commits: z.object({
+            nodes: z.array(z.object({ commit: z.object({ oid: z.string(), committedDate: z.string() }) })),
+          }),
           reviews: z.object({
             nodes: z.array(
               z.object({
@@ -63,7 +65,8 @@ const ThreadsAnswer = z.object({
 });
 
 const login = (a: { login: string } | null): string => a?.login ?? 'ghost';
-const comment = (c: z.infer<typeof Comment> | undefined) => (c ? { author: login(c.author), body: c.body, createdAt: c.createdAt } : null);
+const comment = (c: z.infer<typeof Comment> | undefined) =>
+  c ? { author: login(c.author), body: c.body, createdAt: c.createdAt } : null;
 
 export interface PrSnapshot {
   title: string;
@@ -80,9 +83,15 @@ export interface PrSnapshot {
 }
 
 export async function fetchPullRequest(gh: GithubClient, pr: PrRef, apiUrl?: string): Promise<PrSnapshot> {
-  const raw = await gh.graphql(PULL_REQUEST_QUERY, { owner: pr.owner, repo: pr.repo, number: pr.number, ...graphqlOptions(apiUrl) });
+  const raw = await gh.graphql(PULL_REQUEST_QUERY, {
+    owner: pr.owner,
+    repo: pr.repo,
+    number: pr.number,
+    ...graphqlOptions(apiUrl),
+  });
   const got = PullRequestAnswer.parse(raw).repository?.pullRequest;
-  if (!got) throw Object.assign(new Error(`pull request ${pr.owner}/${pr.repo}#${pr.number} not found`), { status: 404 });
+  if (!got)
+    throw Object.assign(new Error(`pull request ${pr.owner}/${pr.repo}#${pr.number} not found`), { status: 404 });
   const commits = got.commits.nodes.map((n) => n.commit);
   return {
     title: got.title,
@@ -94,13 +103,29 @@ export async function fetchPullRequest(gh: GithubClient, pr: PrRef, apiUrl?: str
     mergeable: got.mergeable,
     headCommittedAt: commits.find((c) => c.oid === got.headRefOid)?.committedDate ?? null,
     commits,
-    reviews: got.reviews.nodes.map((r) => ({ author: login(r.author), state: r.state, submittedAt: r.submittedAt, commitSha: r.commit?.oid ?? null })),
+    reviews: got.reviews.nodes.map((r) => ({
+      author: login(r.author),
+      state: r.state,
+      submittedAt: r.submittedAt,
+      commitSha: r.commit?.oid ?? null,
+    })),
   };
 }
 
 /** Every review thread over all pages (graphql.paginate follows `pageInfo`). */
-export async function fetchReviewThreads(gh: GithubClient, pr: PrRef, pageSize = 50, apiUrl?: string): Promise<ReviewThread[]> {
-  const raw = await gh.graphql.paginate(REVIEW_THREADS_QUERY, { owner: pr.owner, repo: pr.repo, number: pr.number, pageSize, ...graphqlOptions(apiUrl) });
+export async function fetchReviewThreads(
+  gh: GithubClient,
+  pr: PrRef,
+  pageSize = 50,
+  apiUrl?: string,
+): Promise<ReviewThread[]> {
+  const raw = await gh.graphql.paginate(REVIEW_THREADS_QUERY, {
+    owner: pr.owner,
+    repo: pr.repo,
+    number: pr.number,
+    pageSize,
+    ...graphqlOptions(apiUrl),
+  });
   return ThreadsAnswer.parse(raw).repository.pullRequest.reviewThreads.nodes.map((t) => ({
     id: t.id,
     isResolved: t.isResolved,
@@ -122,8 +147,18 @@ const STATUS_TO_CHECK: Record<string, { status: string; conclusion: string | nul
 
 /** Check runs and commit statuses on one commit, as one list. */
 export async function fetchChecks(gh: GithubClient, pr: PrRef, sha: string): Promise<CheckFact[]> {
-  const runs = await gh.paginate(gh.rest.checks.listForRef, { owner: pr.owner, repo: pr.repo, ref: sha, per_page: 100 });
-  const combined = await gh.rest.repos.getCombinedStatusForRef({ owner: pr.owner, repo: pr.repo, ref: sha, per_page: 100 });
+  const runs = await gh.paginate(gh.rest.checks.listForRef, {
+    owner: pr.owner,
+    repo: pr.repo,
+    ref: sha,
+    per_page: 100,
+  });
+  const combined = await gh.rest.repos.getCombinedStatusForRef({
+    owner: pr.owner,
+    repo: pr.repo,
+    ref: sha,
+    per_page: 100,
+  });
   const checks: CheckFact[] = runs.map((r) => ({
     name: r.name,
     headSha: r.head_sha,
@@ -135,7 +170,14 @@ export async function fetchChecks(gh: GithubClient, pr: PrRef, sha: string): Pro
   }));
   for (const s of combined.data.statuses) {
     const mapped = STATUS_TO_CHECK[s.state] ?? { status: 'completed', conclusion: s.state };
-    checks.push({ name: s.context, headSha: sha, ...mapped, summary: s.description ?? null, text: null, url: s.target_url ?? null });
+    checks.push({
+      name: s.context,
+      headSha: sha,
+      ...mapped,
+      summary: s.description ?? null,
+      text: null,
+      url: s.target_url ?? null,
+    });
   }
   return checks;
 }
@@ -143,7 +185,11 @@ export async function fetchChecks(gh: GithubClient, pr: PrRef, sha: string): Pro
 const allGreen = (checks: CheckFact[]): boolean => checks.length > 0 && checks.every(isGreenCheck);
 
 /** The full picture for the gate and the brief. */
-export async function fetchPrFacts(gh: GithubClient, pr: PrRef, options: { threadPageSize?: number; apiUrl?: string } = {}): Promise<PrFacts & { commits: string[] }> {
+export async function fetchPrFacts(
+  gh: GithubClient,
+  pr: PrRef,
+  options: { threadPageSize?: number; apiUrl?: string } = {},
+): Promise<PrFacts & { commits: string[] }> {
   const snap = await fetchPullRequest(gh, pr, options.apiUrl);
   const threads = await fetchReviewThreads(gh, pr, options.threadPageSize, options.apiUrl);
   const checks = await fetchChecks(gh, pr, snap.headSha);

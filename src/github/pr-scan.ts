@@ -16,10 +16,17 @@ const PrNode = z.object({
   reviewDecision: z.enum(['APPROVED', 'CHANGES_REQUESTED', 'REVIEW_REQUIRED']).nullable(),
   author: z.object({ login: z.string() }).nullable(),
   labels: z.object({ nodes: z.array(z.object({ name: z.string() })) }).nullable(),
-  commits: z.object({ nodes: z.array(z.object({ commit: z.object({ statusCheckRollup: z.object({ state: CheckRollupStateSchema }).nullable() }) })) }),
+  commits: z.object({
+    nodes: z.array(
+      z.object({ commit: z.object({ statusCheckRollup: z.object({ state: CheckRollupStateSchema }).nullable() }) }),
+    ),
+  }),
   reviewThreads: z.object({ nodes: z.array(z.object({ isResolved: z.boolean() })) }),
 });
-const Connection = z.object({ pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }), nodes: z.array(PrNode) });
+const Connection = z.object({
+  pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+  nodes: z.array(PrNode),
+});
 const RepoAnswer = z.object({ nameWithOwner: z.string(), pullRequests: Connection }).nullable();
 
 const toPr = (owner: string, repo: string, n: z.infer<typeof PrNode>): MonitoredPr => ({
@@ -45,7 +52,8 @@ async function partialOnNotFound(run: () => Promise<unknown>): Promise<Record<st
     return (await run()) as Record<string, unknown>;
   } catch (error) {
     const e = error as { errors?: Array<{ type?: string }>; data?: unknown };
-    if (e.data && Array.isArray(e.errors) && e.errors.length > 0 && e.errors.every((x) => x.type === 'NOT_FOUND')) return e.data as Record<string, unknown>;
+    if (e.data && Array.isArray(e.errors) && e.errors.length > 0 && e.errors.every((x) => x.type === 'NOT_FOUND'))
+      return e.data as Record<string, unknown>;
     throw error;
   }
 }
@@ -58,7 +66,12 @@ export interface ScanResult {
   missing: string[];
 }
 
-export async function scanRepositories(gh: GithubClient, repos: readonly string[], pageSize: number, apiUrl?: string): Promise<ScanResult> {
+export async function scanRepositories(
+  gh: GithubClient,
+  repos: readonly string[],
+  pageSize: number,
+  apiUrl?: string,
+): Promise<ScanResult> {
   const pairs = repos.map((r) => r.split('/') as [string, string]);
   const vars: Record<string, string> = {};
   pairs.forEach(([owner, name], i) => {
@@ -66,7 +79,9 @@ export async function scanRepositories(gh: GithubClient, repos: readonly string[
     vars[`name${i}`] = name;
   });
   const gql = graphqlOptions(apiUrl);
-  const answer = await partialOnNotFound(() => gh.graphql(buildMonitorQuery(pairs.length, pageSize), { ...vars, ...gql }));
+  const answer = await partialOnNotFound(() =>
+    gh.graphql(buildMonitorQuery(pairs.length, pageSize), { ...vars, ...gql }),
+  );
   let requests = 1;
   const prs: MonitoredPr[] = [];
   const missing: string[] = [];
@@ -79,7 +94,12 @@ export async function scanRepositories(gh: GithubClient, repos: readonly string[
     let page = repo.pullRequests;
     prs.push(...page.nodes.map((n) => toPr(owner, name, n)));
     while (page.pageInfo.hasNextPage && page.pageInfo.endCursor) {
-      const next = (await gh.graphql(NEXT_PAGE_QUERY(pageSize), { owner, name, cursor: page.pageInfo.endCursor, ...gql })) as { repository: unknown };
+      const next = (await gh.graphql(NEXT_PAGE_QUERY(pageSize), {
+        owner,
+        name,
+        cursor: page.pageInfo.endCursor,
+        ...gql,
+      })) as { repository: unknown };
       requests += 1;
       const more = RepoAnswer.parse(next.repository);
       if (!more) break;

@@ -15,8 +15,26 @@ export const PULL_REQUEST_QUERY = /* GraphQL */ `
         headRefOid
         baseRefName
         mergeable
-        commits(last: 100) { nodes { commit { oid committedDate } } }
-        reviews(last: 100) { nodes { state submittedAt author { login } commit { oid } } }
+        commits(last: 100) {
+          nodes {
+            commit {
+              oid
+              committedDate
+            }
+          }
+        }
+        reviews(last: 100) {
+          nodes {
+            state
+            submittedAt
+            author {
+              login
+            }
+            commit {
+              oid
+            }
+          }
+        }
       }
     }
   }
@@ -29,15 +47,35 @@ export const REVIEW_THREADS_QUERY = /* GraphQL */ `
       pullRequest(number: $number) {
         reviewThreads(first: $pageSize, after: $cursor) {
           totalCount
-          pageInfo { hasNextPage endCursor }
+          pageInfo {
+            hasNextPage
+            endCursor
+          }
           nodes {
             id
             isResolved
             isOutdated
             path
             line
-            firstComment: comments(first: 1) { totalCount nodes { body createdAt author { login } } }
-            lastComment: comments(last: 1) { nodes { body createdAt author { login } } }
+            firstComment: comments(first: 1) {
+              totalCount
+              nodes {
+                body
+                createdAt
+                author {
+                  login
+                }
+              }
+            }
+            lastComment: comments(last: 1) {
+              nodes {
+                body
+                createdAt
+                author {
+                  login
+                }
+              }
+            }
           }
         }
       }
@@ -48,7 +86,9 @@ export const REVIEW_THREADS_QUERY = /* GraphQL */ `
 export const REPLY_TO_THREAD_MUTATION = /* GraphQL */ `
   mutation DroverReplyToThread($threadId: ID!, $body: String!) {
     addPullRequestReviewThreadReply(input: { pullRequestReviewThreadId: $threadId, body: $body }) {
-      comment { id }
+      comment {
+        id
+      }
     }
   }
 `;
@@ -56,7 +96,10 @@ export const REPLY_TO_THREAD_MUTATION = /* GraphQL */ `
 export const RESOLVE_THREAD_MUTATION = /* GraphQL */ `
   mutation DroverResolveThread($threadId: ID!) {
     resolveReviewThread(input: { threadId: $threadId }) {
-      thread { id isResolved }
+      thread {
+        id
+        isResolved
+      }
     }
   }
 `;
@@ -88,7 +131,8 @@ export function buildMonitorQuery(repoCount: number, pageSize: number): string {
   const vars = Array.from({ length: repoCount }, (_, i) => `$owner${i}: String!, $name${i}: String!`).join(', ');
   const parts = Array.from(
     { length: repoCount },
-    (_, i) => `r${i}: repository(owner: $owner${i}, name: $name${i}) { nameWithOwner pullRequests(states: OPEN, first: ${pageSize}, orderBy: { field: UPDATED_AT, direction: DESC }) { ${MONITOR_PR_FIELDS} } }`,
+    (_, i) =>
+      `r${i}: repository(owner: $owner${i}, name: $name${i}) { nameWithOwner pullRequests(states: OPEN, first: ${pageSize}, orderBy: { field: UPDATED_AT, direction: DESC }) { ${MONITOR_PR_FIELDS} } }`,
   );
   return `query DroverMonitor(${vars}) { rateLimit { cost remaining } ${parts.join(' ')} }`;
 }

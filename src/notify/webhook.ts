@@ -21,14 +21,23 @@ export function detectWebhookKind(url: string): WebhookKind {
   const host = parsed.hostname.toLowerCase();
   if (host === 'hooks.slack.com') return 'slack';
   if (host === 'discordapp.com' || host.endsWith('.discordapp.com')) return 'discord';
-  if ((host === 'discord.com' || host.endsWith('.discord.com')) && parsed.pathname.startsWith('/api/webhooks')) return 'discord';
+  if ((host === 'discord.com' || host.endsWith('.discord.com')) && parsed.pathname.startsWith('/api/webhooks'))
+    return 'discord';
   return 'generic';
 }
 
 /** The worker's webhook from its config (`notify.*`): the explicit kind wins over the one detected from the URL. */
-export function webhookFromConfig(notify: { webhookUrl?: string; webhookKind?: WebhookKind; timeoutMs: number }): { url: string; kind: WebhookKind; timeoutMs: number } | undefined {
+export function webhookFromConfig(notify: {
+  webhookUrl?: string;
+  webhookKind?: WebhookKind;
+  timeoutMs: number;
+}): { url: string; kind: WebhookKind; timeoutMs: number } | undefined {
   if (!notify.webhookUrl) return undefined;
-  return { url: notify.webhookUrl, kind: notify.webhookKind ?? detectWebhookKind(notify.webhookUrl), timeoutMs: notify.timeoutMs };
+  return {
+    url: notify.webhookUrl,
+    kind: notify.webhookKind ?? detectWebhookKind(notify.webhookUrl),
+    timeoutMs: notify.timeoutMs,
+  };
 }
 
 function slackEscape(text: string): string {
@@ -40,14 +49,21 @@ function truncate(text: string, limit: number): string {
 }
 
 /** The JSON body for one notification in the receiver's dialect. */
-export function formatWebhookPayload(kind: WebhookKind, note: Notification, at: string = new Date().toISOString()): WebhookPayload {
+export function formatWebhookPayload(
+  kind: WebhookKind,
+  note: Notification,
+  at: string = new Date().toISOString(),
+): WebhookPayload {
   const label = note.level.toUpperCase();
   switch (kind) {
     case 'slack':
       return { text: `*[drover] ${label}* ${slackEscape(note.taskId)}: ${slackEscape(note.message)}` };
     case 'discord':
       // Task text may contain @everyone or role mentions; a notification must never ping anyone.
-      return { content: truncate(`**[drover] ${label}** ${note.taskId}: ${note.message}`, DISCORD_CONTENT_LIMIT), allowed_mentions: { parse: [] } };
+      return {
+        content: truncate(`**[drover] ${label}** ${note.taskId}: ${note.message}`, DISCORD_CONTENT_LIMIT),
+        allowed_mentions: { parse: [] },
+      };
     case 'generic':
       return { taskId: note.taskId, level: note.level, message: note.message, at };
   }
@@ -65,7 +81,8 @@ export class WebhookError extends Error {
 }
 
 function describeFailure(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `no answer within ${timeoutMs} ms`;
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    return `no answer within ${timeoutMs} ms`;
   const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
   if (cause && typeof cause.code === 'string') return `request failed (${cause.code})`;
   return `request failed (${error instanceof Error ? error.name : 'unknown error'})`;

@@ -70,7 +70,11 @@ export class Spawner {
 
   private ensureChild(): ChildProcessWithoutNullStreams {
     if (this.child && this.child.exitCode === null && !this.child.killed) return this.child;
-    const child = spawn(process.execPath, [...LAUNCHER_FLAGS, launcher], { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '' }, cwd: path.dirname(launcher) });
+    const child = spawn(process.execPath, [...LAUNCHER_FLAGS, launcher], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '' },
+      cwd: path.dirname(launcher),
+    });
     this.child = child;
     this.buffer = '';
     child.stdout.setEncoding('utf8');

@@ -27,7 +27,13 @@ function parseJson(text: string): unknown {
 }
 
 /** Answers one `messages` request (main or side) from the route's scenario. */
-async function answerMessages(res: ServerResponse, route: string, scenario: Scenario, request: MessagesRequest, record: RecordedRequest): Promise<void> {
+async function answerMessages(
+  res: ServerResponse,
+  route: string,
+  scenario: Scenario,
+  request: MessagesRequest,
+  record: RecordedRequest,
+): Promise<void> {
   const kind = classifyMessages(request);
   const plan: ReplyPlan = kind === 'main' ? planMainReply(scenario, request, route) : planSideReply(request);
   const message = buildMessage(plan, {
@@ -65,9 +71,15 @@ export async function handleAgentRequest(
     method,
     url: req.url ?? '',
     kind:
-      endpoint === 'messages' ? (parsed?.success ? classifyMessages(parsed.data) : 'other')
-      : endpoint === 'responses' ? (responses?.success ? classifyResponses(responses.data) : 'other')
-      : endpoint,
+      endpoint === 'messages'
+        ? parsed?.success
+          ? classifyMessages(parsed.data)
+          : 'other'
+        : endpoint === 'responses'
+          ? responses?.success
+            ? classifyResponses(responses.data)
+            : 'other'
+          : endpoint,
     status: 200,
     headers: req.headers,
     body,
@@ -79,10 +91,23 @@ export async function handleAgentRequest(
   try {
     if (scenario === undefined) {
       record.status = 404;
-      sendJson(res, 404, responses ? openAiError('not_found_error', `unknown rehearsal route "${target.route}"`) : errorBody('not_found_error', `unknown rehearsal route "${target.route}"`));
+      sendJson(
+        res,
+        404,
+        responses
+          ? openAiError('not_found_error', `unknown rehearsal route "${target.route}"`)
+          : errorBody('not_found_error', `unknown rehearsal route "${target.route}"`),
+      );
     } else if (responses !== undefined && !responses.success) {
       record.status = 400;
-      sendJson(res, 400, openAiError('invalid_request_error', `malformed responses request: ${responses.error.issues[0]?.message ?? 'invalid'}`));
+      sendJson(
+        res,
+        400,
+        openAiError(
+          'invalid_request_error',
+          `malformed responses request: ${responses.error.issues[0]?.message ?? 'invalid'}`,
+        ),
+      );
     } else if (responses !== undefined) {
       await answerResponses(res, target.route, scenario, responses.data, record);
     } else if (endpoint === 'preflight') {
@@ -91,7 +116,14 @@ export async function handleAgentRequest(
       sendJson(res, 200, { input_tokens: estimateTokens(body) });
     } else if (parsed !== undefined && !parsed.success) {
       record.status = 400;
-      sendJson(res, 400, errorBody('invalid_request_error', `malformed messages request: ${parsed.error.issues[0]?.message ?? 'invalid'}`));
+      sendJson(
+        res,
+        400,
+        errorBody(
+          'invalid_request_error',
+          `malformed messages request: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+        ),
+      );
     } else if (parsed !== undefined) {
       await answerMessages(res, target.route, scenario, parsed.data, record);
     } else {
@@ -100,6 +132,8 @@ export async function handleAgentRequest(
     }
   } finally {
     const turn = record.turnIndex !== undefined ? ` turn=${record.turnIndex}` : '';
-    ctx.log(`[${target.route}] ${method} ${target.subpath} → ${record.status} ${record.kind}${turn}${record.reply ? ` ${record.reply.stopReason}` : ''}`);
+    ctx.log(
+      `[${target.route}] ${method} ${target.subpath} → ${record.status} ${record.kind}${turn}${record.reply ? ` ${record.reply.stopReason}` : ''}`,
+    );
   }
 }

@@ -3,7 +3,8 @@ import { readBody, sendJson } from './http-util.js';
 import type { RouteStore } from './route-store.js';
 import { parseScenarioText, ScenarioError } from './scenario.js';
 
-type ControlTarget = { type: 'control-list' } | { type: 'control-route'; route: string } | { type: 'control-requests'; route: string };
+type ControlTarget =
+  { type: 'control-list' } | { type: 'control-route'; route: string } | { type: 'control-requests'; route: string };
 
 function methodNotAllowed(res: ServerResponse, allowed: string): void {
   sendJson(res, 405, { error: `method not allowed; use ${allowed}` }, { allow: allowed });
@@ -16,7 +17,12 @@ function methodNotAllowed(res: ServerResponse, allowed: string): void {
  * - `GET /_control/routes/<route>` → the scenario; `DELETE` removes it and its recordings
  * - `GET /_control/routes/<route>/requests` → the recorded requests (kept for unknown routes too)
  */
-export async function handleControlRequest(req: IncomingMessage, res: ServerResponse, target: ControlTarget, store: RouteStore): Promise<void> {
+export async function handleControlRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: ControlTarget,
+  store: RouteStore,
+): Promise<void> {
   const method = req.method ?? 'GET';
   if (target.type === 'control-list') {
     if (method !== 'GET') return methodNotAllowed(res, 'GET');
@@ -40,11 +46,17 @@ export async function handleControlRequest(req: IncomingMessage, res: ServerResp
   }
   if (method === 'GET') {
     const scenario = store.get(route);
-    return scenario === undefined ? sendJson(res, 404, { error: `unknown route "${route}"` }) : sendJson(res, 200, scenario);
+    return scenario === undefined
+      ? sendJson(res, 404, { error: `unknown route "${route}"` })
+      : sendJson(res, 200, scenario);
   }
   if (method === 'DELETE') {
     const existed = store.delete(route);
-    return sendJson(res, existed ? 200 : 404, existed ? { route, deleted: true } : { error: `unknown route "${route}"` });
+    return sendJson(
+      res,
+      existed ? 200 : 404,
+      existed ? { route, deleted: true } : { error: `unknown route "${route}"` },
+    );
   }
   return methodNotAllowed(res, 'GET, PUT, DELETE');
 }

@@ -4,7 +4,13 @@ import { chunk } from './sse.js';
 import { readBody, sendJson, sendSse } from './http-util.js';
 import { estimateTokens } from './messages-request.js';
 import { classifyGeminiRequest, geminiRequestSchema, parseGeminiPath, type GeminiEndpoint } from './gemini-request.js';
-import { planGeminiMainReply, planGeminiSideReply, recordedBlocks, type GeminiReplyPart, type GeminiReplyPlan } from './gemini-reply.js';
+import {
+  planGeminiMainReply,
+  planGeminiSideReply,
+  recordedBlocks,
+  type GeminiReplyPart,
+  type GeminiReplyPlan,
+} from './gemini-reply.js';
 import type { RecordedRequest, RouteStore } from './route-store.js';
 
 /**
@@ -27,7 +33,11 @@ export function isGeminiSubpath(subpath: string): boolean {
 }
 
 /** The Google API error envelope. */
-export function geminiError(code: number, status: string, message: string): { error: { code: number; message: string; status: string } } {
+export function geminiError(
+  code: number,
+  status: string,
+  message: string,
+): { error: { code: number; message: string; status: string } } {
   return { error: { code, message, status } };
 }
 
@@ -37,9 +47,16 @@ function usage(requestBody: unknown, plan: GeminiReplyPlan): Record<string, numb
   return { promptTokenCount: prompt, candidatesTokenCount: candidates, totalTokenCount: prompt + candidates };
 }
 
-function response(parts: GeminiReplyPart[], model: string, responseId: string, extra: { finish?: boolean; usage?: Record<string, number> }): Record<string, unknown> {
+function response(
+  parts: GeminiReplyPart[],
+  model: string,
+  responseId: string,
+  extra: { finish?: boolean; usage?: Record<string, number> },
+): Record<string, unknown> {
   return {
-    candidates: [{ content: { role: 'model', parts }, index: 0, ...(extra.finish === true ? { finishReason: 'STOP' } : {}) }],
+    candidates: [
+      { content: { role: 'model', parts }, index: 0, ...(extra.finish === true ? { finishReason: 'STOP' } : {}) },
+    ],
     ...(extra.usage !== undefined ? { usageMetadata: extra.usage } : {}),
     modelVersion: model,
     responseId,
@@ -47,7 +64,12 @@ function response(parts: GeminiReplyPart[], model: string, responseId: string, e
 }
 
 /** A complete `GenerateContentResponse`. */
-export function geminiResponse(plan: GeminiReplyPlan, model: string, responseId: string, requestBody: unknown): Record<string, unknown> {
+export function geminiResponse(
+  plan: GeminiReplyPlan,
+  model: string,
+  responseId: string,
+  requestBody: unknown,
+): Record<string, unknown> {
   return response(plan.parts, model, responseId, { finish: true, usage: usage(requestBody, plan) });
 }
 
@@ -55,10 +77,19 @@ export function geminiResponse(plan: GeminiReplyPlan, model: string, responseId:
  * The SSE chunks of a streamed reply: text in 48-character pieces, each function call whole
  * (the API never splits one), `finishReason: STOP` and usage on the last chunk.
  */
-export function geminiStreamChunks(plan: GeminiReplyPlan, model: string, responseId: string, requestBody: unknown): Record<string, unknown>[] {
-  const pieces: GeminiReplyPart[] = plan.parts.flatMap((part): GeminiReplyPart[] => ('text' in part ? chunk(part.text, 48).map((text) => ({ text })) : [part]));
+export function geminiStreamChunks(
+  plan: GeminiReplyPlan,
+  model: string,
+  responseId: string,
+  requestBody: unknown,
+): Record<string, unknown>[] {
+  const pieces: GeminiReplyPart[] = plan.parts.flatMap((part): GeminiReplyPart[] =>
+    'text' in part ? chunk(part.text, 48).map((text) => ({ text })) : [part],
+  );
   return pieces.map((part, i) =>
-    i === pieces.length - 1 ? response([part], model, responseId, { finish: true, usage: usage(requestBody, plan) }) : response([part], model, responseId, {}),
+    i === pieces.length - 1
+      ? response([part], model, responseId, { finish: true, usage: usage(requestBody, plan) })
+      : response([part], model, responseId, {}),
   );
 }
 
@@ -85,7 +116,14 @@ function modelEntry(name: string): Record<string, unknown> {
   };
 }
 
-async function answer(res: ServerResponse, route: string, endpoint: GeminiEndpoint, body: unknown, record: RecordedRequest, ctx: Context): Promise<void> {
+async function answer(
+  res: ServerResponse,
+  route: string,
+  endpoint: GeminiEndpoint,
+  body: unknown,
+  record: RecordedRequest,
+  ctx: Context,
+): Promise<void> {
   const scenario = ctx.store.get(route);
   const method = endpoint.method;
   if (scenario === undefined) {
@@ -95,7 +133,11 @@ async function answer(res: ServerResponse, route: string, endpoint: GeminiEndpoi
   if (method === undefined) {
     record.kind = 'preflight';
     const names = ['gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-2.5-flash-lite'];
-    return sendJson(res, 200, endpoint.model === undefined ? { models: names.map(modelEntry) } : modelEntry(endpoint.model));
+    return sendJson(
+      res,
+      200,
+      endpoint.model === undefined ? { models: names.map(modelEntry) } : modelEntry(endpoint.model),
+    );
   }
   if (method === 'countTokens') {
     record.kind = 'count_tokens';
@@ -108,13 +150,20 @@ async function answer(res: ServerResponse, route: string, endpoint: GeminiEndpoi
   const parsed = geminiRequestSchema.safeParse(body ?? {});
   if (!parsed.success) {
     record.status = 400;
-    return sendJson(res, 400, geminiError(400, 'INVALID_ARGUMENT', `malformed request: ${parsed.error.issues[0]?.message ?? 'invalid'}`));
+    return sendJson(
+      res,
+      400,
+      geminiError(400, 'INVALID_ARGUMENT', `malformed request: ${parsed.error.issues[0]?.message ?? 'invalid'}`),
+    );
   }
   const kind = classifyGeminiRequest(method, parsed.data);
   record.kind = kind;
   const plan = kind === 'main' ? planGeminiMainReply(scenario, parsed.data, route) : planGeminiSideReply(parsed.data);
   record.turnIndex = plan.turnIndex;
-  record.reply = { content: recordedBlocks(plan), stopReason: plan.parts.some((p) => 'functionCall' in p) ? 'tool_use' : 'end_turn' };
+  record.reply = {
+    content: recordedBlocks(plan),
+    stopReason: plan.parts.some((p) => 'functionCall' in p) ? 'tool_use' : 'end_turn',
+  };
   const model = endpoint.model ?? 'gemini-rehearsal';
   const responseId = `rehearsal-${route.replace(/[^a-zA-Z0-9_-]/g, '_')}-${record.seq}`;
   if (method === 'streamGenerateContent') {
@@ -124,7 +173,12 @@ async function answer(res: ServerResponse, route: string, endpoint: GeminiEndpoi
 }
 
 /** Handles a Gemini API call under `/r/<route>/…` (see `isGeminiSubpath`). */
-export async function handleGeminiRequest(req: IncomingMessage, res: ServerResponse, target: { route: string; subpath: string }, ctx: Context): Promise<void> {
+export async function handleGeminiRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: { route: string; subpath: string },
+  ctx: Context,
+): Promise<void> {
   const method = req.method ?? 'GET';
   const body = parseJson(await readBody(req));
   const endpoint = parseGeminiPath(target.subpath) ?? { apiVersion: 'v1beta' };
@@ -145,6 +199,8 @@ export async function handleGeminiRequest(req: IncomingMessage, res: ServerRespo
     await answer(res, target.route, endpoint, body, record, ctx);
   } finally {
     const turn = record.turnIndex !== undefined ? ` turn=${record.turnIndex}` : '';
-    ctx.log(`[${target.route}] ${method} ${target.subpath} → ${record.status} ${record.kind}${turn}${record.reply ? ` ${record.reply.stopReason}` : ''}`);
+    ctx.log(
+      `[${target.route}] ${method} ${target.subpath} → ${record.status} ${record.kind}${turn}${record.reply ? ` ${record.reply.stopReason}` : ''}`,
+    );
   }
 }

@@ -1,10 +1,17 @@
 import { countModelTurns, lastFunctionResponse, requestedSchema, type GeminiRequest } from './gemini-request.js';
 import { toGeminiCall } from './gemini-tools.js';
-import { matchesExpectation, SCENARIO_COMPLETE_TEXT, SIDE_REPLY_TEXT, toolUseId, type ReplyBlock } from './reply-plan.js';
+import {
+  matchesExpectation,
+  SCENARIO_COMPLETE_TEXT,
+  SIDE_REPLY_TEXT,
+  toolUseId,
+  type ReplyBlock,
+} from './reply-plan.js';
 import { isToolTurn, type Scenario } from './scenario.js';
 
 /** A model reply in Gemini terms: the parts of one `model` content. */
-export type GeminiReplyPart = { text: string } | { functionCall: { id: string; name: string; args: Record<string, unknown> } };
+export type GeminiReplyPart =
+  { text: string } | { functionCall: { id: string; name: string; args: Record<string, unknown> } };
 
 export interface GeminiReplyPlan {
   parts: GeminiReplyPart[];
@@ -12,7 +19,10 @@ export interface GeminiReplyPlan {
   turnIndex?: number;
 }
 
-const textPlan = (text: string, turnIndex?: number): GeminiReplyPlan => ({ parts: [{ text }], ...(turnIndex !== undefined ? { turnIndex } : {}) });
+const textPlan = (text: string, turnIndex?: number): GeminiReplyPlan => ({
+  parts: [{ text }],
+  ...(turnIndex !== undefined ? { turnIndex } : {}),
+});
 
 /**
  * The reply to a main-conversation request: the turn whose index is the number of model turns
@@ -51,7 +61,9 @@ export function sampleGeminiSchema(schema: unknown, key = ''): unknown {
   if (Array.isArray(s.enum) && s.enum.length > 0) return s.enum.includes('user') ? 'user' : s.enum[0];
   switch (typeof s.type === 'string' ? s.type.toLowerCase() : '') {
     case 'object':
-      return Object.fromEntries(Object.entries(s.properties ?? {}).map(([name, sub]) => [name, sampleGeminiSchema(sub, name)]));
+      return Object.fromEntries(
+        Object.entries(s.properties ?? {}).map(([name, sub]) => [name, sampleGeminiSchema(sub, name)]),
+      );
     case 'array':
       return [];
     case 'number':
@@ -77,6 +89,8 @@ export function planGeminiSideReply(request: GeminiRequest): GeminiReplyPlan {
 /** The plan in the server's recording format (text / tool_use blocks, Anthropic-style). */
 export function recordedBlocks(plan: GeminiReplyPlan): ReplyBlock[] {
   return plan.parts.map((part) =>
-    'text' in part ? { type: 'text', text: part.text } : { type: 'tool_use', id: part.functionCall.id, name: part.functionCall.name, input: part.functionCall.args },
+    'text' in part
+      ? { type: 'text', text: part.text }
+      : { type: 'tool_use', id: part.functionCall.id, name: part.functionCall.name, input: part.functionCall.args },
   );
 }

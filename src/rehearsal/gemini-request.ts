@@ -8,9 +8,15 @@ import { z } from 'zod';
 export const geminiPartSchema = z.looseObject({
   text: z.string().optional(),
   thought: z.boolean().optional(),
-  functionCall: z.looseObject({ name: z.string(), args: z.record(z.string(), z.unknown()).optional(), id: z.string().optional() }).optional(),
+  functionCall: z
+    .looseObject({ name: z.string(), args: z.record(z.string(), z.unknown()).optional(), id: z.string().optional() })
+    .optional(),
   functionResponse: z
-    .looseObject({ name: z.string().optional(), id: z.string().optional(), response: z.record(z.string(), z.unknown()).optional() })
+    .looseObject({
+      name: z.string().optional(),
+      id: z.string().optional(),
+      response: z.record(z.string(), z.unknown()).optional(),
+    })
     .optional(),
 });
 
@@ -22,7 +28,9 @@ export const geminiContentSchema = z.looseObject({
 export const geminiRequestSchema = z.looseObject({
   contents: z.array(geminiContentSchema).default([]),
   systemInstruction: z.unknown().optional(),
-  tools: z.array(z.looseObject({ functionDeclarations: z.array(z.looseObject({ name: z.string() })).optional() })).optional(),
+  tools: z
+    .array(z.looseObject({ functionDeclarations: z.array(z.looseObject({ name: z.string() })).optional() }))
+    .optional(),
   generationConfig: z
     .looseObject({
       responseMimeType: z.string().optional(),
@@ -55,7 +63,8 @@ export function parseGeminiPath(subpath: string): GeminiEndpoint | undefined {
   const call = MODEL_METHOD.exec(clean);
   if (call) return { apiVersion: call[1] ?? 'v1beta', model: decodeURIComponent(call[2] ?? ''), method: call[3] };
   const list = MODELS.exec(clean);
-  if (list) return { apiVersion: list[1] ?? 'v1beta', model: list[2] === undefined ? undefined : decodeURIComponent(list[2]) };
+  if (list)
+    return { apiVersion: list[1] ?? 'v1beta', model: list[2] === undefined ? undefined : decodeURIComponent(list[2]) };
   return undefined;
 }
 
@@ -71,13 +80,18 @@ export function declaredTools(request: GeminiRequest): string[] {
  * use `generateContent` with `responseMimeType: application/json` and a schema, or no tools.
  */
 export function classifyGeminiRequest(method: string, request: GeminiRequest): 'main' | 'side' {
-  const wantsJson = request.generationConfig?.responseMimeType === 'application/json' || request.generationConfig?.responseJsonSchema !== undefined;
+  const wantsJson =
+    request.generationConfig?.responseMimeType === 'application/json' ||
+    request.generationConfig?.responseJsonSchema !== undefined;
   return method === 'streamGenerateContent' && declaredTools(request).length > 0 && !wantsJson ? 'main' : 'side';
 }
 
 /** Parts that are model output the user saw (not thoughts). */
 function isModelOutput(content: GeminiContent): boolean {
-  return content.parts.some((part) => part.thought !== true && (part.functionCall !== undefined || (part.text !== undefined && part.text !== '')));
+  return content.parts.some(
+    (part) =>
+      part.thought !== true && (part.functionCall !== undefined || (part.text !== undefined && part.text !== '')),
+  );
 }
 
 /**

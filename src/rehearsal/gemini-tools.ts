@@ -25,12 +25,21 @@ const MAPPERS: Record<string, (input: Record<string, unknown>) => GeminiCall> = 
     name: 'replace',
     args: {
       ...pick(input, ['file_path', 'old_string', 'new_string']),
-      instruction: typeof input.instruction === 'string' ? input.instruction : `Replace the given text in ${String(input.file_path)}.`,
+      instruction:
+        typeof input.instruction === 'string'
+          ? input.instruction
+          : `Replace the given text in ${String(input.file_path)}.`,
       ...(input.replace_all === true ? { allow_multiple: true } : {}),
     },
   }),
-  Glob: (input) => ({ name: 'glob', args: { pattern: input.pattern, ...(input.path !== undefined ? { dir_path: input.path } : {}) } }),
-  Grep: (input) => ({ name: 'grep_search', args: { pattern: input.pattern, ...(input.path !== undefined ? { dir_path: input.path } : {}) } }),
+  Glob: (input) => ({
+    name: 'glob',
+    args: { pattern: input.pattern, ...(input.path !== undefined ? { dir_path: input.path } : {}) },
+  }),
+  Grep: (input) => ({
+    name: 'grep_search',
+    args: { pattern: input.pattern, ...(input.path !== undefined ? { dir_path: input.path } : {}) },
+  }),
 };
 
 /** The gemini-cli function call for a scenario tool turn. */

@@ -13,7 +13,12 @@ export async function readBody(req: IncomingMessage, limit = 32 * 1024 * 1024): 
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json',
@@ -24,7 +29,11 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /** Writes SSE frames one by one and ends the response. */
-export async function sendSse(res: ServerResponse, frames: string[], headers: Record<string, string> = {}): Promise<void> {
+export async function sendSse(
+  res: ServerResponse,
+  frames: string[],
+  headers: Record<string, string> = {},
+): Promise<void> {
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',

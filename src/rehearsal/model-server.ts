@@ -53,7 +53,8 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const target = parseTarget(req.url ?? '/');
-    if (target.type === 'agent' && isGeminiSubpath(target.subpath)) return handleGeminiRequest(req, res, target, { store, log });
+    if (target.type === 'agent' && isGeminiSubpath(target.subpath))
+      return handleGeminiRequest(req, res, target, { store, log });
     if (target.type === 'agent') return handleAgentRequest(req, res, target, { store, log });
     if (target.type === 'none') {
       log(`${req.method ?? '?'} ${req.url ?? ''} → 404 (${target.reason})`);

@@ -39,10 +39,18 @@ export type ResponsesTool = z.infer<typeof responsesToolSchema>;
 export type ResponsesRequest = z.infer<typeof responsesRequestSchema>;
 
 function items(request: ResponsesRequest): ResponsesInputItem[] {
-  return typeof request.input === 'string' ? [{ type: 'message', role: 'user', content: request.input }] : request.input;
+  return typeof request.input === 'string'
+    ? [{ type: 'message', role: 'user', content: request.input }]
+    : request.input;
 }
 
-const ASSISTANT_ITEMS = new Set(['function_call', 'custom_tool_call', 'local_shell_call', 'web_search_call', 'reasoning']);
+const ASSISTANT_ITEMS = new Set([
+  'function_call',
+  'custom_tool_call',
+  'local_shell_call',
+  'web_search_call',
+  'reasoning',
+]);
 const RESULT_ITEMS = new Set(['function_call_output', 'custom_tool_call_output', 'local_shell_call_output']);
 
 /** Which side of the conversation an input item belongs to; `neutral` for developer/system messages and unknown items. */
@@ -84,7 +92,9 @@ function outputText(output: unknown): string {
   if (typeof output === 'string') return output;
   if (Array.isArray(output)) {
     return output
-      .map((part: unknown) => (typeof part === 'object' && part !== null && 'text' in part && typeof part.text === 'string' ? part.text : ''))
+      .map((part: unknown) =>
+        typeof part === 'object' && part !== null && 'text' in part && typeof part.text === 'string' ? part.text : '',
+      )
       .join('\n');
   }
   if (typeof output === 'object' && output !== null && 'content' in output) return outputText(output.content);

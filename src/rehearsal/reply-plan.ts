@@ -2,8 +2,7 @@ import { countAssistantTurns, lastToolResult, type MessagesRequest } from './mes
 import { isToolTurn, type Scenario, type Turn } from './scenario.js';
 
 export type ReplyBlock =
-  | { type: 'text'; text: string }
-  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
+  { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
 
 /** What the server answers, independent of the wire format (JSON or SSE). */
 export interface ReplyPlan {
@@ -62,13 +61,22 @@ export function planMainReply(scenario: Scenario, request: MessagesRequest, rout
  * The reply serving turn `turnIndex`, whatever the wire protocol: `toolResult` reads the
  * previous tool result(s) from the request when the turn has an `expectToolResult`.
  */
-export function planTurn(scenario: Scenario, turnIndex: number, toolResult: () => string | undefined, route: string): ReplyPlan {
+export function planTurn(
+  scenario: Scenario,
+  turnIndex: number,
+  toolResult: () => string | undefined,
+  route: string,
+): ReplyPlan {
   const turn = scenario.turns[turnIndex];
   if (turn === undefined) return { blocks: [{ type: 'text', text: SCENARIO_COMPLETE_TEXT }], stopReason: 'end_turn' };
   if (turn.expectToolResult !== undefined) {
     const actual = toolResult();
     if (actual === undefined || !matchesExpectation(actual, turn.expectToolResult)) {
-      return { blocks: [{ type: 'text', text: mismatchText(turnIndex, turn.expectToolResult, actual) }], stopReason: 'end_turn', turnIndex };
+      return {
+        blocks: [{ type: 'text', text: mismatchText(turnIndex, turn.expectToolResult, actual) }],
+        stopReason: 'end_turn',
+        turnIndex,
+      };
     }
   }
   return serveTurn(turn, turnIndex, route);

@@ -63,7 +63,20 @@ export function runSim(script: SimScript, env: NodeJS.ProcessEnv = process.env):
     if (mode === 'dialog') {
       const phase = script.phases[pc] as Extract<SimPhase, { kind: 'dialog' }>;
       const options = DIALOG_OPTIONS.map((label, i) => `${i + 1 === selected ? ' ❯' : '  '} ${i + 1}. ${label}`);
-      return [rule(), ' Bash command', '', `   ${phase.command}`, `   ${phase.description}`, '', ' This command requires approval', '', ' Do you want to proceed?', ...options, '', ' Esc to cancel · Tab to amend · ctrl+e to explain'];
+      return [
+        rule(),
+        ' Bash command',
+        '',
+        `   ${phase.command}`,
+        `   ${phase.description}`,
+        '',
+        ' This command requires approval',
+        '',
+        ' Do you want to proceed?',
+        ...options,
+        '',
+        ' Esc to cancel · Tab to amend · ctrl+e to explain',
+      ];
     }
     const lines: string[] = [];
     if (mode === 'working') {
@@ -185,7 +198,10 @@ export function runSim(script: SimScript, env: NodeJS.ProcessEnv = process.env):
         working('Running');
         say(`Bash(${phase.argv.join(' ')})`);
         execFile(phase.argv[0]!, phase.argv.slice(1), { timeout: phase.timeoutMs }, (error, stdout) => {
-          transcript.push(`  ⎿  ${error ? `failed: ${error.message.split('\n')[0]}` : (stdout.trim().split('\n').pop() ?? '')}`, '');
+          transcript.push(
+            `  ⎿  ${error ? `failed: ${error.message.split('\n')[0]}` : (stdout.trim().split('\n').pop() ?? '')}`,
+            '',
+          );
           next();
         });
         return;
@@ -204,7 +220,9 @@ export function runSim(script: SimScript, env: NodeJS.ProcessEnv = process.env):
 
   const git = (args: string[]) =>
     new Promise<string>((resolve) => {
-      execFile('git', ['-c', 'user.name=drover-sim', '-c', 'user.email=sim@drover.invalid', ...args], (error, stdout) => resolve(error ? `failed: ${error.message.split('\n')[0]}` : stdout.trim()));
+      execFile('git', ['-c', 'user.name=drover-sim', '-c', 'user.email=sim@drover.invalid', ...args], (error, stdout) =>
+        resolve(error ? `failed: ${error.message.split('\n')[0]}` : stdout.trim()),
+      );
     });
   const commit = async (phase: Extract<SimPhase, { kind: 'commit' }>) => {
     await mkdir(path.dirname(path.resolve(phase.file)), { recursive: true });
@@ -275,7 +293,8 @@ export function runSim(script: SimScript, env: NodeJS.ProcessEnv = process.env):
         continue;
       }
       const head = rest.slice(0, 3);
-      const seq = head === '\x1b[A' || head === '\x1bOA' ? 'up' : head === '\x1b[B' || head === '\x1bOB' ? 'down' : undefined;
+      const seq =
+        head === '\x1b[A' || head === '\x1bOA' ? 'up' : head === '\x1b[B' || head === '\x1bOB' ? 'down' : undefined;
       if (seq) {
         onKey(seq);
         rest = rest.slice(3);

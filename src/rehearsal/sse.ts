@@ -16,17 +16,28 @@ export function chunk(text: string, size: number): string[] {
 }
 
 function blockEvents(block: ReplyBlock, index: number): SseEvent[] {
-  const delta = (d: Record<string, unknown>): SseEvent => ({ event: 'content_block_delta', data: { type: 'content_block_delta', index, delta: d } });
+  const delta = (d: Record<string, unknown>): SseEvent => ({
+    event: 'content_block_delta',
+    data: { type: 'content_block_delta', index, delta: d },
+  });
   const events: SseEvent[] = [];
   if (block.type === 'text') {
-    events.push({ event: 'content_block_start', data: { type: 'content_block_start', index, content_block: { type: 'text', text: '' } } });
+    events.push({
+      event: 'content_block_start',
+      data: { type: 'content_block_start', index, content_block: { type: 'text', text: '' } },
+    });
     for (const piece of chunk(block.text, 48)) events.push(delta({ type: 'text_delta', text: piece }));
   } else {
     events.push({
       event: 'content_block_start',
-      data: { type: 'content_block_start', index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } },
+      data: {
+        type: 'content_block_start',
+        index,
+        content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} },
+      },
     });
-    for (const piece of chunk(JSON.stringify(block.input), 64)) events.push(delta({ type: 'input_json_delta', partial_json: piece }));
+    for (const piece of chunk(JSON.stringify(block.input), 64))
+      events.push(delta({ type: 'input_json_delta', partial_json: piece }));
   }
   events.push({ event: 'content_block_stop', data: { type: 'content_block_stop', index } });
   return events;

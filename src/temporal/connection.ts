@@ -39,7 +39,10 @@ function unreachable(config: DroverConfig, error: unknown): Error {
   const hint = config.embedded
     ? 'Is the embedded dev server running? `drover dev` starts it.'
     : 'Check TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and the TLS settings (TEMPORAL_TLS_CERT/KEY/CA, TEMPORAL_TLS).';
-  return new TemporalUnreachableError(`Cannot connect to Temporal at ${config.temporal.address}: ${(error as Error).message}. ${hint}`, { cause: error });
+  return new TemporalUnreachableError(
+    `Cannot connect to Temporal at ${config.temporal.address}: ${(error as Error).message}. ${hint}`,
+    { cause: error },
+  );
 }
 
 export async function connectConnection(config: DroverConfig): Promise<Connection> {

@@ -24,18 +24,27 @@ export interface RegisterSearchAttributesResult {
 }
 
 /** Custom search attributes of `namespace`, name → indexed value type. */
-export async function listCustomSearchAttributes(connection: Connection, namespace: string): Promise<Record<string, IndexedValueType>> {
+export async function listCustomSearchAttributes(
+  connection: Connection,
+  namespace: string,
+): Promise<Record<string, IndexedValueType>> {
   const response = await connection.operatorService.listSearchAttributes({ namespace });
   return { ...(response.customAttributes ?? {}) };
 }
 
 /** Registers Drover's Keyword search attributes; idempotent (present ones are skipped, "already exists" ignored). */
-export async function registerSearchAttributes(connection: Connection, namespace: string, log: DevLog): Promise<RegisterSearchAttributesResult> {
+export async function registerSearchAttributes(
+  connection: Connection,
+  namespace: string,
+  log: DevLog,
+): Promise<RegisterSearchAttributesResult> {
   const present = await listCustomSearchAttributes(connection, namespace);
   const existing = DROVER_SEARCH_ATTRIBUTE_NAMES.filter((name) => name in present);
   for (const name of existing) {
     if (present[name] !== KEYWORD) {
-      log(`warning: search attribute ${name} exists in namespace ${namespace} with a type other than Keyword; Drover expects Keyword`);
+      log(
+        `warning: search attribute ${name} exists in namespace ${namespace} with a type other than Keyword; Drover expects Keyword`,
+      );
     }
   }
   const missing = DROVER_SEARCH_ATTRIBUTE_NAMES.filter((name) => !(name in present));

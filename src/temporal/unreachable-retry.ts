@@ -46,6 +46,7 @@ export function waitMsFromEnv(env: NodeJS.ProcessEnv, name: string, defaultSecon
   const raw = env[name];
   if (raw === undefined || raw === '') return defaultSeconds * 1000;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number of seconds ≥ 0, got ${JSON.stringify(raw)}`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new Error(`${name} must be a number of seconds ≥ 0, got ${JSON.stringify(raw)}`);
   return n * 1000;
 }

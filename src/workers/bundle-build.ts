@@ -16,7 +16,14 @@ const { code } = await bundleWorkflowCode({
   workflowsPath: entry,
   // zod once per workflow thread, not once per cached workflow (see shared-modules.ts)
   preloadModules: [path.join(path.dirname(entry), 'shared-modules.ts')],
-  logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: (m: string) => console.warn(`[bundle] ${m}`), error: (m: string) => console.error(`[bundle] ${m}`) },
+  logger: {
+    log: quiet,
+    trace: quiet,
+    debug: quiet,
+    info: quiet,
+    warn: (m: string) => console.warn(`[bundle] ${m}`),
+    error: (m: string) => console.error(`[bundle] ${m}`),
+  },
 });
 const tmp = `${out}.${process.pid}.tmp`;
 await writeFile(tmp, code);

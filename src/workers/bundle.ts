@@ -46,7 +46,10 @@ async function codeKey(): Promise<string> {
 }
 
 async function writableCacheDir(): Promise<string> {
-  for (const dir of [path.join(projectDir, 'node_modules', '.cache', 'drover'), path.join(os.tmpdir(), 'drover-cache')]) {
+  for (const dir of [
+    path.join(projectDir, 'node_modules', '.cache', 'drover'),
+    path.join(os.tmpdir(), 'drover-cache'),
+  ]) {
     try {
       await mkdir(dir, { recursive: true });
       const probe = path.join(dir, `.probe-${process.pid}`);
@@ -63,18 +66,33 @@ async function writableCacheDir(): Promise<string> {
 /** Keeps the newest few bundles (other checkouts or workers may still use them); removes the rest. */
 async function pruneOldBundles(dir: string, keep: string): Promise<void> {
   const names = (await readdir(dir)).filter((n) => /^workflow-bundle-[0-9a-f]+\.js$/.test(n));
-  const dated = await Promise.all(names.map(async (n) => ({ file: path.join(dir, n), at: (await stat(path.join(dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })));
-  const old = dated.filter((d) => d.file !== keep).sort((a, b) => b.at - a.at).slice(4);
+  const dated = await Promise.all(
+    names.map(async (n) => ({
+      file: path.join(dir, n),
+      at: (await stat(path.join(dir, n)).catch(() => undefined))?.mtimeMs ?? 0,
+    })),
+  );
+  const old = dated
+    .filter((d) => d.file !== keep)
+    .sort((a, b) => b.at - a.at)
+    .slice(4);
   await Promise.all(old.map((d) => rm(d.file, { force: true })));
 }
 
 async function cachedBundle(): Promise<{ codePath: string }> {
   const codePath = path.join(await writableCacheDir(), `workflow-bundle-${await codeKey()}.js`);
-  const exists = await stat(codePath).then((s) => s.size > 0, () => false);
+  const exists = await stat(codePath).then(
+    (s) => s.size > 0,
+    () => false,
+  );
   if (!exists) {
     // the child writes to a temporary name and renames: concurrent workers never read half a file
-    const result = await execa(process.execPath, ['--import', 'tsx', builder, workflowsPath, codePath], { reject: false, cwd: projectDir });
-    if (result.exitCode !== 0) throw new Error(`bundling the workflow code failed:\n${String(result.stderr || result.stdout)}`);
+    const result = await execa(process.execPath, ['--import', 'tsx', builder, workflowsPath, codePath], {
+      reject: false,
+      cwd: projectDir,
+    });
+    if (result.exitCode !== 0)
+      throw new Error(`bundling the workflow code failed:\n${String(result.stderr || result.stdout)}`);
     await pruneOldBundles(path.dirname(codePath), codePath);
   }
   return { codePath };

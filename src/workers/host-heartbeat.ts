@@ -11,7 +11,13 @@ export interface HeartbeatLoop {
  * heartbeat is awaited, so a worker that polls is already placeable; later failures (Temporal
  * restarting) are logged once per outage and retried at the next tick.
  */
-export async function startHostHeartbeat(client: Client, sharedQueue: string, beat: HostHeartbeat, log: (line: string) => void, everySeconds = HOST_HEARTBEAT_SECONDS): Promise<HeartbeatLoop> {
+export async function startHostHeartbeat(
+  client: Client,
+  sharedQueue: string,
+  beat: HostHeartbeat,
+  log: (line: string) => void,
+  everySeconds = HOST_HEARTBEAT_SECONDS,
+): Promise<HeartbeatLoop> {
   await sendHostHeartbeat(client, sharedQueue, beat);
   let failing = false;
   let inFlight = false;
@@ -24,7 +30,10 @@ export async function startHostHeartbeat(client: Client, sharedQueue: string, be
         failing = false;
       })
       .catch((error: unknown) => {
-        if (!failing) log(`host ${beat.hostId}: heartbeat to the host registry failed (${(error as Error).message}); retrying every ${everySeconds} s`);
+        if (!failing)
+          log(
+            `host ${beat.hostId}: heartbeat to the host registry failed (${(error as Error).message}); retrying every ${everySeconds} s`,
+          );
         failing = true;
       })
       .finally(() => {

@@ -1,5 +1,12 @@
 import path from 'node:path';
-import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  makeTelemetryFilterString,
+  type LogLevel,
+} from '@temporalio/worker';
 import { createHostActivities, createSharedActivities, hostHeartbeat } from '../activities/index.js';
 import { agentBaseEnv, ensureDroverShim } from '../host/agent-home/agent-env.js';
 import type { ScenarioHost } from '../activities/deps.js';
@@ -44,18 +51,24 @@ function quietRuntime(): void {
   runtimeInstalled = true;
   try {
     const level = (process.env.DROVER_LOG_LEVEL?.toUpperCase() ?? 'WARN') as LogLevel;
-    Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } } });
+    Runtime.install({
+      logger: new DefaultLogger(level),
+      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } },
+    });
   } catch {
     // a runtime was already installed by the embedding process
   }
 }
 
 /** `DROVER_WORKFLOW_CACHE=N` (N ≥ 2): the shared worker keeps at most N workflows cached (fewer: less memory, more replays). */
-function workflowCacheSize(env: NodeJS.ProcessEnv): { maxCachedWorkflows: number; maxConcurrentWorkflowTaskExecutions: number } | undefined {
+function workflowCacheSize(
+  env: NodeJS.ProcessEnv,
+): { maxCachedWorkflows: number; maxConcurrentWorkflowTaskExecutions: number } | undefined {
   const raw = env.DROVER_WORKFLOW_CACHE;
   if (raw === undefined || raw === '') return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 2) throw new Error(`DROVER_WORKFLOW_CACHE must be a whole number of at least 2, got "${raw}"`);
+  if (!Number.isInteger(n) || n < 2)
+    throw new Error(`DROVER_WORKFLOW_CACHE must be a whole number of at least 2, got "${raw}"`);
   return { maxCachedWorkflows: n, maxConcurrentWorkflowTaskExecutions: Math.min(40, n) };
 }
 
@@ -86,7 +99,8 @@ export async function startHostWorkers(options: {
     options.connection ??
     (await retryWhileUnreachable(() => connectNativeConnection(config), {
       deadlineMs: waitMsFromEnv(options.env ?? process.env, 'DROVER_CONNECT_WAIT_SECONDS', 300),
-      onRetry: (error, waitMs) => log(`Temporal is not reachable (${error.message.split('\n')[0]}); trying again in ${waitMs} ms`),
+      onRetry: (error, waitMs) =>
+        log(`Temporal is not reachable (${error.message.split('\n')[0]}); trying again in ${waitMs} ms`),
     }));
   const binDir = await ensureDroverShim(path.join(config.droverHome, 'bin'), config.projectRoot);
   const tmux = new TmuxClient({
@@ -153,7 +167,12 @@ export async function startHostWorkers(options: {
   });
   // registered before polling: once this worker takes tasks, the registry can place them here
   const registryClient = await connectClient(config, { env: options.env ?? process.env });
-  const heartbeat = await startHostHeartbeat(registryClient, config.taskQueue, hostHeartbeat(deps, new Date().toISOString()), log);
+  const heartbeat = await startHostHeartbeat(
+    registryClient,
+    config.taskQueue,
+    hostHeartbeat(deps, new Date().toISOString()),
+    log,
+  );
   const done = Promise.all([shared.run(), host.run()]).then(async () => {
     heartbeat.stop();
     watcher.stop();

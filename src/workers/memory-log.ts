@@ -13,7 +13,16 @@ export function startMemoryLog(env: NodeJS.ProcessEnv): () => void {
   const write = () => {
     const m = process.memoryUsage();
     const h = v8.getHeapStatistics();
-    const line = { at: new Date().toISOString(), rss: mb(m.rss), heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers), mallocedMemory: mb(h.malloced_memory), heapLimit: mb(h.heap_size_limit) };
+    const line = {
+      at: new Date().toISOString(),
+      rss: mb(m.rss),
+      heapTotal: mb(m.heapTotal),
+      heapUsed: mb(m.heapUsed),
+      external: mb(m.external),
+      arrayBuffers: mb(m.arrayBuffers),
+      mallocedMemory: mb(h.malloced_memory),
+      heapLimit: mb(h.heap_size_limit),
+    };
     try {
       appendFileSync(file, `${JSON.stringify(line)}\n`);
     } catch {

@@ -74,7 +74,12 @@ export function validationActivities(taskQueue: string, timeoutSeconds: number) 
 /** Stops a holder's validation process on its host; gives up quickly when that host is gone. */
 export function reaperActivities(taskQueue: string) {
   // a host without a worker cannot run it, and its watchdog ends the process anyway: do not hold the slot for long
-  const reaping = proxyActivities<HostActivities>({ taskQueue, scheduleToStartTimeout: '3s', startToCloseTimeout: '15s', retry: { maximumAttempts: 2 } });
+  const reaping = proxyActivities<HostActivities>({
+    taskQueue,
+    scheduleToStartTimeout: '3s',
+    startToCloseTimeout: '15s',
+    retry: { maximumAttempts: 2 },
+  });
   return { stopValidation: reaping.stopValidation };
 }
 
@@ -84,8 +89,20 @@ export function reaperActivities(taskQueue: string) {
  */
 export function hostActivities(taskQueue: string) {
   const scheduleToStartTimeout = HOST_SCHEDULE_TO_START;
-  const quick = proxyActivities<HostActivities>({ taskQueue, scheduleToStartTimeout, startToCloseTimeout: '2m', heartbeatTimeout: '10s', retry: { maximumInterval: '15s', maximumAttempts: 10 } });
-  const once = proxyActivities<HostActivities>({ taskQueue, scheduleToStartTimeout, startToCloseTimeout: '90s', heartbeatTimeout: '10s', retry: { maximumAttempts: 1 } });
+  const quick = proxyActivities<HostActivities>({
+    taskQueue,
+    scheduleToStartTimeout,
+    startToCloseTimeout: '2m',
+    heartbeatTimeout: '10s',
+    retry: { maximumInterval: '15s', maximumAttempts: 10 },
+  });
+  const once = proxyActivities<HostActivities>({
+    taskQueue,
+    scheduleToStartTimeout,
+    startToCloseTimeout: '90s',
+    heartbeatTimeout: '10s',
+    retry: { maximumAttempts: 1 },
+  });
   const watching = proxyActivities<HostActivities>({
     taskQueue,
     scheduleToStartTimeout,

@@ -1,4 +1,12 @@
-import { CancellationScope, TemporalFailure, allHandlersFinished, condition, continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  TemporalFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  patched,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { decideOnFailedVerification } from '../domain/task-decisions.js';
 import type { TaskInput, TaskResult } from '../domain/task.js';
 import { sharedActivities } from './activity-proxies.js';
@@ -22,12 +30,17 @@ export async function agentTaskWorkflow(rawInput: TaskInput, carried?: Carried):
     await held.run?.placement.release();
     return result;
   } catch (error) {
-    if (error instanceof TemporalFailure) await CancellationScope.nonCancellable(async () => held.run?.placement.release());
+    if (error instanceof TemporalFailure)
+      await CancellationScope.nonCancellable(async () => held.run?.placement.release());
     throw error;
   }
 }
 
-async function runTask(rawInput: TaskInput, carried: Carried | undefined, held: { run?: TaskRun }): Promise<TaskResult> {
+async function runTask(
+  rawInput: TaskInput,
+  carried: Carried | undefined,
+  held: { run?: TaskRun },
+): Promise<TaskResult> {
   const run = new TaskRun(rawInput, carried);
   held.run = run;
   if (!(await run.place())) return run.finish('aborted', run.inbox.aborted ?? 'aborted while waiting for a host');
@@ -40,7 +53,8 @@ async function runTask(rawInput: TaskInput, carried: Carried | undefined, held: 
       return await supervise(run, rawInput);
     } catch (error) {
       if (!(error instanceof HostLost)) throw error;
-      if (!(await run.move(error))) return run.finish('aborted', run.inbox.aborted ?? 'aborted while waiting for another host');
+      if (!(await run.move(error)))
+        return run.finish('aborted', run.inbox.aborted ?? 'aborted while waiting for another host');
     }
   }
 }
@@ -86,7 +100,11 @@ function pushNewCheckpoint(run: TaskRun): void {
   if (run.input.pr || checkpoints.length <= run.checkpointsPushed || !patched('push-at-checkpoint')) return;
   run.checkpointsPushed = checkpoints.length;
   // alongside the watch, not before it: an agent that goes idle right after its checkpoint is seen at once
-  void run.placement.pushCheckpoint(run.host, run.worktree).catch((error: unknown) => run.record.decide(`checkpoint push not completed: ${error instanceof Error ? error.message : String(error)}`));
+  void run.placement
+    .pushCheckpoint(run.host, run.worktree)
+    .catch((error: unknown) =>
+      run.record.decide(`checkpoint push not completed: ${error instanceof Error ? error.message : String(error)}`),
+    );
 }
 
 /**
@@ -96,23 +114,40 @@ function pushNewCheckpoint(run: TaskRun): void {
 async function verify(run: TaskRun): Promise<TaskResult | undefined> {
   const { record, input } = run;
   record.phase('verifying', 'checking the evidence');
-  const { head, reasons } = await collectVerdict({ input, rec: record, host: run.host, worktree: run.worktree, baseCommit: run.session.baseCommit!, slots: run.slots, interrupted: () => run.aborted });
+  const { head, reasons } = await collectVerdict({
+    input,
+    rec: record,
+    host: run.host,
+    worktree: run.worktree,
+    baseCommit: run.session.baseCommit!,
+    slots: run.slots,
+    interrupted: () => run.aborted,
+  });
   if (run.aborted) return undefined;
   const task = record.state;
   if (reasons.length === 0) {
     record.verified(reasons, head);
-    await sharedActivities.notify({ taskId: task.taskId, level: 'done', message: `verified: ${task.branch} at ${head.slice(0, 10)} pushed, checkpoints ${task.checkpoints.join(', ') || 'none required'}` });
+    await sharedActivities.notify({
+      taskId: task.taskId,
+      level: 'done',
+      message: `verified: ${task.branch} at ${head.slice(0, 10)} pushed, checkpoints ${task.checkpoints.join(', ') || 'none required'}`,
+    });
     return run.finish('done', doneReason(input, task.branch, head));
   }
   record.verified(reasons);
   const revisions = record.countRevision();
   record.decide(`verification failed (revision ${revisions}): ${reasons.join('; ')}`);
-  const decision = decideOnFailedVerification(reasons, { revisions, ...(nextAgent(task) !== undefined ? { nextAgent: nextAgent(task) } : {}) }, run.policy);
+  const decision = decideOnFailedVerification(
+    reasons,
+    { revisions, ...(nextAgent(task) !== undefined ? { nextAgent: nextAgent(task) } : {}) },
+    run.policy,
+  );
   if (decision.kind === 'hand-off') {
     await run.handOff(decision.why);
     return undefined;
   }
-  if (decision.kind === 'escalate' && !(await run.escalate(decision.why))) return run.finish('escalated', decision.unanswered);
+  if (decision.kind === 'escalate' && !(await run.escalate(decision.why)))
+    return run.finish('escalated', decision.unanswered);
   run.session.queue({ kind: 'rebrief', text: decision.text });
   record.phase('supervising');
   return undefined;

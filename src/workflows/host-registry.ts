@@ -1,4 +1,12 @@
-import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { SharedActivities } from '../activities/index.js';
 import {
   emptyRegistry,
@@ -12,7 +20,13 @@ import {
   requestPlacement,
   type RegistryState,
 } from '../domain/hosts.js';
-import { hostHeartbeatSignal, hostReadySignal, hostReleaseSignal, hostsQuery, placeTaskUpdate } from './host-registry-messages.js';
+import {
+  hostHeartbeatSignal,
+  hostReadySignal,
+  hostReleaseSignal,
+  hostsQuery,
+  placeTaskUpdate,
+} from './host-registry-messages.js';
 
 export interface HostRegistryInput {
   state?: RegistryState;
@@ -66,7 +80,9 @@ export async function hostRegistryWorkflow(input: HostRegistryInput = {}): Promi
     while (toNotify.length > 0) {
       const workflowId = toNotify.shift()!;
       // a waiting task that ended meanwhile: its slot is reclaimed by the next reconcile
-      await getExternalWorkflowHandle(workflowId).signal(hostReadySignal).catch(() => undefined);
+      await getExternalWorkflowHandle(workflowId)
+        .signal(hostReadySignal)
+        .catch(() => undefined);
     }
     if (historyFull()) {
       await condition(allHandlersFinished);
@@ -75,7 +91,9 @@ export async function hostRegistryWorkflow(input: HostRegistryInput = {}): Promi
     }
     if (now() - lastReconcile < reconcileMs) continue;
     lastReconcile = now();
-    const ids = [...new Set([...state.assignments.map((a) => a.workflowId), ...state.waiting.map((w) => w.workflowId)])];
+    const ids = [
+      ...new Set([...state.assignments.map((a) => a.workflowId), ...state.waiting.map((w) => w.workflowId)]),
+    ];
     if (ids.length === 0) continue;
     const { ended } = await reconciling.endedWorkflows({ workflowIds: ids });
     for (const id of ended) release(state, id);

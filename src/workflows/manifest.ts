@@ -1,5 +1,21 @@
-import { ParentClosePolicy, condition, continueAsNew, defineQuery, defineSignal, patched, setHandler, startChild, workflowInfo, type ChildWorkflowHandle } from '@temporalio/workflow';
-import { ManifestRunInputSchema, type ManifestRunInput, type ManifestRunState, type TaskRow } from '../domain/manifest-run.js';
+import {
+  ParentClosePolicy,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  patched,
+  setHandler,
+  startChild,
+  workflowInfo,
+  type ChildWorkflowHandle,
+} from '@temporalio/workflow';
+import {
+  ManifestRunInputSchema,
+  type ManifestRunInput,
+  type ManifestRunState,
+  type TaskRow,
+} from '../domain/manifest-run.js';
 import {
   attemptWorkflowId,
   childTaskInput,
@@ -32,7 +48,10 @@ export const skipTaskSignal = defineSignal<[taskId: string]>('skipTask');
  * scheduler allows (dependencies, shared files, phase gates, slots), and keeps a status table.
  * Reads as its phases: open the table, schedule until nothing is left to do, announce the end.
  */
-export async function manifestWorkflow(rawInput: ManifestRunInput, carried?: ManifestRunState): Promise<ManifestRunState> {
+export async function manifestWorkflow(
+  rawInput: ManifestRunInput,
+  carried?: ManifestRunState,
+): Promise<ManifestRunState> {
   const run = new ManifestRun(rawInput, carried);
   run.answerHumans();
   await run.schedule();
@@ -82,7 +101,8 @@ class ManifestRun {
         if (!(await this.nextChange('7 days'))) return;
         continue;
       }
-      if (workflowInfo().continueAsNewSuggested && this.running.size === 0) await continueAsNew<typeof manifestWorkflow>(this.rawInput, this.state);
+      if (workflowInfo().continueAsNewSuggested && this.running.size === 0)
+        await continueAsNew<typeof manifestWorkflow>(this.rawInput, this.state);
       await this.nextChange();
     }
   }
@@ -93,7 +113,11 @@ class ManifestRun {
     // Runs that ended before this notification existed replay without it (queries on finished runs).
     if (patched('manifest-all-done-notification')) {
       try {
-        await sharedActivities.notify({ taskId: this.input.name, level: 'all-done', message: runSummaryMessage(this.state, this.finished()) });
+        await sharedActivities.notify({
+          taskId: this.input.name,
+          level: 'all-done',
+          message: runSummaryMessage(this.state, this.finished()),
+        });
       } catch {
         // a notifier that stays unreachable must not turn a finished run into a failed one
       }
@@ -133,13 +157,16 @@ class ManifestRun {
 
   /** Marks each waiting task `blocked` (with why) or `pending` (ready). */
   private explainWaiting(): void {
-    for (const { id, patch } of waitingPatches(this.manifest, this.state, this.opts)) Object.assign(this.row(id), patch);
+    for (const { id, patch } of waitingPatches(this.manifest, this.state, this.opts))
+      Object.assign(this.row(id), patch);
   }
 
   /** Resolves true after the next change, false when `timeout` passes first. */
   private nextChange(timeout?: string): Promise<boolean> {
     const seen = this.changes;
-    return timeout === undefined ? condition(() => this.changes > seen).then(() => true) : condition(() => this.changes > seen, timeout);
+    return timeout === undefined
+      ? condition(() => this.changes > seen).then(() => true)
+      : condition(() => this.changes > seen, timeout);
   }
 
   private setPaused(paused: boolean): void {

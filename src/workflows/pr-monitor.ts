@@ -27,11 +27,24 @@ export async function prMonitorWorkflow(rawInput: MonitorInput): Promise<Monitor
   const input = MonitorInputSchema.parse(rawInput);
   const scan = await sharedActivities.scanPullRequests({ repos: input.repos, pageSize: input.pageSize });
   const { picked, skipped } = pickPullRequests(scan.prs, input);
-  const cycle: MonitorCycle = { scanned: scan.prs.length, needingWork: picked.length + skipped, started: [], attached: [], deferred: skipped, missingRepos: scan.missing, apiRequests: scan.requests };
+  const cycle: MonitorCycle = {
+    scanned: scan.prs.length,
+    needingWork: picked.length + skipped,
+    started: [],
+    attached: [],
+    deferred: skipped,
+    missingRepos: scan.missing,
+    apiRequests: scan.requests,
+  };
   for (const { pr, why } of picked) {
     const { workflowId, input: taskInput } = prTaskInput(
       { owner: pr.owner, repo: pr.repo, number: pr.number },
-      { steps: input.steps, agent: input.agent, ...(input.policy ? { policy: input.policy } : {}), objective: `Needs work: ${why.join(', ')}.` },
+      {
+        steps: input.steps,
+        agent: input.agent,
+        ...(input.policy ? { policy: input.policy } : {}),
+        objective: `Needs work: ${why.join(', ')}.`,
+      },
     );
     try {
       await startChild(agentTaskWorkflow, {

@@ -34,13 +34,21 @@ export async function verifyPullRequest(ctx: PrVerifyContext): Promise<string[]>
       answered.filter((a) => !a.error).map((a) => a.threadId),
       answers,
     );
-    rec.decide(`answered ${answered.filter((a) => !a.error).length} review thread(s) with commit ${pushedSha.slice(0, 10)} and resolved them`);
+    rec.decide(
+      `answered ${answered.filter((a) => !a.error).length} review thread(s) with commit ${pushedSha.slice(0, 10)} and resolved them`,
+    );
   }
 
   const deadline = new Date().getTime() + input.policy.ciWaitSeconds * 1000;
   for (;;) {
     const facts = await sharedActivities.readPrFacts({ pr });
-    const outcome = judgePullRequest({ facts, pushedSha, steps: input.steps, checkpoints: task.checkpoints, branchCommits: facts.commits });
+    const outcome = judgePullRequest({
+      facts,
+      pushedSha,
+      steps: input.steps,
+      checkpoints: task.checkpoints,
+      branchCommits: facts.commits,
+    });
     if (outcome.verdict === 'pass') break;
     if (outcome.verdict === 'fail') {
       reasons.push(...outcome.reasons);
@@ -51,16 +59,28 @@ export async function verifyPullRequest(ctx: PrVerifyContext): Promise<string[]>
       break;
     }
     rec.decide(`waiting for CI: ${outcome.pending}`);
-    await condition(ctx.interrupted, Math.min(input.policy.ciPollSeconds * 1000, Math.max(1, deadline - new Date().getTime())));
+    await condition(
+      ctx.interrupted,
+      Math.min(input.policy.ciPollSeconds * 1000, Math.max(1, deadline - new Date().getTime())),
+    );
   }
 
   const revision = task.revisions + 1;
   const verdict = reasons.length === 0 ? 'pass' : 'fail';
   const summary = await sharedActivities.postPrSummary({
     pr,
-    summary: { taskId: task.taskId, revision, sha: pushedSha, verdict, reasons, addressedThreads: task.answeredThreads },
+    summary: {
+      taskId: task.taskId,
+      revision,
+      sha: pushedSha,
+      verdict,
+      reasons,
+      addressedThreads: task.answeredThreads,
+    },
   });
   rec.summaryPosted({ revision, sha: pushedSha, verdict, posted: summary.posted });
-  rec.decide(`revision ${revision} summary ${summary.posted ? 'posted' : 'already on the PR'} (comment ${summary.commentId})`);
+  rec.decide(
+    `revision ${revision} summary ${summary.posted ? 'posted' : 'already on the PR'} (comment ${summary.commentId})`,
+  );
   return reasons;
 }

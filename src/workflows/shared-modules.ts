@@ -24,8 +24,18 @@ import { z } from 'zod';
 z.config({ ...z.locales.en(), memoizer: z.memoizer(), jitless: true });
 // every schema kind workflows use, built and parsed (valid and not) once, so nothing shared is left to fill in later
 const warmUp = z.object({
-  kind: z.discriminatedUnion('k', [z.object({ k: z.literal('a'), n: z.number().int().min(0) }), z.object({ k: z.literal('b') })]),
-  names: z.array(z.string().min(1).regex(/^[a-z]+$/)).optional(),
+  kind: z.discriminatedUnion('k', [
+    z.object({ k: z.literal('a'), n: z.number().int().min(0) }),
+    z.object({ k: z.literal('b') }),
+  ]),
+  names: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .regex(/^[a-z]+$/),
+    )
+    .optional(),
   by: z.record(z.string(), z.enum(['x', 'y'])).default({}),
   loose: z.looseObject({ at: z.string().nullable() }),
 });

@@ -1,4 +1,12 @@
-import { CancellationScope, condition, getExternalWorkflowHandle, isCancellation, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  condition,
+  getExternalWorkflowHandle,
+  isCancellation,
+  setHandler,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { testSlotWorkflowId } from '../domain/identifiers.js';
 import type { SlotOwner } from '../domain/test-slot.js';
 import { sharedActivities } from './activity-proxies.js';
@@ -44,16 +52,32 @@ export class TestSlotClient {
     const base = { requestId, requestedAt };
     await sharedActivities.requestTestSlot({
       slot: options.slot,
-      request: { holderWorkflowId: workflowInfo().workflowId, requestId, leaseSeconds: options.leaseSeconds, requestedAt, owner: options.owner },
+      request: {
+        holderWorkflowId: workflowInfo().workflowId,
+        requestId,
+        leaseSeconds: options.leaseSeconds,
+        requestedAt,
+        owner: options.owner,
+      },
     });
     try {
       await condition(() => this.grants.has(requestId) || stopped(), `${options.waitSeconds}s`);
       const grant = this.grants.get(requestId);
-      if (!grant) return stopped() ? { ...base, outcome: 'stopped' } : { ...base, outcome: 'no-slot', reason: `test slot ${options.slot} was not granted within ${options.waitSeconds}s` };
+      if (!grant)
+        return stopped()
+          ? { ...base, outcome: 'stopped' }
+          : {
+              ...base,
+              outcome: 'no-slot',
+              reason: `test slot ${options.slot} was not granted within ${options.waitSeconds}s`,
+            };
       const scope = new CancellationScope();
       scope
         .run(() => condition(() => this.revoked.has(requestId) || stopped()))
-        .then(() => scope.cancel(), () => undefined);
+        .then(
+          () => scope.cancel(),
+          () => undefined,
+        );
       try {
         const value = await scope.run(() => work(grant));
         return { ...base, outcome: 'ran', grant, value };

@@ -4,7 +4,8 @@ import type { hostActivities } from './activity-proxies.js';
 import type { TaskRecord } from './task-record.js';
 
 /** The agent after the current one in the task's fallback chain, if any. */
-export const nextAgent = (task: Readonly<TaskState>): string | undefined => task.agentChain[task.agentChain.indexOf(task.agent) + 1];
+export const nextAgent = (task: Readonly<TaskState>): string | undefined =>
+  task.agentChain[task.agentChain.indexOf(task.agent) + 1];
 
 /**
  * Fallback chain: ends the current agent (process, then window), records the handoff, and
@@ -12,7 +13,16 @@ export const nextAgent = (task: Readonly<TaskState>): string | undefined => task
  * Returns the handoff note for the next agent's brief (what was done, what remains). The caller
  * starts its session over and spawns the next agent in the same worktree.
  */
-export async function handOverToNext(ctx: { host: ReturnType<typeof hostActivities>; input: ResolvedTaskInput; record: TaskRecord; worktree: string; baseCommit: string }, why: string): Promise<string> {
+export async function handOverToNext(
+  ctx: {
+    host: ReturnType<typeof hostActivities>;
+    input: ResolvedTaskInput;
+    record: TaskRecord;
+    worktree: string;
+    baseCommit: string;
+  },
+  why: string,
+): Promise<string> {
   const { host, input, record } = ctx;
   const task = record.state;
   const from = task.agent;
@@ -20,5 +30,13 @@ export async function handOverToNext(ctx: { host: ReturnType<typeof hostActiviti
   const progress = await host.describeProgress({ worktree: ctx.worktree, baseCommit: ctx.baseCommit });
   await host.stopAgent({ taskId: task.taskId });
   record.handedOver(to, why);
-  return buildHandoffNote({ from, to, why, progress, checkpoints: task.checkpoints, steps: input.steps, lastVerification: task.lastVerification });
+  return buildHandoffNote({
+    from,
+    to,
+    why,
+    progress,
+    checkpoints: task.checkpoints,
+    steps: input.steps,
+    lastVerification: task.lastVerification,
+  });
 }

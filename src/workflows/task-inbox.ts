@@ -1,7 +1,17 @@
 import { setHandler } from '@temporalio/workflow';
 import { buildNudge } from '../domain/brief.js';
 import { ReportSchema, type ResolvedTaskInput } from '../domain/task.js';
-import { abortSignal, approveUpdate, denyUpdate, nudgeSignal, pauseSignal, reportUpdate, resumeSignal, stateQuery, steerSignal } from './task-messages.js';
+import {
+  abortSignal,
+  approveUpdate,
+  denyUpdate,
+  nudgeSignal,
+  pauseSignal,
+  reportUpdate,
+  resumeSignal,
+  stateQuery,
+  steerSignal,
+} from './task-messages.js';
 import type { TaskRecord } from './task-record.js';
 import type { Outbound } from './task-session.js';
 
@@ -16,10 +26,16 @@ export class TaskInbox {
   humanAnswer: 'approve' | 'deny' | undefined;
 
   /** `outbox`: the session's texts for the agent, where nudges and steers go. */
-  constructor(record: TaskRecord, input: ResolvedTaskInput, private readonly outbox: Outbound[]) {
+  constructor(
+    record: TaskRecord,
+    input: ResolvedTaskInput,
+    private readonly outbox: Outbound[],
+  ) {
     const task = record.state;
     setHandler(stateQuery, () => record.state);
-    setHandler(nudgeSignal, (text) => this.send({ kind: 'nudge', text: text ?? buildNudge('A human asked you to continue.') }));
+    setHandler(nudgeSignal, (text) =>
+      this.send({ kind: 'nudge', text: text ?? buildNudge('A human asked you to continue.') }),
+    );
     setHandler(steerSignal, (text) => this.send({ kind: 'steer', text }));
     setHandler(pauseSignal, () => {
       record.paused(true);
@@ -39,7 +55,8 @@ export class TaskInbox {
       return `${decision} recorded for: ${task.pendingDialog?.command ?? task.pendingDialog?.kind ?? 'dialog'}`;
     };
     const needsDialog = () => {
-      if (!task.pendingDialog) throw new Error(`no dialog is waiting for a human on ${task.taskId} (phase ${task.phase})`);
+      if (!task.pendingDialog)
+        throw new Error(`no dialog is waiting for a human on ${task.taskId} (phase ${task.phase})`);
     };
     setHandler(approveUpdate, answer('approve'), { validator: needsDialog });
     setHandler(denyUpdate, answer('deny'), { validator: needsDialog });
@@ -62,7 +79,8 @@ export class TaskInbox {
       {
         validator: (report) => {
           const parsed = ReportSchema.parse(report);
-          if (parsed.kind === 'thread' && !input.pr) throw new Error(`${task.taskId} is not a pull-request task: there are no review threads to report`);
+          if (parsed.kind === 'thread' && !input.pr)
+            throw new Error(`${task.taskId} is not a pull-request task: there are no review threads to report`);
         },
       },
     );

@@ -1,4 +1,12 @@
-import { ActivityFailure, TimeoutFailure, condition, getExternalWorkflowHandle, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  TimeoutFailure,
+  condition,
+  getExternalWorkflowHandle,
+  patched,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { hostRegistryWorkflowId } from '../domain/identifiers.js';
 import { HOST_SCHEDULE_TO_START, hostActivities, sharedActivities } from './activity-proxies.js';
 import { hostReadySignal, hostReleaseSignal } from './host-registry-messages.js';
@@ -18,7 +26,9 @@ export class HostLost extends Error {
 }
 
 const isScheduleToStartTimeout = (error: unknown): boolean =>
-  error instanceof ActivityFailure && error.cause instanceof TimeoutFailure && error.cause.timeoutType === 'SCHEDULE_TO_START';
+  error instanceof ActivityFailure &&
+  error.cause instanceof TimeoutFailure &&
+  error.cause.timeoutType === 'SCHEDULE_TO_START';
 
 /** How long a waiting task sleeps between asks when no "slot ready" signal comes (a lost signal costs this much). */
 const WAIT_ASK_SECONDS = 60;
@@ -40,11 +50,18 @@ export class TaskPlacement {
    * A host with a free slot (the one with most free slots), excluding `exclude`; waits in the
    * registry's queue while every live host is full. Undefined when `interrupted` (an abort) first.
    */
-  async claim(interrupted: () => boolean, exclude: string[] = []): Promise<{ hostId: string; taskQueue: string } | undefined> {
+  async claim(
+    interrupted: () => boolean,
+    exclude: string[] = [],
+  ): Promise<{ hostId: string; taskQueue: string } | undefined> {
     for (;;) {
       const seen = this.ready;
       this.asked = true;
-      const got = await sharedActivities.placeTask({ workflowId: workflowInfo().workflowId, taskId: this.record.state.taskId, exclude });
+      const got = await sharedActivities.placeTask({
+        workflowId: workflowInfo().workflowId,
+        taskId: this.record.state.taskId,
+        exclude,
+      });
       if ('hostId' in got) {
         this.waitingShown = undefined;
         return { hostId: got.hostId, taskQueue: got.taskQueue };
@@ -68,15 +85,23 @@ export class TaskPlacement {
       guarded[name] = async (...args: unknown[]) => {
         for (;;) {
           const hostId = this.record.state.host!;
-          const call = hostActivities(this.record.state.hostQueue ?? `drover@${hostId}`)[name] as (...a: unknown[]) => Promise<unknown>;
+          const call = hostActivities(this.record.state.hostQueue ?? `drover@${hostId}`)[name] as (
+            ...a: unknown[]
+          ) => Promise<unknown>;
           try {
             return await call(...args);
           } catch (error) {
             if (!isScheduleToStartTimeout(error)) throw error;
             const seen = await sharedActivities.hostLiveness({ hostId });
-            const when = seen.lastSeenSecondsAgo === undefined ? 'never registered' : `last heartbeat ${seen.lastSeenSecondsAgo} s ago`;
-            if (!seen.live) throw new HostLost(hostId, `no worker picked up ${name} within ${HOST_SCHEDULE_TO_START} and ${when}`);
-            this.record.decide(`host ${hostId} did not pick up ${name} within ${HOST_SCHEDULE_TO_START} but is alive (${when}): asking it again`);
+            const when =
+              seen.lastSeenSecondsAgo === undefined
+                ? 'never registered'
+                : `last heartbeat ${seen.lastSeenSecondsAgo} s ago`;
+            if (!seen.live)
+              throw new HostLost(hostId, `no worker picked up ${name} within ${HOST_SCHEDULE_TO_START} and ${when}`);
+            this.record.decide(
+              `host ${hostId} did not pick up ${name} within ${HOST_SCHEDULE_TO_START} but is alive (${when}): asking it again`,
+            );
           }
         }
       };
@@ -105,7 +130,11 @@ export class TaskPlacement {
   async pushCheckpoint(host: HostProxies, worktree: string): Promise<void> {
     const task = this.record.state;
     const pushed = await host.pushBranch({ worktree, branch: task.branch });
-    this.record.decide(pushed.error ? `push of ${task.branch} at a checkpoint failed: ${pushed.error}` : `${task.branch} ${pushed.pushed ? 'pushed' : 'already pushed'} at ${pushed.remoteHead.slice(0, 10)} (checkpoint ${task.checkpoints.at(-1)})`);
+    this.record.decide(
+      pushed.error
+        ? `push of ${task.branch} at a checkpoint failed: ${pushed.error}`
+        : `${task.branch} ${pushed.pushed ? 'pushed' : 'already pushed'} at ${pushed.remoteHead.slice(0, 10)} (checkpoint ${task.checkpoints.at(-1)})`,
+    );
   }
 
   /**

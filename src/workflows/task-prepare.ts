@@ -14,7 +14,11 @@ export interface WorktreeSource {
  * (local, else pushed, else new from the base); PR mode: the pull request's head branch, from its
  * repository's clone URL. `closed`: a pull request with nothing left to fix.
  */
-export async function prepareTaskWorktree(ctx: { input: ResolvedTaskInput; record: TaskRecord; host: ReturnType<typeof hostActivities> }): Promise<{ baseCommit: string; source: WorktreeSource } | { closed: string }> {
+export async function prepareTaskWorktree(ctx: {
+  input: ResolvedTaskInput;
+  record: TaskRecord;
+  host: ReturnType<typeof hostActivities>;
+}): Promise<{ baseCommit: string; source: WorktreeSource } | { closed: string }> {
   const { input, record: rec } = ctx;
   let repo = input.repo;
   let baseRef = input.baseRef;
@@ -25,7 +29,9 @@ export async function prepareTaskWorktree(ctx: { input: ResolvedTaskInput; recor
     repo = loaded.cloneUrl;
     baseRef = loaded.headSha;
     rec.onBranch(loaded.headRefName);
-    rec.decide(`pull request "${loaded.title}": head ${loaded.headRefName} at ${loaded.headSha.slice(0, 10)}, base ${loaded.baseRefName}`);
+    rec.decide(
+      `pull request "${loaded.title}": head ${loaded.headRefName} at ${loaded.headSha.slice(0, 10)}, base ${loaded.baseRefName}`,
+    );
   }
   rec.phase('preparing', 'creating the worktree');
   const task = rec.state;
@@ -36,10 +42,24 @@ export async function prepareTaskWorktree(ctx: { input: ResolvedTaskInput; recor
 }
 
 /** PR mode: the brief from the pull request's facts (failing checks, unresolved threads, conflicts). */
-export async function prBriefFor(ctx: { input: ResolvedTaskInput; record: TaskRecord; worktree: string }): Promise<string> {
+export async function prBriefFor(ctx: {
+  input: ResolvedTaskInput;
+  record: TaskRecord;
+  worktree: string;
+}): Promise<string> {
   const { input, record: rec } = ctx;
   const facts = await sharedActivities.readPrFacts({ pr: input.pr! });
-  const brief = buildPrBrief({ facts, taskId: rec.state.taskId, worktree: ctx.worktree, steps: input.steps, objective: input.objective, context: input.context, images: input.images });
-  rec.decide(`brief built from the pull request: ${facts.checks.filter((c) => c.conclusion && !['success', 'neutral', 'skipped'].includes(c.conclusion)).length} failing check(s), ${facts.threads.filter((t) => !t.isResolved).length} unresolved thread(s), ${facts.mergeable === 'CONFLICTING' ? 'conflicts' : 'no conflicts'}`);
+  const brief = buildPrBrief({
+    facts,
+    taskId: rec.state.taskId,
+    worktree: ctx.worktree,
+    steps: input.steps,
+    objective: input.objective,
+    context: input.context,
+    images: input.images,
+  });
+  rec.decide(
+    `brief built from the pull request: ${facts.checks.filter((c) => c.conclusion && !['success', 'neutral', 'skipped'].includes(c.conclusion)).length} failing check(s), ${facts.threads.filter((t) => !t.isResolved).length} unresolved thread(s), ${facts.mergeable === 'CONFLICTING' ? 'conflicts' : 'no conflicts'}`,
+  );
   return brief;
 }

@@ -1,6 +1,19 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import type { AgentState, DialogRecord, Phase, ResolvedTaskInput, TaskState, ValidationRecord } from '../domain/task.js';
-import { DroverAgentStateKey, DroverCliKey, DroverPhaseKey, DroverRepoKey, DroverTaskIdKey } from '../domain/search-attribute-keys.js';
+import type {
+  AgentState,
+  DialogRecord,
+  Phase,
+  ResolvedTaskInput,
+  TaskState,
+  ValidationRecord,
+} from '../domain/task.js';
+import {
+  DroverAgentStateKey,
+  DroverCliKey,
+  DroverPhaseKey,
+  DroverRepoKey,
+  DroverTaskIdKey,
+} from '../domain/search-attribute-keys.js';
 
 const MAX_EVENTS = 60;
 const KEEP_VALIDATIONS = 20;
@@ -160,7 +173,9 @@ export class TaskRecord {
 
   threadsAnswered(threadIds: readonly string[], answers: readonly { threadId: string; note: string }[]): void {
     for (const id of threadIds) if (!this.data.answeredThreads.includes(id)) this.data.answeredThreads.push(id);
-    this.data.threadReports = this.data.threadReports.filter((t) => !answers.some((a) => a.threadId === t.threadId && a.note === t.note));
+    this.data.threadReports = this.data.threadReports.filter(
+      (t) => !answers.some((a) => a.threadId === t.threadId && a.note === t.note),
+    );
   }
 
   summaryPosted(summary: TaskState['summaries'][number]): void {
@@ -195,7 +210,13 @@ export class TaskRecord {
   movedTo(move: { from: string; to: string; taskQueue: string; reason: string }): void {
     const { from, to: host, taskQueue, reason } = move;
     this.data.moves = [...(this.data.moves ?? []), { from, to: host, reason, at: now() }];
-    this.newAgentSession({ host, hostQueue: taskQueue, worktree: undefined, paneId: undefined, pendingDialog: undefined });
+    this.newAgentSession({
+      host,
+      hostQueue: taskQueue,
+      worktree: undefined,
+      paneId: undefined,
+      pendingDialog: undefined,
+    });
   }
 
   private newAgentSession(also: Partial<TaskState>): void {

@@ -1,6 +1,12 @@
 import { ActivityFailure, ApplicationFailure, condition, upsertMemo, uuid4, workflowInfo } from '@temporalio/workflow';
 import { tmuxWindowName } from '../domain/identifiers.js';
-import { TaskInputSchema, type ResolvedTaskInput, type SupervisionPolicy, type TaskInput, type TaskResult } from '../domain/task.js';
+import {
+  TaskInputSchema,
+  type ResolvedTaskInput,
+  type SupervisionPolicy,
+  type TaskInput,
+  type TaskResult,
+} from '../domain/task.js';
 import { hostActivities, sharedActivities } from './activity-proxies.js';
 import { TestSlotClient } from './slot-client.js';
 import { handOverToNext } from './task-handoff.js';
@@ -71,7 +77,8 @@ export class TaskRun {
       prepared = made.source;
     }
     this.restore = input.pr ? prepared : { repo: input.repo, branch: record.state.branch, baseRef: input.baseRef };
-    if (input.pr && !session.briefSubmitted && session.prBrief === undefined) session.prBrief = await prBriefFor({ input, record, worktree: this.worktree });
+    if (input.pr && !session.briefSubmitted && session.prBrief === undefined)
+      session.prBrief = await prBriefFor({ input, record, worktree: this.worktree });
     return undefined;
   }
 
@@ -81,16 +88,36 @@ export class TaskRun {
     const sessionId = record.sessionId(uuid4);
     record.phase('spawning', why);
     const task = record.state;
-    const spawned = await this.host.ensureAgentRunning({ taskId: task.taskId, workflowId: workflowInfo().workflowId, worktree: this.worktree, agent: task.agent, sessionId, model: this.input.model, scenario: this.input.scenario, restore: this.restore });
+    const spawned = await this.host.ensureAgentRunning({
+      taskId: task.taskId,
+      workflowId: workflowInfo().workflowId,
+      worktree: this.worktree,
+      agent: task.agent,
+      sessionId,
+      model: this.input.model,
+      scenario: this.input.scenario,
+      restore: this.restore,
+    });
     record.inPane(spawned.paneId);
     record.agentState('starting');
-    record.decide(`agent ${spawned.outcome}${spawned.resumed ? ` (resumed session ${sessionId})` : ''} in pane ${spawned.paneId}${spawned.restoredWorktree ? `; worktree restored from ${task.branch}` : ''}`);
+    record.decide(
+      `agent ${spawned.outcome}${spawned.resumed ? ` (resumed session ${sessionId})` : ''} in pane ${spawned.paneId}${spawned.restoredWorktree ? `; worktree restored from ${task.branch}` : ''}`,
+    );
   }
 
   /** Fallback chain: the next agent takes over the same worktree and branch, told what was done. */
   async handOff(why: string): Promise<void> {
     const from = this.record.state.agent;
-    const note = await handOverToNext({ host: this.host, input: this.input, record: this.record, worktree: this.worktree, baseCommit: this.session.baseCommit! }, why);
+    const note = await handOverToNext(
+      {
+        host: this.host,
+        input: this.input,
+        record: this.record,
+        worktree: this.worktree,
+        baseCommit: this.session.baseCommit!,
+      },
+      why,
+    );
     this.session.startOver(note, true);
     await this.spawn(`handing over from ${from} to ${this.record.state.agent}: ${why}`);
     this.record.phase('supervising');
@@ -110,7 +137,13 @@ export class TaskRun {
     const task = record.state;
     let result: Awaited<ReturnType<typeof this.host.deliverText>>;
     try {
-      result = await this.host.deliverText({ paneId: task.paneId!, agent: task.agent, text: out.text, bufferName: `drover-${task.taskId}`, windowName: tmuxWindowName(task.taskId) });
+      result = await this.host.deliverText({
+        paneId: task.paneId!,
+        agent: task.agent,
+        text: out.text,
+        bufferName: `drover-${task.taskId}`,
+        windowName: tmuxWindowName(task.taskId),
+      });
     } catch (error) {
       // e.g. the worker died mid-delivery
       if (!(error instanceof ActivityFailure)) throw error;
@@ -132,9 +165,16 @@ export class TaskRun {
     const { record, inbox } = this;
     const taskId = record.state.taskId;
     record.phase('escalated', why);
-    await sharedActivities.notify({ taskId, level: 'escalated', message: `${why}. Steer it (drover steer ${taskId} TEXT), nudge it, or abort it.` });
+    await sharedActivities.notify({
+      taskId,
+      level: 'escalated',
+      message: `${why}. Steer it (drover steer ${taskId} TEXT), nudge it, or abort it.`,
+    });
     const seen = inbox.wake;
-    const answered = await condition(() => inbox.wake > seen && (this.session.outbox.length > 0 || this.aborted), `${this.policy.humanWaitSeconds}s`);
+    const answered = await condition(
+      () => inbox.wake > seen && (this.session.outbox.length > 0 || this.aborted),
+      `${this.policy.humanWaitSeconds}s`,
+    );
     if (!answered) return false;
     record.resetCaps();
     record.phase('supervising', 'a human answered the escalation');
@@ -147,7 +187,12 @@ export class TaskRun {
       await this.host.sendKeys({ paneId: this.record.state.paneId!, keys });
       return true;
     } catch (error) {
-      if (!(error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === 'PaneDead')) throw error;
+      if (!(
+        error instanceof ActivityFailure &&
+        error.cause instanceof ApplicationFailure &&
+        error.cause.type === 'PaneDead'
+      ))
+        throw error;
       this.record.decide(`${what}: keys not sent, the agent's pane is dead (the watch will relaunch it)`);
       return false;
     }

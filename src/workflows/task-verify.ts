@@ -26,15 +26,34 @@ export interface VerifyContext {
 export async function collectVerdict(ctx: VerifyContext): Promise<{ head: string; reasons: string[] }> {
   const { input, rec } = ctx;
   const task = rec.state;
-  const facts = await ctx.host.pushAndCollectEvidence({ worktree: ctx.worktree, branch: task.branch, baseCommit: ctx.baseCommit });
+  const facts = await ctx.host.pushAndCollectEvidence({
+    worktree: ctx.worktree,
+    branch: task.branch,
+    baseCommit: ctx.baseCommit,
+  });
   // PR mode: checkpoints are judged by the PR gate with everything else, once the push landed
-  const reasons = verifyCompletion({ steps: input.pr ? [] : input.steps, checkpoints: task.checkpoints, requireCommit: input.requireCommit, branch: task.branch, facts });
+  const reasons = verifyCompletion({
+    steps: input.pr ? [] : input.steps,
+    checkpoints: task.checkpoints,
+    requireCommit: input.requireCommit,
+    branch: task.branch,
+    facts,
+  });
   if (reasons.length === 0 && input.validate && ctx.slots) {
     reasons.push(...(await validateUnderSlot({ spec: input.validate, rec, slots: ctx.slots, stop: ctx.interrupted })));
     if (ctx.interrupted()) return { head: facts.head, reasons };
   }
   if (input.pr && reasons.length === 0) {
-    return { head: facts.head, reasons: await verifyPullRequest({ input, pr: input.pr, rec, pushedSha: facts.head, interrupted: ctx.interrupted }) };
+    return {
+      head: facts.head,
+      reasons: await verifyPullRequest({
+        input,
+        pr: input.pr,
+        rec,
+        pushedSha: facts.head,
+        interrupted: ctx.interrupted,
+      }),
+    };
   }
   return { head: facts.head, reasons };
 }
@@ -42,5 +61,7 @@ export async function collectVerdict(ctx: VerifyContext): Promise<{ head: string
 /** The result line of a verified task. */
 export function doneReason(input: ResolvedTaskInput, branch: string, head: string): string {
   const at = head.slice(0, 10);
-  return input.pr ? `verified: ${input.pr.owner}/${input.pr.repo}#${input.pr.number} at ${at}: CI green on it, no open thread, no newer change request` : `verified: branch ${branch} at ${at} is on its remote`;
+  return input.pr
+    ? `verified: ${input.pr.owner}/${input.pr.repo}#${input.pr.number} at ${at}: CI green on it, no open thread, no newer change request`
+    : `verified: branch ${branch} at ${at} is on its remote`;
 }

@@ -62,15 +62,27 @@ export async function watchOrWake(ctx: WatchContext, worktree: string): Promise<
 }
 
 /** A dialog the watch answered itself (policy approved), recorded as if the workflow had answered it. */
-export function recordWatchAnswer(ctx: Pick<WatchContext, 'record'>, ev: Extract<WatchEvent, { kind: 'dialog' }>): void {
+export function recordWatchAnswer(
+  ctx: Pick<WatchContext, 'record'>,
+  ev: Extract<WatchEvent, { kind: 'dialog' }>,
+): void {
   const answered = ev.answered!;
   ctx.record.watcherActed(answered.seq);
   ctx.record.agentState('dialog');
-  recordPolicyApproval(ctx.record, ev.dialog, answered.reason, ` (answered by the watch${answered.confirmed === false ? '; the dialog was still on screen 3 s later' : ''})`);
+  recordPolicyApproval(
+    ctx.record,
+    ev.dialog,
+    answered.reason,
+    ` (answered by the watch${answered.confirmed === false ? '; the dialog was still on screen 3 s later' : ''})`,
+  );
 }
 
 /** A nudge the watch sent itself, counted as the workflow's; one not delivered waits in the outbox, already tried. */
-export function recordWatchNudge(ctx: Pick<WatchContext, 'record' | 'session'>, ev: Extract<WatchEvent, { kind: 'idle' | 'stalled' }>, now: number): void {
+export function recordWatchNudge(
+  ctx: Pick<WatchContext, 'record' | 'session'>,
+  ev: Extract<WatchEvent, { kind: 'idle' | 'stalled' }>,
+  now: number,
+): void {
   const { record, session } = ctx;
   const nudged = ev.nudged!;
   record.watcherActed(nudged.seq);
@@ -89,6 +101,12 @@ export function recordWatchNudge(ctx: Pick<WatchContext, 'record' | 'session'>, 
 
 /** A dialog the policy approved, recorded (whoever pressed the keys: the workflow, or the watch with `how`). */
 export function recordPolicyApproval(record: TaskRecord, dialog: Dialog, reason: string, how = ''): void {
-  record.dialogDecided({ kind: dialog.kind, decision: 'approve', decidedBy: 'policy', command: dialog.command, reason });
+  record.dialogDecided({
+    kind: dialog.kind,
+    decision: 'approve',
+    decidedBy: 'policy',
+    command: dialog.command,
+    reason,
+  });
   record.decide(`approved ${dialog.kind}${dialog.command ? ` \`${dialog.command}\`` : ''}${how}: ${reason}`);
 }

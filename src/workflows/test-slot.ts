@@ -1,7 +1,31 @@
-import { CancellationScope, allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
-import { SlotReleaseSchema, SlotRequestSchema, emptySlot, enqueue, grantNext, leaseLeftMs, release, type SlotHolder, type SlotState } from '../domain/test-slot.js';
+import {
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  SlotReleaseSchema,
+  SlotRequestSchema,
+  emptySlot,
+  enqueue,
+  grantNext,
+  leaseLeftMs,
+  release,
+  type SlotHolder,
+  type SlotState,
+} from '../domain/test-slot.js';
 import { reaperActivities, sharedActivities } from './activity-proxies.js';
-import { slotGrantedSignal, slotReleaseSignal, slotRequestSignal, slotRevokedSignal, slotStateQuery } from './test-slot-messages.js';
+import {
+  slotGrantedSignal,
+  slotReleaseSignal,
+  slotRequestSignal,
+  slotRevokedSignal,
+  slotStateQuery,
+} from './test-slot-messages.js';
 
 export interface TestSlotInput {
   name: string;
@@ -58,7 +82,10 @@ export async function testSlotWorkflow(input: TestSlotInput, carried?: SlotState
     let gone: string | undefined;
     scope
       .run(() => sharedActivities.waitForWorkflowEnd({ workflowId: holder.holderWorkflowId, pollSeconds }))
-      .then((r) => void (gone = r.status), () => undefined);
+      .then(
+        (r) => void (gone = r.status),
+        () => undefined,
+      );
     const stillHolding = () => state.holder?.requestId === holder.requestId;
     await condition(() => !stillHolding() || gone !== undefined, Math.max(1, leaseLeftMs(state, now()) ?? 1));
     scope.cancel();

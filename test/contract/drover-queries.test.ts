@@ -2,7 +2,13 @@
 import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { NEXT_PAGE_QUERY } from '../../src/github/pr-scan.js';
-import { buildMonitorQuery, PULL_REQUEST_QUERY, REPLY_TO_THREAD_MUTATION, RESOLVE_THREAD_MUTATION, REVIEW_THREADS_QUERY } from '../../src/github/queries.js';
+import {
+  buildMonitorQuery,
+  PULL_REQUEST_QUERY,
+  REPLY_TO_THREAD_MUTATION,
+  RESOLVE_THREAD_MUTATION,
+  REVIEW_THREADS_QUERY,
+} from '../../src/github/queries.js';
 import { githubSchema } from '../../src/rehearsal/github-emulator/graphql-schema.js';
 
 const documents: Record<string, string> = {
@@ -16,7 +22,7 @@ const documents: Record<string, string> = {
 };
 
 describe("Drover's GraphQL documents", () => {
-  it.each(Object.entries(documents))('%s validates against GitHub\'s schema', async (_name, doc) => {
+  it.each(Object.entries(documents))("%s validates against GitHub's schema", async (_name, doc) => {
     const errors = validate(await githubSchema(), parse(doc));
     expect(errors.map((e) => e.message)).toEqual([]);
   });

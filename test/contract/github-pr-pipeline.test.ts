@@ -29,9 +29,16 @@ function conforms(route: string, method: string, status: number, body: unknown):
 
 /** The refusal Octokit threw: status and GitHub's body. */
 async function refusal(p: Promise<unknown>): Promise<{ status: number; message: string; errors?: unknown[] }> {
-  const error = (await p.then(() => undefined, (e: unknown) => e)) as { status?: number; response?: { data?: { message: string; errors?: unknown[] } } } | undefined;
+  const error = (await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as { status?: number; response?: { data?: { message: string; errors?: unknown[] } } } | undefined;
   expect(error, 'the call was expected to be refused').toBeDefined();
-  return { status: error?.status ?? 0, message: error?.response?.data?.message ?? '', errors: error?.response?.data?.errors };
+  return {
+    status: error?.status ?? 0,
+    message: error?.response?.data?.message ?? '',
+    errors: error?.response?.data?.errors,
+  };
 }
 
 /**
@@ -41,7 +48,8 @@ async function refusal(p: Promise<unknown>): Promise<{ status: number; message: 
 const mergeOnce = (pullNumber: number, extra: { merge_method?: 'merge' | 'squash' | 'rebase'; sha?: string } = {}) =>
   octokit.rest.pulls.merge({ owner, repo, pull_number: pullNumber, ...extra, request: { retries: 0 } });
 
-const tip = async (branch: string): Promise<string> => (await octokit.rest.repos.getCommit({ owner, repo, ref: branch })).data.sha;
+const tip = async (branch: string): Promise<string> =>
+  (await octokit.rest.repos.getCommit({ owner, repo, ref: branch })).data.sha;
 
 /** Commits `files` on `branch` (created from `from` when new) in the working clone and pushes it. */
 async function push(branch: string, files: Record<string, string>, message: string, from?: string): Promise<string> {
@@ -72,7 +80,13 @@ afterAll(async () => {
 
 describe('GitHub emulator: the PR pipeline over REST', () => {
   it('POST /issues and PATCH /issues/{n}; GET /issues/{n}', async () => {
-    const made = await octokit.rest.issues.create({ owner, repo, title: 'Add feature A', body: 'please', labels: ['task'] });
+    const made = await octokit.rest.issues.create({
+      owner,
+      repo,
+      title: 'Add feature A',
+      body: 'please',
+      labels: ['task'],
+    });
     expect(made.status).toBe(201);
     conforms('/repos/{owner}/{repo}/issues', 'post', 201, made.data);
     issue = made.data.number;
@@ -87,27 +101,72 @@ describe('GitHub emulator: the PR pipeline over REST', () => {
     expect((await refusal(octokit.rest.issues.create({ owner, repo, title: '' }))).status).toBe(422);
   });
 
-  it('POST /pulls opens a PR (201); a second one for the same head and base is refused with GitHub\'s 422', async () => {
-    const made = await octokit.rest.pulls.create({ owner, repo, head: 'task-a', base: 'main', title: 'Task A', body: `Closes #${issue}\n<!-- drover:task-a -->`, maintainer_can_modify: true });
+  it("POST /pulls opens a PR (201); a second one for the same head and base is refused with GitHub's 422", async () => {
+    const made = await octokit.rest.pulls.create({
+      owner,
+      repo,
+      head: 'task-a',
+      base: 'main',
+      title: 'Task A',
+      body: `Closes #${issue}\n<!-- drover:task-a -->`,
+      maintainer_can_modify: true,
+    });
     expect(made.status).toBe(201);
     conforms('/repos/{owner}/{repo}/pulls', 'post', 201, made.data);
     prA = made.data.number;
-    expect(made.data).toMatchObject({ state: 'open', draft: false, maintainer_can_modify: true, head: { ref: 'task-a', sha: await tip('task-a') }, base: { ref: 'main' }, user: { login: 'octocat' } });
+    expect(made.data).toMatchObject({
+      state: 'open',
+      draft: false,
+      maintainer_can_modify: true,
+      head: { ref: 'task-a', sha: await tip('task-a') },
+      base: { ref: 'main' },
+      user: { login: 'octocat' },
+    });
 
-    const dup = await refusal(octokit.rest.pulls.create({ owner, repo, head: `${owner}:task-a`, base: 'main', title: 'Again' }));
-    expect(dup).toEqual({ status: 422, message: 'Validation Failed', errors: [{ resource: 'PullRequest', code: 'custom', message: 'A pull request already exists for acme:task-a.' }] });
+    const dup = await refusal(
+      octokit.rest.pulls.create({ owner, repo, head: `${owner}:task-a`, base: 'main', title: 'Again' }),
+    );
+    expect(dup).toEqual({
+      status: 422,
+      message: 'Validation Failed',
+      errors: [{ resource: 'PullRequest', code: 'custom', message: 'A pull request already exists for acme:task-a.' }],
+    });
     const missing = await refusal(octokit.rest.pulls.create({ owner, repo, head: 'nope', base: 'main', title: 'X' }));
-    expect(missing).toMatchObject({ status: 422, errors: [{ resource: 'PullRequest', field: 'head', code: 'invalid' }] });
-    const empty = await refusal(octokit.rest.pulls.create({ owner, repo, head: 'main', base: 'task-a', title: 'Nothing' }));
-    expect(empty).toMatchObject({ status: 422, errors: [{ code: 'custom', message: 'No commits between task-a and main' }] });
-    expect(schemaErrors('/repos/{owner}/{repo}/pulls', 'post', 422, { message: dup.message, errors: dup.errors, documentation_url: 'https://docs.github.com/rest' })).toEqual([]);
+    expect(missing).toMatchObject({
+      status: 422,
+      errors: [{ resource: 'PullRequest', field: 'head', code: 'invalid' }],
+    });
+    const empty = await refusal(
+      octokit.rest.pulls.create({ owner, repo, head: 'main', base: 'task-a', title: 'Nothing' }),
+    );
+    expect(empty).toMatchObject({
+      status: 422,
+      errors: [{ code: 'custom', message: 'No commits between task-a and main' }],
+    });
+    expect(
+      schemaErrors('/repos/{owner}/{repo}/pulls', 'post', 422, {
+        message: dup.message,
+        errors: dup.errors,
+        documentation_url: 'https://docs.github.com/rest',
+      }),
+    ).toEqual([]);
 
-    const stacked = await octokit.rest.pulls.create({ owner, repo, head: 'task-b', base: 'task-a', title: 'Task B', draft: true });
+    const stacked = await octokit.rest.pulls.create({
+      owner,
+      repo,
+      head: 'task-b',
+      base: 'task-a',
+      title: 'Task B',
+      draft: true,
+    });
     prB = stacked.data.number;
     const listed = await octokit.rest.pulls.list({ owner, repo, head: `${owner}:task-b`, state: 'open' });
     expect(listed.data.map((p) => p.number)).toEqual([prB]);
     expect((await octokit.rest.pulls.list({ owner, repo, head: 'task-b' })).data).toEqual([]); // GitHub: a bare branch is not a head filter
-    expect(gh.counters(owner, repo)).toMatchObject({ pullsCreatedByHead: { 'task-a': 1, 'task-b': 1 }, duplicatePullsRefused: 1 });
+    expect(gh.counters(owner, repo)).toMatchObject({
+      pullsCreatedByHead: { 'task-a': 1, 'task-b': 1 },
+      duplicatePullsRefused: 1,
+    });
   });
 
   it('PATCH /pulls/{n}: title, body, draft PRs cannot merge, close and reopen', async () => {
@@ -115,7 +174,9 @@ describe('GitHub emulator: the PR pipeline over REST', () => {
     conforms('/repos/{owner}/{repo}/pulls/{pull_number}', 'patch', 200, edited.data);
     expect(edited.data).toMatchObject({ title: 'Task B (stacked)', base: { ref: 'task-a' }, mergeable_state: 'draft' });
     expect(await refusal(mergeOnce(prB))).toMatchObject({ status: 405, message: 'Pull Request is not mergeable' });
-    expect((await octokit.rest.pulls.update({ owner, repo, pull_number: prB, state: 'closed' })).data.state).toBe('closed');
+    expect((await octokit.rest.pulls.update({ owner, repo, pull_number: prB, state: 'closed' })).data.state).toBe(
+      'closed',
+    );
     expect((await octokit.rest.pulls.update({ owner, repo, pull_number: prB, state: 'open' })).data.state).toBe('open');
     const badBase = await refusal(octokit.rest.pulls.update({ owner, repo, pull_number: prB, base: 'no-such-branch' }));
     expect(badBase).toMatchObject({ status: 422, errors: [{ field: 'base', code: 'invalid' }] });
@@ -123,21 +184,39 @@ describe('GitHub emulator: the PR pipeline over REST', () => {
 
   it('branch protection: PUT/GET/DELETE, and merges refused for missing checks, missing approval, changes requested, a head behind', async () => {
     const put = await octokit.rest.repos.updateBranchProtection({
-      owner, repo, branch: 'main', enforce_admins: true, restrictions: null,
-      required_status_checks: { strict: true, contexts: ['ci'] }, required_pull_request_reviews: { required_approving_review_count: 1 },
+      owner,
+      repo,
+      branch: 'main',
+      enforce_admins: true,
+      restrictions: null,
+      required_status_checks: { strict: true, contexts: ['ci'] },
+      required_pull_request_reviews: { required_approving_review_count: 1 },
     });
     conforms('/repos/{owner}/{repo}/branches/{branch}/protection', 'put', 200, put.data);
     const got = await octokit.rest.repos.getBranchProtection({ owner, repo, branch: 'main' });
     conforms('/repos/{owner}/{repo}/branches/{branch}/protection', 'get', 200, got.data);
-    expect(got.data).toMatchObject({ required_status_checks: { strict: true, contexts: ['ci'] }, required_pull_request_reviews: { required_approving_review_count: 1 }, enforce_admins: { enabled: true } });
-    expect((await refusal(octokit.rest.repos.getBranchProtection({ owner, repo, branch: 'task-a' })))).toMatchObject({ status: 404, message: 'Branch not protected' });
+    expect(got.data).toMatchObject({
+      required_status_checks: { strict: true, contexts: ['ci'] },
+      required_pull_request_reviews: { required_approving_review_count: 1 },
+      enforce_admins: { enabled: true },
+    });
+    expect(await refusal(octokit.rest.repos.getBranchProtection({ owner, repo, branch: 'task-a' }))).toMatchObject({
+      status: 404,
+      message: 'Branch not protected',
+    });
 
     expect((await octokit.rest.pulls.get({ owner, repo, pull_number: prA })).data.mergeable_state).toBe('blocked');
-    expect(await refusal(mergeOnce(prA))).toEqual({ status: 405, message: 'Required status check "ci" is expected.', errors: undefined });
+    expect(await refusal(mergeOnce(prA))).toEqual({
+      status: 405,
+      message: 'Required status check "ci" is expected.',
+      errors: undefined,
+    });
     gh.postCheckRun(owner, repo, { headSha: await tip('task-a'), name: 'ci', conclusion: 'failure' });
     expect((await refusal(mergeOnce(prA))).message).toBe('Required status check "ci" is failing.');
     gh.postCheckRun(owner, repo, { headSha: await tip('task-a'), name: 'ci', conclusion: 'success' });
-    expect((await refusal(mergeOnce(prA))).message).toBe('At least 1 approving review is required by reviewers with write access.');
+    expect((await refusal(mergeOnce(prA))).message).toBe(
+      'At least 1 approving review is required by reviewers with write access.',
+    );
     await gh.submitReview(owner, repo, prA, { state: 'CHANGES_REQUESTED', author: 'alice' });
     expect((await refusal(mergeOnce(prA))).status).toBe(405);
     await gh.submitReview(owner, repo, prA, { state: 'APPROVED', author: 'alice' });
@@ -152,16 +231,20 @@ describe('GitHub emulator: the PR pipeline over REST', () => {
 
   it('PUT /pulls/{n}/update-branch merges the base into the head (202); a stale expected_head_sha is refused', async () => {
     const before = await tip('task-a');
-    const stale = await refusal(octokit.rest.pulls.updateBranch({ owner, repo, pull_number: prA, expected_head_sha: await tip('main') }));
-    expect(stale).toMatchObject({ status: 422, message: 'expected head sha didn\'t match current head ref.' });
+    const stale = await refusal(
+      octokit.rest.pulls.updateBranch({ owner, repo, pull_number: prA, expected_head_sha: await tip('main') }),
+    );
+    expect(stale).toMatchObject({ status: 422, message: "expected head sha didn't match current head ref." });
     const res = await octokit.rest.pulls.updateBranch({ owner, repo, pull_number: prA, expected_head_sha: before });
     expect(res.status).toBe(202);
     conforms('/repos/{owner}/{repo}/pulls/{pull_number}/update-branch', 'put', 202, res.data);
     expect(res.data.message).toBe('Updating pull request branch.');
     const head = await octokit.rest.repos.getCommit({ owner, repo, ref: 'task-a' });
     expect(head.data.parents.map((p) => p.sha)).toEqual([before, await tip('main')]);
-    expect(head.data.commit.message).toBe('Merge branch \'main\' into task-a');
-    expect((await refusal(octokit.rest.pulls.updateBranch({ owner, repo, pull_number: prA }))).message).toBe('There are no new commits on the base branch.');
+    expect(head.data.commit.message).toBe("Merge branch 'main' into task-a");
+    expect((await refusal(octokit.rest.pulls.updateBranch({ owner, repo, pull_number: prA }))).message).toBe(
+      'There are no new commits on the base branch.',
+    );
     // The new head has no CI yet and the approval still counts (stale reviews are not dismissed).
     expect((await octokit.rest.pulls.get({ owner, repo, pull_number: prA })).data.mergeable_state).toBe('blocked');
     gh.postCheckRun(owner, repo, { headSha: head.data.sha, name: 'ci', conclusion: 'success' });
@@ -171,7 +254,13 @@ describe('GitHub emulator: the PR pipeline over REST', () => {
     const patched = await octokit.rest.repos.update({ owner, repo, delete_branch_on_merge: true });
     conforms('/repos/{owner}/{repo}', 'patch', 200, patched.data);
     expect(patched.data.delete_branch_on_merge).toBe(true);
-    const merged = await octokit.rest.pulls.merge({ owner, repo, pull_number: prA, merge_method: 'squash', sha: await tip('task-a') });
+    const merged = await octokit.rest.pulls.merge({
+      owner,
+      repo,
+      pull_number: prA,
+      merge_method: 'squash',
+      sha: await tip('task-a'),
+    });
     conforms('/repos/{owner}/{repo}/pulls/{pull_number}/merge', 'put', 200, merged.data);
     const main = await octokit.rest.repos.getCommit({ owner, repo, ref: 'main' });
     expect(main.data.sha).toBe(merged.data.sha);
@@ -185,12 +274,14 @@ describe('GitHub emulator: the PR pipeline over REST', () => {
     expect(gh.counters(owner, repo).merges[prA]).toEqual({ attempts: 7, merged: true });
   });
 
-  it('rebase merge replays the stacked PR\'s own commits onto main; DELETE /git/refs answers 204, then 422', async () => {
+  it("rebase merge replays the stacked PR's own commits onto main; DELETE /git/refs answers 204, then 422", async () => {
     await octokit.rest.repos.deleteBranchProtection({ owner, repo, branch: 'main' });
     await octokit.rest.repos.update({ owner, repo, delete_branch_on_merge: false });
     await octokit.rest.pulls.update({ owner, repo, pull_number: prB, body: 'fixes: #99 does not exist' });
-    await octokit.graphql(`mutation($id: ID!) { markPullRequestReadyForReview(input: { pullRequestId: $id }) { pullRequest { isDraft } } }`,
-      { id: (await octokit.rest.pulls.get({ owner, repo, pull_number: prB })).data.node_id });
+    await octokit.graphql(
+      `mutation($id: ID!) { markPullRequestReadyForReview(input: { pullRequestId: $id }) { pullRequest { isDraft } } }`,
+      { id: (await octokit.rest.pulls.get({ owner, repo, pull_number: prB })).data.node_id },
+    );
     const mainBefore = await tip('main');
     const merged = await octokit.rest.pulls.merge({ owner, repo, pull_number: prB, merge_method: 'rebase' });
     const main = await octokit.rest.repos.getCommit({ owner, repo, ref: 'main' });
@@ -201,8 +292,15 @@ describe('GitHub emulator: the PR pipeline over REST', () => {
     expect(main.data.parents.map((p) => p.sha)).toEqual([mainBefore]);
     const del = await octokit.rest.git.deleteRef({ owner, repo, ref: 'heads/task-b' });
     expect(del.status).toBe(204);
-    expect(await refusal(octokit.rest.git.deleteRef({ owner, repo, ref: 'heads/task-b' }))).toMatchObject({ status: 422, message: 'Reference does not exist' });
-    expect(gh.counters(owner, repo)).toMatchObject({ pullsCreatedByHead: { 'task-a': 1, 'task-b': 1 }, duplicatePullsRefused: 1, merges: { [prB]: { attempts: 2, merged: true } } }); // the draft refusal, then the merge
+    expect(await refusal(octokit.rest.git.deleteRef({ owner, repo, ref: 'heads/task-b' }))).toMatchObject({
+      status: 422,
+      message: 'Reference does not exist',
+    });
+    expect(gh.counters(owner, repo)).toMatchObject({
+      pullsCreatedByHead: { 'task-a': 1, 'task-b': 1 },
+      duplicatePullsRefused: 1,
+      merges: { [prB]: { attempts: 2, merged: true } },
+    }); // the draft refusal, then the merge
   });
 
   it('a rebase that conflicts is refused with 405 and moves nothing', async () => {
@@ -210,6 +308,8 @@ describe('GitHub emulator: the PR pipeline over REST', () => {
     const mainBefore = await tip('main');
     expect((await refusal(mergeOnce(pr.data.number, { merge_method: 'rebase' }))).status).toBe(405);
     expect(await tip('main')).toBe(mainBefore);
-    expect((await refusal(octokit.rest.pulls.updateBranch({ owner, repo, pull_number: pr.data.number }))).message).toBe('merge conflict between base and head');
+    expect((await refusal(octokit.rest.pulls.updateBranch({ owner, repo, pull_number: pr.data.number }))).message).toBe(
+      'merge conflict between base and head',
+    );
   });
 });

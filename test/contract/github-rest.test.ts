@@ -28,11 +28,30 @@ beforeAll(async () => {
   gh = await startGithubEmulator({ token: TOKEN, root: path.join(tmp, 'remote') });
   await gh.addRepo(owner, repo, { from: path.join(tmp, 'src') });
   gh.addIssue(owner, repo, { title: 'An issue first', body: 'numbering is shared' });
-  fixPr = await gh.createPullRequest(owner, repo, { head: 'fix', base: 'main', title: 'Fix x', body: 'Fixes #1', labels: ['bug'], author: 'dev' });
+  fixPr = await gh.createPullRequest(owner, repo, {
+    head: 'fix',
+    base: 'main',
+    title: 'Fix x',
+    body: 'Fixes #1',
+    labels: ['bug'],
+    author: 'dev',
+  });
   clashPr = await gh.createPullRequest(owner, repo, { head: 'clash', base: 'main', title: 'Clash', draft: true });
-  ({ commentId } = await gh.addReviewThread(owner, repo, fixPr, { path: 'src/app.ts', line: 1, body: 'Why 2?', author: 'alice' }));
+  ({ commentId } = await gh.addReviewThread(owner, repo, fixPr, {
+    path: 'src/app.ts',
+    line: 1,
+    body: 'Why 2?',
+    author: 'alice',
+  }));
   await gh.submitReview(owner, repo, fixPr, { state: 'CHANGES_REQUESTED', body: 'Please explain', author: 'alice' });
-  gh.postCheckRun(owner, repo, { headSha: shas.fix ?? '', name: 'test', conclusion: 'failure', title: '1 failing', summary: 'x is wrong', text: 'expected 3' });
+  gh.postCheckRun(owner, repo, {
+    headSha: shas.fix ?? '',
+    name: 'test',
+    conclusion: 'failure',
+    title: '1 failing',
+    summary: 'x is wrong',
+    text: 'expected 3',
+  });
   gh.setCommitStatus(owner, repo, shas.fix ?? '', { context: 'ci/lint', state: 'success', description: 'clean' });
   octokit = octokitFor(gh.url, TOKEN);
 });
@@ -42,7 +61,7 @@ afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
-describe('GitHub emulator REST responses match GitHub\'s OpenAPI schemas', () => {
+describe("GitHub emulator REST responses match GitHub's OpenAPI schemas", () => {
   it('GET /repos/{owner}/{repo}: default branch and a clone URL of the bare repository', async () => {
     const res = await octokit.rest.repos.get({ owner, repo });
     conforms('/repos/{owner}/{repo}', 'get', 200, res.data);
@@ -57,13 +76,29 @@ describe('GitHub emulator REST responses match GitHub\'s OpenAPI schemas', () =>
     conforms('/repos/{owner}/{repo}/pulls/{pull_number}', 'get', 200, res.data);
     expect(fixPr).toBe(2);
     expect(res.data).toMatchObject({
-      number: 2, state: 'open', title: 'Fix x', body: 'Fixes #1', draft: false, merged: false, mergeable: true, mergeable_state: 'unstable', // its "test" check fails
-      head: { ref: 'fix', sha: shas.fix, repo: { full_name: 'acme/widgets' } }, base: { ref: 'main', sha: shas.main },
-      user: { login: 'dev' }, html_url: `${gh.url}/acme/widgets/pull/2`, commits: 1, review_comments: 1,
+      number: 2,
+      state: 'open',
+      title: 'Fix x',
+      body: 'Fixes #1',
+      draft: false,
+      merged: false,
+      mergeable: true,
+      mergeable_state: 'unstable', // its "test" check fails
+      head: { ref: 'fix', sha: shas.fix, repo: { full_name: 'acme/widgets' } },
+      base: { ref: 'main', sha: shas.main },
+      user: { login: 'dev' },
+      html_url: `${gh.url}/acme/widgets/pull/2`,
+      commits: 1,
+      review_comments: 1,
     });
     expect(res.data.labels.map((l) => l.name)).toEqual(['bug']);
     const clash = await octokit.rest.pulls.get({ owner, repo, pull_number: clashPr });
-    expect(clash.data).toMatchObject({ draft: true, mergeable: false, mergeable_state: 'dirty', head: { sha: shas.clash } });
+    expect(clash.data).toMatchObject({
+      draft: true,
+      mergeable: false,
+      mergeable_state: 'dirty',
+      head: { sha: shas.clash },
+    });
   });
 
   it('GET /repos/{owner}/{repo}/pulls: state filter and Link pagination followed by octokit.paginate', async () => {
@@ -93,42 +128,77 @@ describe('GitHub emulator REST responses match GitHub\'s OpenAPI schemas', () =>
     conforms('/repos/{owner}/{repo}/commits/{ref}/check-runs', 'get', 200, runs.data);
     expect(runs.data.total_count).toBe(1);
     expect(runs.data.check_runs[0]).toMatchObject({
-      name: 'test', head_sha: shas.fix, status: 'completed', conclusion: 'failure',
-      output: { title: '1 failing', summary: 'x is wrong', text: 'expected 3' }, pull_requests: [{ number: fixPr }],
+      name: 'test',
+      head_sha: shas.fix,
+      status: 'completed',
+      conclusion: 'failure',
+      output: { title: '1 failing', summary: 'x is wrong', text: 'expected 3' },
+      pull_requests: [{ number: fixPr }],
     });
     expect(runs.data.check_runs[0]?.completed_at).not.toBeNull();
     const status = await octokit.rest.repos.getCombinedStatusForRef({ owner, repo, ref: 'fix' });
     conforms('/repos/{owner}/{repo}/commits/{ref}/status', 'get', 200, status.data);
-    expect(status.data).toMatchObject({ state: 'success', sha: shas.fix, total_count: 1, statuses: [{ context: 'ci/lint', state: 'success', description: 'clean' }] });
+    expect(status.data).toMatchObject({
+      state: 'success',
+      sha: shas.fix,
+      total_count: 1,
+      statuses: [{ context: 'ci/lint', state: 'success', description: 'clean' }],
+    });
   });
 
   it('POST and GET /repos/{owner}/{repo}/issues/{issue_number}/comments (paginated)', async () => {
-    const made = await octokit.rest.issues.createComment({ owner, repo, issue_number: fixPr, body: '<!-- drover:1 --> working on it' });
+    const made = await octokit.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number: fixPr,
+      body: '<!-- drover:1 --> working on it',
+    });
     expect(made.status).toBe(201);
     conforms('/repos/{owner}/{repo}/issues/{issue_number}/comments', 'post', 201, made.data);
     await octokit.rest.issues.createComment({ owner, repo, issue_number: fixPr, body: 'second' });
     const page = await octokit.rest.issues.listComments({ owner, repo, issue_number: fixPr, per_page: 1 });
     conforms('/repos/{owner}/{repo}/issues/{issue_number}/comments', 'get', 200, page.data);
     expect(page.headers.link).toContain('rel="next"');
-    const all = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: fixPr, per_page: 1 });
+    const all = await octokit.paginate(octokit.rest.issues.listComments, {
+      owner,
+      repo,
+      issue_number: fixPr,
+      per_page: 1,
+    });
     expect(all.map((c) => c.body)).toEqual(['<!-- drover:1 --> working on it', 'second']);
     expect(gh.comments(owner, repo, fixPr).map((c) => c.author)).toEqual(['octocat', 'octocat']);
   });
 
   it('GET /repos/{owner}/{repo}/pulls/{pull_number}/comments and POST …/comments/{comment_id}/replies', async () => {
-    const reply = await octokit.rest.pulls.createReplyForReviewComment({ owner, repo, pull_number: fixPr, comment_id: commentId, body: 'Fixed in abc' });
+    const reply = await octokit.rest.pulls.createReplyForReviewComment({
+      owner,
+      repo,
+      pull_number: fixPr,
+      comment_id: commentId,
+      body: 'Fixed in abc',
+    });
     expect(reply.status).toBe(201);
     conforms('/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies', 'post', 201, reply.data);
-    expect(reply.data).toMatchObject({ in_reply_to_id: commentId, body: 'Fixed in abc', path: 'src/app.ts', commit_id: shas.fix });
+    expect(reply.data).toMatchObject({
+      in_reply_to_id: commentId,
+      body: 'Fixed in abc',
+      path: 'src/app.ts',
+      commit_id: shas.fix,
+    });
     const list = await octokit.rest.pulls.listReviewComments({ owner, repo, pull_number: fixPr });
     conforms('/repos/{owner}/{repo}/pulls/{pull_number}/comments', 'get', 200, list.data);
-    expect(list.data.map((c) => [c.body, c.user.login, c.line])).toEqual([['Why 2?', 'alice', 1], ['Fixed in abc', 'octocat', 1]]);
+    expect(list.data.map((c) => [c.body, c.user.login, c.line])).toEqual([
+      ['Why 2?', 'alice', 1],
+      ['Fixed in abc', 'octocat', 1],
+    ]);
   });
 
   it('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', async () => {
     const res = await octokit.rest.pulls.listReviews({ owner, repo, pull_number: fixPr });
     conforms('/repos/{owner}/{repo}/pulls/{pull_number}/reviews', 'get', 200, res.data);
-    expect(res.data.map((r) => [r.state, r.user?.login, r.commit_id, r.body])).toEqual([['CHANGES_REQUESTED', 'alice', shas.fix, 'Please explain']]);
+    expect(res.data.map((r) => [r.state, r.user?.login, r.commit_id, r.body])).toEqual([
+      ['CHANGES_REQUESTED', 'alice', shas.fix, 'Please explain'],
+    ]);
   });
 
   it('GET /rate_limit is not counted; the issues list still conforms', async () => {
@@ -144,7 +214,9 @@ describe('GitHub emulator REST responses match GitHub\'s OpenAPI schemas', () =>
   });
 
   it('PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge: 405 when conflicting, merges in the bare repository otherwise', async () => {
-    await expect(octokit.rest.pulls.merge({ owner, repo, pull_number: clashPr })).rejects.toMatchObject({ status: 405 });
+    await expect(octokit.rest.pulls.merge({ owner, repo, pull_number: clashPr })).rejects.toMatchObject({
+      status: 405,
+    });
     const res = await octokit.rest.pulls.merge({ owner, repo, pull_number: fixPr, sha: shas.fix });
     conforms('/repos/{owner}/{repo}/pulls/{pull_number}/merge', 'put', 200, res.data);
     expect(res.data).toMatchObject({ merged: true, message: 'Pull Request successfully merged' });
@@ -153,6 +225,11 @@ describe('GitHub emulator REST responses match GitHub\'s OpenAPI schemas', () =>
     expect(main.data.parents.map((p) => p.sha)).toEqual([shas.main, shas.fix]);
     const pr = await octokit.rest.pulls.get({ owner, repo, pull_number: fixPr });
     conforms('/repos/{owner}/{repo}/pulls/{pull_number}', 'get', 200, pr.data);
-    expect(pr.data).toMatchObject({ state: 'closed', merged: true, merge_commit_sha: res.data.sha, merged_by: { login: 'octocat' } });
+    expect(pr.data).toMatchObject({
+      state: 'closed',
+      merged: true,
+      merge_commit_sha: res.data.sha,
+      merged_by: { login: 'octocat' },
+    });
   });
 });

@@ -70,7 +70,16 @@ describe('drover demo --json', () => {
     const res = await drover(['demo', '--json']);
     expect(res.stderr).toContain('Sample repository');
     expect(res.exitCode, res.stderr).toBe(0);
-    const out = JSON.parse(res.stdout) as { state: string; branch: string; commit: string; repo: string; checkpoints: string[]; dialogs: { kind: string; decision: string }[]; webUi: string; taskId: string };
+    const out = JSON.parse(res.stdout) as {
+      state: string;
+      branch: string;
+      commit: string;
+      repo: string;
+      checkpoints: string[];
+      dialogs: { kind: string; decision: string }[];
+      webUi: string;
+      taskId: string;
+    };
     expect(out.state).toBe('done');
     expect(out.checkpoints).toEqual(['fix']);
     expect(out.dialogs).toContainEqual({ kind: 'permission', decision: 'approve' });

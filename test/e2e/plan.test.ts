@@ -18,7 +18,13 @@ function drover(args: string[], env: Record<string, string> = {}) {
     cwd: tmp,
     reject: false,
     timeout: 60_000,
-    env: { GITHUB_API_URL: gh.url, GITHUB_TOKEN: TOKEN, DROVER_GITHUB_PER_PAGE: '', TEMPORAL_ADDRESS: '127.0.0.1:1', ...env },
+    env: {
+      GITHUB_API_URL: gh.url,
+      GITHUB_TOKEN: TOKEN,
+      DROVER_GITHUB_PER_PAGE: '',
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+      ...env,
+    },
   });
 }
 
@@ -26,16 +32,33 @@ beforeAll(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), 'drover-plan-'));
   gh = await startGithubEmulator({ port: 0, token: TOKEN });
   const add = gh.addIssue.bind(gh, 'owner', 'repo');
-  add({ title: 'Fix the root manager crash', body: 'The crash is in `src/ceo_root_manager.js` (see also src/util/log.ts:42).', labels: ['planned', 'bug'] });
-  add({ title: 'Add a kill switch', body: 'Touches kill_switch.js and docs/kill-switch.md.\n\nDepends on #1.', labels: ['planned'] });
-  add({ title: 'Sandbox the container executor', body: 'Edit `container_executor.js`; `res.json()` is not a file, nor is https://example.com/a/b.ts.', labels: ['planned'] });
+  add({
+    title: 'Fix the root manager crash',
+    body: 'The crash is in `src/ceo_root_manager.js` (see also src/util/log.ts:42).',
+    labels: ['planned', 'bug'],
+  });
+  add({
+    title: 'Add a kill switch',
+    body: 'Touches kill_switch.js and docs/kill-switch.md.\n\nDepends on #1.',
+    labels: ['planned'],
+  });
+  add({
+    title: 'Sandbox the container executor',
+    body: 'Edit `container_executor.js`; `res.json()` is not a file, nor is https://example.com/a/b.ts.',
+    labels: ['planned'],
+  });
   add({ title: 'Fix a typo in README.md', body: 'Fixes README.md', labels: ['planned'], isPullRequest: true });
-  add({ title: 'Wire it all together', body: "Blocked by #2, #3 and #4. Also after #99.\n\n```\nimport x from './ignored.ts'\n```\nFiles: src/wire.ts", labels: ['Planned'] });
+  add({
+    title: 'Wire it all together',
+    body: "Blocked by #2, #3 and #4. Also after #99.\n\n```\nimport x from './ignored.ts'\n```\nFiles: src/wire.ts",
+    labels: ['Planned'],
+  });
   add({ title: 'Write the docs', body: 'docs/guide.md', labels: ['docs'] });
   add({ title: 'Old work', body: 'old.ts', labels: ['planned'], state: 'closed' });
   gh.addIssue('owner', 'loop', { title: 'A', body: 'a.ts, after #2' });
   gh.addIssue('owner', 'loop', { title: 'B', body: 'b.ts, depends on #1' });
-  for (let i = 1; i <= 120; i++) gh.addIssue('owner', 'big', { title: `Issue ${i}`, body: `src/m${i}.ts${i > 1 ? ` after #${i - 1}` : ''}` });
+  for (let i = 1; i <= 120; i++)
+    gh.addIssue('owner', 'big', { title: `Issue ${i}`, body: `src/m${i}.ts${i > 1 ? ` after #${i - 1}` : ''}` });
 });
 
 afterAll(async () => {
@@ -49,24 +72,48 @@ describe('drover plan on emulator issues', () => {
   it('writes the expected manifest (label filter, PR skipped, pages followed) and manifest check accepts it', async () => {
     const out = path.join(tmp, 'planned.json');
     const before = gh.requests().length;
-    const res = await drover(['plan', 'owner/repo', '--label', 'planned', '--out', out], { DROVER_GITHUB_PER_PAGE: '2' });
+    const res = await drover(['plan', 'owner/repo', '--label', 'planned', '--out', out], {
+      DROVER_GITHUB_PER_PAGE: '2',
+    });
     expect(res.exitCode, res.stderr).toBe(0);
     expect(await readJson(out)).toEqual({
       project: 'repo',
       repo: 'owner/repo',
-      phases: [{
-        name: 'Open issues',
-        tasks: [
-          { id: 'i1', issue: 1, title: 'Fix the root manager crash', files: ['src/ceo_root_manager.js', 'src/util/log.ts'], dependsOn: [] },
-          { id: 'i2', issue: 2, title: 'Add a kill switch', files: ['kill_switch.js', 'docs/kill-switch.md'], dependsOn: ['i1'] },
-          { id: 'i3', issue: 3, title: 'Sandbox the container executor', files: ['container_executor.js'], dependsOn: [] },
-          { id: 'i5', issue: 5, title: 'Wire it all together', files: ['src/wire.ts'], dependsOn: ['i2', 'i3'] },
-        ],
-      }],
+      phases: [
+        {
+          name: 'Open issues',
+          tasks: [
+            {
+              id: 'i1',
+              issue: 1,
+              title: 'Fix the root manager crash',
+              files: ['src/ceo_root_manager.js', 'src/util/log.ts'],
+              dependsOn: [],
+            },
+            {
+              id: 'i2',
+              issue: 2,
+              title: 'Add a kill switch',
+              files: ['kill_switch.js', 'docs/kill-switch.md'],
+              dependsOn: ['i1'],
+            },
+            {
+              id: 'i3',
+              issue: 3,
+              title: 'Sandbox the container executor',
+              files: ['container_executor.js'],
+              dependsOn: [],
+            },
+            { id: 'i5', issue: 5, title: 'Wire it all together', files: ['src/wire.ts'], dependsOn: ['i2', 'i3'] },
+          ],
+        },
+      ],
     });
     expect(res.stderr).toContain('warning: issue #5 waits for #4, which is a pull request, not an issue');
     expect(res.stderr).toContain('warning: issue #5 waits for #99, which is not among the open issues planned');
-    expect(res.stdout).toContain(`wrote ${out}: 4 tasks from the open issues of owner/repo with label "planned", 1 pull request skipped; 3 dependencies, 6 distinct files, 2 warnings`);
+    expect(res.stdout).toContain(
+      `wrote ${out}: 4 tasks from the open issues of owner/repo with label "planned", 1 pull request skipped; 3 dependencies, 6 distinct files, 2 warnings`,
+    );
     expect(res.stdout).toContain(`review it, then: drover run ${out} --repo PATH`);
 
     const requests = gh.requests().slice(before);
@@ -82,15 +129,21 @@ describe('drover plan on emulator issues', () => {
   it('without --label plans every open issue into manifest-<repo>.json, and refuses to overwrite it without --force', async () => {
     const res = await drover(['plan', 'owner/repo']);
     expect(res.exitCode, res.stderr).toBe(0);
-    const manifest = (await readJson(path.join(tmp, 'manifest-repo.json'))) as { phases: Array<{ tasks: Array<{ id: string }> }> };
+    const manifest = (await readJson(path.join(tmp, 'manifest-repo.json'))) as {
+      phases: Array<{ tasks: Array<{ id: string }> }>;
+    };
     expect(manifest.phases[0]?.tasks.map((t) => t.id)).toEqual(['i1', 'i2', 'i3', 'i5', 'i6']);
 
     const again = await drover(['plan', 'owner/repo']);
     expect(again.exitCode).toBe(1);
-    expect(again.stderr).toContain('manifest-repo.json already exists; pass --force to overwrite it, or --out another file');
+    expect(again.stderr).toContain(
+      'manifest-repo.json already exists; pass --force to overwrite it, or --out another file',
+    );
     const forced = await drover(['plan', 'owner/repo', '--label', 'docs', '--force']);
     expect(forced.exitCode, forced.stderr).toBe(0);
-    expect(((await readJson(path.join(tmp, 'manifest-repo.json'))) as typeof manifest).phases[0]?.tasks.map((t) => t.id)).toEqual(['i6']);
+    expect(
+      ((await readJson(path.join(tmp, 'manifest-repo.json'))) as typeof manifest).phases[0]?.tasks.map((t) => t.id),
+    ).toEqual(['i6']);
   });
 
   it('follows pagination at 100 per page (120 issues, a chain of dependencies)', async () => {
@@ -98,7 +151,9 @@ describe('drover plan on emulator issues', () => {
     const before = gh.requests().length;
     const res = await drover(['plan', 'owner/big', '--out', out]);
     expect(res.exitCode, res.stderr).toBe(0);
-    const tasks = ((await readJson(out)) as { phases: Array<{ tasks: Array<{ id: string; dependsOn: string[] }> }> }).phases[0]?.tasks ?? [];
+    const tasks =
+      ((await readJson(out)) as { phases: Array<{ tasks: Array<{ id: string; dependsOn: string[] }> }> }).phases[0]
+        ?.tasks ?? [];
     expect(tasks).toHaveLength(120);
     expect(tasks[119]).toMatchObject({ id: 'i120', dependsOn: ['i119'] });
     const requests = gh.requests().slice(before);
@@ -119,10 +174,26 @@ describe('drover plan on emulator issues', () => {
   it.each([
     [['plan', 'not a repo'], {}, '"not a repo" is not OWNER/REPO'],
     [['plan', 'owner/nope'], {}, 'no repository owner/nope, or no access to it with this GITHUB_TOKEN'],
-    [['plan', 'owner/repo', '--label', 'nothing-has-this'], {}, 'no open issues in owner/repo with label "nothing-has-this"; nothing to plan, no file written'],
-    [['plan', 'owner/repo'], { GITHUB_TOKEN: 'wrong' }, 'GitHub refused GITHUB_TOKEN (401) (GitHub said: Bad credentials); set GITHUB_TOKEN'],
-    [['plan', 'owner/repo'], { GITHUB_TOKEN: '' }, 'GitHub requires authentication (401) (GitHub said: Requires authentication); set GITHUB_TOKEN'],
-    [['plan', 'owner/repo'], { DROVER_GITHUB_PER_PAGE: '500' }, 'DROVER_GITHUB_PER_PAGE must be a whole number from 1 to 100'],
+    [
+      ['plan', 'owner/repo', '--label', 'nothing-has-this'],
+      {},
+      'no open issues in owner/repo with label "nothing-has-this"; nothing to plan, no file written',
+    ],
+    [
+      ['plan', 'owner/repo'],
+      { GITHUB_TOKEN: 'wrong' },
+      'GitHub refused GITHUB_TOKEN (401) (GitHub said: Bad credentials); set GITHUB_TOKEN',
+    ],
+    [
+      ['plan', 'owner/repo'],
+      { GITHUB_TOKEN: '' },
+      'GitHub requires authentication (401) (GitHub said: Requires authentication); set GITHUB_TOKEN',
+    ],
+    [
+      ['plan', 'owner/repo'],
+      { DROVER_GITHUB_PER_PAGE: '500' },
+      'DROVER_GITHUB_PER_PAGE must be a whole number from 1 to 100',
+    ],
   ])('refused: %j %j', async (args, env, message) => {
     const res = await drover(args, env);
     expect(res.exitCode).toBe(1);
@@ -142,13 +213,16 @@ describe('drover plan on emulator issues', () => {
     gh.failNext(429, { message: 'You have exceeded a secondary rate limit', headers: { 'retry-after': '7' } });
     const res = await drover(['plan', 'owner/repo', '--out', path.join(tmp, 'never.json')]);
     expect(res.exitCode).toBe(1);
-    expect(res.stderr).toContain('GitHub API rate limit hit (429) (GitHub said: You have exceeded a secondary rate limit). Retry after 7 s.');
+    expect(res.stderr).toContain(
+      'GitHub API rate limit hit (429) (GitHub said: You have exceeded a secondary rate limit). Retry after 7 s.',
+    );
     expect(existsSync(path.join(tmp, 'never.json'))).toBe(false);
   });
 });
 
 describe('GitHub emulator: issues endpoint', () => {
-  const get = (url: string, headers: Record<string, string> = {}) => fetch(url, { headers: { authorization: `Bearer ${TOKEN}`, ...headers } });
+  const get = (url: string, headers: Record<string, string> = {}) =>
+    fetch(url, { headers: { authorization: `Bearer ${TOKEN}`, ...headers } });
 
   it('Link header, ETag + If-None-Match → 304, rate-limit headers', async () => {
     const first = await get(`${gh.url}/repos/owner/repo/issues?state=all&per_page=3&page=2`);
@@ -158,15 +232,29 @@ describe('GitHub emulator: issues endpoint', () => {
     expect(link).toContain('page=3>; rel="next"');
     expect(link).toContain('page=3>; rel="last"');
     expect(link).toContain('page=1>; rel="first"');
-    const items = (await first.json()) as Array<{ number: number; labels: Array<{ name: string }>; user: { login: string }; state: string; html_url: string; pull_request?: unknown }>;
+    const items = (await first.json()) as Array<{
+      number: number;
+      labels: Array<{ name: string }>;
+      user: { login: string };
+      state: string;
+      html_url: string;
+      pull_request?: unknown;
+    }>;
     expect(items.map((i) => i.number)).toEqual([4, 3, 2]);
-    expect(items[0]).toMatchObject({ state: 'open', user: { login: 'octocat' }, html_url: `${gh.url}/owner/repo/pull/4`, labels: [{ name: 'planned' }] });
+    expect(items[0]).toMatchObject({
+      state: 'open',
+      user: { login: 'octocat' },
+      html_url: `${gh.url}/owner/repo/pull/4`,
+      labels: [{ name: 'planned' }],
+    });
     expect(items[0]?.pull_request).toBeDefined();
     expect('pull_request' in (items[1] ?? {})).toBe(false);
 
     const remaining = Number(first.headers.get('x-ratelimit-remaining'));
     const etag = first.headers.get('etag') ?? '';
-    const cached = await get(`${gh.url}/repos/owner/repo/issues?state=all&per_page=3&page=2`, { 'if-none-match': etag });
+    const cached = await get(`${gh.url}/repos/owner/repo/issues?state=all&per_page=3&page=2`, {
+      'if-none-match': etag,
+    });
     expect(cached.status).toBe(304);
     expect(Number(cached.headers.get('x-ratelimit-remaining'))).toBe(remaining);
     expect(cached.headers.get('x-ratelimit-limit')).toBe('5000');
@@ -181,7 +269,9 @@ describe('GitHub emulator: issues endpoint', () => {
       expect(await listOpenIssues('o/r', opts)).toMatchObject({ ok: true, pages: 1 });
       const second = await listOpenIssues('o/r', opts);
       expect(second.ok).toBe(false);
-      expect(second.ok ? '' : second.error).toMatch(/^GitHub API rate limit hit \(403\) \(GitHub said: API rate limit exceeded .*\)\. It resets at \d{4}-\d\d-\d\dT.* \(in 60 min\)\. Set GITHUB_TOKEN for a higher limit\.$/);
+      expect(second.ok ? '' : second.error).toMatch(
+        /^GitHub API rate limit hit \(403\) \(GitHub said: API rate limit exceeded .*\)\. It resets at \d{4}-\d\d-\d\dT.* \(in 60 min\)\. Set GITHUB_TOKEN for a higher limit\.$/,
+      );
     } finally {
       await limited.close();
     }
@@ -189,28 +279,52 @@ describe('GitHub emulator: issues endpoint', () => {
 });
 
 describe('GitHub client: redirects and links', () => {
-  const page = (body: unknown, status = 200, headers: Record<string, string> = {}) => new Response(status === 200 ? JSON.stringify(body) : null, { status, headers });
+  const page = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+    new Response(status === 200 ? JSON.stringify(body) : null, { status, headers });
 
   it('follows a renamed repository on the same origin, with the token', async () => {
     const seen: Array<{ url: string; auth: string | undefined }> = [];
     const fake = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
       const url = String(input);
       seen.push({ url, auth: (init?.headers as Record<string, string>).authorization });
-      if (url.includes('/repos/old/name/')) return page(null, 301, { location: 'https://api.example.test/repositories/7/issues?state=open&per_page=100' });
-      if (!url.includes('page=2')) return page([{ number: 1, title: 'a', body: 'x.ts', labels: [{ name: 'l' }] }], 200, { link: '<https://api.example.test/repositories/7/issues?state=open&per_page=100&page=2>; rel="next"' });
+      if (url.includes('/repos/old/name/'))
+        return page(null, 301, { location: 'https://api.example.test/repositories/7/issues?state=open&per_page=100' });
+      if (!url.includes('page=2'))
+        return page([{ number: 1, title: 'a', body: 'x.ts', labels: [{ name: 'l' }] }], 200, {
+          link: '<https://api.example.test/repositories/7/issues?state=open&per_page=100&page=2>; rel="next"',
+        });
       return page([{ number: 2, title: 'b', body: null, labels: ['m'], pull_request: { url: 'u' } }]);
     };
-    const result = await listOpenIssues('old/name', { apiUrl: 'https://api.example.test', token: 'tok', perPage: 100, fetch: fake as typeof fetch });
-    expect(result).toEqual({ ok: true, pages: 2, issues: [
-      { number: 1, title: 'a', body: 'x.ts', labels: ['l'] },
-      { number: 2, title: 'b', body: null, labels: ['m'], pull_request: { url: 'u' } },
-    ] });
+    const result = await listOpenIssues('old/name', {
+      apiUrl: 'https://api.example.test',
+      token: 'tok',
+      perPage: 100,
+      fetch: fake as typeof fetch,
+    });
+    expect(result).toEqual({
+      ok: true,
+      pages: 2,
+      issues: [
+        { number: 1, title: 'a', body: 'x.ts', labels: ['l'] },
+        { number: 2, title: 'b', body: null, labels: ['m'], pull_request: { url: 'u' } },
+      ],
+    });
     expect(seen.map((s) => s.auth)).toEqual(['Bearer tok', 'Bearer tok', 'Bearer tok']);
   });
 
   it('never sends the token to another origin', async () => {
-    const fake = async (): Promise<Response> => page([], 200, { link: '<https://evil.example/steal?page=2>; rel="next"' });
-    const result = await listOpenIssues('o/r', { apiUrl: 'https://api.example.test', token: 'tok', perPage: 100, fetch: fake as typeof fetch });
-    expect(result).toEqual({ ok: false, error: "the GitHub API's next page link: it points to another origin (https://evil.example); refusing to send the token there" });
+    const fake = async (): Promise<Response> =>
+      page([], 200, { link: '<https://evil.example/steal?page=2>; rel="next"' });
+    const result = await listOpenIssues('o/r', {
+      apiUrl: 'https://api.example.test',
+      token: 'tok',
+      perPage: 100,
+      fetch: fake as typeof fetch,
+    });
+    expect(result).toEqual({
+      ok: false,
+      error:
+        "the GitHub API's next page link: it points to another origin (https://evil.example); refusing to send the token there",
+    });
   });
 });

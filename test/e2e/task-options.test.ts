@@ -15,7 +15,8 @@ import { git, makeRepo } from '../support/repo.js';
 const tmp = path.join(os.tmpdir(), `drover-opts-${process.pid}`);
 // an address nobody listens on: a command that got past validation would fail to connect instead
 const env = { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1', DROVER_HOME: path.join(tmp, 'home') };
-const drover = (args: string[]) => execa('node', [path.join(projectRoot(), 'bin', 'drover.mjs'), ...args], { env, reject: false, timeout: 60_000 });
+const drover = (args: string[]) =>
+  execa('node', [path.join(projectRoot(), 'bin', 'drover.mjs'), ...args], { env, reject: false, timeout: 60_000 });
 
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
@@ -50,13 +51,37 @@ describe('drover task options', () => {
     await git(repo, ['branch', 'feature']);
     await writeFile(path.join(repo, 'ctx.md'), '# Notes\nkey sk-abcdefghijklmnopqrstuvwxyz0123 here\n');
     await writeFile(path.join(repo, 'shot.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
-    const res = await drover(['task', '--repo', repo, '--objective', 'x', '--no-new-branch', '--branch', 'feature', '--no-new-pr', '--context', path.join(repo, 'ctx.md'), '--image', path.join(repo, 'shot.png'), '--agent', 'claude,codex']);
+    const res = await drover([
+      'task',
+      '--repo',
+      repo,
+      '--objective',
+      'x',
+      '--no-new-branch',
+      '--branch',
+      'feature',
+      '--no-new-pr',
+      '--context',
+      path.join(repo, 'ctx.md'),
+      '--image',
+      path.join(repo, 'shot.png'),
+      '--agent',
+      'claude,codex',
+    ]);
     expect(res.stderr).toMatch(/token-shaped strings were masked/);
     expect(res.stderr).toMatch(/Cannot reach Temporal at 127\.0\.0\.1:1/);
   });
 
   it('the brief carries the context verbatim and lists the images', () => {
-    const brief = buildBrief({ objective: 'Fix it', steps: [], taskId: 't', branch: 'b', worktree: '/w', context: '# Design\nUse `x`.', images: ['/abs/shot.png'] });
+    const brief = buildBrief({
+      objective: 'Fix it',
+      steps: [],
+      taskId: 't',
+      branch: 'b',
+      worktree: '/w',
+      context: '# Design\nUse `x`.',
+      images: ['/abs/shot.png'],
+    });
     expect(brief).toContain('----- context -----\n# Design\nUse `x`.\n----- end of context -----');
     expect(brief).toContain('Images for this task (open each with your file-reading tool):\n- /abs/shot.png');
   });

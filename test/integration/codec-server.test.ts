@@ -25,7 +25,11 @@ afterAll(async () => {
 });
 
 const post = (route: string, body: unknown, headers: Record<string, string> = { Authorization: `Bearer ${TOKEN}` }) =>
-  fetch(`${server.url}${route}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  fetch(`${server.url}${route}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 const jsonPayload = (value: unknown): JsonPayload => payloadToJson(defaultPayloadConverter.toPayload(value));
 
@@ -46,7 +50,10 @@ describe('codec server over HTTP', () => {
     const decodedRes = await post('/decode', encoded);
     expect(decodedRes.status).toBe(200);
     const decoded = (await decodedRes.json()) as { payloads: JsonPayload[] };
-    expect(decoded.payloads.map((p) => defaultPayloadConverter.fromPayload(payloadFromJson(p)))).toEqual([{ objective: SECRET }, 42]);
+    expect(decoded.payloads.map((p) => defaultPayloadConverter.fromPayload(payloadFromJson(p)))).toEqual([
+      { objective: SECRET },
+      42,
+    ]);
   });
 
   it('accepts a namespace prefix (/{namespace}/decode) as the Web UI and CLI may send', async () => {
@@ -61,18 +68,30 @@ describe('codec server over HTTP', () => {
     const preflight = (origin: string) =>
       fetch(`${server.url}/decode`, {
         method: 'OPTIONS',
-        headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,x-namespace,authorization' },
+        headers: {
+          Origin: origin,
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'content-type,x-namespace,authorization',
+        },
       });
     const ok = await preflight(UI);
     expect(ok.status).toBe(204);
     expect(ok.headers.get('access-control-allow-origin')).toBe(UI);
     expect(ok.headers.get('access-control-allow-methods')).toContain('POST');
-    expect(ok.headers.get('access-control-allow-headers')?.toLowerCase().split(/,\s*/).sort()).toEqual(['authorization', 'content-type', 'x-namespace']);
+    expect(ok.headers.get('access-control-allow-headers')?.toLowerCase().split(/,\s*/).sort()).toEqual([
+      'authorization',
+      'content-type',
+      'x-namespace',
+    ]);
     expect(ok.headers.get('access-control-allow-credentials')).toBe('true');
     const other = await preflight('http://evil.example');
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     // the real request from the UI origin also carries the header
-    const res = await post('/decode', { payloads: [] }, { Authorization: `Bearer ${TOKEN}`, Origin: UI, 'X-Namespace': 'default' });
+    const res = await post(
+      '/decode',
+      { payloads: [] },
+      { Authorization: `Bearer ${TOKEN}`, Origin: UI, 'X-Namespace': 'default' },
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe(UI);
     expect(await res.json()).toEqual({ payloads: [] });
@@ -93,11 +112,16 @@ describe('codec server over HTTP', () => {
     const badShape = await post('/decode', { payloads: [{ data: '***' }] });
     expect(badShape.status).toBe(400);
     expect(((await badShape.json()) as { error: string }).error).toMatch(/payloads\.0\.data: data must be base64/);
-    const foreign = encryptionCodecFromEnv({ DROVER_CODEC_KEY: randomBytes(32).toString('base64'), DROVER_CODEC_KEY_ID: 'srv' })!;
+    const foreign = encryptionCodecFromEnv({
+      DROVER_CODEC_KEY: randomBytes(32).toString('base64'),
+      DROVER_CODEC_KEY_ID: 'srv',
+    })!;
     const [sealed] = await foreign.encode([defaultPayloadConverter.toPayload('x')]);
     const wrongKey = await post('/decode', { payloads: [payloadToJson(sealed!)] });
     expect(wrongKey.status).toBe(422);
-    expect(((await wrongKey.json()) as { error: string }).error).toMatch(/cannot decode: encrypted payload 0 does not decrypt with key id "srv"/);
+    expect(((await wrongKey.json()) as { error: string }).error).toMatch(
+      /cannot decode: encrypted payload 0 does not decrypt with key id "srv"/,
+    );
     expect((await fetch(`${server.url}/decode`)).status).toBe(405);
     expect((await post('/other', {})).status).toBe(404);
     expect(await (await fetch(`${server.url}/healthz`)).text()).toBe('ok');
@@ -109,15 +133,23 @@ describe('drover codec-server', () => {
 
   it('serves /decode with the keys from the environment, and stops on SIGTERM', async () => {
     const port = await freePort();
-    const child = execa('node', [bin, 'codec-server', '--port', String(port), '--cors-origin', 'http://localhost:8080'], {
-      env: { DROVER_CODEC_KEYS: `new:${randomBytes(32).toString('base64')},srv:${KEY}`, DROVER_CODEC_AUTH_TOKEN: TOKEN },
-      reject: false,
-    });
+    const child = execa(
+      'node',
+      [bin, 'codec-server', '--port', String(port), '--cors-origin', 'http://localhost:8080'],
+      {
+        env: {
+          DROVER_CODEC_KEYS: `new:${randomBytes(32).toString('base64')},srv:${KEY}`,
+          DROVER_CODEC_AUTH_TOKEN: TOKEN,
+        },
+        reject: false,
+      },
+    );
     try {
       let banner = '';
       child.stdout!.on('data', (chunk: Buffer) => (banner += chunk.toString()));
       const deadline = Date.now() + 30_000;
-      while (!banner.includes('CORS origins') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+      while (!banner.includes('CORS origins') && Date.now() < deadline && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 100));
       expect(banner).toContain(`codec server on http://127.0.0.1:${port}`);
       expect(banner).toContain('encrypts with key id new, decrypts new, srv');
       expect(banner).toContain('CORS origins: http://localhost:8080; requests need Authorization');
@@ -139,13 +171,22 @@ describe('drover codec-server', () => {
   });
 
   it('without a key it refuses to start, naming the variables; a bad key is named, not shown', async () => {
-    const badPort = await execa('node', [bin, 'codec-server', '--port', '0'], { env: { DROVER_CODEC_KEY: KEY }, reject: false });
+    const badPort = await execa('node', [bin, 'codec-server', '--port', '0'], {
+      env: { DROVER_CODEC_KEY: KEY },
+      reject: false,
+    });
     expect(badPort.stderr).toMatch(/--port must be a TCP port number between 1 and 65535/);
-    const none = await execa('node', [bin, 'codec-server', '--port', '18888'], { env: { DROVER_CODEC_KEY: '', DROVER_CODEC_KEYS: '' }, reject: false });
+    const none = await execa('node', [bin, 'codec-server', '--port', '18888'], {
+      env: { DROVER_CODEC_KEY: '', DROVER_CODEC_KEYS: '' },
+      reject: false,
+    });
     expect(none.exitCode).toBe(1);
     expect(none.stderr).toMatch(/set DROVER_CODEC_KEY \(or DROVER_CODEC_KEYS\)/);
     const badKey = 'c2hvcnQta2V5';
-    const bad = await execa('node', [bin, 'codec-server', '--port', '18888'], { env: { DROVER_CODEC_KEY: badKey }, reject: false });
+    const bad = await execa('node', [bin, 'codec-server', '--port', '18888'], {
+      env: { DROVER_CODEC_KEY: badKey },
+      reject: false,
+    });
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toMatch(/DROVER_CODEC_KEY must be 32 bytes/);
     expect(bad.stderr).not.toContain(badKey);
@@ -153,9 +194,14 @@ describe('drover codec-server', () => {
 
   it('any CLI command that connects refuses a bad key with the variable named (not as an unreachable server)', async () => {
     const badKey = randomBytes(31).toString('base64');
-    const status = await execa('node', [bin, 'status'], { env: { DROVER_CODEC_KEYS: `k:${badKey}`, TEMPORAL_ADDRESS: '127.0.0.1:9' }, reject: false });
+    const status = await execa('node', [bin, 'status'], {
+      env: { DROVER_CODEC_KEYS: `k:${badKey}`, TEMPORAL_ADDRESS: '127.0.0.1:9' },
+      reject: false,
+    });
     expect(status.exitCode).toBe(1);
-    expect(status.stderr).toMatch(/DROVER_CODEC_KEYS entry 1 \(k\) must be 32 bytes in standard base64 .* decodes to 31 bytes/);
+    expect(status.stderr).toMatch(
+      /DROVER_CODEC_KEYS entry 1 \(k\) must be 32 bytes in standard base64 .* decodes to 31 bytes/,
+    );
     expect(status.stderr).not.toMatch(/Cannot reach Temporal/);
     expect(status.stderr).not.toContain(badKey);
   });

@@ -9,7 +9,9 @@ import { projectRoot } from '../../src/config/config.js';
 const run = promisify(execFile);
 const bin = path.join(projectRoot(), 'bin', 'drover.mjs');
 // a plain .mjs file without types: vitest imports it as is
-const { compiledModule } = (await import(path.join(projectRoot(), 'bin', 'compiled-src.mjs'))) as { compiledModule: (rel: string) => Promise<string | undefined> };
+const { compiledModule } = (await import(path.join(projectRoot(), 'bin', 'compiled-src.mjs'))) as {
+  compiledModule: (rel: string) => Promise<string | undefined>;
+};
 
 describe('bin/compiled-src.mjs (the sources as JavaScript for bin/drover.mjs)', () => {
   it('compiles src/ into a cache keyed by the sources, same tree, types stripped', async () => {

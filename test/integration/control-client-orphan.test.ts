@@ -8,7 +8,13 @@ import { processAlive } from '../support/processes.js';
 
 // A real tmux server on its own socket, and a real `node` process that holds Drover's control-mode client, as a worker does.
 const socket = `drover-test-orphan-${process.pid}`;
-const tmux = new TmuxClient({ socket, session: 'drover', width: 80, height: 20, serverEnv: { PATH: process.env.PATH ?? '' } });
+const tmux = new TmuxClient({
+  socket,
+  session: 'drover',
+  width: 80,
+  height: 20,
+  serverEnv: { PATH: process.env.PATH ?? '' },
+});
 const HOLDER = `
 const { ControlClient } = await import(${JSON.stringify(path.join(projectRoot(), 'src', 'activities', 'tmux-control.ts'))});
 new ControlClient({ socket: process.argv[1], session: 'drover', width: 80, height: 20, serverEnv: { PATH: process.env.PATH } }, () => {}).start();
@@ -31,8 +37,15 @@ afterAll(async () => {
 
 describe('the control-mode client dies with its worker', () => {
   it('a SIGKILLed worker leaves no client behind, and tmux kill-server right after still ends the server', async () => {
-    const holder = execa('node', ['--import', 'tsx', '--input-type=module', '-e', HOLDER, socket], { reject: false, cwd: projectRoot() });
-    const [client] = await waitFor('the control-mode client attached', async () => ((await clientPids()).length === 1 ? clientPids() : undefined), 15_000);
+    const holder = execa('node', ['--import', 'tsx', '--input-type=module', '-e', HOLDER, socket], {
+      reject: false,
+      cwd: projectRoot(),
+    });
+    const [client] = await waitFor(
+      'the control-mode client attached',
+      async () => ((await clientPids()).length === 1 ? clientPids() : undefined),
+      15_000,
+    );
     // a stopped client cannot notice its stdin closing: only the kernel's parent-death signal ends it
     process.kill(client!, 'SIGSTOP');
     holder.kill('SIGKILL');

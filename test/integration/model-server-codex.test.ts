@@ -33,7 +33,11 @@ function body(input: Item[], extra: Record<string, unknown> = {}): Record<string
 }
 
 async function post(server: ModelServer, route: string, payload: unknown, subpath = '/responses'): Promise<Response> {
-  return fetch(`${server.url}/r/${route}${subpath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+  return fetch(`${server.url}/r/${route}${subpath}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(payload),
+  });
 }
 async function outputOf(response: Response): Promise<Item[]> {
   return ((await response.json()) as { output: Item[] }).output;
@@ -50,9 +54,17 @@ describe('model server: OpenAI Responses API (protocol)', () => {
     const response = await post(server, 'unit', body([user('go')]));
     expect(response.status).toBe(200);
     const items = await outputOf(response);
-    expect(items[0]).toMatchObject({ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Looking.' }] });
+    expect(items[0]).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      content: [{ type: 'output_text', text: 'Looking.' }],
+    });
     expect(items[1]).toMatchObject({ type: 'function_call', name: 'exec_command', call_id: 'call_unit_0' });
-    expect(JSON.parse(String(items[1]?.arguments))).toEqual({ cmd: 'ls', sandbox_permissions: 'require_escalated', justification: 'List files' });
+    expect(JSON.parse(String(items[1]?.arguments))).toEqual({
+      cmd: 'ls',
+      sandbox_permissions: 'require_escalated',
+      justification: 'List files',
+    });
   });
 
   it('streams well-formed SSE: created … output_item.added/done … completed, deltas adding up', async () => {
@@ -63,8 +75,14 @@ describe('model server: OpenAI Responses API (protocol)', () => {
     expect(events[0]?.event).toBe('response.created');
     expect(events.at(-1)?.event).toBe('response.completed');
     expect(events.map((e) => e.data.sequence_number)).toEqual(events.map((_, i) => i));
-    const text = events.filter((e) => e.event === 'response.output_text.delta').map((e) => String(e.data.delta)).join('');
-    const args = events.filter((e) => e.event === 'response.function_call_arguments.delta').map((e) => String(e.data.delta)).join('');
+    const text = events
+      .filter((e) => e.event === 'response.output_text.delta')
+      .map((e) => String(e.data.delta))
+      .join('');
+    const args = events
+      .filter((e) => e.event === 'response.function_call_arguments.delta')
+      .map((e) => String(e.data.delta))
+      .join('');
     expect(text).toBe('Looking.');
     expect(JSON.parse(args)).toMatchObject({ cmd: 'ls' });
     const done = events.filter((e) => e.event === 'response.output_item.done').map((e) => (e.data.item as Item).type);
@@ -77,25 +95,60 @@ describe('model server: OpenAI Responses API (protocol)', () => {
   it('Write and Edit become apply_patch (custom tool) envelopes; turns are counted from the input', async () => {
     const history = [user('go'), call('call_unit_0'), output('call_unit_0', 'calc.js\n')];
     const write = await outputOf(await post(server, 'unit', body(history)));
-    expect(write).toEqual([expect.objectContaining({ type: 'custom_tool_call', name: 'apply_patch', call_id: 'call_unit_1', input: '*** Begin Patch\n*** Add File: a.txt\n+one\n+two\n*** End Patch\n' })]);
-    const edit = await outputOf(await post(server, 'unit', body([...history, { type: 'custom_tool_call', call_id: 'call_unit_1', name: 'apply_patch', input: '' }, { type: 'custom_tool_call_output', call_id: 'call_unit_1', output: 'Success' }])));
+    expect(write).toEqual([
+      expect.objectContaining({
+        type: 'custom_tool_call',
+        name: 'apply_patch',
+        call_id: 'call_unit_1',
+        input: '*** Begin Patch\n*** Add File: a.txt\n+one\n+two\n*** End Patch\n',
+      }),
+    ]);
+    const edit = await outputOf(
+      await post(
+        server,
+        'unit',
+        body([
+          ...history,
+          { type: 'custom_tool_call', call_id: 'call_unit_1', name: 'apply_patch', input: '' },
+          { type: 'custom_tool_call_output', call_id: 'call_unit_1', output: 'Success' },
+        ]),
+      ),
+    );
     expect(edit[0]?.input).toBe('*** Begin Patch\n*** Update File: a.txt\n@@\n-two\n+three\n*** End Patch\n');
   });
 
   it('without apply_patch a Write is a heredoc through the shell', async () => {
-    const items = await outputOf(await post(server, 'unit', { ...body([user('go'), call('x'), output('x', 'calc.js')]), tools: [EXEC_COMMAND] }));
-    expect(JSON.parse(String(items[0]?.arguments)).cmd).toBe("cat > a.txt <<'DROVER_REHEARSAL_EOF'\none\ntwo\nDROVER_REHEARSAL_EOF");
+    const items = await outputOf(
+      await post(server, 'unit', { ...body([user('go'), call('x'), output('x', 'calc.js')]), tools: [EXEC_COMMAND] }),
+    );
+    expect(JSON.parse(String(items[0]?.arguments)).cmd).toBe(
+      "cat > a.txt <<'DROVER_REHEARSAL_EOF'\none\ntwo\nDROVER_REHEARSAL_EOF",
+    );
   });
 
   it('expectToolResult checks the function_call_output; a mismatch is a visible text turn', async () => {
-    const items = await outputOf(await post(server, 'unit', body([user('go'), call('x'), output('x', 'nothing here')])));
+    const items = await outputOf(
+      await post(server, 'unit', body([user('go'), call('x'), output('x', 'nothing here')])),
+    );
     expect(items).toHaveLength(1);
     expect(JSON.stringify(items[0])).toContain('REHEARSAL MISMATCH at turn 1');
   });
 
   it('a developer message mid-conversation does not end an assistant run; after the last turn: Scenario complete.', async () => {
     const dev: Item = { type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'note' }] };
-    const four = [user('go'), call('a'), dev, call('b'), output('b', 'calc.js'), call('c'), output('c', 'ok'), call('d'), output('d', 'ok'), { type: 'message', role: 'assistant', content: [] }, user('more')];
+    const four = [
+      user('go'),
+      call('a'),
+      dev,
+      call('b'),
+      output('b', 'calc.js'),
+      call('c'),
+      output('c', 'ok'),
+      call('d'),
+      output('d', 'ok'),
+      { type: 'message', role: 'assistant', content: [] },
+      user('more'),
+    ];
     const items = await outputOf(await post(server, 'unit', body(four)));
     expect(JSON.stringify(items)).toContain('Scenario complete.');
     const three = await outputOf(await post(server, 'unit', body(four.slice(0, 9))));
@@ -103,7 +156,9 @@ describe('model server: OpenAI Responses API (protocol)', () => {
   });
 
   it('side requests (no tools) get OK. and do not consume a turn; errors use the OpenAI envelope', async () => {
-    const side = await outputOf(await post(server, 'unit', { model: 'gpt-5.5', input: 'Write a title', stream: false }));
+    const side = await outputOf(
+      await post(server, 'unit', { model: 'gpt-5.5', input: 'Write a title', stream: false }),
+    );
     expect(JSON.stringify(side)).toContain('OK.');
     expect(server.requests('unit').at(-1)).toMatchObject({ kind: 'side', turnIndex: undefined });
     const missing = await post(server, 'nope', body([user('go')]));
@@ -131,7 +186,8 @@ describe('model server: the real codex exec', () => {
     const repo = path.join(tmp, 'repo');
     const home = path.join(tmp, 'home');
     await mkdir(repo, { recursive: true });
-    const git = (...args: string[]) => execa('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: repo });
+    const git = (...args: string[]) =>
+      execa('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: repo });
     await git('init', '-q');
     await writeFile(path.join(repo, 'a.txt'), 'broken\nkeep\n');
     await git('add', '-A');
@@ -141,16 +197,37 @@ describe('model server: the real codex exec', () => {
         { tool: 'Read', input: { file_path: 'a.txt' } },
         { tool: 'Write', input: { file_path: 'a.txt', content: 'fixed\nkeep\n' }, expectToolResult: 'broken' },
         { tool: 'Edit', input: { file_path: `${repo}/a.txt`, old_string: 'keep', new_string: 'kept' } },
-        { tool: 'Bash', input: { command: 'git -c user.email=t@example.com -c user.name=t commit -qam "Fix a.txt" && git log --oneline | wc -l', description: 'Commit', sandbox: true } },
+        {
+          tool: 'Bash',
+          input: {
+            command:
+              'git -c user.email=t@example.com -c user.name=t commit -qam "Fix a.txt" && git log --oneline | wc -l',
+            description: 'Commit',
+            sandbox: true,
+          },
+        },
         { text: 'All done.\nORCHESTRATOR:DONE', expectToolResult: '/\\b2\\b/' },
         { text: 'Second prompt answered.' },
       ],
     });
     await seedCodexHome(home, { trustedDirs: [repo], rehearsalBaseUrl: server.routeUrl('cx') });
-    const env = { HOME: home, PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8', [CODEX_REHEARSAL_KEY_ENV]: CODEX_REHEARSAL_KEY };
+    const env = {
+      HOME: home,
+      PATH: '/usr/local/bin:/usr/bin:/bin',
+      LANG: 'C.UTF-8',
+      [CODEX_REHEARSAL_KEY_ENV]: CODEX_REHEARSAL_KEY,
+    };
     // exec cannot show approvals (an escalated call is rejected under approval "never"), so
     // the Bash turn asks for the sandbox (`sandbox: true`), which --dangerously-bypass… lifts.
-    const run = (args: string[]) => execa(CODEX, ['exec', '--dangerously-bypass-approvals-and-sandbox', ...args], { cwd: repo, env, extendEnv: false, timeout: 60_000, stdin: 'ignore', reject: false });
+    const run = (args: string[]) =>
+      execa(CODEX, ['exec', '--dangerously-bypass-approvals-and-sandbox', ...args], {
+        cwd: repo,
+        env,
+        extendEnv: false,
+        timeout: 60_000,
+        stdin: 'ignore',
+        reject: false,
+      });
     const first = await run(['Fix a.txt and commit']);
     expect(first.exitCode, first.stderr).toBe(0);
     expect(first.stdout).toContain('All done.');
@@ -164,6 +241,11 @@ describe('model server: the real codex exec', () => {
     const second = await run(['resume', '--last', 'Anything else?']);
     expect(second.exitCode, second.stderr).toBe(0);
     expect(second.stdout).toContain('Second prompt answered.');
-    expect(server.requests('cx').filter((r) => r.kind === 'main').at(-1)?.turnIndex).toBe(5);
+    expect(
+      server
+        .requests('cx')
+        .filter((r) => r.kind === 'main')
+        .at(-1)?.turnIndex,
+    ).toBe(5);
   });
 });

@@ -23,15 +23,31 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-const TOOLS = [{ functionDeclarations: [{ name: 'run_shell_command' }, { name: 'write_file' }, { name: 'read_file' }, { name: 'replace' }] }];
+const TOOLS = [
+  {
+    functionDeclarations: [
+      { name: 'run_shell_command' },
+      { name: 'write_file' },
+      { name: 'read_file' },
+      { name: 'replace' },
+    ],
+  },
+];
 const user = (text: string) => ({ role: 'user', parts: [{ text }] });
 const model = (parts: unknown[]) => ({ role: 'model', parts });
 const call = (name: string, args: unknown) => model([{ functionCall: { name, args } }]);
-const result = (name: string, output: string) => ({ role: 'user', parts: [{ functionResponse: { name, response: { output } } }] });
+const result = (name: string, output: string) => ({
+  role: 'user',
+  parts: [{ functionResponse: { name, response: { output } } }],
+});
 
 async function post(route: string, method: string, body: unknown, mdl = 'gemini-2.5-pro'): Promise<Response> {
   const query = method === 'streamGenerateContent' ? '?alt=sse' : '';
-  return fetch(`${server.routeUrl(route)}/v1beta/models/${mdl}:${method}${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return fetch(`${server.routeUrl(route)}/v1beta/models/${mdl}:${method}${query}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 }
 
 function sseData(text: string): Record<string, unknown>[] {
@@ -42,13 +58,18 @@ function sseData(text: string): Record<string, unknown>[] {
 }
 
 type Candidate = { content: { parts: Record<string, unknown>[] }; finishReason?: string };
-const partsOf = (chunks: Record<string, unknown>[]) => chunks.flatMap((c) => (c.candidates as Candidate[])[0]!.content.parts);
+const partsOf = (chunks: Record<string, unknown>[]) =>
+  chunks.flatMap((c) => (c.candidates as Candidate[])[0]!.content.parts);
 
 describe('Gemini API protocol', () => {
   const scenario = {
     turns: [
       { text: 'Looking.', tool: 'Bash', input: { command: 'cat calc.js', description: 'Show calc.js' } },
-      { expectToolResult: 'a - b', tool: 'Edit', input: { file_path: 'calc.js', old_string: 'a - b', new_string: 'a + b' } },
+      {
+        expectToolResult: 'a - b',
+        tool: 'Edit',
+        input: { file_path: 'calc.js', old_string: 'a - b', new_string: 'a + b' },
+      },
       { text: 'A long final text that is streamed in more than one piece, to check the chunking.\nORCHESTRATOR:DONE' },
     ],
   };
@@ -58,20 +79,46 @@ describe('Gemini API protocol', () => {
     const res = await post('p1', 'streamGenerateContent', { contents: [user('fix it')], tools: TOOLS });
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const chunks = sseData(await res.text());
-    expect(partsOf(chunks)).toEqual([{ text: 'Looking.' }, { functionCall: { id: 'toolu_p1_0', name: 'run_shell_command', args: { command: 'cat calc.js', description: 'Show calc.js' } } }]);
+    expect(partsOf(chunks)).toEqual([
+      { text: 'Looking.' },
+      {
+        functionCall: {
+          id: 'toolu_p1_0',
+          name: 'run_shell_command',
+          args: { command: 'cat calc.js', description: 'Show calc.js' },
+        },
+      },
+    ]);
     expect((chunks.at(-1)!.candidates as Candidate[])[0]!.finishReason).toBe('STOP');
     expect(chunks.at(-1)!.usageMetadata).toMatchObject({ promptTokenCount: expect.any(Number) });
     expect(server.requests('p1')[0]).toMatchObject({ kind: 'main', turnIndex: 0, reply: { stopReason: 'tool_use' } });
   });
 
   it('serves the turn counted from model contents; Edit becomes replace with an instruction; expectToolResult checks functionResponse', async () => {
-    const history = [user('fix it'), call('run_shell_command', { command: 'cat calc.js' }), result('run_shell_command', 'return a - b;')];
-    const chunks = sseData(await (await post('p1', 'streamGenerateContent', { contents: history, tools: TOOLS })).text());
+    const history = [
+      user('fix it'),
+      call('run_shell_command', { command: 'cat calc.js' }),
+      result('run_shell_command', 'return a - b;'),
+    ];
+    const chunks = sseData(
+      await (await post('p1', 'streamGenerateContent', { contents: history, tools: TOOLS })).text(),
+    );
     const fc = partsOf(chunks)[0]!.functionCall as { name: string; args: Record<string, unknown> };
     expect(fc.name).toBe('replace');
-    expect(fc.args).toMatchObject({ file_path: 'calc.js', old_string: 'a - b', new_string: 'a + b', instruction: expect.any(String) });
-    const wrong = [user('fix it'), call('run_shell_command', { command: 'cat calc.js' }), result('run_shell_command', 'nothing here')];
-    const mismatch = partsOf(sseData(await (await post('p1', 'streamGenerateContent', { contents: wrong, tools: TOOLS })).text()));
+    expect(fc.args).toMatchObject({
+      file_path: 'calc.js',
+      old_string: 'a - b',
+      new_string: 'a + b',
+      instruction: expect.any(String),
+    });
+    const wrong = [
+      user('fix it'),
+      call('run_shell_command', { command: 'cat calc.js' }),
+      result('run_shell_command', 'nothing here'),
+    ];
+    const mismatch = partsOf(
+      sseData(await (await post('p1', 'streamGenerateContent', { contents: wrong, tools: TOOLS })).text()),
+    );
     expect(String(mismatch[0]!.text)).toMatch(/^REHEARSAL MISMATCH at turn 1/);
   });
 
@@ -79,9 +126,15 @@ describe('Gemini API protocol', () => {
     const done = [user('x'), call('a', {}), result('a', 'a - b'), call('b', {}), result('b', 'ok')];
     const chunks = sseData(await (await post('p1', 'streamGenerateContent', { contents: done, tools: TOOLS })).text());
     expect(chunks.length).toBeGreaterThan(1);
-    expect(partsOf(chunks).map((p) => p.text).join('')).toBe(scenario.turns[2]!.text);
+    expect(
+      partsOf(chunks)
+        .map((p) => p.text)
+        .join(''),
+    ).toBe(scenario.turns[2]!.text);
     const after = [...done, model([{ text: 'fin' }]), user('more?')];
-    expect(partsOf(sseData(await (await post('p1', 'streamGenerateContent', { contents: after, tools: TOOLS })).text()))).toEqual([{ text: 'Scenario complete.' }]);
+    expect(
+      partsOf(sseData(await (await post('p1', 'streamGenerateContent', { contents: after, tools: TOOLS })).text())),
+    ).toEqual([{ text: 'Scenario complete.' }]);
   });
 
   it('side requests (JSON schema, no tools) get a schema sample and consume no turn; next_speaker is "user"', async () => {
@@ -90,13 +143,37 @@ describe('Gemini API protocol', () => {
       type: 'object',
       properties: { reasoning: { type: 'string' }, next_speaker: { type: 'string', enum: ['model', 'user'] } },
     };
-    const res = await post('p2', 'generateContent', { contents: [user('who next?')], generationConfig: { responseMimeType: 'application/json', responseJsonSchema: nextSpeaker } }, 'gemini-2.5-flash');
+    const res = await post(
+      'p2',
+      'generateContent',
+      {
+        contents: [user('who next?')],
+        generationConfig: { responseMimeType: 'application/json', responseJsonSchema: nextSpeaker },
+      },
+      'gemini-2.5-flash',
+    );
     const body = (await res.json()) as { candidates: Candidate[] };
-    expect(JSON.parse(String(body.candidates[0]!.content.parts[0]!.text))).toEqual({ reasoning: expect.any(String), next_speaker: 'user' });
-    const router = { type: 'OBJECT', properties: { complexity_reasoning: { type: 'STRING' }, complexity_score: { type: 'INTEGER' } } };
-    const routed = (await (await post('p2', 'generateContent', { contents: [user('x')], generationConfig: { responseMimeType: 'application/json', responseJsonSchema: router } })).json()) as { candidates: Candidate[] };
-    expect(JSON.parse(String(routed.candidates[0]!.content.parts[0]!.text))).toEqual({ complexity_reasoning: expect.any(String), complexity_score: 1 });
-    const summary = (await (await post('p2', 'generateContent', { contents: [user('Summary (max 80 chars):')] })).json()) as { candidates: Candidate[] };
+    expect(JSON.parse(String(body.candidates[0]!.content.parts[0]!.text))).toEqual({
+      reasoning: expect.any(String),
+      next_speaker: 'user',
+    });
+    const router = {
+      type: 'OBJECT',
+      properties: { complexity_reasoning: { type: 'STRING' }, complexity_score: { type: 'INTEGER' } },
+    };
+    const routed = (await (
+      await post('p2', 'generateContent', {
+        contents: [user('x')],
+        generationConfig: { responseMimeType: 'application/json', responseJsonSchema: router },
+      })
+    ).json()) as { candidates: Candidate[] };
+    expect(JSON.parse(String(routed.candidates[0]!.content.parts[0]!.text))).toEqual({
+      complexity_reasoning: expect.any(String),
+      complexity_score: 1,
+    });
+    const summary = (await (
+      await post('p2', 'generateContent', { contents: [user('Summary (max 80 chars):')] })
+    ).json()) as { candidates: Candidate[] };
     expect(summary.candidates[0]!.content.parts[0]!.text).toBe('OK.');
     expect(server.requests('p2').map((r) => r.kind)).toEqual(['side', 'side', 'side']);
     expect(server.requests('p2').every((r) => r.turnIndex === undefined)).toBe(true);
@@ -104,8 +181,12 @@ describe('Gemini API protocol', () => {
 
   it('countTokens, models listing, unknown method and unknown route', async () => {
     server.setScenario('p3', { turns: [] });
-    expect(await (await post('p3', 'countTokens', { contents: [user('abcd'.repeat(40))] })).json()).toEqual({ totalTokens: expect.any(Number) });
-    const list = (await (await fetch(`${server.routeUrl('p3')}/v1beta/models`)).json()) as { models: { name: string }[] };
+    expect(await (await post('p3', 'countTokens', { contents: [user('abcd'.repeat(40))] })).json()).toEqual({
+      totalTokens: expect.any(Number),
+    });
+    const list = (await (await fetch(`${server.routeUrl('p3')}/v1beta/models`)).json()) as {
+      models: { name: string }[];
+    };
     expect(list.models.map((m) => m.name)).toContain('models/gemini-2.5-pro');
     expect((await post('p3', 'embedContent', {})).status).toBe(404);
     const unknown = await post('nope', 'streamGenerateContent', { contents: [] });

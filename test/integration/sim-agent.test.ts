@@ -10,7 +10,13 @@ import { classifyScreen, type ScreenClassification } from '../../src/domain/scre
 import { parseSimScript } from '../../src/domain/sim-script.js';
 import { waitFor } from '../support/repo.js';
 
-const tmux = new TmuxClient({ socket: `drover-test-sim-${process.pid}`, session: 'drover', width: 220, height: 50, serverEnv: { PATH: process.env.PATH ?? '' } });
+const tmux = new TmuxClient({
+  socket: `drover-test-sim-${process.pid}`,
+  session: 'drover',
+  width: 220,
+  height: 50,
+  serverEnv: { PATH: process.env.PATH ?? '' },
+});
 const watcher = new PaneWatcher(tmux);
 let home: string;
 let paneId: string;
@@ -20,30 +26,51 @@ beforeAll(async () => {
   await tmux.ensureSession();
   const script = parseSimScript({
     startupMs: 300,
-    phases: [{ kind: 'work', ms: 1500, everyMs: 200 }, { kind: 'dialog', command: 'git add -A && git commit -m "sim"' }, { kind: 'checkpoint', step: 'fix' }, { kind: 'done' }, { kind: 'idle' }, { kind: 'crash', code: 3 }],
+    phases: [
+      { kind: 'work', ms: 1500, everyMs: 200 },
+      { kind: 'dialog', command: 'git add -A && git commit -m "sim"' },
+      { kind: 'checkpoint', step: 'fix' },
+      { kind: 'done' },
+      { kind: 'idle' },
+      { kind: 'crash', code: 3 },
+    ],
   });
-  const pane = await tmux.newWindow('sim', home, { PATH: process.env.PATH ?? '', HOME: home, DROVER_SIM_SCRIPT: JSON.stringify(script) }, [path.join(projectRoot(), 'bin', 'drover-sim.mjs')]);
+  const pane = await tmux.newWindow(
+    'sim',
+    home,
+    { PATH: process.env.PATH ?? '', HOME: home, DROVER_SIM_SCRIPT: JSON.stringify(script) },
+    [path.join(projectRoot(), 'bin', 'drover-sim.mjs')],
+  );
   paneId = pane.paneId;
   watcher.subscribe(paneId, () => undefined);
 });
 
 afterAll(async () => {
   watcher.stop();
-  for (const p of await tmux.listPanes().catch(() => [])) if (!p.paneDead && p.panePid > 0) process.kill(p.panePid, 'SIGTERM');
+  for (const p of await tmux.listPanes().catch(() => []))
+    if (!p.paneDead && p.panePid > 0) process.kill(p.panePid, 'SIGTERM');
   await tmux.killServer();
   await rm(home, { recursive: true, force: true });
 });
 
 async function classified(): Promise<ScreenClassification> {
   const pane = (await tmux.listPanes()).find((p) => p.paneId === paneId);
-  return classifyScreen(getProfile('sim'), await watcher.capture(paneId, 2000), { paneDead: pane?.paneDead ?? true, paneCommand: pane?.currentCommand });
+  return classifyScreen(getProfile('sim'), await watcher.capture(paneId, 2000), {
+    paneDead: pane?.paneDead ?? true,
+    paneCommand: pane?.currentCommand,
+  });
 }
 
 const until = (what: string, ok: (c: ScreenClassification) => boolean) =>
-  waitFor(what, async () => {
-    const c = await classified();
-    return ok(c) ? c : undefined;
-  }, 20_000, 100);
+  waitFor(
+    what,
+    async () => {
+      const c = await classified();
+      return ok(c) ? c : undefined;
+    },
+    20_000,
+    100,
+  );
 
 describe('sim agent in a real tmux pane, read by the real classifier', () => {
   it('goes idle → typed → working → dialog → done → idle → crashed', async () => {
@@ -56,7 +83,11 @@ describe('sim agent in a real tmux pane, read by the real classifier', () => {
     await tmux.sendKeys(paneId, ['Enter']);
     await until('working', (c) => c.state === 'working');
     const dialog = await until('dialog', (c) => c.state === 'dialog');
-    expect(dialog.dialog).toMatchObject({ kind: 'permission', tool: 'bash', command: 'git add -A && git commit -m "sim"' });
+    expect(dialog.dialog).toMatchObject({
+      kind: 'permission',
+      tool: 'bash',
+      command: 'git add -A && git commit -m "sim"',
+    });
     expect(dialog.dialog?.options.find((o) => o.selected)?.label).toBe('Yes');
     await tmux.sendKeys(paneId, ['Enter']);
     const done = await until('done', (c) => c.doneCount === 1);

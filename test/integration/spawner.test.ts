@@ -25,7 +25,13 @@ afterAll(async () => {
 describe('the process launcher (real child processes)', () => {
   it('runs argv with its cwd, environment and stdin; output and exit codes come back', async () => {
     const before = processCounts.launcher;
-    const echoed = await runProcess({ file: 'sh', args: ['-c', 'cat; printf "%s|%s" "$PWD" "$ONLY"; echo oops >&2; exit 3'], cwd: dir, env: { ...env, ONLY: 'this' }, input: 'in $(not run)\n' });
+    const echoed = await runProcess({
+      file: 'sh',
+      args: ['-c', 'cat; printf "%s|%s" "$PWD" "$ONLY"; echo oops >&2; exit 3'],
+      cwd: dir,
+      env: { ...env, ONLY: 'this' },
+      input: 'in $(not run)\n',
+    });
     expect(echoed).toMatchObject({ exitCode: 3, stdout: `in $(not run)\n${dir}|this`, stderr: 'oops\n' });
     expect(processCounts.launcher).toBe(before + 1);
     expect(spawner.pid).toBeGreaterThan(0);
@@ -39,7 +45,11 @@ describe('the process launcher (real child processes)', () => {
   });
 
   it('answers many concurrent commands, each with its own output', async () => {
-    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => runProcess({ file: 'sh', args: ['-c', `sleep 0.0$((${i} % 5)); echo ${i}`], env })));
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        runProcess({ file: 'sh', args: ['-c', `sleep 0.0$((${i} % 5)); echo ${i}`], env }),
+      ),
+    );
     expect(results.map((r) => r.stdout.trim())).toEqual(Array.from({ length: 60 }, (_, i) => String(i)));
   });
 

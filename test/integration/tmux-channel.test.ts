@@ -7,7 +7,13 @@ import { TmuxClient } from '../../src/host/tmux/tmux-client.js';
 import { waitFor } from '../support/repo.js';
 
 // A real tmux server on its own socket; `cat` echoes what it receives, so the screen shows exactly what was pasted and keyed.
-const tmux = new TmuxClient({ socket: `drover-test-chan-${process.pid}`, session: 'drover', width: 220, height: 50, serverEnv: { PATH: process.env.PATH ?? '' } });
+const tmux = new TmuxClient({
+  socket: `drover-test-chan-${process.pid}`,
+  session: 'drover',
+  width: 220,
+  height: 50,
+  serverEnv: { PATH: process.env.PATH ?? '' },
+});
 const watcher = new PaneWatcher(tmux);
 let home: string;
 let paneId: string;
@@ -20,13 +26,18 @@ beforeAll(async () => {
   tmux.useChannel(watcher);
   unsubscribe = watcher.subscribe(paneId, () => undefined);
   // the control-mode client is up once a command goes through it
-  await waitFor('the control-mode client', async () => ((await watcher.command(['display-message', '-p', 'up']).catch(() => '')) === 'up' ? true : undefined), 5000);
+  await waitFor(
+    'the control-mode client',
+    async () => ((await watcher.command(['display-message', '-p', 'up']).catch(() => '')) === 'up' ? true : undefined),
+    5000,
+  );
 });
 
 afterAll(async () => {
   unsubscribe();
   watcher.stop();
-  for (const p of await tmux.listPanes().catch(() => [])) if (!p.paneDead && p.panePid > 0) process.kill(p.panePid, 'SIGTERM');
+  for (const p of await tmux.listPanes().catch(() => []))
+    if (!p.paneDead && p.panePid > 0) process.kill(p.panePid, 'SIGTERM');
   await tmux.killServer();
   await rm(home, { recursive: true, force: true });
 });
@@ -37,7 +48,12 @@ describe('tmux commands through the control-mode client', () => {
     const hostile = `-n $HOME ~ ; \\; # {x} #{pane_id} "q" %end 1 2 1 \\ done`;
     await tmux.paste(paneId, hostile, 'drover-chan-1');
     await tmux.sendKeys(paneId, ['Enter']);
-    await waitFor('the echo', async () => ((await tmux.capture(paneId, 0)).split('\n').filter((l) => l === hostile).length === 2 ? true : undefined), 5000);
+    await waitFor(
+      'the echo',
+      async () =>
+        (await tmux.capture(paneId, 0)).split('\n').filter((l) => l === hostile).length === 2 ? true : undefined,
+      5000,
+    );
     const screen = await tmux.capture(paneId, 0);
     // cat echoes the line twice (the terminal's echo and cat's output): both are the exact text
     expect(screen.split('\n').filter((l) => l === hostile)).toHaveLength(2);
@@ -50,7 +66,12 @@ describe('tmux commands through the control-mode client', () => {
     const quoted = "it's a 'quoted' line";
     await tmux.paste(paneId, quoted, 'drover-chan-2');
     await tmux.sendKeys(paneId, ['Enter']);
-    await waitFor('the echo', async () => ((await tmux.capture(paneId, 0)).split('\n').filter((l) => l === quoted).length === 2 ? true : undefined), 5000);
+    await waitFor(
+      'the echo',
+      async () =>
+        (await tmux.capture(paneId, 0)).split('\n').filter((l) => l === quoted).length === 2 ? true : undefined,
+      5000,
+    );
     expect(tmux.counts.exec).toBe(before.exec + 1); // load-buffer from stdin
   });
 

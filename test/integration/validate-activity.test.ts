@@ -4,7 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runValidation, stopValidation, validationEnv, validationPidFile, type ValidationResult } from '../../src/activities/validate.js';
+import {
+  runValidation,
+  stopValidation,
+  validationEnv,
+  validationPidFile,
+  type ValidationResult,
+} from '../../src/activities/validate.js';
 import { processAlive } from '../support/processes.js';
 
 let home: string;
@@ -16,7 +22,12 @@ afterAll(async () => {
 });
 
 const deps = () => ({ droverHome: home });
-const run = (env: MockActivityEnvironment, argv: string[], timeoutSeconds = 20, taskId = 't'): Promise<ValidationResult> => env.run(runValidation, deps(), { worktree: home, argv, timeoutSeconds, taskId });
+const run = (
+  env: MockActivityEnvironment,
+  argv: string[],
+  timeoutSeconds = 20,
+  taskId = 't',
+): Promise<ValidationResult> => env.run(runValidation, deps(), { worktree: home, argv, timeoutSeconds, taskId });
 
 describe('runValidation (a real process, a mock activity context)', () => {
   it('runs argv without a shell in the worktree and keeps a redacted output tail', async () => {
@@ -49,7 +60,16 @@ describe('runValidation (a real process, a mock activity context)', () => {
   it('kills the process on cancellation and reports the cancellation', async () => {
     const env = new MockActivityEnvironment();
     const marker = path.join(home, 'cancel.pid');
-    const running = run(env, ['node', '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, String(process.pid)); setInterval(()=>{},1000)`], 60, 'cancel');
+    const running = run(
+      env,
+      [
+        'node',
+        '-e',
+        `require('fs').writeFileSync(${JSON.stringify(marker)}, String(process.pid)); setInterval(()=>{},1000)`,
+      ],
+      60,
+      'cancel',
+    );
     while (!existsSync(marker)) await new Promise((res) => setTimeout(res, 50));
     const pid = Number(await readFile(marker, 'utf8'));
     env.cancel();
@@ -57,10 +77,19 @@ describe('runValidation (a real process, a mock activity context)', () => {
     expect(processAlive(pid)).toBe(false);
   });
 
-  it('a retry (or the slot) stops the previous attempt\'s process first; stopping again is a no-op', async () => {
+  it("a retry (or the slot) stops the previous attempt's process first; stopping again is a no-op", async () => {
     const first = new MockActivityEnvironment();
     const marker = path.join(home, 'orphan.pid');
-    const orphan = run(first, ['node', '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, String(process.pid)); setInterval(()=>{},1000)`], 60, 'retry');
+    const orphan = run(
+      first,
+      [
+        'node',
+        '-e',
+        `require('fs').writeFileSync(${JSON.stringify(marker)}, String(process.pid)); setInterval(()=>{},1000)`,
+      ],
+      60,
+      'retry',
+    );
     while (!existsSync(marker)) await new Promise((res) => setTimeout(res, 50));
     const pid = Number(await readFile(marker, 'utf8'));
     // the first attempt's worker "died": its process still runs; the second attempt must stop it
@@ -72,7 +101,15 @@ describe('runValidation (a real process, a mock activity context)', () => {
   });
 
   it('passes the worker environment without secrets', () => {
-    const env = validationEnv({ PATH: '/bin', HOME: '/h', GITHUB_TOKEN: 'x', ANTHROPIC_API_KEY: 'y', DROVER_WEBHOOK_URL: 'z', TEMPORAL_TLS_KEY: 'k', NPM_CONFIG_CACHE: '/c' });
+    const env = validationEnv({
+      PATH: '/bin',
+      HOME: '/h',
+      GITHUB_TOKEN: 'x',
+      ANTHROPIC_API_KEY: 'y',
+      DROVER_WEBHOOK_URL: 'z',
+      TEMPORAL_TLS_KEY: 'k',
+      NPM_CONFIG_CACHE: '/c',
+    });
     expect(env).toEqual({ PATH: '/bin', HOME: '/h', NPM_CONFIG_CACHE: '/c' });
   });
 });

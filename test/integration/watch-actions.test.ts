@@ -13,7 +13,13 @@ import { parseSimScript, type SimEvent, type SimScriptInput } from '../../src/do
 import { waitFor } from '../support/repo.js';
 
 // The watch's own reactions (src/activities/watch-actions.ts) against a real tmux server and sim agents.
-const tmux = new TmuxClient({ socket: `drover-test-acts-${process.pid}`, session: 'drover', width: 220, height: 50, serverEnv: { PATH: process.env.PATH ?? '' } });
+const tmux = new TmuxClient({
+  socket: `drover-test-acts-${process.pid}`,
+  session: 'drover',
+  width: 220,
+  height: 50,
+  serverEnv: { PATH: process.env.PATH ?? '' },
+});
 const watcher = new PaneWatcher(tmux);
 const deps = { hostId: 'acts-test', tmux, watcher } as unknown as ActivityDeps;
 let home: string;
@@ -25,21 +31,35 @@ beforeAll(async () => {
 
 afterAll(async () => {
   watcher.stop();
-  for (const p of await tmux.listPanes().catch(() => [])) if (!p.paneDead && p.panePid > 0) process.kill(p.panePid, 'SIGTERM');
+  for (const p of await tmux.listPanes().catch(() => []))
+    if (!p.paneDead && p.panePid > 0) process.kill(p.panePid, 'SIGTERM');
   await tmux.killServer();
   await rm(home, { recursive: true, force: true });
 });
 
-async function startSim(name: string, phases: SimScriptInput['phases']): Promise<{ paneId: string; events: () => Promise<SimEvent[]> }> {
+async function startSim(
+  name: string,
+  phases: SimScriptInput['phases'],
+): Promise<{ paneId: string; events: () => Promise<SimEvent[]> }> {
   const log = path.join(home, `${name}.jsonl`);
   const script = parseSimScript({ startupMs: 100, phases, log });
-  const pane = await tmux.newWindow(name, home, { PATH: process.env.PATH ?? '', HOME: home, DROVER_SIM_SCRIPT: JSON.stringify(script) }, [path.join(projectRoot(), 'bin', 'drover-sim.mjs')]);
+  const pane = await tmux.newWindow(
+    name,
+    home,
+    { PATH: process.env.PATH ?? '', HOME: home, DROVER_SIM_SCRIPT: JSON.stringify(script) },
+    [path.join(projectRoot(), 'bin', 'drover-sim.mjs')],
+  );
   const events = async () =>
     (await readFile(log, 'utf8').catch(() => ''))
       .split('\n')
       .filter((l) => l.trim() !== '')
       .map((l) => JSON.parse(l) as SimEvent);
-  await waitFor(`${name} ready`, async () => ((await events()).some((e) => e.ev === 'ready') ? true : undefined), 20_000, 50);
+  await waitFor(
+    `${name} ready`,
+    async () => ((await events()).some((e) => e.ev === 'ready') ? true : undefined),
+    20_000,
+    50,
+  );
   // the sim runs its phases after its first input
   await tmux.paste(pane.paneId, 'Start.', `acts-${name}`);
   await new Promise((r) => setTimeout(r, 200));
@@ -59,17 +79,32 @@ const watchInput = (paneId: string, windowName: string, act?: WatchInput['act'])
   ...(act ? { act } : {}),
 });
 const watch = (input: WatchInput): Promise<WatchEvent> => new MockActivityEnvironment().run(watchAgent, deps, input);
-const nudge = { idleText: 'Drover: you stopped. Continue.', stalledText: 'Drover: no progress. Continue.', notBefore: 0 };
+const nudge = {
+  idleText: 'Drover: you stopped. Continue.',
+  stalledText: 'Drover: no progress. Continue.',
+  notBefore: 0,
+};
 
 describe('the watch acts on what the workflow permitted', () => {
   it('answers a safe dialog and sends a permitted nudge itself, and reports each action until the workflow has recorded it', async () => {
-    const sim = await startSim('safe', [{ kind: 'dialog', command: 'git status', description: 'Look' }, { kind: 'say', lines: ['Looked.'] }, { kind: 'idle' }, { kind: 'say', lines: ['Nudged.'] }, { kind: 'idle' }]);
+    const sim = await startSim('safe', [
+      { kind: 'dialog', command: 'git status', description: 'Look' },
+      { kind: 'say', lines: ['Looked.'] },
+      { kind: 'idle' },
+      { kind: 'say', lines: ['Nudged.'] },
+      { kind: 'idle' },
+    ]);
     const act = { seq: 0, dialogs: { worktree: home }, nudge: { ...nudge, notBefore: Date.now() + 60_000 } };
     const dialog = await watch(watchInput(sim.paneId, 'safe', act));
     expect(dialog.kind).toBe('dialog');
     if (dialog.kind !== 'dialog') return;
     expect(dialog.answered).toMatchObject({ seq: 1, keys: ['Enter'], confirmed: true });
-    await waitFor('the sim to get the answer', async () => ((await sim.events()).some((e) => e.ev === 'dialog-answered') ? true : undefined), 10_000, 50);
+    await waitFor(
+      'the sim to get the answer',
+      async () => ((await sim.events()).some((e) => e.ev === 'dialog-answered') ? true : undefined),
+      10_000,
+      50,
+    );
 
     // the workflow did not record it (its result was dropped): the next watch reports it again, at once
     const again = await watch(watchInput(sim.paneId, 'safe', act));
@@ -91,7 +126,10 @@ describe('the watch acts on what the workflow permitted', () => {
   });
 
   it('leaves a dangerous dialog, and any dialog it was not permitted to answer, to the workflow', async () => {
-    const sim = await startSim('danger', [{ kind: 'dialog', command: 'rm -rf /', description: 'Clean up' }, { kind: 'idle' }]);
+    const sim = await startSim('danger', [
+      { kind: 'dialog', command: 'rm -rf /', description: 'Clean up' },
+      { kind: 'idle' },
+    ]);
     const policed = await watch(watchInput(sim.paneId, 'danger', { seq: 0, dialogs: { worktree: home }, nudge }));
     expect(policed.kind).toBe('dialog');
     expect(policed.kind === 'dialog' && policed.answered).toBeUndefined();
@@ -103,12 +141,19 @@ describe('the watch acts on what the workflow permitted', () => {
   });
 
   it('a watch that a newer watch (or the workflow) took the pane from never acts, even before it hears of its cancellation', async () => {
-    const sim = await startSim('superseded', [{ kind: 'work', ms: 1500, everyMs: 100 }, { kind: 'dialog', command: 'git status', description: 'Look' }, { kind: 'idle' }]);
+    const sim = await startSim('superseded', [
+      { kind: 'work', ms: 1500, everyMs: 100 },
+      { kind: 'dialog', command: 'git status', description: 'Look' },
+      { kind: 'idle' },
+    ]);
     const older = watch(watchInput(sim.paneId, 'superseded', { seq: 0, dialogs: { worktree: home }, nudge }));
     await new Promise((r) => setTimeout(r, 300));
     const newer = await watch(watchInput(sim.paneId, 'superseded')); // not permitted to act: it only reports
     expect(newer.kind).toBe('dialog');
-    expect(await older).toMatchObject({ kind: 'refresh', state: expect.stringContaining('a newer watch or the workflow acts on this pane now') });
+    expect(await older).toMatchObject({
+      kind: 'refresh',
+      state: expect.stringContaining('a newer watch or the workflow acts on this pane now'),
+    });
     await new Promise((r) => setTimeout(r, 500));
     expect((await sim.events()).some((e) => e.ev === 'dialog-answered')).toBe(false);
   });

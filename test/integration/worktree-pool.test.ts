@@ -24,7 +24,8 @@ afterEach(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-const prepare = (taskId: string) => prepareWorktree({ workspace, repo, taskId, branch: `drover/${taskId}`, baseRef: 'HEAD', droverHome });
+const prepare = (taskId: string) =>
+  prepareWorktree({ workspace, repo, taskId, branch: `drover/${taskId}`, baseRef: 'HEAD', droverHome });
 const gitdirOf = async (worktree: string) => (await readFile(path.join(worktree, '.git'), 'utf8')).trim();
 const head = () => git(repo, ['rev-parse', 'HEAD']);
 
@@ -44,7 +45,12 @@ describe('worktree pool', () => {
     await addSpares(workspace, repo, 1);
     const dirs = poolDirs(workspace, repo);
     const prepared = await prepare('t1');
-    expect(prepared).toMatchObject({ worktree: path.join(dirs.worktrees, 't1'), branch: 'drover/t1', reused: false, baseCommit: await head() });
+    expect(prepared).toMatchObject({
+      worktree: path.join(dirs.worktrees, 't1'),
+      branch: 'drover/t1',
+      reused: false,
+      baseCommit: await head(),
+    });
     expect(await gitdirOf(prepared.worktree)).toBe(`gitdir: ${path.join(dirs.base, '.git', 'worktrees', 'spare-1')}`);
     expect(existsSync(path.join(dirs.spares, 'spare-1'))).toBe(false);
     expect(await git(prepared.worktree, ['branch', '--show-current'])).toBe('drover/t1');
@@ -60,22 +66,27 @@ describe('worktree pool', () => {
     await addSpares(workspace, repo, 3);
     const base = poolDirs(workspace, repo).base;
     const commit = await git(base, ['rev-parse', 'HEAD']);
-    const claims = await Promise.all(Array.from({ length: 6 }, (_, i) => claimSpare(workspace, repo, `c${i}`, `drover/c${i}`, commit, { droverHome })));
+    const claims = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => claimSpare(workspace, repo, `c${i}`, `drover/c${i}`, commit, { droverHome })),
+    );
     const got = claims.filter((c): c is string => c !== undefined);
     expect(got).toHaveLength(3);
     const gitdirs = await Promise.all(got.map(gitdirOf));
     expect(new Set(gitdirs).size).toBe(3);
-    expect(existsSync(poolDirs(workspace, repo).spares) && (await git(base, ['worktree', 'list'])).includes('/spares/')).toBe(false);
+    expect(
+      existsSync(poolDirs(workspace, repo).spares) && (await git(base, ['worktree', 'list'])).includes('/spares/'),
+    ).toBe(false);
   });
 
   it('the pool lock is exclusive and a dead owner does not block it', async () => {
     const lock = path.join(tmp, 'x.lock');
     const order: string[] = [];
-    const hold = (name: string) => withDirLock(lock, async () => {
-      order.push(`${name}+`);
-      await new Promise((r) => setTimeout(r, 30));
-      order.push(`${name}-`);
-    });
+    const hold = (name: string) =>
+      withDirLock(lock, async () => {
+        order.push(`${name}+`);
+        await new Promise((r) => setTimeout(r, 30));
+        order.push(`${name}-`);
+      });
     await Promise.all([hold('a'), hold('b'), hold('c')]);
     expect(order.join(' ')).toMatch(/^(\w)\+ \1- (\w)\+ \2- (\w)\+ \3-$/);
     const dead = execa('node', ['-e', 'process.exit(0)']);
@@ -90,10 +101,14 @@ describe('worktree pool', () => {
     const dirs = poolDirs(workspace, repo);
     const { worktree } = await prepare('t1');
     await writeFile(path.join(worktree, 'new.txt'), 'x\n');
-    await expect(recycleWorktree(workspace, repo, worktree, { droverHome })).rejects.toThrow(/uncommitted changes in new\.txt/);
+    await expect(recycleWorktree(workspace, repo, worktree, { droverHome })).rejects.toThrow(
+      /uncommitted changes in new\.txt/,
+    );
     await git(worktree, ['add', 'new.txt']);
     await git(worktree, ['commit', '--quiet', '-m', 'work']);
-    await expect(recycleWorktree(workspace, repo, worktree, { droverHome })).rejects.toThrow(/1 commit\(s\) on drover\/t1 are not pushed/);
+    await expect(recycleWorktree(workspace, repo, worktree, { droverHome })).rejects.toThrow(
+      /1 commit\(s\) on drover\/t1 are not pushed/,
+    );
     await git(worktree, ['push', '--quiet', 'origin', 'HEAD:refs/heads/drover/t1']);
 
     const recycled = await recycleWorktree(workspace, repo, worktree, { droverHome });
@@ -105,7 +120,9 @@ describe('worktree pool', () => {
     expect(await git(recycled.spare, ['status', '--porcelain'])).toBe('');
     // Free again: the next task gets it.
     expect(await gitdirOf((await prepare('t2')).worktree)).toContain(`${path.sep}worktrees${path.sep}spare-1`);
-    await expect(recycleWorktree(workspace, repo, path.join(tmp, 'elsewhere'))).rejects.toThrow(/outside the workspace/);
+    await expect(recycleWorktree(workspace, repo, path.join(tmp, 'elsewhere'))).rejects.toThrow(
+      /outside the workspace/,
+    );
   });
 
   it('never claims or recycles a protected worktree', async () => {
@@ -118,12 +135,18 @@ describe('worktree pool', () => {
     expect(existsSync(created[0]!)).toBe(true);
 
     await writeFile(path.join(droverHome, 'protected.json'), JSON.stringify([first.worktree]));
-    await expect(recycleWorktree(workspace, repo, first.worktree, { droverHome })).rejects.toThrow(/is listed in .*protected\.json/);
+    await expect(recycleWorktree(workspace, repo, first.worktree, { droverHome })).rejects.toThrow(
+      /is listed in .*protected\.json/,
+    );
     await git(second.worktree, ['switch', '--quiet', '-c', 'release/1.0']);
-    await expect(recycleWorktree(workspace, repo, second.worktree, { droverHome })).rejects.toThrow(/branch release\/1\.0 is protected/);
+    await expect(recycleWorktree(workspace, repo, second.worktree, { droverHome })).rejects.toThrow(
+      /branch release\/1\.0 is protected/,
+    );
 
     await writeFile(path.join(droverHome, 'protected.json'), '{"not": "an array"');
-    await expect(recycleWorktree(workspace, repo, first.worktree, { droverHome })).rejects.toThrow(/protected list is unusable/);
+    await expect(recycleWorktree(workspace, repo, first.worktree, { droverHome })).rejects.toThrow(
+      /protected list is unusable/,
+    );
     expect(await claimSpare(workspace, repo, 't3', 'drover/t3', await head(), { droverHome })).toBeUndefined();
     await expect(claimSpare(workspace, repo, 't4', 'main', await head(), { droverHome })).rejects.toThrow(/protected/);
   });
@@ -135,13 +158,18 @@ describe('worktree pool', () => {
     expect(JSON.parse(added.stdout).created).toHaveLength(2);
     const { worktree } = await prepare('t1');
     await writeFile(path.join(worktree, 'a.txt'), 'changed\n');
-    await writeFile(path.join(droverHome, 'protected.json'), JSON.stringify([path.join(poolDirs(workspace, repo).spares, 'spare-2')]));
+    await writeFile(
+      path.join(droverHome, 'protected.json'),
+      JSON.stringify([path.join(poolDirs(workspace, repo).spares, 'spare-2')]),
+    );
 
     const status = JSON.parse((await execa('node', [bin, 'pool', 'status', '--repo', repo, '--json'], { env })).stdout);
     expect(status.repos).toHaveLength(1);
     const [r] = status.repos;
     expect(r.spares).toEqual([expect.objectContaining({ slot: 2, branch: 'spare/2', state: 'protected' })]);
-    expect(r.tasks).toEqual([expect.objectContaining({ path: worktree, branch: 'drover/t1', state: 'dirty', dirtyFiles: 1 })]);
+    expect(r.tasks).toEqual([
+      expect.objectContaining({ path: worktree, branch: 'drover/t1', state: 'dirty', dirtyFiles: 1 }),
+    ]);
     expect(r.vacantSlots).toEqual([1]);
     expect(r.protected.map((p: { slot: number }) => p.slot)).toEqual([2]);
 

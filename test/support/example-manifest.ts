@@ -10,7 +10,14 @@ export const EXAMPLE_FILES: Record<string, string> = {
   t8: 'container_executor.js',
 };
 
-const task = (id: string, dependsOn: string[] = []) => ({ id, issue: Number(id.slice(1)), title: `Task ${id}`, files: [EXAMPLE_FILES[id]!], dependsOn, steps: ['edit'] });
+const task = (id: string, dependsOn: string[] = []) => ({
+  id,
+  issue: Number(id.slice(1)),
+  title: `Task ${id}`,
+  files: [EXAMPLE_FILES[id]!],
+  dependsOn,
+  steps: ['edit'],
+});
 
 export function exampleManifest(project = 'example') {
   return {
@@ -18,7 +25,10 @@ export function exampleManifest(project = 'example') {
     repo: 'local/example',
     phases: [
       { name: 'Phase 1: Critical', tasks: [task('t1'), task('t2', ['t1']), task('t3')] },
-      { name: 'Phase 2: High', tasks: [task('t4'), task('t5', ['t4']), task('t6', ['t2']), task('t7'), task('t8', ['t7'])] },
+      {
+        name: 'Phase 2: High',
+        tasks: [task('t4'), task('t5', ['t4']), task('t6', ['t2']), task('t7'), task('t8', ['t7'])],
+      },
     ],
   };
 }
@@ -30,7 +40,10 @@ export function exampleScenario(id: string) {
     turns: [
       { tool: 'Read', input: { file_path: file } },
       { tool: 'Write', input: { file_path: file, content: `// edited by ${id}\n` } },
-      { tool: 'Bash', input: { command: `git add -A && git commit -q -m "${id}: edit ${file}"`, description: 'Commit' } },
+      {
+        tool: 'Bash',
+        input: { command: `git add -A && git commit -q -m "${id}: edit ${file}"`, description: 'Commit' },
+      },
       { tool: 'Bash', input: { command: 'drover report checkpoint edit', description: 'Report the step' } },
       { tool: 'Bash', input: { command: 'drover report done', description: 'Report done' } },
       { text: 'Done.' },
@@ -38,4 +51,6 @@ export function exampleScenario(id: string) {
   };
 }
 
-export const EXAMPLE_REPO_FILES = Object.fromEntries([...new Set(Object.values(EXAMPLE_FILES))].map((f) => [f, '// original\n']));
+export const EXAMPLE_REPO_FILES = Object.fromEntries(
+  [...new Set(Object.values(EXAMPLE_FILES))].map((f) => [f, '// original\n']),
+);

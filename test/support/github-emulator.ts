@@ -16,13 +16,19 @@ export interface ThrottleEvents {
 }
 
 /** A stand-in for the plugin's write limiter groups: no 1 s spacing between writes in tests. */
-const unspaced = { key: () => ({ schedule: (_opts: unknown, fn: () => Promise<unknown>) => fn() }) } as unknown as NonNullable<ThrottlingOptions['write']>;
+const unspaced = {
+  key: () => ({ schedule: (_opts: unknown, fn: () => Promise<unknown>) => fn() }),
+} as unknown as NonNullable<ThrottlingOptions['write']>;
 
 /**
  * The client as Drover configures it (throttling, retry, paginate-graphql), with waits shrunk so
  * suites stay fast: retry-after seconds count as 10 ms, and writes are not spaced 1 s apart.
  */
-export function octokitFor(baseUrl: string, token: string, events: ThrottleEvents = { secondary: 0, primary: 0 }): TestOctokit {
+export function octokitFor(
+  baseUrl: string,
+  token: string,
+  events: ThrottleEvents = { secondary: 0, primary: 0 },
+): TestOctokit {
   return new DroverOctokit({
     baseUrl,
     auth: token,

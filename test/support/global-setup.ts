@@ -11,7 +11,10 @@ import { workflowBundle } from '../../src/workers/bundle.js';
 export async function setup(): Promise<void> {
   const started = Date.now();
   // The bundle is cached on disk by code version: test workers and `drover worker` processes load that file.
-  await Promise.all([workflowBundle(), findTemporalCli({ projectRoot: projectRoot(), install: true, log: () => undefined })]);
+  await Promise.all([
+    workflowBundle(),
+    findTemporalCli({ projectRoot: projectRoot(), install: true, log: () => undefined }),
+  ]);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`[global-setup] workflow bundle and Temporal CLI ready in ${seconds} s`);
 }

@@ -119,13 +119,22 @@ export async function startRig(name: string): Promise<Rig> {
  * The workflow's result, or — when it does not finish in time — an error that carries its
  * recorded decisions and screen tail, so a failing run says what happened.
  */
-export async function resultWithin<T>(handle: { result(): Promise<unknown>; query: (q: never) => Promise<unknown> }, ms: number): Promise<T> {
+export async function resultWithin<T>(
+  handle: { result(): Promise<unknown>; query: (q: never) => Promise<unknown> },
+  ms: number,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(async () => {
       const { stateQuery } = await import('../../src/workflows/task-messages.js');
-      const s = (await (handle.query as (q: unknown) => Promise<unknown>)(stateQuery).catch((e) => ({ error: String(e) }))) as Record<string, unknown>;
-      reject(new Error(`no result after ${ms} ms; state:\n${JSON.stringify({ phase: s.phase, agentState: s.agentState, events: s.events, tail: s.screenTail }, null, 2)}`));
+      const s = (await (handle.query as (q: unknown) => Promise<unknown>)(stateQuery).catch((e) => ({
+        error: String(e),
+      }))) as Record<string, unknown>;
+      reject(
+        new Error(
+          `no result after ${ms} ms; state:\n${JSON.stringify({ phase: s.phase, agentState: s.agentState, events: s.events, tail: s.screenTail }, null, 2)}`,
+        ),
+      );
     }, ms);
   });
   try {
@@ -164,5 +173,11 @@ export function spawnWorkerProcess(rig: Rig, index: number, env: Record<string, 
 
 /** A client of the rig's isolated tmux server (for assertions and cleanup). */
 export function rigTmux(rig: Rig): TmuxClient {
-  return new TmuxClient({ socket: rig.config.tmuxSocket, session: 'drover', width: 220, height: 50, serverEnv: { PATH: process.env.PATH ?? '' } });
+  return new TmuxClient({
+    socket: rig.config.tmuxSocket,
+    session: 'drover',
+    width: 220,
+    height: 50,
+    serverEnv: { PATH: process.env.PATH ?? '' },
+  });
 }

@@ -22,7 +22,10 @@ export interface ScanReport {
 
 const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array;
 const bufferJson = (v: unknown): v is { type: 'Buffer'; data: number[] } =>
-  typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'Buffer' && Array.isArray((v as { data?: unknown }).data);
+  typeof v === 'object' &&
+  v !== null &&
+  (v as { type?: unknown }).type === 'Buffer' &&
+  Array.isArray((v as { data?: unknown }).data);
 
 /** The history as JSON with every byte field as a base64 string (Buffer's own toJSON would print a number array). */
 export function historyText(history: unknown): string {
@@ -75,7 +78,11 @@ function excerptAround(text: string, needle: string): string {
 }
 
 /** Where `secret` occurs in one history (or any value holding payloads). */
-export async function findSecret(value: unknown, secret: string, codecs: readonly PayloadCodec[] = []): Promise<Array<Omit<SecretHit, 'workflowId' | 'runId'>>> {
+export async function findSecret(
+  value: unknown,
+  secret: string,
+  codecs: readonly PayloadCodec[] = [],
+): Promise<Array<Omit<SecretHit, 'workflowId' | 'runId'>>> {
   const hits: Array<Omit<SecretHit, 'workflowId' | 'runId'>> = [];
   const json = historyText(value);
   if (json.includes(secret)) hits.push({ form: 'raw', excerpt: excerptAround(json, secret) });
@@ -95,19 +102,35 @@ export async function findSecret(value: unknown, secret: string, codecs: readonl
  * included) and every schedule, fetches each full history / schedule description and reports
  * where `secret` occurs. Executions whose workflow id is in `exclude` are skipped.
  */
-export async function scanNamespaceForSecret(client: Client, secret: string, opts: { exclude?: readonly string[] } = {}): Promise<ScanReport> {
+export async function scanNamespaceForSecret(
+  client: Client,
+  secret: string,
+  opts: { exclude?: readonly string[] } = {},
+): Promise<ScanReport> {
   const codecs = client.options.loadedDataConverter.payloadCodecs;
   const report: ScanReport = { executions: [], schedules: [], hits: [] };
   for await (const wf of client.workflow.list()) {
     if (opts.exclude?.includes(wf.workflowId)) continue;
     const history = await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
-    report.executions.push({ workflowId: wf.workflowId, runId: wf.runId, type: wf.type, status: wf.status.name, events: history.events?.length ?? 0 });
-    for (const hit of await findSecret({ history, memo: wf.memo, searchAttributes: wf.searchAttributes }, secret, codecs)) report.hits.push({ workflowId: wf.workflowId, runId: wf.runId, ...hit });
+    report.executions.push({
+      workflowId: wf.workflowId,
+      runId: wf.runId,
+      type: wf.type,
+      status: wf.status.name,
+      events: history.events?.length ?? 0,
+    });
+    for (const hit of await findSecret(
+      { history, memo: wf.memo, searchAttributes: wf.searchAttributes },
+      secret,
+      codecs,
+    ))
+      report.hits.push({ workflowId: wf.workflowId, runId: wf.runId, ...hit });
   }
   for await (const s of client.schedule.list()) {
     report.schedules.push(s.scheduleId);
     const description = await client.schedule.getHandle(s.scheduleId).describe();
-    for (const hit of await findSecret(description, secret, codecs)) report.hits.push({ workflowId: `schedule:${s.scheduleId}`, runId: '', ...hit });
+    for (const hit of await findSecret(description, secret, codecs))
+      report.hits.push({ workflowId: `schedule:${s.scheduleId}`, runId: '', ...hit });
   }
   return report;
 }

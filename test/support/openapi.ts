@@ -6,7 +6,10 @@ import addFormatsModule from 'ajv-formats';
 import { projectRoot } from '../../src/config/config.js';
 
 interface Spec {
-  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>>;
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>
+  >;
 }
 
 let spec: Spec | undefined;
@@ -33,7 +36,9 @@ function normalize(node: unknown): unknown {
 }
 
 function load(): Spec {
-  spec ??= JSON.parse(readFileSync(path.join(projectRoot(), 'node_modules/@octokit/openapi/generated/api.github.com.deref.json'), 'utf8')) as Spec;
+  spec ??= JSON.parse(
+    readFileSync(path.join(projectRoot(), 'node_modules/@octokit/openapi/generated/api.github.com.deref.json'), 'utf8'),
+  ) as Spec;
   return spec;
 }
 
@@ -42,7 +47,8 @@ export function responseValidator(route: string, method: string, status: number)
   const k = `${method} ${route} ${status}`;
   let v = compiled.get(k);
   if (!v) {
-    const schema = load().paths[route]?.[method.toLowerCase()]?.responses[String(status)]?.content?.['application/json']?.schema;
+    const schema =
+      load().paths[route]?.[method.toLowerCase()]?.responses[String(status)]?.content?.['application/json']?.schema;
     if (!schema) throw new Error(`no ${status} JSON response for ${method} ${route} in GitHub's OpenAPI description`);
     v = ajv.compile(normalize(schema) as object);
     compiled.set(k, v);
@@ -54,5 +60,7 @@ export function responseValidator(route: string, method: string, status: number)
 export function schemaErrors(route: string, method: string, status: number, body: unknown): string[] {
   const validate = responseValidator(route, method, status);
   if (validate(body)) return [];
-  return (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+  return (validate.errors ?? []).map(
+    (e) => `${e.instancePath || '(root)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
+  );
 }

@@ -28,7 +28,14 @@ describe('splitCommand', () => {
   });
 
   it('passes quoted shell operators literally', () => {
-    expect(split(`grep 'a|b' "c;d" 'x && y' '$(id)' "> out"`)).toEqual(['grep', 'a|b', 'c;d', 'x && y', '$(id)', '> out']);
+    expect(split(`grep 'a|b' "c;d" 'x && y' '$(id)' "> out"`)).toEqual([
+      'grep',
+      'a|b',
+      'c;d',
+      'x && y',
+      '$(id)',
+      '> out',
+    ]);
     expect(split('echo \\| \\;')).toEqual(['echo', '|', ';']);
     expect(split('vitest run src/*.test.ts')).toEqual(['vitest', 'run', 'src/*.test.ts']);
   });
@@ -71,16 +78,21 @@ describe('splitCommand', () => {
 
   it('join then split is the identity for safe words', () => {
     const safeWord = fc.stringMatching(/^[A-Za-z0-9_@%+=:,./-]{1,12}$/);
-    fc.assert(fc.property(fc.array(safeWord, { minLength: 1, maxLength: 8 }), (words) => {
-      expect(joinCommand(words)).toBe(words.join(' '));
-      expect(split(joinCommand(words))).toEqual(words);
-    }));
+    fc.assert(
+      fc.property(fc.array(safeWord, { minLength: 1, maxLength: 8 }), (words) => {
+        expect(joinCommand(words)).toBe(words.join(' '));
+        expect(split(joinCommand(words))).toEqual(words);
+      }),
+    );
   });
 
   it('join then split is the identity for any words (quoting as needed)', () => {
-    fc.assert(fc.property(fc.array(fc.string({ maxLength: 12 }), { minLength: 1, maxLength: 6 }), (words) => {
-      expect(split(joinCommand(words))).toEqual(words);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 12 }), { minLength: 1, maxLength: 6 }), (words) => {
+        expect(split(joinCommand(words))).toEqual(words);
+      }),
+      { numRuns: 500 },
+    );
     expect(quoteArg("it's")).toBe(`'it'\\''s'`);
   });
 });
@@ -88,13 +100,23 @@ describe('splitCommand', () => {
 describe('drover task --validate/--slot/--validate-timeout', async () => {
   const { validateOption } = await import('../../src/cli/task-start.js');
   it('becomes argv, slot and timeout; the lease defaults from the timeout in the task schema', async () => {
-    expect(validateOption({ validate: `npm test -- --grep 'a b'`, slot: 'db', validateTimeout: '120' })).toEqual({ argv: ['npm', 'test', '--', '--grep', 'a b'], slot: 'db', timeoutSeconds: 120 });
+    expect(validateOption({ validate: `npm test -- --grep 'a b'`, slot: 'db', validateTimeout: '120' })).toEqual({
+      argv: ['npm', 'test', '--', '--grep', 'a b'],
+      slot: 'db',
+      timeoutSeconds: 120,
+    });
     const { ValidateSpecSchema } = await import('../../src/domain/task.js');
-    expect(ValidateSpecSchema.parse({ argv: ['npm', 'test'] })).toMatchObject({ slot: 'default', timeoutSeconds: 600, leaseSeconds: 660 });
+    expect(ValidateSpecSchema.parse({ argv: ['npm', 'test'] })).toMatchObject({
+      slot: 'default',
+      timeoutSeconds: 600,
+      leaseSeconds: 660,
+    });
     expect(validateOption({})).toBeUndefined();
   });
   it('refuses a shell string, a bad slot name, a bad timeout, and --slot without --validate', () => {
-    expect(() => validateOption({ validate: 'npm test | tee log' })).toThrow(/--validate: .*unquoted shell operator '\|'.*sh -c/);
+    expect(() => validateOption({ validate: 'npm test | tee log' })).toThrow(
+      /--validate: .*unquoted shell operator '\|'.*sh -c/,
+    );
     expect(() => validateOption({ validate: 'npm test', slot: '../x' })).toThrow(/--slot "..\/x" refused/);
     expect(() => validateOption({ validate: 'npm test', validateTimeout: '0' })).toThrow(/--validate-timeout/);
     expect(() => validateOption({ slot: 'db' })).toThrow(/--slot needs --validate/);

@@ -9,7 +9,9 @@ const pane = (name: string) => readFileSync(new URL(`../fixtures/panes/${name}`,
 
 describe('captures from Drover runs', () => {
   it('the overwrite-file permission dialog is a write inside the worktree and approved', () => {
-    const cls = classifyScreen(claudeProfile, pane('claude-2.1.197-permission-overwrite-dialog.txt'), { paneDead: false });
+    const cls = classifyScreen(claudeProfile, pane('claude-2.1.197-permission-overwrite-dialog.txt'), {
+      paneDead: false,
+    });
     expect(cls.state).toBe('dialog');
     expect(cls.dialog?.kind).toBe('permission');
     expect(cls.dialog?.tool).toBe('write');
@@ -22,7 +24,9 @@ describe('captures from Drover runs', () => {
 
 describe('a description that mentions Drover', () => {
   it('`drover report` with the description "Report the checkpoint to Drover" is approved', () => {
-    const cls = classifyScreen(claudeProfile, pane('claude-2.1.197-permission-drover-report-dialog.txt'), { paneDead: false });
+    const cls = classifyScreen(claudeProfile, pane('claude-2.1.197-permission-drover-report-dialog.txt'), {
+      paneDead: false,
+    });
     expect(cls.dialog?.command).toBe('drover report checkpoint fix');
     expect(cls.dialog?.description).toBe('Report the checkpoint to Drover');
     expect(decideDialog(cls.dialog!, { worktree: '/srv/wt' })).toMatchObject({ decision: 'approve', keys: ['Enter'] });
@@ -73,25 +77,44 @@ describe('codex 0.169.0 captures', () => {
     });
     expect(cls.dialog?.text.startsWith('Would you like to run the following command?')).toBe(true);
     expect(decideDialog(cls.dialog!, { worktree })).toMatchObject({ decision: 'approve', keys: ['Enter'] });
-    expect(decideDialog(cls.dialog!, { worktree, deny: ['git commit'] })).toMatchObject({ decision: 'deny', keys: ['Down', 'Down', 'Enter'] });
+    expect(decideDialog(cls.dialog!, { worktree, deny: ['git commit'] })).toMatchObject({
+      decision: 'deny',
+      keys: ['Down', 'Down', 'Enter'],
+    });
   });
 
   it('`drover report` through codex is approved', () => {
-    const cls = classifyScreen(codexProfile, pane('codex-0.169.0-permission-drover-report-dialog.txt'), { paneDead: false });
-    expect(cls.dialog).toMatchObject({ tool: 'bash', command: 'drover report checkpoint fix', description: 'Report checkpoint fix' });
+    const cls = classifyScreen(codexProfile, pane('codex-0.169.0-permission-drover-report-dialog.txt'), {
+      paneDead: false,
+    });
+    expect(cls.dialog).toMatchObject({
+      tool: 'bash',
+      command: 'drover report checkpoint fix',
+      description: 'Report checkpoint fix',
+    });
     expect(decideDialog(cls.dialog!, { worktree })).toMatchObject({ decision: 'approve', keys: ['Enter'] });
   });
 
   it('the trust dialog names the folder; trusting the task worktree is approved, another folder waits', () => {
     const cls = classifyScreen(codexProfile, pane('codex-0.169.0-trust-folder-dialog.txt'), { paneDead: false });
-    expect(cls.dialog).toMatchObject({ kind: 'trust-folder', folder: '/var/tmp/cx/repo2', options: [{ index: 1, label: 'Trust and continue', selected: true }, { index: 2 }] });
-    expect(decideDialog(cls.dialog!, { worktree: '/var/tmp/cx/repo2' })).toMatchObject({ decision: 'approve', keys: ['Enter'] });
+    expect(cls.dialog).toMatchObject({
+      kind: 'trust-folder',
+      folder: '/var/tmp/cx/repo2',
+      options: [{ index: 1, label: 'Trust and continue', selected: true }, { index: 2 }],
+    });
+    expect(decideDialog(cls.dialog!, { worktree: '/var/tmp/cx/repo2' })).toMatchObject({
+      decision: 'approve',
+      keys: ['Enter'],
+    });
     expect(decideDialog(cls.dialog!, { worktree })).toMatchObject({ decision: 'ask-human' });
   });
 
   it('the model-migration notice is an unknown dialog for a human (Drover seeds it away)', () => {
     const cls = classifyScreen(codexProfile, pane('codex-0.169.0-model-migration-dialog.txt'), { paneDead: false });
-    expect(cls.dialog).toMatchObject({ kind: 'unknown', options: [{ label: 'Try new model', selected: true }, { label: 'Use existing model' }] });
+    expect(cls.dialog).toMatchObject({
+      kind: 'unknown',
+      options: [{ label: 'Try new model', selected: true }, { label: 'Use existing model' }],
+    });
     expect(decideDialog(cls.dialog!, { worktree }).decision).toBe('ask-human');
   });
 

@@ -60,7 +60,11 @@ describe('AES-256-GCM payload codec', () => {
 
   it('round-trips payloads: ciphertext carries the encoding and key id, never the plaintext', async () => {
     const codec = codecFor(env);
-    const payloads = [defaultPayloadConverter.toPayload({ objective: SECRET }), defaultPayloadConverter.toPayload(null), defaultPayloadConverter.toPayload('x')];
+    const payloads = [
+      defaultPayloadConverter.toPayload({ objective: SECRET }),
+      defaultPayloadConverter.toPayload(null),
+      defaultPayloadConverter.toPayload('x'),
+    ];
     const encoded = await codec.encode(payloads);
     expect(encoded).toHaveLength(3);
     for (const payload of encoded) {
@@ -89,13 +93,17 @@ describe('AES-256-GCM payload codec', () => {
   it('a different key under the same id fails with a clear message', async () => {
     const encoded = await codecFor(env).encode([defaultPayloadConverter.toPayload(SECRET)]);
     const other = codecFor({ DROVER_CODEC_KEY: newKey(), DROVER_CODEC_KEY_ID: 'k2026' });
-    await expect(other.decode(encoded)).rejects.toThrow(/encrypted payload 0 does not decrypt with key id "k2026": authentication failed/);
+    await expect(other.decode(encoded)).rejects.toThrow(
+      /encrypted payload 0 does not decrypt with key id "k2026": authentication failed/,
+    );
   });
 
   it('an unknown key id names it and says how to add it', async () => {
     const encoded = await codecFor(env).encode([defaultPayloadConverter.toPayload(SECRET)]);
     const other = codecFor({ DROVER_CODEC_KEY: newKey() });
-    await expect(other.decode(encoded)).rejects.toThrow(/key id "k2026", which is not among this process's keys \(default\); add it to DROVER_CODEC_KEYS/);
+    await expect(other.decode(encoded)).rejects.toThrow(
+      /key id "k2026", which is not among this process's keys \(default\); add it to DROVER_CODEC_KEYS/,
+    );
   });
 
   it('tampered ciphertext, IV, tag or a truncated payload fail authentication', async () => {
@@ -108,12 +116,16 @@ describe('AES-256-GCM payload codec', () => {
       await expect(codec.decode([{ ...encoded, data: tampered }])).rejects.toThrow(/authentication failed/);
     }
     await expect(codec.decode([{ ...encoded, data: data.subarray(0, 20) }])).rejects.toThrow(/too short/);
-    await expect(codec.decode([{ metadata: { encoding: Buffer.from(ENCRYPTED_ENCODING) }, data }])).rejects.toThrow(/no encryption-key-id/);
+    await expect(codec.decode([{ metadata: { encoding: Buffer.from(ENCRYPTED_ENCODING) }, data }])).rejects.toThrow(
+      /no encryption-key-id/,
+    );
   });
 
   it('key rotation: DROVER_CODEC_KEYS encrypts with the first key and still decrypts the old one', async () => {
     const oldKey = newKey();
-    const before = await codecFor({ DROVER_CODEC_KEY: oldKey, DROVER_CODEC_KEY_ID: 'old' }).encode([defaultPayloadConverter.toPayload('written before rotation')]);
+    const before = await codecFor({ DROVER_CODEC_KEY: oldKey, DROVER_CODEC_KEY_ID: 'old' }).encode([
+      defaultPayloadConverter.toPayload('written before rotation'),
+    ]);
     const rotated = codecFor({ DROVER_CODEC_KEYS: `new:${newKey()}, old:${oldKey}` });
     expect(rotated.encodeKeyId).toBe('new');
     expect(rotated.keyIds).toEqual(['new', 'old']);
@@ -121,7 +133,9 @@ describe('AES-256-GCM payload codec', () => {
     const after = await rotated.encode([defaultPayloadConverter.toPayload('written after')]);
     expect(text(after[0]!.metadata?.[KEY_ID_METADATA])).toBe('new');
     // a process that only has the old key cannot read the new payloads
-    await expect(codecFor({ DROVER_CODEC_KEY: oldKey, DROVER_CODEC_KEY_ID: 'old' }).decode(after)).rejects.toThrow(/key id "new"/);
+    await expect(codecFor({ DROVER_CODEC_KEY: oldKey, DROVER_CODEC_KEY_ID: 'old' }).decode(after)).rejects.toThrow(
+      /key id "new"/,
+    );
   });
 });
 
@@ -146,11 +160,22 @@ describe('codec keys from the environment', () => {
   it('bad keys are refused naming the variable, never echoing the value', () => {
     const short = randomBytes(16).toString('base64');
     const cases: Array<[NodeJS.ProcessEnv, RegExp, string?]> = [
-      [{ DROVER_CODEC_KEY: short }, /DROVER_CODEC_KEY must be 32 bytes in standard base64 .* decodes to 16 bytes \(the value is not shown\)/, short],
-      [{ DROVER_CODEC_KEY: 'not base64 at all!' }, /DROVER_CODEC_KEY must be 32 bytes .* not valid base64/, 'not base64 at all!'],
+      [
+        { DROVER_CODEC_KEY: short },
+        /DROVER_CODEC_KEY must be 32 bytes in standard base64 .* decodes to 16 bytes \(the value is not shown\)/,
+        short,
+      ],
+      [
+        { DROVER_CODEC_KEY: 'not base64 at all!' },
+        /DROVER_CODEC_KEY must be 32 bytes .* not valid base64/,
+        'not base64 at all!',
+      ],
       [{ DROVER_CODEC_KEY: newKey(), DROVER_CODEC_KEY_ID: 'bad id' }, /DROVER_CODEC_KEY_ID must be 1-64 characters/],
       [{ DROVER_CODEC_KEY_ID: 'k1' }, /DROVER_CODEC_KEY_ID is set but DROVER_CODEC_KEY is not/],
-      [{ DROVER_CODEC_KEY: newKey(), DROVER_CODEC_KEYS: `a:${newKey()}` }, /DROVER_CODEC_KEY and DROVER_CODEC_KEYS are both set/],
+      [
+        { DROVER_CODEC_KEY: newKey(), DROVER_CODEC_KEYS: `a:${newKey()}` },
+        /DROVER_CODEC_KEY and DROVER_CODEC_KEYS are both set/,
+      ],
       [{ DROVER_CODEC_KEYS: `a:${newKey()},b:${short}` }, /DROVER_CODEC_KEYS entry 2 \(b\) must be 32 bytes/, short],
       [{ DROVER_CODEC_KEYS: `a:${newKey()},a:${newKey()}` }, /entry 2: key id "a" appears twice/],
       [{ DROVER_CODEC_KEYS: newKey() }, /DROVER_CODEC_KEYS entry 1 must be <id>:<base64 key>/],
@@ -158,7 +183,9 @@ describe('codec keys from the environment', () => {
     for (const [env, pattern, hidden] of cases) {
       const message = configError(() => codecKeyringFromEnv(env));
       expect(message).toMatch(pattern);
-      for (const value of [hidden, env.DROVER_CODEC_KEY, env.DROVER_CODEC_KEYS].filter((v): v is string => Boolean(v))) {
+      for (const value of [hidden, env.DROVER_CODEC_KEY, env.DROVER_CODEC_KEYS].filter((v): v is string =>
+        Boolean(v),
+      )) {
         expect(message).not.toContain(value);
       }
     }
@@ -166,7 +193,16 @@ describe('codec keys from the environment', () => {
 
   it('agents get the codec keys (so `drover report` can read encrypted results) but no other secrets', () => {
     const key = newKey();
-    const env = agentBaseEnv({ PATH: '/usr/bin', DROVER_CODEC_KEY: key, DROVER_CODEC_KEY_ID: 'k', GITHUB_TOKEN: 'ghp_x', DROVER_CODEC_AUTH_TOKEN: 'tok' }, []);
+    const env = agentBaseEnv(
+      {
+        PATH: '/usr/bin',
+        DROVER_CODEC_KEY: key,
+        DROVER_CODEC_KEY_ID: 'k',
+        GITHUB_TOKEN: 'ghp_x',
+        DROVER_CODEC_AUTH_TOKEN: 'tok',
+      },
+      [],
+    );
     expect(env.DROVER_CODEC_KEY).toBe(key);
     expect(env.DROVER_CODEC_KEY_ID).toBe('k');
     expect(env.GITHUB_TOKEN).toBeUndefined();

@@ -6,7 +6,15 @@ import { ConfigFileSchema } from '../../src/config/config-schema.js';
 
 describe('custom agent profiles from the config file', () => {
   it('extends a built-in: command, args and markers replaced, the rest inherited', () => {
-    const got = customProfile(CustomAgentSchema.parse({ name: 'my-claude', command: '/opt/claude/bin/claude', args: ['--verbose'], markers: { doneMarker: 'ALL-DONE' } }), builtinProfiles());
+    const got = customProfile(
+      CustomAgentSchema.parse({
+        name: 'my-claude',
+        command: '/opt/claude/bin/claude',
+        args: ['--verbose'],
+        markers: { doneMarker: 'ALL-DONE' },
+      }),
+      builtinProfiles(),
+    );
     expect(got.ok).toBe(true);
     if (!got.ok) return;
     expect(got.profile.command).toBe('/opt/claude/bin/claude');
@@ -25,7 +33,13 @@ describe('custom agent profiles from the config file', () => {
   });
 
   it('the file schema rejects bad names, unknown keys and broken patterns', () => {
-    const bad = ConfigFileSchema.safeParse({ agents: [{ name: 'Bad Name', command: 'x' }, { name: 'ok', command: 'x', colour: 'red' }, { name: 'rx', command: 'x', markers: { workingPatterns: ['(unclosed'] } }] });
+    const bad = ConfigFileSchema.safeParse({
+      agents: [
+        { name: 'Bad Name', command: 'x' },
+        { name: 'ok', command: 'x', colour: 'red' },
+        { name: 'rx', command: 'x', markers: { workingPatterns: ['(unclosed'] } },
+      ],
+    });
     expect(bad.success).toBe(false);
     const messages = bad.success ? '' : bad.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n');
     expect(messages).toMatch(/agents\.0\.name: an agent name is/);

@@ -9,19 +9,27 @@ import { projectRoot } from '../../src/config/config.js';
 const root = projectRoot();
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 
-const ServiceSchema = z.object({
-  image: z.string().optional(),
-  build: z.unknown().optional(),
-  command: z.array(z.string()).optional(),
-  environment: z.union([z.record(z.string(), z.string().nullable()), z.array(z.string())]).optional(),
-  ports: z.array(z.string()).optional(),
-  volumes: z.array(z.string()).optional(),
-  depends_on: z.record(z.string(), z.object({ condition: z.string() })).optional(),
-  healthcheck: z.object({ test: z.array(z.string()) }).passthrough().optional(),
-  hostname: z.string().optional(),
-  profiles: z.array(z.string()).optional(),
-}).passthrough();
-const ComposeSchema = z.object({ services: z.record(z.string(), ServiceSchema), volumes: z.record(z.string(), z.unknown()) });
+const ServiceSchema = z
+  .object({
+    image: z.string().optional(),
+    build: z.unknown().optional(),
+    command: z.array(z.string()).optional(),
+    environment: z.union([z.record(z.string(), z.string().nullable()), z.array(z.string())]).optional(),
+    ports: z.array(z.string()).optional(),
+    volumes: z.array(z.string()).optional(),
+    depends_on: z.record(z.string(), z.object({ condition: z.string() })).optional(),
+    healthcheck: z
+      .object({ test: z.array(z.string()) })
+      .passthrough()
+      .optional(),
+    hostname: z.string().optional(),
+    profiles: z.array(z.string()).optional(),
+  })
+  .passthrough();
+const ComposeSchema = z.object({
+  services: z.record(z.string(), ServiceSchema),
+  volumes: z.record(z.string(), z.unknown()),
+});
 
 const compose = ComposeSchema.parse(parse(read('docker-compose.yml'), { merge: true }));
 const svc = (name: string) => {
@@ -32,13 +40,22 @@ const svc = (name: string) => {
 /** Environment as [name, value | undefined (passed through from the shell)]. */
 const envOf = (name: string): Map<string, string | undefined> => {
   const env = svc(name).environment ?? {};
-  if (Array.isArray(env)) return new Map(env.map((e) => (e.includes('=') ? [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] : [e, undefined])));
+  if (Array.isArray(env))
+    return new Map(
+      env.map((e) => (e.includes('=') ? [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] : [e, undefined])),
+    );
   return new Map(Object.entries(env).map(([k, v]) => [k, v ?? undefined]));
 };
 
 describe('docker-compose.yml', () => {
   it('has the services: postgresql, temporal, temporal-ui, drover-worker and the optional drover-codec', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['drover-codec', 'drover-worker', 'postgresql', 'temporal', 'temporal-ui']);
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'drover-codec',
+      'drover-worker',
+      'postgresql',
+      'temporal',
+      'temporal-ui',
+    ]);
     expect(svc('postgresql').image).toBe('postgres:16');
     expect(svc('temporal').image).toMatch(/^temporalio\/auto-setup:\$\{TEMPORAL_VERSION:-\d+\.\d+\.\d+\}$/);
     expect(svc('temporal-ui').image).toMatch(/^temporalio\/ui:/);
@@ -86,7 +103,13 @@ describe('docker-compose.yml', () => {
     expect(env.get('DROVER_WORKSPACE')).toBe('/var/lib/drover/workspace');
     expect(worker.volumes).toEqual(['drover-worker-1:/var/lib/drover']);
     expect(Object.keys(compose.volumes).sort()).toEqual(['drover-worker-1', 'postgresql-data']);
-    for (const secret of ['GITHUB_TOKEN', 'ANTHROPIC_API_KEY', 'DROVER_CODEC_KEY', 'DROVER_CODEC_KEYS', 'DROVER_WEBHOOK_URL']) {
+    for (const secret of [
+      'GITHUB_TOKEN',
+      'ANTHROPIC_API_KEY',
+      'DROVER_CODEC_KEY',
+      'DROVER_CODEC_KEYS',
+      'DROVER_WEBHOOK_URL',
+    ]) {
       expect(env.has(secret), secret).toBe(true);
       expect(env.get(secret), `${secret} must pass through, not be inlined`).toBeUndefined();
     }
@@ -94,9 +117,18 @@ describe('docker-compose.yml', () => {
 
   it('the codec server binds 0.0.0.0:8888 in its container, allows the Web UI origin, takes keys and token from the shell', () => {
     const codec = svc('drover-codec');
-    expect(codec.command).toEqual(['codec-server', '--host', '0.0.0.0', '--port', '8888', '--cors-origin', 'http://localhost:8080']);
+    expect(codec.command).toEqual([
+      'codec-server',
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '8888',
+      '--cors-origin',
+      'http://localhost:8080',
+    ]);
     const env = envOf('drover-codec');
-    for (const name of ['DROVER_CODEC_KEY', 'DROVER_CODEC_KEYS', 'DROVER_CODEC_AUTH_TOKEN']) expect(env.get(name)).toBeUndefined();
+    for (const name of ['DROVER_CODEC_KEY', 'DROVER_CODEC_KEYS', 'DROVER_CODEC_AUTH_TOKEN'])
+      expect(env.get(name)).toBeUndefined();
     expect(codec.healthcheck?.test.join(' ')).toContain('/healthz');
   });
 
@@ -132,7 +164,8 @@ describe('Dockerfile', () => {
 
   it('installs the agent CLIs pinned in package.json as regular dependencies (npm ci --omit=dev keeps them)', () => {
     const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
-    for (const cli of ['@anthropic-ai/claude-code', '@openai/codex', '@google/gemini-cli']) expect(pkg.dependencies[cli]).toMatch(/^\d+\.\d+\.\d+$/);
+    for (const cli of ['@anthropic-ai/claude-code', '@openai/codex', '@google/gemini-cli'])
+      expect(pkg.dependencies[cli]).toMatch(/^\d+\.\d+\.\d+$/);
     // tsx (and its esbuild): bin/compiled-src.mjs compiles the sources with esbuild, tsx is the fallback and runs the bundle builder
     expect(pkg.dependencies.tsx).toBeDefined();
   });
@@ -151,8 +184,14 @@ describe('Dockerfile', () => {
   });
 
   it('every COPY source exists and is not excluded by .dockerignore', () => {
-    const ignored = new Set(read('.dockerignore').split('\n').map((l) => l.trim()));
-    const sources = instructions.filter((line) => line.startsWith('COPY ')).flatMap((line) => line.split(/\s+/).slice(1, -1));
+    const ignored = new Set(
+      read('.dockerignore')
+        .split('\n')
+        .map((l) => l.trim()),
+    );
+    const sources = instructions
+      .filter((line) => line.startsWith('COPY '))
+      .flatMap((line) => line.split(/\s+/).slice(1, -1));
     expect(sources).toEqual(['package.json', 'package-lock.json', 'bin', 'src', 'scenarios', 'tsconfig.json']);
     for (const source of sources) {
       expect(existsSync(path.join(root, source)), source).toBe(true);
@@ -161,7 +200,10 @@ describe('Dockerfile', () => {
   });
 
   it('.dockerignore keeps node_modules, local state, git and env files out of the build context', () => {
-    const ignored = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', '.drover', '.git', '.env', 'test']));
     for (const needed of ['bin', 'src', 'package.json', 'package-lock.json']) expect(ignored).not.toContain(needed);
   });

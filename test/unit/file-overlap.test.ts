@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { entriesOverlap, entryCovers, filesOverlap, firstOverlap, isGlob, normalizeFileEntry } from '../../src/domain/file-overlap.js';
+import {
+  entriesOverlap,
+  entryCovers,
+  filesOverlap,
+  firstOverlap,
+  isGlob,
+  normalizeFileEntry,
+} from '../../src/domain/file-overlap.js';
 
 describe('normalizeFileEntry', () => {
   it.each([
@@ -130,7 +137,15 @@ function referenceCovers(glob: string, path: string): boolean {
   const segs = glob.split('/').filter((s) => s !== '' && s !== '.');
   if (segs.length === 0) return true;
   const body = segs
-    .map((s) => (s === '**' ? '(?:/[^/]+)*' : `/${s.replace(/\*+/g, '*').split('').map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.]/g, '\\.'))).join('')}`))
+    .map((s) =>
+      s === '**'
+        ? '(?:/[^/]+)*'
+        : `/${s
+            .replace(/\*+/g, '*')
+            .split('')
+            .map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.]/g, '\\.')))
+            .join('')}`,
+    )
     .join('');
   const re = new RegExp(`^${body}$`);
   const parts = path.split('/');
@@ -141,21 +156,34 @@ function referenceCovers(glob: string, path: string): boolean {
 }
 
 describe('properties', () => {
-  const segment = fc.string({ unit: fc.constantFrom('a', 'b', '.', '*', '?'), minLength: 1, maxLength: 4 }).filter((s) => s !== '.' && s !== '..');
+  const segment = fc
+    .string({ unit: fc.constantFrom('a', 'b', '.', '*', '?'), minLength: 1, maxLength: 4 })
+    .filter((s) => s !== '.' && s !== '..');
   const glob = fc.array(fc.oneof(segment, fc.constant('**')), { minLength: 1, maxLength: 4 }).map((s) => s.join('/'));
-  const pathSeg = fc.string({ unit: fc.constantFrom('a', 'b', '.'), minLength: 1, maxLength: 3 }).filter((s) => s !== '.' && s !== '..');
+  const pathSeg = fc
+    .string({ unit: fc.constantFrom('a', 'b', '.'), minLength: 1, maxLength: 3 })
+    .filter((s) => s !== '.' && s !== '..');
   const path = fc.array(pathSeg, { minLength: 1, maxLength: 5 }).map((s) => s.join('/'));
 
   it('glob vs path agrees with a regular-expression reference', () => {
-    fc.assert(fc.property(glob, path, (g, p) => entryCovers(g, p) === referenceCovers(g, p)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(glob, path, (g, p) => entryCovers(g, p) === referenceCovers(g, p)),
+      { numRuns: 2000 },
+    );
   });
 
   it('a covered path always overlaps (entriesOverlap is never more optimistic than entryCovers)', () => {
-    fc.assert(fc.property(glob, path, (g, p) => !entryCovers(g, p) || entriesOverlap(g, p)), { numRuns: 1000 });
+    fc.assert(
+      fc.property(glob, path, (g, p) => !entryCovers(g, p) || entriesOverlap(g, p)),
+      { numRuns: 1000 },
+    );
   });
 
   it('two globs overlap when some path is covered by both', () => {
-    fc.assert(fc.property(glob, glob, path, (a, b, p) => !(entryCovers(a, p) && entryCovers(b, p)) || entriesOverlap(a, b)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(glob, glob, path, (a, b, p) => !(entryCovers(a, p) && entryCovers(b, p)) || entriesOverlap(a, b)),
+      { numRuns: 2000 },
+    );
   });
 
   it('is symmetric, reflexive on non-empty lists, and never throws', () => {

@@ -3,12 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { claudeProfile } from '../../src/domain/agent-profile.js';
 import { decideDialog } from '../../src/domain/dialog-policy.js';
 import { geminiProfile } from '../../src/domain/profiles/gemini.js';
-import { classifyScreen, ScreenClassificationSchema, type Dialog, type ScreenState } from '../../src/domain/screen-classifier.js';
+import {
+  classifyScreen,
+  ScreenClassificationSchema,
+  type Dialog,
+  type ScreenState,
+} from '../../src/domain/screen-classifier.js';
 import { unframeLine } from '../../src/domain/screen-normalize.js';
 
 /** Real gemini-cli 0.61.0 screens (220×50, `tmux capture-pane -p`) from runs against the scripted model server. */
 const DIR = new URL('../fixtures/panes/', import.meta.url);
-const names = readdirSync(DIR).filter((f) => f.startsWith('gemini-') && f.endsWith('.txt')).sort();
+const names = readdirSync(DIR)
+  .filter((f) => f.startsWith('gemini-') && f.endsWith('.txt'))
+  .sort();
 const pane = (name: string) => readFileSync(new URL(name, DIR), 'utf8');
 const alive = { paneDead: false };
 const WT = '/tmp/gprobe/work';
@@ -28,25 +35,48 @@ const EXPECTED: Record<string, Expectation> = {
   'gemini-0.61.0-startup-blank.txt': { state: 'starting' },
   'gemini-0.61.0-trust-folder-dialog.txt': {
     state: 'dialog',
-    dialog: { kind: 'trust-folder', options: [{ index: 1, label: 'Trust folder (work)', selected: true }, { index: 2, label: 'Trust parent folder (gprobe)', selected: false }, { index: 3, label: "Don't trust", selected: false }] },
+    dialog: {
+      kind: 'trust-folder',
+      options: [
+        { index: 1, label: 'Trust folder (work)', selected: true },
+        { index: 2, label: 'Trust parent folder (gprobe)', selected: false },
+        { index: 3, label: "Don't trust", selected: false },
+      ],
+    },
     decision: allowOnce,
   },
   'gemini-0.61.0-idle-after-trust-restart.txt': { state: 'idle', input: '', done: false },
   'gemini-0.61.0-idle-prompt.txt': { state: 'idle', input: '', checkpoints: [], done: false },
   'gemini-0.61.0-typed-not-submitted.txt': { state: 'typed', input: 'Fix a.txt so it says fixed, then commit.' },
-  'gemini-0.61.0-permission-write-dialog.txt': { state: 'dialog', dialog: { kind: 'permission', tool: 'write', file: 'a.txt' }, decision: allowOnce },
-  'gemini-0.61.0-permission-edit-dialog.txt': { state: 'dialog', dialog: { kind: 'permission', tool: 'edit', file: 'a.txt' }, decision: allowOnce },
+  'gemini-0.61.0-permission-write-dialog.txt': {
+    state: 'dialog',
+    dialog: { kind: 'permission', tool: 'write', file: 'a.txt' },
+    decision: allowOnce,
+  },
+  'gemini-0.61.0-permission-edit-dialog.txt': {
+    state: 'dialog',
+    dialog: { kind: 'permission', tool: 'edit', file: 'a.txt' },
+    decision: allowOnce,
+  },
   'gemini-0.61.0-permission-bash-dialog.txt': {
     state: 'dialog',
     dialog: {
       kind: 'permission',
       tool: 'bash',
       command: 'git add -A && git commit -q -m "Fix a.txt"',
-      options: [{ index: 1, label: 'Allow once', selected: true }, { index: 2, label: 'Allow for this session', selected: false }, { index: 3, label: 'No, suggest changes (esc)', selected: false }],
+      options: [
+        { index: 1, label: 'Allow once', selected: true },
+        { index: 2, label: 'Allow for this session', selected: false },
+        { index: 3, label: 'No, suggest changes (esc)', selected: false },
+      ],
     },
     decision: allowOnce,
   },
-  'gemini-0.61.0-permission-redirect-dialog.txt': { state: 'dialog', dialog: { kind: 'permission', tool: 'bash', command: 'echo drover report checkpoint fix > b.txt' }, decision: allowOnce },
+  'gemini-0.61.0-permission-redirect-dialog.txt': {
+    state: 'dialog',
+    dialog: { kind: 'permission', tool: 'bash', command: 'echo drover report checkpoint fix > b.txt' },
+    decision: allowOnce,
+  },
   'gemini-0.61.0-working-tool-running.txt': { state: 'working', done: false },
   'gemini-0.61.0-done-after-turn.txt': { state: 'idle', checkpoints: ['fix'], done: true, input: '' },
   'gemini-0.61.0-process-killed-dead-pane.txt': { state: 'crashed' },
@@ -75,29 +105,47 @@ describe('classifyScreen on real gemini 0.61.0 captures', () => {
   it.each(names)('%s: same result with trailing spaces, CRLF and colour escapes', (name) => {
     const screen = pane(name);
     const want = classifyScreen(geminiProfile, screen, alive);
-    const spaced = screen.split('\n').map((l) => `${l}   `).join('\n');
+    const spaced = screen
+      .split('\n')
+      .map((l) => `${l}   `)
+      .join('\n');
     const crlf = screen.split('\n').join('\r\n');
-    const coloured = screen.split('\n').map((l) => (l === '' ? l : `\u001b[2m${l}\u001b[0m`)).join('\n');
-    for (const variant of [spaced, crlf, coloured]) expect({ ...classifyScreen(geminiProfile, variant, alive), tail: [] }).toEqual({ ...want, tail: [] });
+    const coloured = screen
+      .split('\n')
+      .map((l) => (l === '' ? l : `\u001b[2m${l}\u001b[0m`))
+      .join('\n');
+    for (const variant of [spaced, crlf, coloured])
+      expect({ ...classifyScreen(geminiProfile, variant, alive), tail: [] }).toEqual({ ...want, tail: [] });
   });
 
   it('a dangerous command in a gemini dialog waits for a human; a deny rule answers "No"', () => {
-    const screen = pane('gemini-0.61.0-permission-bash-dialog.txt').replaceAll('git add -A && git commit -q -m "Fix a.txt"', 'rm -rf /srv/other && git push --force');
+    const screen = pane('gemini-0.61.0-permission-bash-dialog.txt').replaceAll(
+      'git add -A && git commit -q -m "Fix a.txt"',
+      'rm -rf /srv/other && git push --force',
+    );
     const dialog = classifyScreen(geminiProfile, screen, alive).dialog!;
     expect(dialog.command).toBe('rm -rf /srv/other && git push --force');
     expect(decideDialog(dialog, { worktree: WT }).decision).toBe('ask-human');
-    expect(decideDialog(dialog, { worktree: WT, deny: ['push --force'] })).toMatchObject({ decision: 'deny', keys: ['Down', 'Down', 'Enter'] });
+    expect(decideDialog(dialog, { worktree: WT, deny: ['push --force'] })).toMatchObject({
+      decision: 'deny',
+      keys: ['Down', 'Down', 'Enter'],
+    });
   });
 
   it('a write outside the worktree is not auto-approved', () => {
-    const screen = pane('gemini-0.61.0-permission-write-dialog.txt').replace('Writing to a.txt', 'Writing to /etc/passwd');
+    const screen = pane('gemini-0.61.0-permission-write-dialog.txt').replace(
+      'Writing to a.txt',
+      'Writing to /etc/passwd',
+    );
     const dialog = classifyScreen(geminiProfile, screen, alive).dialog!;
     expect(dialog).toMatchObject({ tool: 'write', file: '/etc/passwd' });
     expect(decideDialog(dialog, { worktree: WT }).decision).toBe('ask-human');
   });
 
   it('the claude profile does not mistake gemini screens for an idle claude prompt', () => {
-    expect(classifyScreen(claudeProfile, pane('gemini-0.61.0-permission-bash-dialog.txt'), alive).state).not.toBe('idle');
+    expect(classifyScreen(claudeProfile, pane('gemini-0.61.0-permission-bash-dialog.txt'), alive).state).not.toBe(
+      'idle',
+    );
   });
 
   it('unframeLine strips nested box sides and blanks box edges', () => {

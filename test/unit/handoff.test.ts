@@ -24,12 +24,19 @@ describe('handoff note', () => {
       from: 'gemini',
       to: 'claude',
       why: 'it crashed 4 times (cap 3)',
-      progress: { commits: [{ sha: 'a'.repeat(40), subject: 'Half the fix' }], diffStat: '1 file changed, 2 insertions(+)', changedFiles: ['a.txt'], dirtyFiles: ['b.txt'] },
+      progress: {
+        commits: [{ sha: 'a'.repeat(40), subject: 'Half the fix' }],
+        diffStat: '1 file changed, 2 insertions(+)',
+        changedFiles: ['a.txt'],
+        dirtyFiles: ['b.txt'],
+      },
       checkpoints: ['edit'],
       steps: ['edit', 'test'],
       lastVerification: ['missing checkpoint: test'],
     });
-    expect(note).toContain('take over this task from the gemini agent, which stopped because it crashed 4 times (cap 3)');
+    expect(note).toContain(
+      'take over this task from the gemini agent, which stopped because it crashed 4 times (cap 3)',
+    );
     expect(note).toContain('aaaaaaaaaa Half the fix');
     expect(note).toContain('Files changed: a.txt');
     expect(note).toContain('Uncommitted changes left in: b.txt');
@@ -38,7 +45,15 @@ describe('handoff note', () => {
     expect(note).toContain("Drover's last check said: missing checkpoint: test");
   });
   it('with nothing done it says so', () => {
-    const note = buildHandoffNote({ from: 'gemini', to: 'claude', why: 'x', progress: { commits: [], diffStat: '', changedFiles: [], dirtyFiles: [] }, checkpoints: [], steps: [], lastVerification: [] });
+    const note = buildHandoffNote({
+      from: 'gemini',
+      to: 'claude',
+      why: 'x',
+      progress: { commits: [], diffStat: '', changedFiles: [], dirtyFiles: [] },
+      checkpoints: [],
+      steps: [],
+      lastVerification: [],
+    });
     expect(note).toContain('No commit yet on the branch.');
     expect(note).toContain('Every required step was reported');
   });

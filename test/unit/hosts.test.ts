@@ -1,9 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
-import { chooseHost, emptyRegistry, promoteWaiting, recordHeartbeat, registryView, release, requestPlacement, type RegistryState } from '../../src/domain/hosts.js';
+import {
+  chooseHost,
+  emptyRegistry,
+  promoteWaiting,
+  recordHeartbeat,
+  registryView,
+  release,
+  requestPlacement,
+  type RegistryState,
+} from '../../src/domain/hosts.js';
 
 const T0 = 1_000_000;
-const beat = (hostId: string, slots: number) => ({ hostId, taskQueue: `drover@${hostId}`, slots, workspace: `/w/${hostId}` });
+const beat = (hostId: string, slots: number) => ({
+  hostId,
+  taskQueue: `drover@${hostId}`,
+  slots,
+  workspace: `/w/${hostId}`,
+});
 
 function registry(...hosts: [string, number][]): RegistryState {
   const state = emptyRegistry();
@@ -11,7 +25,8 @@ function registry(...hosts: [string, number][]): RegistryState {
   return state;
 }
 
-const place = (state: RegistryState, workflowId: string, at = T0, exclude: string[] = []) => requestPlacement(state, { workflowId, taskId: workflowId, exclude }, at);
+const place = (state: RegistryState, workflowId: string, at = T0, exclude: string[] = []) =>
+  requestPlacement(state, { workflowId, taskId: workflowId, exclude }, at);
 const hostOf = (p: ReturnType<typeof place>) => ('hostId' in p.placement ? p.placement.hostId : undefined);
 
 describe('chooseHost', () => {
@@ -46,7 +61,10 @@ describe('requestPlacement', () => {
     release(state, holder);
     expect(promoteWaiting(state, T0)).toEqual(['t4']);
     expect(hostOf(place(state, 't4'))).toBe('b');
-    expect(registryView(state).hosts.map((h) => [h.hostId, h.inUse, h.free])).toEqual([['a', 2, 0], ['b', 1, 0]]);
+    expect(registryView(state).hosts.map((h) => [h.hostId, h.inUse, h.free])).toEqual([
+      ['a', 2, 0],
+      ['b', 1, 0],
+    ]);
   });
 
   it('is idempotent per task while its host lives; a second ask never takes a second slot', () => {
@@ -77,20 +95,27 @@ describe('requestPlacement', () => {
 
   it('says why a task waits when no host is live', () => {
     const state = registry(['a', 1]);
-    expect(place(state, 't1', T0 + 60_000, []).placement).toEqual({ waiting: { position: 1, reason: 'no live host (start a worker: drover worker)' } });
-    expect(place(state, 't2', T0, ['a']).placement).toMatchObject({ waiting: { reason: 'no live host besides a (start a worker: drover worker)' } });
+    expect(place(state, 't1', T0 + 60_000, []).placement).toEqual({
+      waiting: { position: 1, reason: 'no live host (start a worker: drover worker)' },
+    });
+    expect(place(state, 't2', T0, ['a']).placement).toMatchObject({
+      waiting: { reason: 'no live host besides a (start a worker: drover worker)' },
+    });
   });
 
   it('a worker that restarts keeps its host id, its tasks and its new capacity', () => {
     const state = registry(['a', 2]);
     place(state, 't1');
     recordHeartbeat(state, { ...beat('a', 3), startedAt: 'later' }, T0 + 20_000);
-    expect(registryView(state).hosts).toMatchObject([{ hostId: 'a', slots: 3, inUse: 1, free: 2, startedAt: 'later', tasks: ['t1'] }]);
+    expect(registryView(state).hosts).toMatchObject([
+      { hostId: 'a', slots: 3, inUse: 1, free: 2, startedAt: 'later', tasks: ['t1'] },
+    ]);
   });
 });
 
 describe('host slots configuration', () => {
-  const load = (env: Record<string, string>, projectRoot = '/nonexistent-drover-root') => loadConfig({ projectRoot, env: { DROVER_HOST_ID: 'h', ...env } });
+  const load = (env: Record<string, string>, projectRoot = '/nonexistent-drover-root') =>
+    loadConfig({ projectRoot, env: { DROVER_HOST_ID: 'h', ...env } });
 
   it('defaults to 8, DROVER_HOST_SLOTS overrides', () => {
     expect(load({}).slots).toBe(8);
@@ -99,7 +124,9 @@ describe('host slots configuration', () => {
 
   it('rejects a value that is not 1-1000 with a message naming the variable', () => {
     for (const bad of ['0', '1001', 'two', '1.5']) {
-      expect(() => load({ DROVER_HOST_SLOTS: bad })).toThrow(`DROVER_HOST_SLOTS must be a whole number of concurrent agents between 1 and 1000 (got "${bad}")`);
+      expect(() => load({ DROVER_HOST_SLOTS: bad })).toThrow(
+        `DROVER_HOST_SLOTS must be a whole number of concurrent agents between 1 and 1000 (got "${bad}")`,
+      );
     }
   });
 });

@@ -117,14 +117,40 @@ describe('validateBranchName', () => {
   });
 
   it('agrees with `git check-ref-format --branch`', () => {
-    const git = (name: string) => spawnSync('git', ['check-ref-format', '--branch', name], { cwd: tmpdir(), stdio: 'ignore' }).status === 0;
-    const alphabet = ['a', 'b', '.', '/', '-', '@', '{', '}', '~', '^', ':', '?', '*', '[', '\\', ' ', '\t', 'lock', 'HEAD', 'é', '\u007f'];
+    const git = (name: string) =>
+      spawnSync('git', ['check-ref-format', '--branch', name], { cwd: tmpdir(), stdio: 'ignore' }).status === 0;
+    const alphabet = [
+      'a',
+      'b',
+      '.',
+      '/',
+      '-',
+      '@',
+      '{',
+      '}',
+      '~',
+      '^',
+      ':',
+      '?',
+      '*',
+      '[',
+      '\\',
+      ' ',
+      '\t',
+      'lock',
+      'HEAD',
+      'é',
+      '\u007f',
+    ];
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(...alphabet), { minLength: 1, maxLength: 8 }).map((p) => p.join('')), (name) => {
-        // git expands `@` and `@{-N}` to other branches with --branch; we refuse those outright.
-        fc.pre(name !== '@' && !name.includes('@{'));
-        expect(validateBranchName(name).ok).toBe(git(name));
-      }),
+      fc.property(
+        fc.array(fc.constantFrom(...alphabet), { minLength: 1, maxLength: 8 }).map((p) => p.join('')),
+        (name) => {
+          // git expands `@` and `@{-N}` to other branches with --branch; we refuse those outright.
+          fc.pre(name !== '@' && !name.includes('@{'));
+          expect(validateBranchName(name).ok).toBe(git(name));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -162,7 +188,9 @@ describe('derived names', () => {
 
 describe('redactSecrets', () => {
   it('replaces every occurrence, longest first', () => {
-    expect(redactSecrets('token=sk-ant-123456 again sk-ant-123456', ['sk-ant-123456'])).toBe(`token=${REDACTED} again ${REDACTED}`);
+    expect(redactSecrets('token=sk-ant-123456 again sk-ant-123456', ['sk-ant-123456'])).toBe(
+      `token=${REDACTED} again ${REDACTED}`,
+    );
     expect(redactSecrets('abcdefgh', ['abcd', 'abcdefgh'])).toBe(REDACTED);
   });
 
@@ -175,11 +203,15 @@ describe('redactSecrets', () => {
 
   it('no secret survives outside the redaction markers', () => {
     fc.assert(
-      fc.property(fc.string(), fc.array(fc.string({ minLength: 4, maxLength: 12 }), { maxLength: 4 }), (text, secrets) => {
-        const mixed = secrets.reduce((t, s, i) => `${t}${s}${i}`, text);
-        const out = redactSecrets(mixed, secrets);
-        for (const fragment of out.split(REDACTED)) for (const s of secrets) expect(fragment.includes(s)).toBe(false);
-      }),
+      fc.property(
+        fc.string(),
+        fc.array(fc.string({ minLength: 4, maxLength: 12 }), { maxLength: 4 }),
+        (text, secrets) => {
+          const mixed = secrets.reduce((t, s, i) => `${t}${s}${i}`, text);
+          const out = redactSecrets(mixed, secrets);
+          for (const fragment of out.split(REDACTED)) for (const s of secrets) expect(fragment.includes(s)).toBe(false);
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -11,7 +11,10 @@ let tmp: string;
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'drover-launcher-'));
   // a stand-in `node` first on PATH that prints what it was started with, instead of running Drover
-  await writeFile(path.join(tmp, 'node'), '#!/bin/sh\necho "arena=${MALLOC_ARENA_MAX:-unset}"\nfor a in "$@"; do echo "arg=$a"; done\n');
+  await writeFile(
+    path.join(tmp, 'node'),
+    '#!/bin/sh\necho "arena=${MALLOC_ARENA_MAX:-unset}"\nfor a in "$@"; do echo "arg=$a"; done\n',
+  );
   await chmod(path.join(tmp, 'node'), 0o755);
   // as npm installs it: node_modules/.bin/drover -> ../../bin/drover (relative link)
   await symlink(path.relative(tmp, launcher), path.join(tmp, 'drover'));
@@ -31,7 +34,15 @@ describe('bin/drover (the launcher)', () => {
   it('runs bin/drover.mjs with the arguments as given, a small young generation and MALLOC_ARENA_MAX=2 by default', async () => {
     const res = await run(launcher, ['task', '--objective', 'two words', '']);
     expect(res.exitCode).toBe(0);
-    expect(res.stdout.split('\n')).toEqual(['arena=2', 'arg=--max-semi-space-size=4', `arg=${path.join(projectRoot(), 'bin', 'drover.mjs')}`, 'arg=task', 'arg=--objective', 'arg=two words', 'arg=']);
+    expect(res.stdout.split('\n')).toEqual([
+      'arena=2',
+      'arg=--max-semi-space-size=4',
+      `arg=${path.join(projectRoot(), 'bin', 'drover.mjs')}`,
+      'arg=task',
+      'arg=--objective',
+      'arg=two words',
+      'arg=',
+    ]);
   });
 
   it('keeps a MALLOC_ARENA_MAX the user set', async () => {
@@ -42,7 +53,10 @@ describe('bin/drover (the launcher)', () => {
   it('finds bin/drover.mjs when started through a relative symlink (node_modules/.bin)', async () => {
     const res = await run(path.join(tmp, 'drover'), ['--version']);
     expect(res.exitCode).toBe(0);
-    const [, script, ...args] = res.stdout.split('\n').slice(1).map((l) => l.replace(/^arg=/, ''));
+    const [, script, ...args] = res.stdout
+      .split('\n')
+      .slice(1)
+      .map((l) => l.replace(/^arg=/, ''));
     expect(path.resolve(script!)).toBe(path.join(projectRoot(), 'bin', 'drover.mjs'));
     expect(args).toEqual(['--version']);
   });

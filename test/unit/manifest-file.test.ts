@@ -17,8 +17,26 @@ describe('loadManifestFile', () => {
   it('reads JSON and YAML by extension', async () => {
     const json = await loadManifestFile(new URL('example.json', fixtures).pathname);
     const yaml = await loadManifestFile(new URL('example.yaml', fixtures).pathname);
-    expect(json.manifest.phases.flatMap((p) => p.tasks.map((t) => t.id))).toEqual(['t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8']);
-    expect(yaml.manifest.phases.flatMap((p) => p.tasks.map((t) => t.id))).toEqual(['t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8']);
+    expect(json.manifest.phases.flatMap((p) => p.tasks.map((t) => t.id))).toEqual([
+      't1',
+      't2',
+      't3',
+      't4',
+      't5',
+      't6',
+      't7',
+      't8',
+    ]);
+    expect(yaml.manifest.phases.flatMap((p) => p.tasks.map((t) => t.id))).toEqual([
+      't1',
+      't2',
+      't3',
+      't4',
+      't5',
+      't6',
+      't7',
+      't8',
+    ]);
     expect(yaml.manifest.created).toBe('2026-01-17T00:00:00Z');
   });
 
@@ -40,10 +58,18 @@ describe('loadManifestFile', () => {
   });
 
   it('reports syntax errors, missing files and directories with the file name', async () => {
-    await expect(loadManifestFile(write('bad.json', '{"phases": ['))).rejects.toThrow(/bad\.json: 1 problem\n {2}- not valid JSON/);
-    await expect(loadManifestFile(write('bad.yaml', 'phases:\n  - name: [unclosed\n'))).rejects.toThrow(/bad\.yaml: \d+ problems?\n {2}- not valid YAML/);
-    await expect(loadManifestFile(write('dup.yaml', 'phases: []\nphases: []\n'))).rejects.toThrow(/dup\.yaml: 1 problem\n {2}- not valid YAML: Map keys must be unique/);
-    await expect(loadManifestFile(join(dir, 'absent.json'))).rejects.toThrow(/absent\.json: 1 problem\n {2}- no such file/);
+    await expect(loadManifestFile(write('bad.json', '{"phases": ['))).rejects.toThrow(
+      /bad\.json: 1 problem\n {2}- not valid JSON/,
+    );
+    await expect(loadManifestFile(write('bad.yaml', 'phases:\n  - name: [unclosed\n'))).rejects.toThrow(
+      /bad\.yaml: \d+ problems?\n {2}- not valid YAML/,
+    );
+    await expect(loadManifestFile(write('dup.yaml', 'phases: []\nphases: []\n'))).rejects.toThrow(
+      /dup\.yaml: 1 problem\n {2}- not valid YAML: Map keys must be unique/,
+    );
+    await expect(loadManifestFile(join(dir, 'absent.json'))).rejects.toThrow(
+      /absent\.json: 1 problem\n {2}- no such file/,
+    );
     mkdirSync(join(dir, 'sub.json'));
     await expect(loadManifestFile(join(dir, 'sub.json'))).rejects.toThrow(/sub\.json: 1 problem\n {2}- is a directory/);
   });

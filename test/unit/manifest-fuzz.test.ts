@@ -9,17 +9,77 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseManifestText } from '../../src/cli/manifest-file.js';
 import { MAX_YAML_DEPTH } from '../../src/cli/yaml-depth.js';
-import { branchForTask, taskWorkflowId, tmuxWindowName, validateBranchName, validateTaskId } from '../../src/domain/identifiers.js';
+import {
+  branchForTask,
+  taskWorkflowId,
+  tmuxWindowName,
+  validateBranchName,
+  validateTaskId,
+} from '../../src/domain/identifiers.js';
 import type { Manifest } from '../../src/domain/manifest-schema.js';
 import { validateManifest } from '../../src/domain/manifest-validate.js';
 
 const NASTY = [
-  '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '..', '../', '../../etc/passwd', '/etc/passwd', 'C:\\x', '~/.ssh/id_rsa',
-  '$(rm -rf /)', '`id`', '; rm -rf ~', '| sh', '&&', '>', '\u0000', '\u0007', '\u001b[2J', '\u001b]0;x\u0007', '\u202e', '\u200b', '\ufeff',
-  '\r\n', '\n', '\t', ' ', '-', '--force', '.lock', '@{-1}', 'HEAD', '*', '?', '[', '{', '}', '"', "'", '\\', '%s', '😀', 'é', 'ＡＢ', 'İ',
-  'a'.repeat(101), 'x'.repeat(5000), '&a', '*a', '!!js/function', '<<', '#', ':',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  '..',
+  '../',
+  '../../etc/passwd',
+  '/etc/passwd',
+  'C:\\x',
+  '~/.ssh/id_rsa',
+  '$(rm -rf /)',
+  '`id`',
+  '; rm -rf ~',
+  '| sh',
+  '&&',
+  '>',
+  '\u0000',
+  '\u0007',
+  '\u001b[2J',
+  '\u001b]0;x\u0007',
+  '\u202e',
+  '\u200b',
+  '\ufeff',
+  '\r\n',
+  '\n',
+  '\t',
+  ' ',
+  '-',
+  '--force',
+  '.lock',
+  '@{-1}',
+  'HEAD',
+  '*',
+  '?',
+  '[',
+  '{',
+  '}',
+  '"',
+  "'",
+  '\\',
+  '%s',
+  '😀',
+  'é',
+  'ＡＢ',
+  'İ',
+  'a'.repeat(101),
+  'x'.repeat(5000),
+  '&a',
+  '*a',
+  '!!js/function',
+  '<<',
+  '#',
+  ':',
 ];
-const nasty = fc.oneof(fc.constantFrom(...NASTY), fc.string({ unit: 'binary', maxLength: 40 }), fc.array(fc.constantFrom(...NASTY), { minLength: 1, maxLength: 4 }).map((a) => a.join('')));
+const nasty = fc.oneof(
+  fc.constantFrom(...NASTY),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.array(fc.constantFrom(...NASTY), { minLength: 1, maxLength: 4 }).map((a) => a.join('')),
+);
 const safeId = fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/);
 
 /** The parser's own failure: an Error whose message starts with the file name and counts the problems. */
@@ -106,7 +166,23 @@ const mutation = fc.oneof(
   fc.record({ kind: fc.constant('odd-file' as const), a: fc.nat(), text: nasty }),
   fc.record({ kind: fc.constant('odd-branch' as const), a: fc.nat(), text: nasty }),
   fc.record({ kind: fc.constant('odd-key' as const), a: fc.nat(), text: nasty, value: fc.jsonValue({ maxDepth: 2 }) }),
-  fc.record({ kind: fc.constant('odd-field' as const), a: fc.nat(), key: fc.constantFrom('id', 'dependsOn', 'files', 'steps', 'validate', 'agent', 'status', 'issue', 'title', 'objective'), value: fc.oneof(nasty, fc.jsonValue({ maxDepth: 2 })) }),
+  fc.record({
+    kind: fc.constant('odd-field' as const),
+    a: fc.nat(),
+    key: fc.constantFrom(
+      'id',
+      'dependsOn',
+      'files',
+      'steps',
+      'validate',
+      'agent',
+      'status',
+      'issue',
+      'title',
+      'objective',
+    ),
+    value: fc.oneof(nasty, fc.jsonValue({ maxDepth: 2 })),
+  }),
 );
 type Mutation = typeof mutation extends fc.Arbitrary<infer M> ? M : never;
 
@@ -126,17 +202,26 @@ function mutate(m: Raw, mu: Mutation): () => RegExp | undefined {
       const u = tasks[mu.b % tasks.length]!;
       u.dependsOn = [...deps(u), t.id];
       t.dependsOn = [...deps(t), u.id];
-      return () => (typeof t.id === 'string' && typeof u.id === 'string' && deps(t).includes(u.id) && deps(u).includes(t.id) ? /dependency cycle: / : undefined);
+      return () =>
+        typeof t.id === 'string' && typeof u.id === 'string' && deps(t).includes(u.id) && deps(u).includes(t.id)
+          ? /dependency cycle: /
+          : undefined;
     }
     case 'duplicate': {
       const u = tasks[mu.b % tasks.length]!;
       if (u === t) return none;
       u.id = t.id;
-      return () => (typeof t.id === 'string' && allTasks(m).filter((x) => x.id === t.id).length > 1 ? new RegExp(`task id ${esc(JSON.stringify(t.id))} is used \\d+ times`) : undefined);
+      return () =>
+        typeof t.id === 'string' && allTasks(m).filter((x) => x.id === t.id).length > 1
+          ? new RegExp(`task id ${esc(JSON.stringify(t.id))} is used \\d+ times`)
+          : undefined;
     }
     case 'unknown-dep':
       t.dependsOn = [...deps(t), mu.text];
-      return () => (deps(t).includes(mu.text) && !allTasks(m).some((x) => x.id === mu.text) ? /which is not a task in this manifest/ : undefined);
+      return () =>
+        deps(t).includes(mu.text) && !allTasks(m).some((x) => x.id === mu.text)
+          ? /which is not a task in this manifest/
+          : undefined;
     case 'odd-id':
       t.id = mu.text;
       return none;
@@ -154,12 +239,68 @@ function mutate(m: Raw, mu: Mutation): () => RegExp | undefined {
       return none;
   }
 }
-const TASK_KEY_NAMES = new Set(['id', 'issue', 'title', 'files', 'dependsOn', 'status', 'worktree', 'tmuxSession', 'startedAt', 'lastProgress', 'completedAt', 'prNumber', 'objective', 'steps', 'agent', 'validate', 'branch']);
+const TASK_KEY_NAMES = new Set([
+  'id',
+  'issue',
+  'title',
+  'files',
+  'dependsOn',
+  'status',
+  'worktree',
+  'tmuxSession',
+  'startedAt',
+  'lastProgress',
+  'completedAt',
+  'prNumber',
+  'objective',
+  'steps',
+  'agent',
+  'validate',
+  'branch',
+]);
 
 describe('manifest parser under hostile input', () => {
-  it('arbitrary text, as JSON, YAML or sniffed: a value or the parser\'s own error, never another exception', () => {
-    const yamlish = fc.array(fc.oneof(fc.constantFrom('phases:', '\n', '  - ', 'name: ', 'tasks: ', '[', ']', '{', '}', ',', ': ', '&a ', '*a', '<<: ', '!!binary ', '? ', '|', '>', '"', "'", '#', '---\n', '...\n', '%YAML 1.2\n'), nasty), { maxLength: 40 }).map((a) => a.join(''));
-    const text = fc.oneof(fc.string({ unit: 'binary' }), fc.json(), yamlish, fc.jsonValue().map((v) => JSON.stringify(v, null, 2)));
+  it("arbitrary text, as JSON, YAML or sniffed: a value or the parser's own error, never another exception", () => {
+    const yamlish = fc
+      .array(
+        fc.oneof(
+          fc.constantFrom(
+            'phases:',
+            '\n',
+            '  - ',
+            'name: ',
+            'tasks: ',
+            '[',
+            ']',
+            '{',
+            '}',
+            ',',
+            ': ',
+            '&a ',
+            '*a',
+            '<<: ',
+            '!!binary ',
+            '? ',
+            '|',
+            '>',
+            '"',
+            "'",
+            '#',
+            '---\n',
+            '...\n',
+            '%YAML 1.2\n',
+          ),
+          nasty,
+        ),
+        { maxLength: 40 },
+      )
+      .map((a) => a.join(''));
+    const text = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.json(),
+      yamlish,
+      fc.jsonValue().map((v) => JSON.stringify(v, null, 2)),
+    );
     fc.assert(
       fc.property(fc.constantFrom('m.json', 'm.yaml', 'm.yml', 'manifest'), text, (name, t) => {
         const parsed = parseOrOwnError(name, t);
@@ -173,8 +314,11 @@ describe('manifest parser under hostile input', () => {
     );
   });
 
-  it('resource-exhaustion documents are refused with the parser\'s own error, again and again (no crash of the process)', () => {
-    const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)].join('\n');
+  it("resource-exhaustion documents are refused with the parser's own error, again and again (no crash of the process)", () => {
+    const laughs = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdefgh'[i]}`).join(', ')}]`),
+    ].join('\n');
     const hostile = {
       'billion laughs': laughs,
       'deep flow sequence': `${'['.repeat(5000)}${']'.repeat(5000)}`,
@@ -189,7 +333,9 @@ describe('manifest parser under hostile input', () => {
         expect('error' in parsed, what).toBe(true);
       }
     }
-    expect(parseOrOwnError('m.yaml', `${'['.repeat(MAX_YAML_DEPTH)}${']'.repeat(MAX_YAML_DEPTH)}`)).toHaveProperty('value');
+    expect(parseOrOwnError('m.yaml', `${'['.repeat(MAX_YAML_DEPTH)}${']'.repeat(MAX_YAML_DEPTH)}`)).toHaveProperty(
+      'value',
+    );
     // deep JSON is parsed without recursion, and refused by the schema
     const deepJson = parseOrOwnError('m.json', `{"phases": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
     expect('value' in deepJson && validateManifest(deepJson.value).ok).toBe(false);
@@ -200,7 +346,8 @@ describe('manifest parser under hostile input', () => {
   });
 
   it('prototype keys at any level never reach the prototype chain', () => {
-    const text = '{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 1}}, "phases": [{"name": "p", "__proto__": {"polluted": 1}, "tasks": [{"id": "constructor", "files": ["a"]}, {"id": "toString", "dependsOn": ["constructor"], "files": ["b"]}]}]}';
+    const text =
+      '{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 1}}, "phases": [{"name": "p", "__proto__": {"polluted": 1}, "tasks": [{"id": "constructor", "files": ["a"]}, {"id": "toString", "dependsOn": ["constructor"], "files": ["b"]}]}]}';
     for (const name of ['m.json', 'm.yaml']) {
       const parsed = parseOrOwnError(name, name.endsWith('.yaml') ? text.replace(/"__proto__"/g, '__proto__') : text);
       const r = validateManifest('value' in parsed ? parsed.value : undefined);
@@ -235,8 +382,15 @@ describe('manifest parser under hostile input', () => {
           for (const e of r.errors) expect(typeof e === 'string' && e.length > 0).toBe(true);
           // a malformed field (an id that is not a string, …) is refused at the shape stage, before the
           // graph checks that name unknown dependencies: every expected reason only when the shape is intact
-          const shapeIntact = mutations.every((mu) => !['odd-field', 'odd-id', 'odd-file', 'odd-branch'].includes(mu.kind));
-          if (shapeIntact) for (const re of expected) expect(r.errors.some((e) => re.test(e)), `${re} in ${JSON.stringify(r.errors)}`).toBe(true);
+          const shapeIntact = mutations.every(
+            (mu) => !['odd-field', 'odd-id', 'odd-file', 'odd-branch'].includes(mu.kind),
+          );
+          if (shapeIntact)
+            for (const re of expected)
+              expect(
+                r.errors.some((e) => re.test(e)),
+                `${re} in ${JSON.stringify(r.errors)}`,
+              ).toBe(true);
         }
       }),
       { numRuns: 400 },

@@ -14,11 +14,18 @@ import {
   waitingPatches,
   type RowPatch,
 } from '../../src/domain/manifest-rows.js';
-import { ManifestRunInputSchema, ManifestRunStateSchema, type ManifestRunState, type TaskRow } from '../../src/domain/manifest-run.js';
+import {
+  ManifestRunInputSchema,
+  ManifestRunStateSchema,
+  type ManifestRunState,
+  type TaskRow,
+} from '../../src/domain/manifest-run.js';
 import { ManifestSchema, type Manifest } from '../../src/domain/manifest-schema.js';
 import { isFinished, nextTasks } from '../../src/domain/scheduler.js';
 
-const raw = JSON.parse(readFileSync(new URL('../fixtures/manifests/example.json', import.meta.url), 'utf8')) as { phases: Array<{ tasks: Array<Record<string, unknown>> }> };
+const raw = JSON.parse(readFileSync(new URL('../fixtures/manifests/example.json', import.meta.url), 'utf8')) as {
+  phases: Array<{ tasks: Array<Record<string, unknown>> }>;
+};
 const example: Manifest = ManifestSchema.parse(raw);
 const input = ManifestRunInputSchema.parse({ name: 'sec', manifest: raw, repo: '/repos/sec', slots: 2 });
 const opts = { slots: input.slots, gates: input.gates };
@@ -33,14 +40,31 @@ describe('a new run', () => {
     expect(ManifestRunStateSchema.parse(state)).toEqual(state);
     expect(state.tasks.map((t) => t.id)).toEqual(manifestEntries(example).map((e) => e.task.id));
     expect(rowOf(state, 't1')).toEqual({
-      id: 't1', phase: 'Phase 1: Critical', title: 'Validate root manager commands', status: 'pending',
-      workflowId: 'task/sec/t1', branch: 'drover/sec-t1', revisions: 0, attempts: 0, reason: 'waiting',
+      id: 't1',
+      phase: 'Phase 1: Critical',
+      title: 'Validate root manager commands',
+      status: 'pending',
+      workflowId: 'task/sec/t1',
+      branch: 'drover/sec-t1',
+      revisions: 0,
+      attempts: 0,
+      reason: 'waiting',
     });
     expect(state).toMatchObject({ name: 'sec', gates: 'strict', slots: 2, paused: false, startedAt: AT, log: [] });
   });
 
   it('keeps tasks the manifest already calls done, and redoes one it says errored', () => {
-    const manifest = ManifestSchema.parse({ phases: [{ name: 'p', tasks: [{ id: 'a', status: 'merged' }, { id: 'b', status: 'error', branch: 'mine/b' }] }] });
+    const manifest = ManifestSchema.parse({
+      phases: [
+        {
+          name: 'p',
+          tasks: [
+            { id: 'a', status: 'merged' },
+            { id: 'b', status: 'error', branch: 'mine/b' },
+          ],
+        },
+      ],
+    });
     const state = initialRunState(input, manifest, AT);
     expect(rowOf(state, 'a')).toMatchObject({ status: 'merged', reason: 'done before this run (manifest status)' });
     expect(rowOf(state, 'b')).toMatchObject({ status: 'pending', reason: 'waiting', branch: 'mine/b', title: 'b' });
@@ -49,12 +73,23 @@ describe('a new run', () => {
 
 describe('a task attempt', () => {
   it('briefs the child from the manifest task and the run', () => {
-    const withExtras = ManifestRunInputSchema.parse({ ...input, scenarios: { t1: { turns: [] } }, policy: { nudgeCap: 1 } });
+    const withExtras = ManifestRunInputSchema.parse({
+      ...input,
+      scenarios: { t1: { turns: [] } },
+      policy: { nudgeCap: 1 },
+    });
     const t1 = manifestEntries(example)[0]!.task;
     expect(childTaskInput(withExtras, { ...t1, validate: ['npm', 'test'] }, { branch: 'drover/sec-t1' })).toEqual({
-      taskId: 'sec-t1', repo: '/repos/sec', baseRef: 'HEAD', branch: 'drover/sec-t1',
-      objective: 'Validate root manager commands (issue #1)', steps: [], agent: 'claude',
-      scenario: { turns: [] }, policy: withExtras.policy, validate: { argv: ['npm', 'test'] },
+      taskId: 'sec-t1',
+      repo: '/repos/sec',
+      baseRef: 'HEAD',
+      branch: 'drover/sec-t1',
+      objective: 'Validate root manager commands (issue #1)',
+      steps: [],
+      agent: 'claude',
+      scenario: { turns: [] },
+      policy: withExtras.policy,
+      validate: { argv: ['npm', 'test'] },
     });
     expect(withExtras.policy?.nudgeCap).toBe(1);
     const plain = childTaskInput(input, { ...t1, agent: 'codex' }, { branch: 'b' });
@@ -77,8 +112,15 @@ describe('a task attempt', () => {
   });
 
   it('a result sets status, commit, revisions and reason', () => {
-    expect(resultPatch({ state: 'done', commit: 'abc', revisions: 2, reason: 'verified' })).toEqual({ status: 'complete', commit: 'abc', revisions: 2, reason: 'verified' });
-    expect(resultPatch({ state: 'aborted', revisions: 0, reason: 'aborted by a human' })).toMatchObject({ status: 'skipped' });
+    expect(resultPatch({ state: 'done', commit: 'abc', revisions: 2, reason: 'verified' })).toEqual({
+      status: 'complete',
+      commit: 'abc',
+      revisions: 2,
+      reason: 'verified',
+    });
+    expect(resultPatch({ state: 'aborted', revisions: 0, reason: 'aborted by a human' })).toMatchObject({
+      status: 'skipped',
+    });
   });
 });
 

@@ -3,13 +3,24 @@ import { filesOverlap } from '../../src/domain/file-overlap.js';
 import type { Manifest, ManifestTask, TaskStatus } from '../../src/domain/manifest-schema.js';
 import { DONE_STATUSES, isFinished, nextTasks, type ScheduleOptions } from '../../src/domain/scheduler.js';
 
-export interface SimRun { id: string; start: number; end: number }
-export interface SimResult { runs: SimRun[]; makespan: number; violations: string[]; stalled: boolean }
+export interface SimRun {
+  id: string;
+  start: number;
+  end: number;
+}
+export interface SimResult {
+  runs: SimRun[];
+  makespan: number;
+  violations: string[];
+  stalled: boolean;
+}
 
 export function simulate(manifest: Manifest, opts: ScheduleOptions, durations: Record<string, number> = {}): SimResult {
   const tasks = new Map<string, { task: ManifestTask; phase: number }>();
   manifest.phases.forEach((p, phase) => p.tasks.forEach((task) => tasks.set(task.id, { task, phase })));
-  const state: Record<string, TaskStatus> = Object.fromEntries([...tasks.values()].map(({ task }) => [task.id, task.status]));
+  const state: Record<string, TaskStatus> = Object.fromEntries(
+    [...tasks.values()].map(({ task }) => [task.id, task.status]),
+  );
   const running = new Map<string, number>();
   const runs: SimRun[] = [];
   const violations: string[] = [];
@@ -27,14 +38,18 @@ export function simulate(manifest: Manifest, opts: ScheduleOptions, durations: R
         continue;
       }
       if (state[id] !== 'pending' && state[id] !== 'blocked') violations.push(`started ${id} while ${state[id]}`);
-      for (const d of entry.task.dependsOn) if (!DONE_STATUSES.has(state[d] ?? 'pending')) violations.push(`started ${id} before its dependency ${d} was done`);
+      for (const d of entry.task.dependsOn)
+        if (!DONE_STATUSES.has(state[d] ?? 'pending'))
+          violations.push(`started ${id} before its dependency ${d} was done`);
       if (opts.gates === 'strict') {
         for (const other of tasks.values()) {
-          if (other.phase < entry.phase && !DONE_STATUSES.has(state[other.task.id] ?? 'pending')) violations.push(`started ${id} before ${other.task.id} of an earlier phase was done`);
+          if (other.phase < entry.phase && !DONE_STATUSES.has(state[other.task.id] ?? 'pending'))
+            violations.push(`started ${id} before ${other.task.id} of an earlier phase was done`);
         }
       }
       for (const other of running.keys()) {
-        if (filesOverlap(entry.task.files, tasks.get(other)?.task.files ?? [])) violations.push(`started ${id} while ${other}, which shares a file, runs`);
+        if (filesOverlap(entry.task.files, tasks.get(other)?.task.files ?? []))
+          violations.push(`started ${id} while ${other}, which shares a file, runs`);
       }
       state[id] = 'running';
       const end = time + (durations[id] ?? 1);

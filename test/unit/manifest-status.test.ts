@@ -22,13 +22,19 @@ describe('manifest statuses', () => {
   it("accepts every status of the task-orchestrator convention's table (users' manifests)", () => {
     // the "Manifest Status Values" table of the task-orchestrator manifest convention
     const convention = ['pending', 'blocked', 'running', 'stuck', 'error', 'complete', 'pr_open', 'merged'];
-    for (const status of convention) expect(ManifestTaskSchema.safeParse({ id: 't1', status }).success, status).toBe(true);
+    for (const status of convention)
+      expect(ManifestTaskSchema.safeParse({ id: 't1', status }).success, status).toBe(true);
     expect(ManifestTaskSchema.safeParse({ id: 't1', status: 'done' }).success).toBe(false);
   });
 
   it('every status is exactly one of done, active, waiting, or ended without its change (a new one must be placed)', () => {
     for (const s of ALL) {
-      const places = [DONE_STATUSES.has(s), ACTIVE_STATUSES.has(s), WAITING_STATUSES.has(s), ENDED_UNDONE.includes(s)].filter(Boolean);
+      const places = [
+        DONE_STATUSES.has(s),
+        ACTIVE_STATUSES.has(s),
+        WAITING_STATUSES.has(s),
+        ENDED_UNDONE.includes(s),
+      ].filter(Boolean);
       expect(places.length, s).toBe(1);
     }
   });
@@ -41,7 +47,8 @@ describe('manifest statuses', () => {
 
   it('a human may retry what ended without its change, a skipped task, or a stuck one; never a done or waiting one', () => {
     expect([...RETRYABLE_STATUSES].sort()).toEqual(['error', 'escalated', 'skipped', 'stuck']);
-    for (const s of ['complete', 'pr_open', 'merged', 'pending', 'blocked', 'running'] as const) expect(RETRYABLE_STATUSES.has(s), s).toBe(false);
+    for (const s of ['complete', 'pr_open', 'merged', 'pending', 'blocked', 'running'] as const)
+      expect(RETRYABLE_STATUSES.has(s), s).toBe(false);
   });
 
   it('isDoneStatus reads stored rows: unknown strings are not done', () => {
@@ -71,8 +78,16 @@ describe('run start and scheduling', () => {
   it('a run keeps what the manifest already calls done and redoes the rest', () => {
     const start = Object.fromEntries(ALL.map((s) => [s, statusAtRunStart(s)]));
     expect(start).toEqual({
-      pending: 'pending', blocked: 'pending', running: 'pending', stuck: 'pending', error: 'pending',
-      complete: 'complete', pr_open: 'pr_open', merged: 'merged', escalated: 'pending', skipped: 'skipped',
+      pending: 'pending',
+      blocked: 'pending',
+      running: 'pending',
+      stuck: 'pending',
+      error: 'pending',
+      complete: 'complete',
+      pr_open: 'pr_open',
+      merged: 'merged',
+      escalated: 'pending',
+      skipped: 'skipped',
     });
   });
 

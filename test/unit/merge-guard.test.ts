@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { holdWord, judgeMerge, type GuardCode, type MergeFactsInput, type MergeGuardInput } from '../../src/domain/merge-guard.js';
+import {
+  holdWord,
+  judgeMerge,
+  type GuardCode,
+  type MergeFactsInput,
+  type MergeGuardInput,
+} from '../../src/domain/merge-guard.js';
 
 const HEAD = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const OLD = '0000000000111111111122222222223333333333';
@@ -15,7 +21,9 @@ function facts(over: Partial<MergeFactsInput> = {}): MergeFactsInput {
     baseRefName: 'main',
     mergeable: 'MERGEABLE',
     headCommittedAt: '2026-01-01T10:00:00Z',
-    checks: [{ name: 'test', headSha: HEAD, status: 'completed', conclusion: 'success', summary: null, text: null, url: null }],
+    checks: [
+      { name: 'test', headSha: HEAD, status: 'completed', conclusion: 'success', summary: null, text: null, url: null },
+    ],
     olderGreenSha: null,
     threads: [],
     reviews: [],
@@ -26,15 +34,33 @@ function facts(over: Partial<MergeFactsInput> = {}): MergeFactsInput {
   };
 }
 
-const input = (f: Partial<MergeFactsInput> = {}, over: Partial<MergeGuardInput> = {}): MergeGuardInput => ({ facts: facts(f), defaultBranch: 'main', ...over });
+const input = (f: Partial<MergeFactsInput> = {}, over: Partial<MergeGuardInput> = {}): MergeGuardInput => ({
+  facts: facts(f),
+  defaultBranch: 'main',
+  ...over,
+});
 
 function codes(i: MergeGuardInput): GuardCode[] {
   const v = judgeMerge(i);
   return v.ok ? [] : v.problems.map((p) => p.code);
 }
 
-const review = (author: string, state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED', at: string) => ({ author, state, submittedAt: at, commitSha: HEAD });
-const thread = (id: string, isResolved: boolean) => ({ id, isResolved, isOutdated: false, path: 'src/a.ts', line: 3, first: { author: 'rev', body: 'rename this', createdAt: 'x' }, last: null, commentCount: 1 });
+const review = (author: string, state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED', at: string) => ({
+  author,
+  state,
+  submittedAt: at,
+  commitSha: HEAD,
+});
+const thread = (id: string, isResolved: boolean) => ({
+  id,
+  isResolved,
+  isOutdated: false,
+  path: 'src/a.ts',
+  line: 3,
+  first: { author: 'rev', body: 'rename this', createdAt: 'x' },
+  last: null,
+  commentCount: 1,
+});
 
 describe('merge guard: each guard alone', () => {
   it('a clean, green, open PR on the default branch may merge', () => {
@@ -42,7 +68,21 @@ describe('merge guard: each guard alone', () => {
   });
 
   it('red CI on the updated head', () => {
-    const v = judgeMerge(input({ checks: [{ name: 'test', headSha: HEAD, status: 'completed', conclusion: 'failure', summary: '2 tests failed', text: null, url: null }] }));
+    const v = judgeMerge(
+      input({
+        checks: [
+          {
+            name: 'test',
+            headSha: HEAD,
+            status: 'completed',
+            conclusion: 'failure',
+            summary: '2 tests failed',
+            text: null,
+            url: null,
+          },
+        ],
+      }),
+    );
     expect(v.ok).toBe(false);
     if (v.ok) return;
     expect(v.problems.map((p) => p.code)).toEqual(['ci-failed']);
@@ -52,7 +92,22 @@ describe('merge guard: each guard alone', () => {
   });
 
   it('green checks on an older head do not count: CI is pending on the new head, and the verdict waits', () => {
-    const v = judgeMerge(input({ checks: [{ name: 'test', headSha: OLD, status: 'completed', conclusion: 'success', summary: null, text: null, url: null }], olderGreenSha: OLD }));
+    const v = judgeMerge(
+      input({
+        checks: [
+          {
+            name: 'test',
+            headSha: OLD,
+            status: 'completed',
+            conclusion: 'success',
+            summary: null,
+            text: null,
+            url: null,
+          },
+        ],
+        olderGreenSha: OLD,
+      }),
+    );
     expect(v.ok).toBe(false);
     if (v.ok) return;
     expect(v.problems.map((p) => p.code)).toEqual(['ci-pending']);
@@ -62,7 +117,9 @@ describe('merge guard: each guard alone', () => {
   it('a repository without CI merges only when ciRequired is false', () => {
     expect(codes(input({ checks: [] }))).toEqual(['ci-pending']);
     expect(codes(input({ checks: [] }, { ciRequired: false }))).toEqual([]);
-    expect(codes(input({ checks: [] }, { ciRequired: false, requiredChecks: ['build'] }))).toEqual(['required-check-missing']);
+    expect(codes(input({ checks: [] }, { ciRequired: false, requiredChecks: ['build'] }))).toEqual([
+      'required-check-missing',
+    ]);
   });
 
   it('a required check that never reported', () => {
@@ -72,10 +129,39 @@ describe('merge guard: each guard alone', () => {
   });
 
   it('CHANGES_REQUESTED stands after later commits until the reviewer approves', () => {
-    expect(codes(input({ reviews: [review('ann', 'CHANGES_REQUESTED', '2026-01-01T09:00:00Z')] }))).toEqual(['changes-requested']);
-    expect(codes(input({ reviews: [review('ann', 'CHANGES_REQUESTED', '2026-01-01T09:00:00Z'), review('ann', 'COMMENTED', '2026-01-01T11:00:00Z')] }))).toEqual(['changes-requested']);
-    expect(codes(input({ reviews: [review('ann', 'CHANGES_REQUESTED', '2026-01-01T09:00:00Z'), review('ann', 'APPROVED', '2026-01-01T11:00:00Z')] }))).toEqual([]);
-    expect(codes(input({ reviews: [review('ann', 'CHANGES_REQUESTED', '2026-01-01T09:00:00Z'), review('ann', 'DISMISSED', '2026-01-01T11:00:00Z')] }))).toEqual([]);
+    expect(codes(input({ reviews: [review('ann', 'CHANGES_REQUESTED', '2026-01-01T09:00:00Z')] }))).toEqual([
+      'changes-requested',
+    ]);
+    expect(
+      codes(
+        input({
+          reviews: [
+            review('ann', 'CHANGES_REQUESTED', '2026-01-01T09:00:00Z'),
+            review('ann', 'COMMENTED', '2026-01-01T11:00:00Z'),
+          ],
+        }),
+      ),
+    ).toEqual(['changes-requested']);
+    expect(
+      codes(
+        input({
+          reviews: [
+            review('ann', 'CHANGES_REQUESTED', '2026-01-01T09:00:00Z'),
+            review('ann', 'APPROVED', '2026-01-01T11:00:00Z'),
+          ],
+        }),
+      ),
+    ).toEqual([]);
+    expect(
+      codes(
+        input({
+          reviews: [
+            review('ann', 'CHANGES_REQUESTED', '2026-01-01T09:00:00Z'),
+            review('ann', 'DISMISSED', '2026-01-01T11:00:00Z'),
+          ],
+        }),
+      ),
+    ).toEqual([]);
   });
 
   it('an unresolved review thread; a resolved one is fine', () => {
@@ -90,23 +176,45 @@ describe('merge guard: each guard alone', () => {
   });
 
   it('"WIP" in the title, any case and form', () => {
-    for (const title of ['WIP: login', '[WIP] login', 'wip: login', 'Login (wip)', 'Work in progress: login', 'DO NOT MERGE login', "don't merge: login"]) {
+    for (const title of [
+      'WIP: login',
+      '[WIP] login',
+      'wip: login',
+      'Login (wip)',
+      'Work in progress: login',
+      'DO NOT MERGE login',
+      "don't merge: login",
+    ]) {
       expect(codes(input({ title })), title).toEqual(['wip']);
     }
-    for (const title of ['Wipe the cache', 'Swipe gestures', 'Merge the donot module']) expect(codes(input({ title })), title).toEqual([]);
+    for (const title of ['Wipe the cache', 'Swipe gestures', 'Merge the donot module'])
+      expect(codes(input({ title })), title).toEqual([]);
   });
 
   it('a hold label names the label', () => {
     const v = judgeMerge(input({ labels: ['bug', 'do-not-merge', 'WIP'] }));
     expect(v.ok).toBe(false);
-    if (!v.ok) expect(v.reasons).toEqual(['the label "do-not-merge" says "do-not-merge"', 'the label "WIP" says "WIP"']);
+    if (!v.ok)
+      expect(v.reasons).toEqual(['the label "do-not-merge" says "do-not-merge"', 'the label "WIP" says "WIP"']);
     expect(holdWord('Do_Not_Merge')).toBe('Do_Not_Merge');
   });
 
   it('missing required approval: from branch protection or the requireApproval setting', () => {
     expect(codes(input({}, { requireApproval: true }))).toEqual(['approval-missing']);
-    expect(codes(input({ reviews: [review('ann', 'APPROVED', '2026-01-01T11:00:00Z')] }, { requireApproval: true }))).toEqual([]);
-    const two = judgeMerge(input({ reviews: [review('ann', 'APPROVED', '2026-01-01T11:00:00Z'), review('ann', 'APPROVED', '2026-01-01T12:00:00Z')] }, { requiredApprovals: 2 }));
+    expect(
+      codes(input({ reviews: [review('ann', 'APPROVED', '2026-01-01T11:00:00Z')] }, { requireApproval: true })),
+    ).toEqual([]);
+    const two = judgeMerge(
+      input(
+        {
+          reviews: [
+            review('ann', 'APPROVED', '2026-01-01T11:00:00Z'),
+            review('ann', 'APPROVED', '2026-01-01T12:00:00Z'),
+          ],
+        },
+        { requiredApprovals: 2 },
+      ),
+    );
     expect(two.ok).toBe(false); // one reviewer approving twice is one approval
     if (!two.ok) expect(two.reasons).toEqual(['2 approving reviews are required, 1 given']);
   });
@@ -130,7 +238,17 @@ describe('merge guard: each guard alone', () => {
   });
 
   it('a dependency not merged yet', () => {
-    const v = judgeMerge(input({}, { dependencies: [{ label: '#5 (task t0)', merged: false }, { label: '#4', merged: true }] }));
+    const v = judgeMerge(
+      input(
+        {},
+        {
+          dependencies: [
+            { label: '#5 (task t0)', merged: false },
+            { label: '#4', merged: true },
+          ],
+        },
+      ),
+    );
     expect(v.ok).toBe(false);
     if (!v.ok) expect(v.reasons).toEqual(['the dependency #5 (task t0) is not merged yet']);
   });
@@ -156,7 +274,17 @@ describe('merge guard: combinations', () => {
           labels: ['do not merge'],
           baseRefName: 'develop',
           mergeable: 'CONFLICTING',
-          checks: [{ name: 'test', headSha: HEAD, status: 'completed', conclusion: 'failure', summary: null, text: null, url: null }],
+          checks: [
+            {
+              name: 'test',
+              headSha: HEAD,
+              status: 'completed',
+              conclusion: 'failure',
+              summary: null,
+              text: null,
+              url: null,
+            },
+          ],
           threads: [thread('T1', false)],
           reviews: [review('ann', 'CHANGES_REQUESTED', '2026-01-01T09:00:00Z')],
         },
@@ -165,7 +293,18 @@ describe('merge guard: combinations', () => {
     );
     expect(v.ok).toBe(false);
     if (v.ok) return;
-    expect(v.problems.map((p) => p.code)).toEqual(['draft', 'wip', 'wip', 'base-not-allowed', 'conflict', 'ci-failed', 'unresolved-thread', 'changes-requested', 'approval-missing', 'dependency-unmerged']);
+    expect(v.problems.map((p) => p.code)).toEqual([
+      'draft',
+      'wip',
+      'wip',
+      'base-not-allowed',
+      'conflict',
+      'ci-failed',
+      'unresolved-thread',
+      'changes-requested',
+      'approval-missing',
+      'dependency-unmerged',
+    ]);
     expect(v.reasons).toHaveLength(10);
     expect(v.waiting).toBe(false);
   });
@@ -177,6 +316,8 @@ describe('merge guard: combinations', () => {
   });
 
   it('refuses bad input with a clear error', () => {
-    expect(() => judgeMerge({ facts: { ...facts(), state: 'WEIRD' } as never, defaultBranch: 'main' })).toThrow(/state/);
+    expect(() => judgeMerge({ facts: { ...facts(), state: 'WEIRD' } as never, defaultBranch: 'main' })).toThrow(
+      /state/,
+    );
   });
 });

@@ -1,15 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import type { MergeVerdict } from '../../src/domain/merge-guard.js';
 import {
-  MAX_UPDATES, RECENT_OUTCOMES, blockedBy, branchUpdated, carryOver, checked, ciSettled, emptyQueue, enqueue, merged, mergedElsewhere,
-  mergeQueueWorkflowId, refuse, retry, startNext, withdraw, type MergeQueueState,
+  MAX_UPDATES,
+  RECENT_OUTCOMES,
+  blockedBy,
+  branchUpdated,
+  carryOver,
+  checked,
+  ciSettled,
+  emptyQueue,
+  enqueue,
+  merged,
+  mergedElsewhere,
+  mergeQueueWorkflowId,
+  refuse,
+  retry,
+  startNext,
+  withdraw,
+  type MergeQueueState,
 } from '../../src/domain/merge-queue.js';
 
 const t0 = new Date('2026-01-01T00:00:00.000Z');
 const at = (s: number) => new Date(t0.getTime() + s * 1000);
 const sha = (n: number, v = 0) => `${String(n).padStart(4, '0')}${String(v).padStart(4, '0')}`.padEnd(40, 'a');
 const OK: MergeVerdict = { ok: true };
-const refusedFor = (...reasons: string[]): MergeVerdict => ({ ok: false, reasons, problems: reasons.map((reason) => ({ code: 'ci-failed', reason })), waiting: false });
+const refusedFor = (...reasons: string[]): MergeVerdict => ({
+  ok: false,
+  reasons,
+  problems: reasons.map((reason) => ({ code: 'ci-failed', reason })),
+  waiting: false,
+});
 
 /** Drives the PR in progress through every step to a merge. */
 function mergeCurrent(q: MergeQueueState, s: number): number {
@@ -49,7 +69,16 @@ describe('merge queue state', () => {
     expect(q.current?.step).toBe('merging');
     merged(q, 3, 'c0ffee', at(13));
     expect(q.current).toBeUndefined();
-    expect(q.recent).toEqual([{ number: 3, headSha: sha(3, 1), outcome: 'merged', at: at(13).toISOString(), mergeCommit: 'c0ffee', reasons: [] }]);
+    expect(q.recent).toEqual([
+      {
+        number: 3,
+        headSha: sha(3, 1),
+        outcome: 'merged',
+        at: at(13).toISOString(),
+        mergeCommit: 'c0ffee',
+        reasons: [],
+      },
+    ]);
     expect(drain(q)).toEqual([1, 2]);
     expect(q.mergedCount).toBe(3);
     expect(q.merged).toEqual([3, 1, 2]);
@@ -89,7 +118,10 @@ describe('merge queue state', () => {
     enqueue(q, { number: 1, headSha: sha(1) }, at(0));
     enqueue(q, { number: 2, headSha: sha(2) }, at(1));
     expect(enqueue(q, { number: 1, headSha: sha(1, 2) }, at(2)).result).toBe('requeued');
-    expect(q.waiting.map((e) => [e.number, e.headSha])).toEqual([[2, sha(2)], [1, sha(1, 2)]]);
+    expect(q.waiting.map((e) => [e.number, e.headSha])).toEqual([
+      [2, sha(2)],
+      [1, sha(1, 2)],
+    ]);
   });
 
   it('a new head while the PR is in progress: dropped if the current attempt merges, tried if it is refused', () => {
@@ -117,9 +149,17 @@ describe('merge queue state', () => {
     ciSettled(q, 1, sha(1));
     expect(checked(q, 1, refusedFor('check "test" failed', 'ann requested changes'), at(2)).next).toBe('refused');
     expect(q.current).toBeUndefined();
-    expect(q.recent.at(-1)).toMatchObject({ number: 1, outcome: 'refused', reasons: ['check "test" failed', 'ann requested changes'], taskId: 't1' });
+    expect(q.recent.at(-1)).toMatchObject({
+      number: 1,
+      outcome: 'refused',
+      reasons: ['check "test" failed', 'ann requested changes'],
+      taskId: 't1',
+    });
     const again = enqueue(q, { number: 1, headSha: sha(1) }, at(3));
-    expect(again).toMatchObject({ result: 'refused-before', reasons: ['check "test" failed', 'ann requested changes'] });
+    expect(again).toMatchObject({
+      result: 'refused-before',
+      reasons: ['check "test" failed', 'ann requested changes'],
+    });
     expect(drain(q)).toEqual([2]); // the refused PR never comes back by itself
   });
 
@@ -177,7 +217,12 @@ describe('merge queue state', () => {
     const q = emptyQueue('acme', 'shop', 'main');
     enqueue(q, { number: 1, headSha: sha(1) }, at(0));
     startNext(q, at(1));
-    const behind: MergeVerdict = { ok: false, reasons: ['behind main'], problems: [{ code: 'behind', reason: 'behind main' }], waiting: false };
+    const behind: MergeVerdict = {
+      ok: false,
+      reasons: ['behind main'],
+      problems: [{ code: 'behind', reason: 'behind main' }],
+      waiting: false,
+    };
     for (let i = 1; i <= MAX_UPDATES; i++) {
       branchUpdated(q, 1, sha(1, i));
       ciSettled(q, 1, sha(1, i));
@@ -192,7 +237,14 @@ describe('merge queue state', () => {
     startNext(q, at(1));
     branchUpdated(q, 1, sha(1, 1));
     ciSettled(q, 1, sha(1, 1));
-    expect(checked(q, 1, { ok: false, reasons: ['running'], problems: [{ code: 'ci-pending', reason: 'running' }], waiting: true }, at(2)).next).toBe('waiting-ci');
+    expect(
+      checked(
+        q,
+        1,
+        { ok: false, reasons: ['running'], problems: [{ code: 'ci-pending', reason: 'running' }], waiting: true },
+        at(2),
+      ).next,
+    ).toBe('waiting-ci');
     expect(q.current?.step).toBe('waiting-ci');
   });
 
@@ -206,7 +258,14 @@ describe('merge queue state', () => {
     expect(q.current).toBeUndefined();
     expect(q.waiting).toEqual([]);
     expect(q.recent).toEqual([
-      { number: 1, headSha: sha(1), outcome: 'merged', at: at(2).toISOString(), reasons: ['merged outside the queue'], taskId: 't1' },
+      {
+        number: 1,
+        headSha: sha(1),
+        outcome: 'merged',
+        at: at(2).toISOString(),
+        reasons: ['merged outside the queue'],
+        taskId: 't1',
+      },
       { number: 2, headSha: sha(2), outcome: 'merged', at: at(3).toISOString(), reasons: ['merged outside the queue'] },
     ]);
     expect(q.mergedCount).toBe(0); // counts the queue's own merges only
@@ -222,7 +281,10 @@ describe('merge queue state', () => {
     expect(withdraw(q, 1, 'task cancelled', at(3)).withdrawn).toBe(true);
     expect(withdraw(q, 1, 'again', at(4)).withdrawn).toBe(false);
     expect(q.current).toBeUndefined();
-    expect(q.recent.map((o) => [o.number, o.outcome])).toEqual([[2, 'withdrawn'], [1, 'withdrawn']]);
+    expect(q.recent.map((o) => [o.number, o.outcome])).toEqual([
+      [2, 'withdrawn'],
+      [1, 'withdrawn'],
+    ]);
   });
 
   it('keeps a compact history, and continue-as-new carries a valid copy of the whole state', () => {

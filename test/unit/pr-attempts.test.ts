@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ATTEMPT_CAP, LEDGER_LIMIT, emptyLedger, mayStartFix, recordDroverPush, recordOutcome, recordStart } from '../../src/domain/pr-attempts.js';
+import {
+  DEFAULT_ATTEMPT_CAP,
+  LEDGER_LIMIT,
+  emptyLedger,
+  mayStartFix,
+  recordDroverPush,
+  recordOutcome,
+  recordStart,
+} from '../../src/domain/pr-attempts.js';
 
 const pr = { owner: 'acme', repo: 'shop', number: 7 };
 const H1 = '1111111111111111111111111111111111111111';
@@ -20,7 +28,10 @@ describe('PR fix attempt ledger', () => {
       recordOutcome(l, pr, 'failed', H1, at(i));
     }
     const d = mayStartFix(l, { pr, headSha: H1 });
-    expect(d).toEqual({ start: false, why: `${DEFAULT_ATTEMPT_CAP} fix attempts since the last push by a human (cap ${DEFAULT_ATTEMPT_CAP}); it starts again after a new push by a human` });
+    expect(d).toEqual({
+      start: false,
+      why: `${DEFAULT_ATTEMPT_CAP} fix attempts since the last push by a human (cap ${DEFAULT_ATTEMPT_CAP}); it starts again after a new push by a human`,
+    });
     expect(mayStartFix(l, { pr, headSha: H1 }, 5)).toMatchObject({ start: true, attempt: 4 });
   });
 
@@ -28,7 +39,10 @@ describe('PR fix attempt ledger', () => {
     const l = emptyLedger();
     recordStart(l, { pr, headSha: H1 }, at(0));
     recordOutcome(l, pr, 'escalated', H1, at(1));
-    expect(mayStartFix(l, { pr, headSha: H1 }, 10)).toMatchObject({ start: false, why: expect.stringContaining('escalated on 1111111111') });
+    expect(mayStartFix(l, { pr, headSha: H1 }, 10)).toMatchObject({
+      start: false,
+      why: expect.stringContaining('escalated on 1111111111'),
+    });
   });
 
   it('a new push by a human resets the count and the escalation', () => {
@@ -41,7 +55,7 @@ describe('PR fix attempt ledger', () => {
     expect(l.entries).toHaveLength(1);
   });
 
-  it('Drover\'s own pushes do not reset it: recorded heads, or a head said to be pushed by Drover', () => {
+  it("Drover's own pushes do not reset it: recorded heads, or a head said to be pushed by Drover", () => {
     const l = emptyLedger();
     recordStart(l, { pr, headSha: H1 }, at(0));
     recordDroverPush(l, pr, H2);
@@ -49,7 +63,11 @@ describe('PR fix attempt ledger', () => {
     expect(mayStartFix(l, { pr, headSha: H2 })).toMatchObject({ start: false });
     recordOutcome(l, pr, 'failed', H2, at(2));
     expect(mayStartFix(l, { pr, headSha: H2 })).toEqual({ start: true, attempt: 2, reset: false });
-    expect(mayStartFix(l, { pr, headSha: H3, pushedByDrover: true })).toEqual({ start: true, attempt: 2, reset: false });
+    expect(mayStartFix(l, { pr, headSha: H3, pushedByDrover: true })).toEqual({
+      start: true,
+      attempt: 2,
+      reset: false,
+    });
     expect(mayStartFix(l, { pr, headSha: H3 })).toEqual({ start: true, attempt: 1, reset: true });
   });
 
@@ -64,7 +82,8 @@ describe('PR fix attempt ledger', () => {
 
   it('PRs are independent and the ledger forgets the least recently touched first', () => {
     const l = emptyLedger();
-    for (let n = 1; n <= LEDGER_LIMIT + 3; n++) recordStart(l, { pr: { ...pr, number: n }, headSha: H1 }, new Date(Date.UTC(2026, 0, 1) + n * 1000));
+    for (let n = 1; n <= LEDGER_LIMIT + 3; n++)
+      recordStart(l, { pr: { ...pr, number: n }, headSha: H1 }, new Date(Date.UTC(2026, 0, 1) + n * 1000));
     expect(l.entries).toHaveLength(LEDGER_LIMIT);
     expect(l.entries.some((e) => e.number <= 3)).toBe(false);
     expect(mayStartFix(l, { pr: { ...pr, number: 4 }, headSha: H1 })).toMatchObject({ start: true, attempt: 2 });

@@ -22,7 +22,11 @@ describe('monitor rules', () => {
     expect(workNeeded(pr({}))).toEqual([]);
     expect(workNeeded(pr({ checks: 'PENDING' }))).toEqual([]);
     expect(workNeeded(pr({ checks: null }))).toEqual([]);
-    expect(workNeeded(pr({ checks: 'FAILURE', mergeable: 'CONFLICTING', unresolvedThreads: 2, reviewDecision: 'CHANGES_REQUESTED' }))).toEqual(['failing checks', 'conflicts', '2 unresolved threads', 'changes requested']);
+    expect(
+      workNeeded(
+        pr({ checks: 'FAILURE', mergeable: 'CONFLICTING', unresolvedThreads: 2, reviewDecision: 'CHANGES_REQUESTED' }),
+      ),
+    ).toEqual(['failing checks', 'conflicts', '2 unresolved threads', 'changes requested']);
   });
 
   it('skips drafts, applies label and author filters, caps at max', () => {
@@ -36,7 +40,10 @@ describe('monitor rules', () => {
     expect(pickPullRequests(prs, { max: 10 }).picked.map((p) => p.pr.number)).toEqual([1, 3, 4]);
     expect(pickPullRequests(prs, { max: 10, label: 'drover' }).picked.map((p) => p.pr.number)).toEqual([3]);
     expect(pickPullRequests(prs, { max: 10, author: 'bot' }).picked.map((p) => p.pr.number)).toEqual([4]);
-    expect(pickPullRequests(prs, { max: 2 })).toMatchObject({ skipped: 1, picked: [{ pr: { number: 1 } }, { pr: { number: 3 } }] });
+    expect(pickPullRequests(prs, { max: 2 })).toMatchObject({
+      skipped: 1,
+      picked: [{ pr: { number: 1 } }, { pr: { number: 3 } }],
+    });
   });
 
   it('parses --every', () => {

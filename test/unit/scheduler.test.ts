@@ -3,10 +3,19 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManifestSchema, type Gates, type Manifest, type TaskStatus } from '../../src/domain/manifest-schema.js';
 import { validateManifest } from '../../src/domain/manifest-validate.js';
-import { blockedReason, criticalPathBound, criticalPathLengths, isFinished, isStalled, nextTasks } from '../../src/domain/scheduler.js';
+import {
+  blockedReason,
+  criticalPathBound,
+  criticalPathLengths,
+  isFinished,
+  isStalled,
+  nextTasks,
+} from '../../src/domain/scheduler.js';
 import { simulate } from './manifest-simulation.js';
 
-const example: Manifest = ManifestSchema.parse(JSON.parse(readFileSync(new URL('../fixtures/manifests/example.json', import.meta.url), 'utf8')));
+const example: Manifest = ManifestSchema.parse(
+  JSON.parse(readFileSync(new URL('../fixtures/manifests/example.json', import.meta.url), 'utf8')),
+);
 const PHASE1 = ['t1', 't2', 't3'];
 
 const strict = (slots: number) => ({ slots, gates: 'strict' as const });
@@ -37,7 +46,8 @@ describe('the example manifest', () => {
         expect(result.runs.map((r) => r.id).sort()).toEqual(['t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8']);
         if (gates === 'strict') {
           const phase1End = Math.max(...result.runs.filter((r) => PHASE1.includes(r.id)).map((r) => r.end));
-          for (const r of result.runs.filter((x) => !PHASE1.includes(x.id))) expect(r.start).toBeGreaterThanOrEqual(phase1End);
+          for (const r of result.runs.filter((x) => !PHASE1.includes(x.id)))
+            expect(r.start).toBeGreaterThanOrEqual(phase1End);
         }
         const bound = Math.max(criticalPathBound(example, undefined, gates), Math.ceil(8 / slots));
         expect(result.makespan).toBeGreaterThanOrEqual(bound);
@@ -47,7 +57,9 @@ describe('the example manifest', () => {
   }
 
   it('makespans (unit-time tasks) against the lower bound', () => {
-    console.log(`makespan vs lower bound max(critical path, ceil(tasks/slots)):\n${table.map((r) => `  ${r.gates.padEnd(6)} slots=${r.slots}: ${r.makespan} (bound ${r.bound})`).join('\n')}`);
+    console.log(
+      `makespan vs lower bound max(critical path, ceil(tasks/slots)):\n${table.map((r) => `  ${r.gates.padEnd(6)} slots=${r.slots}: ${r.makespan} (bound ${r.bound})`).join('\n')}`,
+    );
     const of = (gates: Gates, slots: number) => table.find((r) => r.gates === gates && r.slots === slots)?.makespan;
     // strict: phase 1 takes 2 (t1 → t2), phase 2 takes 3 (t4, t7, t8 share container_executor.js).
     expect(of('strict', 8)).toBe(5);
@@ -81,14 +93,35 @@ describe('readiness rules', () => {
 
   it('blocked counts as waiting; a task missing from the state has its manifest status', () => {
     expect(nextTasks(example, { t1: 'blocked' }, strict(8))).toEqual(['t1', 't3']);
-    const done = ManifestSchema.parse({ phases: [{ name: 'P', tasks: [{ id: 'a', status: 'merged' }, { id: 'b', dependsOn: ['a'] }] }] });
+    const done = ManifestSchema.parse({
+      phases: [
+        {
+          name: 'P',
+          tasks: [
+            { id: 'a', status: 'merged' },
+            { id: 'b', dependsOn: ['a'] },
+          ],
+        },
+      ],
+    });
     expect(nextTasks(done, {}, strict(1))).toEqual(['b']);
   });
 
   it('no slots, NaN slots, unknown or cyclic dependencies: nothing starts, nothing throws', () => {
     expect(nextTasks(example, {}, strict(0))).toEqual([]);
     expect(nextTasks(example, {}, strict(Number.NaN))).toEqual([]);
-    const bad = ManifestSchema.parse({ phases: [{ name: 'P', tasks: [{ id: 'a', dependsOn: ['b'] }, { id: 'b', dependsOn: ['a'] }, { id: 'c', dependsOn: ['zz'] }] }] });
+    const bad = ManifestSchema.parse({
+      phases: [
+        {
+          name: 'P',
+          tasks: [
+            { id: 'a', dependsOn: ['b'] },
+            { id: 'b', dependsOn: ['a'] },
+            { id: 'c', dependsOn: ['zz'] },
+          ],
+        },
+      ],
+    });
     expect(nextTasks(bad, {}, deps(4))).toEqual([]);
     expect(criticalPathLengths(bad)).toEqual({ a: 2, b: 1, c: 1 });
     expect(blockedReason(bad, {}, 'c', deps(4))).toBe('dependency zz is not a task in this manifest');
@@ -103,12 +136,22 @@ describe('readiness rules', () => {
 describe('blockedReason', () => {
   it('names what a task waits for', () => {
     expect(blockedReason(example, {}, 't2', strict(8))).toBe('dependency t1 is pending, not complete');
-    expect(blockedReason(example, { t1: 'running' }, 't2', strict(8))).toBe('dependency t1 is running, not complete; shares ceo_root_manager.js with running task t1');
-    expect(blockedReason(example, { t1: 'running' }, 't4', strict(8))).toBe('phase gate: phase "Phase 1: Critical" is not finished (t1 running, t2 pending, t3 pending)');
-    expect(blockedReason(example, { t4: 'stuck' }, 't7', deps(8))).toBe('shares container_executor.js with stuck task t4');
-    expect(blockedReason(example, {}, 't7', deps(8))).toBe('shares container_executor.js with t4, which starts first (longer critical path or earlier in the manifest)');
+    expect(blockedReason(example, { t1: 'running' }, 't2', strict(8))).toBe(
+      'dependency t1 is running, not complete; shares ceo_root_manager.js with running task t1',
+    );
+    expect(blockedReason(example, { t1: 'running' }, 't4', strict(8))).toBe(
+      'phase gate: phase "Phase 1: Critical" is not finished (t1 running, t2 pending, t3 pending)',
+    );
+    expect(blockedReason(example, { t4: 'stuck' }, 't7', deps(8))).toBe(
+      'shares container_executor.js with stuck task t4',
+    );
+    expect(blockedReason(example, {}, 't7', deps(8))).toBe(
+      'shares container_executor.js with t4, which starts first (longer critical path or earlier in the manifest)',
+    );
     expect(blockedReason(example, { t1: 'running' }, 't3', strict(1))).toBe('no free slot (1 of 1 in use)');
-    expect(blockedReason(example, {}, 't3', strict(1))).toBe('no free slot: the free slot goes to t1 (longer critical path or earlier in the manifest)');
+    expect(blockedReason(example, {}, 't3', strict(1))).toBe(
+      'no free slot: the free slot goes to t1 (longer critical path or earlier in the manifest)',
+    );
   });
 
   it('is undefined for a task that starts now, and says so for tasks that do not wait', () => {
@@ -146,28 +189,47 @@ describe('isFinished', () => {
 const FILES = ['a.js', 'b.js', 'c.js', 'src/', 'src/x.ts', 'src/*.ts', 'lib/**', 'lib/y/z.js', 'docs/*.md'];
 const dag = fc.integer({ min: 1, max: 12 }).chain((n) =>
   fc.record({
-    deps: fc.tuple(...Array.from({ length: n }, (_, i) => fc.subarray(Array.from({ length: i }, (_x, j) => j), { maxLength: Math.min(3, i) }))),
+    deps: fc.tuple(
+      ...Array.from({ length: n }, (_, i) =>
+        fc.subarray(
+          Array.from({ length: i }, (_x, j) => j),
+          { maxLength: Math.min(3, i) },
+        ),
+      ),
+    ),
     files: fc.array(fc.subarray(FILES, { maxLength: 3 }), { minLength: n, maxLength: n }),
     durations: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: n, maxLength: n }),
     cuts: fc.uniqueArray(fc.integer({ min: 1, max: n }), { maxLength: 3 }),
-    order: fc.shuffledSubarray(Array.from({ length: n }, (_, i) => i), { minLength: n, maxLength: n }),
-    skipped: fc.subarray(Array.from({ length: n }, (_, i) => i), { maxLength: Math.min(2, n) }),
+    order: fc.shuffledSubarray(
+      Array.from({ length: n }, (_, i) => i),
+      { minLength: n, maxLength: n },
+    ),
+    skipped: fc.subarray(
+      Array.from({ length: n }, (_, i) => i),
+      { maxLength: Math.min(2, n) },
+    ),
     slots: fc.integer({ min: 1, max: 4 }),
   }),
 );
 
-function build(g: { deps: number[][]; files: string[][]; cuts: number[]; order: number[]; skipped: number[] }, shuffle: boolean): Manifest {
+function build(
+  g: { deps: number[][]; files: string[][]; cuts: number[]; order: number[]; skipped: number[] },
+  shuffle: boolean,
+): Manifest {
   const order = shuffle ? g.order : g.order.map((_, i) => i);
   const cuts = [...g.cuts, 0, order.length].sort((a, b) => a - b);
-  const phases = cuts.slice(1).map((end, k) => ({
-    name: `Phase ${k + 1}`,
-    tasks: order.slice(cuts[k], end).map((i) => ({
-      id: `t${i}`,
-      files: g.files[i] ?? [],
-      dependsOn: (g.deps[i] ?? []).map((j) => `t${j}`),
-      status: g.skipped.includes(i) ? ('skipped' as const) : ('pending' as const),
-    })),
-  })).filter((p) => p.tasks.length > 0);
+  const phases = cuts
+    .slice(1)
+    .map((end, k) => ({
+      name: `Phase ${k + 1}`,
+      tasks: order.slice(cuts[k], end).map((i) => ({
+        id: `t${i}`,
+        files: g.files[i] ?? [],
+        dependsOn: (g.deps[i] ?? []).map((j) => `t${j}`),
+        status: g.skipped.includes(i) ? ('skipped' as const) : ('pending' as const),
+      })),
+    }))
+    .filter((p) => p.tasks.length > 0);
   return ManifestSchema.parse({ phases });
 }
 
@@ -182,11 +244,15 @@ describe('properties over random DAGs', () => {
           const result = simulate(manifest, { slots: g.slots, gates }, durations);
           expect(result.violations).toEqual([]);
           expect(result.stalled).toBe(false);
-          const pending = manifest.phases.flatMap((p) => p.tasks).filter((t) => t.status === 'pending').map((t) => t.id);
+          const pending = manifest.phases
+            .flatMap((p) => p.tasks)
+            .filter((t) => t.status === 'pending')
+            .map((t) => t.id);
           expect(result.runs.map((r) => r.id).sort()).toEqual([...pending].sort());
           const total = result.runs.reduce((sum, r) => sum + (r.end - r.start), 0);
           expect(result.makespan).toBeLessThanOrEqual(total);
-          if (g.skipped.length === 0) expect(result.makespan).toBeGreaterThanOrEqual(criticalPathBound(manifest, durations, gates));
+          if (g.skipped.length === 0)
+            expect(result.makespan).toBeGreaterThanOrEqual(criticalPathBound(manifest, durations, gates));
         }),
         { numRuns: 400 },
       );

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { claudeProfile } from '../../src/domain/agent-profile.js';
-import { classifyScreen, ScreenClassificationSchema, type Dialog, type ScreenState } from '../../src/domain/screen-classifier.js';
+import {
+  classifyScreen,
+  ScreenClassificationSchema,
+  type Dialog,
+  type ScreenState,
+} from '../../src/domain/screen-classifier.js';
 import { claudeScreen, echoPrompt, fixtureNames, profileFor, readFixture } from './screen-fixtures.js';
 
 interface Expectation {
@@ -60,7 +65,12 @@ const EXPECTED: Record<string, Expectation> = {
       ],
     },
   },
-  'claude-2.1.197-typed-not-submitted.txt': { state: 'typed', input: 'Fix a.txt and commit', checkpoints: [], done: false },
+  'claude-2.1.197-typed-not-submitted.txt': {
+    state: 'typed',
+    input: 'Fix a.txt and commit',
+    checkpoints: [],
+    done: false,
+  },
   'claude-2.1.197-working-tool-running.txt': { state: 'working', checkpoints: [], done: false },
   'codex-0.169.0-first-start.txt': {
     state: 'dialog',
@@ -102,9 +112,15 @@ describe('classifyScreen on the real captures', () => {
   it.each(fixtureNames())('%s: same result with trailing spaces, CRLF and colour escapes', (name) => {
     const screen = readFixture(name);
     const want = classifyScreen(profileFor(name), screen, alive);
-    const spaced = screen.split('\n').map((l) => `${l}   `).join('\n');
+    const spaced = screen
+      .split('\n')
+      .map((l) => `${l}   `)
+      .join('\n');
     const crlf = screen.split('\n').join('\r\n');
-    const coloured = screen.split('\n').map((l) => (l === '' ? l : `\u001b[2m${l}\u001b[0m`)).join('\n');
+    const coloured = screen
+      .split('\n')
+      .map((l) => (l === '' ? l : `\u001b[2m${l}\u001b[0m`))
+      .join('\n');
     for (const variant of [spaced, crlf, coloured]) {
       const got = classifyScreen(profileFor(name), variant, alive);
       expect({ ...got, tail: [] }).toEqual({ ...want, tail: [] });
@@ -142,7 +158,9 @@ describe('crash detection', () => {
     expect(classifyScreen(claudeProfile, idle, { paneDead: false, paneCommand: cmd }).state).toBe('idle');
   });
   it('shellCommands overrides the profile list', () => {
-    expect(classifyScreen(claudeProfile, idle, { paneDead: false, paneCommand: 'node', shellCommands: ['node'] }).state).toBe('crashed');
+    expect(
+      classifyScreen(claudeProfile, idle, { paneDead: false, paneCommand: 'node', shellCommands: ['node'] }).state,
+    ).toBe('crashed');
   });
   it('"Pane is dead" inside the agent output is not a crash', () => {
     const screen = claudeScreen(['● tmux prints:', '  Pane is dead (status 0)', '', '● ok']);
@@ -157,17 +175,25 @@ describe('input box', () => {
     expect(got.input).toBe('first line\nsecond line');
   });
   it('a placeholder suggestion is an empty box', () => {
-    expect(classifyScreen(claudeProfile, claudeScreen([], { input: 'Try "refactor src/a.ts"' }), alive).state).toBe('idle');
+    expect(classifyScreen(claudeProfile, claudeScreen([], { input: 'Try "refactor src/a.ts"' }), alive).state).toBe(
+      'idle',
+    );
   });
   it('a collapsed paste is typed', () => {
-    expect(classifyScreen(claudeProfile, claudeScreen([], { input: '[Pasted text #1 +42 lines]' }), alive).state).toBe('typed');
+    expect(classifyScreen(claudeProfile, claudeScreen([], { input: '[Pasted text #1 +42 lines]' }), alive).state).toBe(
+      'typed',
+    );
   });
   it('an empty screen is starting', () => {
     expect(classifyScreen(claudeProfile, '', alive).state).toBe('starting');
     expect(classifyScreen(claudeProfile, '\n\n\n', alive).state).toBe('starting');
   });
   it('esc to interrupt in the footer is working, even with text typed', () => {
-    const got = classifyScreen(claudeProfile, claudeScreen(['● Reading files'], { input: 'queued', footer: 'esc to interrupt' }), alive);
+    const got = classifyScreen(
+      claudeProfile,
+      claudeScreen(['● Reading files'], { input: 'queued', footer: 'esc to interrupt' }),
+      alive,
+    );
     expect(got.state).toBe('working');
     expect(got.input).toBe('queued');
   });
@@ -178,7 +204,8 @@ describe('input box', () => {
 });
 
 describe('markers count only in the agent output', () => {
-  const classify = (transcript: string[], input = '') => classifyScreen(claudeProfile, claudeScreen(transcript, { input }), alive);
+  const classify = (transcript: string[], input = '') =>
+    classifyScreen(claudeProfile, claudeScreen(transcript, { input }), alive);
 
   it('markers in the echoed user prompt are ignored, even multi-line with blank lines', () => {
     const prompt = 'Do the work.\nCHECKPOINT:fix\n\nORCHESTRATOR:DONE\n  CHECKPOINT:indented\n● CHECKPOINT:fake-bullet';
@@ -228,7 +255,13 @@ describe('markers count only in the agent output', () => {
   });
 
   it('done is latched to the turn: a new prompt hides the old marker (doneCount keeps it)', () => {
-    const got = classify([...echoPrompt('first'), '● ORCHESTRATOR:DONE', '', ...echoPrompt('verification failed, fix it'), '● On it.']);
+    const got = classify([
+      ...echoPrompt('first'),
+      '● ORCHESTRATOR:DONE',
+      '',
+      ...echoPrompt('verification failed, fix it'),
+      '● On it.',
+    ]);
     expect(got.done).toBe(false);
     expect(got.doneCount).toBe(1);
   });
@@ -239,25 +272,65 @@ describe('synthetic dialogs', () => {
     [...echoPrompt('go'), '', '● Working', '', '─'.repeat(120), ...body, '', ' Esc to cancel'].join('\n');
 
   it('an edit permission names the file', () => {
-    const got = classifyScreen(claudeProfile, dialogScreen([' Edit file', ' src/a.ts', ' Do you want to make this edit to src/a.ts?', ' ❯ 1. Yes', '   2. Yes, allow all edits during this session (shift+tab)', '   3. No, and tell Claude what to do differently (esc)']), alive);
+    const got = classifyScreen(
+      claudeProfile,
+      dialogScreen([
+        ' Edit file',
+        ' src/a.ts',
+        ' Do you want to make this edit to src/a.ts?',
+        ' ❯ 1. Yes',
+        '   2. Yes, allow all edits during this session (shift+tab)',
+        '   3. No, and tell Claude what to do differently (esc)',
+      ]),
+      alive,
+    );
     expect(got.dialog).toMatchObject({ kind: 'permission', tool: 'edit', file: 'src/a.ts' });
     expect(got.dialog?.options).toHaveLength(3);
   });
 
   it('a create permission names the file', () => {
-    const got = classifyScreen(claudeProfile, dialogScreen([' Create file', ' Do you want to create notes/b.md?', ' ❯ 1. Yes', '   2. No']), alive);
+    const got = classifyScreen(
+      claudeProfile,
+      dialogScreen([' Create file', ' Do you want to create notes/b.md?', ' ❯ 1. Yes', '   2. No']),
+      alive,
+    );
     expect(got.dialog).toMatchObject({ kind: 'permission', tool: 'write', file: 'notes/b.md' });
   });
 
   it('a wrapped command without a prose description keeps all its lines', () => {
-    const got = classifyScreen(claudeProfile, dialogScreen([' Bash command', '', '   git add a.txt &&', '   python3 evil.py', '', ' Do you want to proceed?', ' ❯ 1. Yes', '   2. No']), alive);
+    const got = classifyScreen(
+      claudeProfile,
+      dialogScreen([
+        ' Bash command',
+        '',
+        '   git add a.txt &&',
+        '   python3 evil.py',
+        '',
+        ' Do you want to proceed?',
+        ' ❯ 1. Yes',
+        '   2. No',
+      ]),
+      alive,
+    );
     expect(got.dialog?.command).toBe('git add a.txt &&\npython3 evil.py');
     expect(got.dialog?.description).toBeUndefined();
   });
 
   it('tokens in a shown command are masked', () => {
     const token = `ghp_${'a1'.repeat(18)}`;
-    const got = classifyScreen(claudeProfile, dialogScreen([' Bash command', '', `   curl -H "Authorization: token ${token}" https://api`, '', ' Do you want to proceed?', ' ❯ 1. Yes', '   2. No']), alive);
+    const got = classifyScreen(
+      claudeProfile,
+      dialogScreen([
+        ' Bash command',
+        '',
+        `   curl -H "Authorization: token ${token}" https://api`,
+        '',
+        ' Do you want to proceed?',
+        ' ❯ 1. Yes',
+        '   2. No',
+      ]),
+      alive,
+    );
     expect(got.dialog?.command).toBe('curl -H "Authorization: token [REDACTED]" https://api');
     expect(got.dialog?.text).not.toContain(token);
   });
@@ -269,16 +342,49 @@ describe('synthetic dialogs', () => {
 });
 
 describe('hostile input', () => {
-  const fragments = ['❯ ', '❯\u00a0', '─'.repeat(12), '● ', '  ⎿  ', 'CHECKPOINT:', 'ORCHESTRATOR:DONE', '1. Yes', '❯ 2. No', 'Bash command', 'Do you want to proceed?', 'esc to interrupt', '· Warping…', 'Pane is dead', '\n', '\r', '\u001b[', '\u001b]', ' ', '…', 'a', '/'];
-  const screen = fc.array(fc.oneof(fc.constantFrom(...fragments), fc.string({ unit: 'grapheme' })), { maxLength: 80 }).map((p) => p.join(''));
+  const fragments = [
+    '❯ ',
+    '❯\u00a0',
+    '─'.repeat(12),
+    '● ',
+    '  ⎿  ',
+    'CHECKPOINT:',
+    'ORCHESTRATOR:DONE',
+    '1. Yes',
+    '❯ 2. No',
+    'Bash command',
+    'Do you want to proceed?',
+    'esc to interrupt',
+    '· Warping…',
+    'Pane is dead',
+    '\n',
+    '\r',
+    '\u001b[',
+    '\u001b]',
+    ' ',
+    '…',
+    'a',
+    '/',
+  ];
+  const screen = fc
+    .array(fc.oneof(fc.constantFrom(...fragments), fc.string({ unit: 'grapheme' })), { maxLength: 80 })
+    .map((p) => p.join(''));
 
   it('never throws and always returns a valid classification', () => {
     fc.assert(
-      fc.property(fc.oneof(screen, fc.string({ unit: 'binary' })), fc.boolean(), fc.option(fc.string()), (s, dead, cmd) => {
-        const got = classifyScreen(claudeProfile, s, { paneDead: dead, ...(cmd === null ? {} : { paneCommand: cmd }) });
-        expect(ScreenClassificationSchema.safeParse(got).success).toBe(true);
-        if (dead) expect(got.state).toBe('crashed');
-      }),
+      fc.property(
+        fc.oneof(screen, fc.string({ unit: 'binary' })),
+        fc.boolean(),
+        fc.option(fc.string()),
+        (s, dead, cmd) => {
+          const got = classifyScreen(claudeProfile, s, {
+            paneDead: dead,
+            ...(cmd === null ? {} : { paneCommand: cmd }),
+          });
+          expect(ScreenClassificationSchema.safeParse(got).success).toBe(true);
+          if (dead) expect(got.state).toBe('crashed');
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -25,7 +25,9 @@ const REFERENCE_SET = new Set([
 
 /** The reference captures present on disk: one deleted by mistake shows up as a stale expectation. */
 export function fixtureNames(): string[] {
-  return readdirSync(FIXTURE_DIR).filter((f) => REFERENCE_SET.has(f)).sort();
+  return readdirSync(FIXTURE_DIR)
+    .filter((f) => REFERENCE_SET.has(f))
+    .sort();
 }
 
 export function readFixture(name: string): string {

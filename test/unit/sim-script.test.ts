@@ -3,7 +3,16 @@ import { parseSimScript, parseSimScriptText } from '../../src/domain/sim-script.
 
 describe('sim script parser', () => {
   it('fills defaults and keeps phases in order', () => {
-    const s = parseSimScriptText(JSON.stringify({ phases: [{ kind: 'work', ms: 500, everyMs: 100 }, { kind: 'dialog', command: 'git commit -m x' }, { kind: 'commit', file: 'a/b.txt' }, { kind: 'done' }] }));
+    const s = parseSimScriptText(
+      JSON.stringify({
+        phases: [
+          { kind: 'work', ms: 500, everyMs: 100 },
+          { kind: 'dialog', command: 'git commit -m x' },
+          { kind: 'commit', file: 'a/b.txt' },
+          { kind: 'done' },
+        ],
+      }),
+    );
     expect(s.startupMs).toBe(200);
     expect(s.phases).toEqual([
       { kind: 'work', ms: 500, everyMs: 100, untilSignal: false, text: 'building…' },
@@ -15,9 +24,15 @@ describe('sim script parser', () => {
   });
 
   it('names each bad field', () => {
-    expect(() => parseSimScript({ phases: [{ kind: 'checkpoint', step: 'no spaces' }, { kind: 'commit', file: '../escape' }], log: 'relative.jsonl' })).toThrow(
-      /phases\.0\.step: .*\n.*phases\.1\.file: .*\n.*log: log must be an absolute path/,
-    );
+    expect(() =>
+      parseSimScript({
+        phases: [
+          { kind: 'checkpoint', step: 'no spaces' },
+          { kind: 'commit', file: '../escape' },
+        ],
+        log: 'relative.jsonl',
+      }),
+    ).toThrow(/phases\.0\.step: .*\n.*phases\.1\.file: .*\n.*log: log must be an absolute path/);
     expect(() => parseSimScript({ phases: [{ kind: 'explode' }] })).toThrow(/phases\.0\.kind/);
     expect(() => parseSimScript({ phases: [], extra: 1 })).toThrow(/extra/);
     expect(() => parseSimScriptText('{not json', 'x.json')).toThrow(/Cannot parse x\.json/);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CheckRollupStateSchema, isFailedCheck, isFailingRollup, isGreenCheck, isGreenConclusion } from '../../src/domain/check-conclusion.js';
+import {
+  CheckRollupStateSchema,
+  isFailedCheck,
+  isFailingRollup,
+  isGreenCheck,
+  isGreenConclusion,
+} from '../../src/domain/check-conclusion.js';
 import { AgentStateSchema, PhaseSchema, ScreenStateSchema, TaskResultStateSchema } from '../../src/domain/status.js';
 import { AGENT_STATES, PHASES, TaskResultSchema, TaskStateSchema } from '../../src/domain/task.js';
 import { WatchEventSchema } from '../../src/domain/watch.js';
@@ -47,7 +53,18 @@ describe('task results are a subset of phases', () => {
 describe('isGreenConclusion', () => {
   it('success, neutral and skipped pass; every other conclusion, null and unknown strings do not', () => {
     for (const c of ['success', 'neutral', 'skipped']) expect(isGreenConclusion(c), c).toBe(true);
-    for (const c of ['failure', 'cancelled', 'timed_out', 'action_required', 'stale', 'startup_failure', 'SUCCESS', '', 'pending']) expect(isGreenConclusion(c), c).toBe(false);
+    for (const c of [
+      'failure',
+      'cancelled',
+      'timed_out',
+      'action_required',
+      'stale',
+      'startup_failure',
+      'SUCCESS',
+      '',
+      'pending',
+    ])
+      expect(isGreenConclusion(c), c).toBe(false);
     expect(isGreenConclusion(null)).toBe(false);
     expect(isGreenConclusion(undefined)).toBe(false);
   });

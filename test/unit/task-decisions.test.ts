@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { buildRebrief } from '../../src/domain/brief.js';
 import type { Dialog } from '../../src/domain/screen-classifier.js';
-import { CRASH_CONTINUE_TEXT, NUDGE_TEXT, decideOnEvent, decideOnFailedVerification, nudgePermission, type TaskView } from '../../src/domain/task-decisions.js';
+import {
+  CRASH_CONTINUE_TEXT,
+  NUDGE_TEXT,
+  decideOnEvent,
+  decideOnFailedVerification,
+  nudgePermission,
+  type TaskView,
+} from '../../src/domain/task-decisions.js';
 import { SupervisionPolicySchema } from '../../src/domain/task.js';
 import type { WatchEvent } from '../../src/domain/watch.js';
 
@@ -9,7 +16,18 @@ const WT = '/srv/acme1';
 const policy = SupervisionPolicySchema.parse({ nudgeCooldownSeconds: 30, nudgeCap: 2, crashCap: 2, revisionCap: 1 });
 const NOW = 1_000_000;
 /** An agent that has its brief, nothing pending, nothing counted. */
-const view = (over: Partial<TaskView> = {}): TaskView => ({ worktree: WT, briefSubmitted: true, briefQueued: false, pendingTexts: 0, doneReported: false, nudges: 0, crashes: 0, revisions: 0, lastNudgeAt: 0, ...over });
+const view = (over: Partial<TaskView> = {}): TaskView => ({
+  worktree: WT,
+  briefSubmitted: true,
+  briefQueued: false,
+  pendingTexts: 0,
+  doneReported: false,
+  nudges: 0,
+  crashes: 0,
+  revisions: 0,
+  lastNudgeAt: 0,
+  ...over,
+});
 const tail: string[] = [];
 const idle: WatchEvent = { kind: 'idle', quietSeconds: 25, tail };
 const stalled: WatchEvent = { kind: 'stalled', quietSeconds: 900, tail };
@@ -18,7 +36,13 @@ const OPTIONS = [
   { index: 1, label: 'Yes', selected: true },
   { index: 2, label: 'No', selected: false },
 ];
-const bash = (command: string): Dialog => ({ kind: 'permission', tool: 'bash', command, options: OPTIONS, text: `Bash command ${command}` });
+const bash = (command: string): Dialog => ({
+  kind: 'permission',
+  tool: 'bash',
+  command,
+  options: OPTIONS,
+  text: `Bash command ${command}`,
+});
 
 describe('decideOnEvent: dialogs', () => {
   it('a safe command is approved with the keys for "Yes"', () => {
@@ -36,15 +60,24 @@ describe('decideOnEvent: dialogs', () => {
 
   it('a dialog the watch answered itself is only recorded', () => {
     const answered = { seq: 3, keys: ['Enter'], reason: 'safe', confirmed: true };
-    expect(decideOnEvent({ kind: 'dialog', dialog: bash('rm -rf /'), tail, answered }, view(), policy, NOW)).toEqual([{ kind: 'watch-answered' }]);
+    expect(decideOnEvent({ kind: 'dialog', dialog: bash('rm -rf /'), tail, answered }, view(), policy, NOW)).toEqual([
+      { kind: 'watch-answered' },
+    ]);
   });
 });
 
 describe('decideOnEvent: screen news', () => {
   it('checkpoints, done, typed, refresh', () => {
-    expect(decideOnEvent({ kind: 'checkpoints', steps: ['a', 'b'], tail }, view(), policy, NOW)).toEqual([{ kind: 'add-checkpoints', steps: ['a', 'b'] }]);
-    expect(decideOnEvent({ kind: 'done', doneCount: 2, tail }, view(), policy, NOW)).toEqual([{ kind: 'mark-done', doneCount: 2 }]);
-    expect(decideOnEvent({ kind: 'typed', tail }, view(), policy, NOW)).toEqual([{ kind: 'agent-state', state: 'typed' }, { kind: 'press-enter' }]);
+    expect(decideOnEvent({ kind: 'checkpoints', steps: ['a', 'b'], tail }, view(), policy, NOW)).toEqual([
+      { kind: 'add-checkpoints', steps: ['a', 'b'] },
+    ]);
+    expect(decideOnEvent({ kind: 'done', doneCount: 2, tail }, view(), policy, NOW)).toEqual([
+      { kind: 'mark-done', doneCount: 2 },
+    ]);
+    expect(decideOnEvent({ kind: 'typed', tail }, view(), policy, NOW)).toEqual([
+      { kind: 'agent-state', state: 'typed' },
+      { kind: 'press-enter' },
+    ]);
     expect(decideOnEvent({ kind: 'refresh', state: 'working', tail }, view(), policy, NOW)).toEqual([]);
   });
 });
@@ -56,17 +89,26 @@ describe('decideOnEvent: crashes', () => {
       { kind: 'count-crash' },
       { kind: 'relaunch', why: 'agent crashed (pane dead); relaunch 2/2', continueText: CRASH_CONTINUE_TEXT },
     ]);
-    expect(decideOnEvent(crashed, view({ briefSubmitted: false }), policy, NOW).at(-1)).toEqual({ kind: 'relaunch', why: 'agent crashed (pane dead); relaunch 1/2' });
+    expect(decideOnEvent(crashed, view({ briefSubmitted: false }), policy, NOW).at(-1)).toEqual({
+      kind: 'relaunch',
+      why: 'agent crashed (pane dead); relaunch 1/2',
+    });
   });
 
   it('past the cap with a next agent: hand off', () => {
-    expect(decideOnEvent(crashed, view({ crashes: 2, nextAgent: 'claude' }), policy, NOW).slice(2)).toEqual([{ kind: 'hand-off', why: 'it crashed 3 times (cap 2; last: pane dead)' }]);
+    expect(decideOnEvent(crashed, view({ crashes: 2, nextAgent: 'claude' }), policy, NOW).slice(2)).toEqual([
+      { kind: 'hand-off', why: 'it crashed 3 times (cap 2; last: pane dead)' },
+    ]);
   });
 
   it('past the cap without one: escalate, then (if a human answered) relaunch with fresh caps', () => {
     const actions = decideOnEvent(crashed, view({ crashes: 2 }), policy, NOW).slice(2);
     expect(actions).toEqual([
-      { kind: 'escalate', why: 'the agent crashed 3 times (cap 2)', unanswered: 'escalated: crash cap reached and no human answered' },
+      {
+        kind: 'escalate',
+        why: 'the agent crashed 3 times (cap 2)',
+        unanswered: 'escalated: crash cap reached and no human answered',
+      },
       { kind: 'relaunch', why: 'agent crashed (pane dead); relaunch 0/2', continueText: CRASH_CONTINUE_TEXT },
     ]);
   });
@@ -75,8 +117,15 @@ describe('decideOnEvent: crashes', () => {
 describe('decideOnEvent: idle and stalled', () => {
   const quiet = ['agent-state', 'ready-for-input'];
   it('the brief first, once', () => {
-    expect(decideOnEvent(idle, view({ briefSubmitted: false }), policy, NOW).map((a) => a.kind)).toEqual([...quiet, 'queue-brief']);
-    expect(decideOnEvent(idle, view({ briefSubmitted: false, briefQueued: true, pendingTexts: 1 }), policy, NOW).map((a) => a.kind)).toEqual(quiet);
+    expect(decideOnEvent(idle, view({ briefSubmitted: false }), policy, NOW).map((a) => a.kind)).toEqual([
+      ...quiet,
+      'queue-brief',
+    ]);
+    expect(
+      decideOnEvent(idle, view({ briefSubmitted: false, briefQueued: true, pendingTexts: 1 }), policy, NOW).map(
+        (a) => a.kind,
+      ),
+    ).toEqual(quiet);
   });
 
   it('nothing while a text waits or done was reported', () => {
@@ -85,12 +134,23 @@ describe('decideOnEvent: idle and stalled', () => {
   });
 
   it('a nudge when the cooldown is over, with the nudge text of its kind', () => {
-    expect(decideOnEvent(idle, view({ lastNudgeAt: NOW - 30_000 }), policy, NOW).at(-1)).toEqual({ kind: 'nudge', text: NUDGE_TEXT.idle, at: NOW });
-    expect(decideOnEvent(stalled, view(), policy, NOW).at(-1)).toEqual({ kind: 'nudge', text: NUDGE_TEXT.stalled, at: NOW });
+    expect(decideOnEvent(idle, view({ lastNudgeAt: NOW - 30_000 }), policy, NOW).at(-1)).toEqual({
+      kind: 'nudge',
+      text: NUDGE_TEXT.idle,
+      at: NOW,
+    });
+    expect(decideOnEvent(stalled, view(), policy, NOW).at(-1)).toEqual({
+      kind: 'nudge',
+      text: NUDGE_TEXT.stalled,
+      at: NOW,
+    });
   });
 
   it('within the cooldown: wait for the rest of it', () => {
-    expect(decideOnEvent(idle, view({ lastNudgeAt: NOW - 10_000, nudges: 1 }), policy, NOW).at(-1)).toEqual({ kind: 'wait', ms: 20_000 });
+    expect(decideOnEvent(idle, view({ lastNudgeAt: NOW - 10_000, nudges: 1 }), policy, NOW).at(-1)).toEqual({
+      kind: 'wait',
+      ms: 20_000,
+    });
   });
 
   it('at the nudge cap (cooldown over): escalate', () => {
@@ -103,17 +163,25 @@ describe('decideOnEvent: idle and stalled', () => {
 
   it('a nudge the watch sent itself is only recorded', () => {
     const nudged = { seq: 1, text: NUDGE_TEXT.idle, submitted: true, doneCount: 0, attempts: 1, detail: 'ok' };
-    expect(decideOnEvent({ ...idle, nudged } as WatchEvent, view({ nudges: 5 }), policy, NOW)).toEqual([{ kind: 'watch-nudged' }]);
+    expect(decideOnEvent({ ...idle, nudged } as WatchEvent, view({ nudges: 5 }), policy, NOW)).toEqual([
+      { kind: 'watch-nudged' },
+    ]);
   });
 });
 
 describe('decideOnFailedVerification', () => {
   const reasons = ['no commit on the branch'];
   it('under the revision cap: a re-brief with the reasons', () => {
-    expect(decideOnFailedVerification(reasons, { revisions: 1 }, policy)).toEqual({ kind: 'revise', text: buildRebrief(reasons) });
+    expect(decideOnFailedVerification(reasons, { revisions: 1 }, policy)).toEqual({
+      kind: 'revise',
+      text: buildRebrief(reasons),
+    });
   });
   it('past it: the next agent of the chain, else a human', () => {
-    expect(decideOnFailedVerification(reasons, { revisions: 2, nextAgent: 'codex' }, policy)).toEqual({ kind: 'hand-off', why: 'its work failed verification 2 times (cap 1)' });
+    expect(decideOnFailedVerification(reasons, { revisions: 2, nextAgent: 'codex' }, policy)).toEqual({
+      kind: 'hand-off',
+      why: 'its work failed verification 2 times (cap 1)',
+    });
     expect(decideOnFailedVerification(reasons, { revisions: 2 }, policy)).toEqual({
       kind: 'escalate',
       why: 'verification failed 2 times (cap 1)',
@@ -125,9 +193,14 @@ describe('decideOnFailedVerification', () => {
 
 describe('nudgePermission (what the watch may send itself)', () => {
   it('the next nudge, not before the cooldown ends', () => {
-    expect(nudgePermission(view({ lastNudgeAt: NOW }), policy)).toEqual({ idleText: NUDGE_TEXT.idle, stalledText: NUDGE_TEXT.stalled, notBefore: NOW + 30_000 });
+    expect(nudgePermission(view({ lastNudgeAt: NOW }), policy)).toEqual({
+      idleText: NUDGE_TEXT.idle,
+      stalledText: NUDGE_TEXT.stalled,
+      notBefore: NOW + 30_000,
+    });
   });
   it('none before the brief, while a text waits, after done, or at the cap', () => {
-    for (const over of [{ briefSubmitted: false }, { pendingTexts: 1 }, { doneReported: true }, { nudges: 2 }]) expect(nudgePermission(view(over), policy)).toBeUndefined();
+    for (const over of [{ briefSubmitted: false }, { pendingTexts: 1 }, { doneReported: true }, { nudges: 2 }])
+      expect(nudgePermission(view(over), policy)).toBeUndefined();
   });
 });

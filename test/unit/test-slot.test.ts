@@ -1,10 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { testSlotWorkflowId, validateSlotName } from '../../src/domain/identifiers.js';
-import { RECENT_LIMIT, emptySlot, enqueue, expireLease, grantNext, leaseLeftMs, release, type SlotRequest } from '../../src/domain/test-slot.js';
+import {
+  RECENT_LIMIT,
+  emptySlot,
+  enqueue,
+  expireLease,
+  grantNext,
+  leaseLeftMs,
+  release,
+  type SlotRequest,
+} from '../../src/domain/test-slot.js';
 
 const t0 = new Date('2026-01-01T00:00:00.000Z');
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
-const req = (id: string, leaseSeconds = 60): SlotRequest => ({ holderWorkflowId: `task/adhoc/${id}`, requestId: `r-${id}`, leaseSeconds, requestedAt: t0.toISOString() });
+const req = (id: string, leaseSeconds = 60): SlotRequest => ({
+  holderWorkflowId: `task/adhoc/${id}`,
+  requestId: `r-${id}`,
+  leaseSeconds,
+  requestedAt: t0.toISOString(),
+});
 
 describe('test slot state', () => {
   it('grants in FIFO order, one holder at a time', () => {

@@ -23,7 +23,17 @@ beforeAll(async () => {
   await rig.startWorkers();
   // stand-in for a CLI that dies on start: `false` exits 1 before drawing anything (registered
   // after the workers, which register the config file's agents: none in a test config)
-  registerConfigAgents({ agents: [CustomAgentSchema.parse({ name: 'dies-on-start', command: '/bin/false', args: [], newSessionArgs: [], resumeArgs: [] })] });
+  registerConfigAgents({
+    agents: [
+      CustomAgentSchema.parse({
+        name: 'dies-on-start',
+        command: '/bin/false',
+        args: [],
+        newSessionArgs: [],
+        resumeArgs: [],
+      }),
+    ],
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -46,7 +56,11 @@ describe('fallback chain', () => {
       scenario: { turns: fixAndFinish(worktree) },
       policy: { idleSeconds: 3, nudgeCooldownSeconds: 2, crashCap: 2 },
     };
-    const handle = await rig.client.workflow.start('agentTaskWorkflow', { taskQueue: rig.config.taskQueue, workflowId: taskWorkflowId(taskId), args: [input] });
+    const handle = await rig.client.workflow.start('agentTaskWorkflow', {
+      taskQueue: rig.config.taskQueue,
+      workflowId: taskWorkflowId(taskId),
+      args: [input],
+    });
     const result = await resultWithin<TaskResult>(handle, 150_000);
     expect(result.state).toBe('done');
     const state = (await handle.query(stateQuery)) as TaskState;
@@ -59,10 +73,14 @@ describe('fallback chain', () => {
     expect(await git(repo, ['rev-parse', `refs/heads/drover/${taskId}`])).toBe(result.commit);
     // claude's first message is the handoff note followed by the brief
     const first = JSON.stringify(rig.model.requests(taskId).map((r) => r.body));
-    expect(first).toContain('you take over this task from the dies-on-start agent, which stopped because it crashed 3 times');
+    expect(first).toContain(
+      'you take over this task from the dies-on-start agent, which stopped because it crashed 3 times',
+    );
     expect(first).toContain('No commit yet on the branch.');
     expect(first).toContain('Steps still to do and report: fix\\nYou are working on the Drover task');
     // one window for the task throughout
-    expect((await rig.workers!.tmux.listPanes()).filter((p) => p.windowName === tmuxWindowName(taskId))).toHaveLength(1);
+    expect((await rig.workers!.tmux.listPanes()).filter((p) => p.windowName === tmuxWindowName(taskId))).toHaveLength(
+      1,
+    );
   }, 200_000);
 });

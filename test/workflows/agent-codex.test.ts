@@ -43,7 +43,11 @@ async function start(taskId: string, repo: string, turns: unknown[], extra: Part
     policy: { idleSeconds: 3, nudgeCooldownSeconds: 2 },
     ...extra,
   };
-  return rig.client.workflow.start('agentTaskWorkflow', { taskQueue: rig.config.taskQueue, workflowId: taskWorkflowId(taskId), args: [input] });
+  return rig.client.workflow.start('agentTaskWorkflow', {
+    taskQueue: rig.config.taskQueue,
+    workflowId: taskWorkflowId(taskId),
+    args: [input],
+  });
 }
 
 describe('AgentTaskWorkflow with the real codex CLI and a scripted model', () => {
@@ -59,16 +63,22 @@ describe('AgentTaskWorkflow with the real codex CLI and a scripted model', () =>
     expect(remote).toBe(result.commit);
     expect(await git(repo, ['show', `${remote}:a.txt`])).toBe('fixed');
     // git commit and drover report run outside codex's sandbox: each asked, each approved by policy.
-    expect(result.dialogs.filter((d) => d.kind === 'permission' && d.decision === 'approve').length).toBeGreaterThanOrEqual(2);
+    expect(
+      result.dialogs.filter((d) => d.kind === 'permission' && d.decision === 'approve').length,
+    ).toBeGreaterThanOrEqual(2);
     expect(result.dialogs.some((d) => d.decision === 'ask-human')).toBe(false);
-    expect((await rig.workers!.tmux.listPanes()).filter((p) => p.windowName === tmuxWindowName(taskId))).toHaveLength(1);
+    expect((await rig.workers!.tmux.listPanes()).filter((p) => p.windowName === tmuxWindowName(taskId))).toHaveLength(
+      1,
+    );
     expect(existsSync('/tmp/pwned-drover-codex')).toBe(false);
 
     const requests = rig.model.requests(taskId);
     expect(requests.every((r) => r.url.endsWith('/responses'))).toBe(true);
     expect(String(requests[0]?.headers['user-agent'])).toMatch(/^codex-tui\/0\.169\.0 /);
     expect(JSON.stringify(requests.map((r) => r.body))).toContain(JSON.stringify(objective).slice(1, -1));
-    expect(requests.filter((r) => r.kind === 'main').map((r) => r.turnIndex)).toEqual(expect.arrayContaining([0, 1, 2, 3, 4]));
+    expect(requests.filter((r) => r.kind === 'main').map((r) => r.turnIndex)).toEqual(
+      expect.arrayContaining([0, 1, 2, 3, 4]),
+    );
 
     // The per-task CODEX_HOME: the rehearsal provider and the worktree trusted; no secret in history.
     const config = await readFile(path.join(rig.config.droverHome, 'homes', taskId, '.codex', 'config.toml'), 'utf8');
@@ -82,12 +92,24 @@ describe('AgentTaskWorkflow with the real codex CLI and a scripted model', () =>
     const repo = await makeRepo(path.join(rig.tmp, 'repo-codex-crash'));
     const taskId = 'cx-crash';
     const wt = worktreeOf(repo, taskId);
-    const handle = await start(taskId, repo, [...write(`${wt}/a.txt`, 'fixed\n'), bash('git status && sleep 8', 'Wait a moment'), commitAll('Fix'), reportCheckpoint('fix'), say('Done.\nCHECKPOINT:fix\nORCHESTRATOR:DONE')]);
-    const pane = await waitFor('the agent to run the long command', async () => {
-      const screen = await rig.workers!.tmux.capture((await handle.query(stateQuery)).paneId ?? '%none', 50).catch(() => '');
-      if (!/Running git status && sleep 8/.test(screen) || /Would you like to run/.test(screen)) return undefined;
-      return (await rig.workers!.tmux.findWindow(tmuxWindowName(taskId)))!;
-    }, 90_000);
+    const handle = await start(taskId, repo, [
+      ...write(`${wt}/a.txt`, 'fixed\n'),
+      bash('git status && sleep 8', 'Wait a moment'),
+      commitAll('Fix'),
+      reportCheckpoint('fix'),
+      say('Done.\nCHECKPOINT:fix\nORCHESTRATOR:DONE'),
+    ]);
+    const pane = await waitFor(
+      'the agent to run the long command',
+      async () => {
+        const screen = await rig
+          .workers!.tmux.capture((await handle.query(stateQuery)).paneId ?? '%none', 50)
+          .catch(() => '');
+        if (!/Running git status && sleep 8/.test(screen) || /Would you like to run/.test(screen)) return undefined;
+        return (await rig.workers!.tmux.findWindow(tmuxWindowName(taskId)))!;
+      },
+      90_000,
+    );
     process.kill(pane.panePid, 'SIGKILL');
     const result = await resultWithin<TaskResult>(handle, 120_000);
     expect(result.state).toBe('done');

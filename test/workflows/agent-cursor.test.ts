@@ -37,22 +37,41 @@ describe('cursor-agent profile (stand-in CLI)', () => {
     const wt = path.join(rig.config.workspace, 'repos', repoKey(repo), 'worktrees', taskId);
     const home = path.join(rig.config.droverHome, 'homes', taskId);
     await mkdir(home, { recursive: true });
-    await writeFile(path.join(home, '.cursor-standin.json'), JSON.stringify({
-      steps: [
-        { run: ['sh', '-c', 'printf "fixed\\n" > a.txt'] },
-        { run: ['git', 'commit', '-qam', 'Fix a.txt'] },
-        { run: ['drover', 'report', 'checkpoint', 'fix'] },
-        { say: 'Fixed a.txt and committed.\nORCHESTRATOR:DONE' },
-      ],
-    }));
-    const input: TaskInput = { taskId, repo, branch: `drover/${taskId}`, objective: 'Fix a.txt so it says fixed, then commit.', steps: ['fix'], agent: 'cursor-agent', model: 'auto', policy: { idleSeconds: 3, nudgeCooldownSeconds: 2 } };
-    const handle = await rig.client.workflow.start('agentTaskWorkflow', { taskQueue: rig.config.taskQueue, workflowId: taskWorkflowId(taskId), args: [input] });
+    await writeFile(
+      path.join(home, '.cursor-standin.json'),
+      JSON.stringify({
+        steps: [
+          { run: ['sh', '-c', 'printf "fixed\\n" > a.txt'] },
+          { run: ['git', 'commit', '-qam', 'Fix a.txt'] },
+          { run: ['drover', 'report', 'checkpoint', 'fix'] },
+          { say: 'Fixed a.txt and committed.\nORCHESTRATOR:DONE' },
+        ],
+      }),
+    );
+    const input: TaskInput = {
+      taskId,
+      repo,
+      branch: `drover/${taskId}`,
+      objective: 'Fix a.txt so it says fixed, then commit.',
+      steps: ['fix'],
+      agent: 'cursor-agent',
+      model: 'auto',
+      policy: { idleSeconds: 3, nudgeCooldownSeconds: 2 },
+    };
+    const handle = await rig.client.workflow.start('agentTaskWorkflow', {
+      taskQueue: rig.config.taskQueue,
+      workflowId: taskWorkflowId(taskId),
+      args: [input],
+    });
     const result = await resultWithin<TaskResult>(handle, 90_000);
     expect(result.state).toBe('done');
     expect(result.checkpoints).toEqual(['fix']);
     expect(await git(repo, ['show', `refs/heads/drover/${taskId}:a.txt`])).toBe('fixed');
     expect(await git(wt, ['log', '--format=%s', '-1'])).toBe('Fix a.txt');
-    const argv = (await readFile(path.join(home, '.cursor-standin-argv.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as string[]);
+    const argv = (await readFile(path.join(home, '.cursor-standin-argv.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as string[]);
     expect(argv[0]).toEqual(['--force', '--model', 'auto']);
   }, 150_000);
 });

@@ -42,18 +42,35 @@ describe('fallback chain gemini,claude', () => {
         turns: [...write(`${wt}/a.txt`, 'fixed\n'), commitAll('gemini: fix a.txt'), say('a.txt is fixed; now b.txt.')],
         crashOnRestart: ['gemini'],
         agents: {
-          claude: { turns: [...write(`${wt}/b.txt`, 'fixed\n'), commitAll('claude: fix b.txt'), reportCheckpoint('fix'), reportDone(), say('Both files fixed.')] },
+          claude: {
+            turns: [
+              ...write(`${wt}/b.txt`, 'fixed\n'),
+              commitAll('claude: fix b.txt'),
+              reportCheckpoint('fix'),
+              reportDone(),
+              say('Both files fixed.'),
+            ],
+          },
         },
       },
       policy: { idleSeconds: 60, nudgeCooldownSeconds: 30, crashCap: 2 },
     };
-    const handle = await rig.client.workflow.start('agentTaskWorkflow', { taskQueue: rig.config.taskQueue, workflowId: taskWorkflowId(taskId), args: [input] });
+    const handle = await rig.client.workflow.start('agentTaskWorkflow', {
+      taskQueue: rig.config.taskQueue,
+      workflowId: taskWorkflowId(taskId),
+      args: [input],
+    });
 
     // gemini's first start works: wait for its commit, then kill it (SIGKILL, as a crash would)
-    const geminiCommit = await waitFor('gemini to commit a.txt', async () => {
-      const log = await git(wt, ['log', '--format=%H %s', '-1']).catch(() => '');
-      return log.endsWith('gemini: fix a.txt') ? log.split(' ')[0] : undefined;
-    }, 120_000, 300);
+    const geminiCommit = await waitFor(
+      'gemini to commit a.txt',
+      async () => {
+        const log = await git(wt, ['log', '--format=%H %s', '-1']).catch(() => '');
+        return log.endsWith('gemini: fix a.txt') ? log.split(' ')[0] : undefined;
+      },
+      120_000,
+      300,
+    );
     const pane = (await rig.workers!.tmux.listPanes()).find((p) => p.windowName === tmuxWindowName(taskId))!;
     process.kill(pane.panePid, 'SIGKILL');
 
@@ -61,14 +78,22 @@ describe('fallback chain gemini,claude', () => {
     expect(result.state).toBe('done');
     const state = (await handle.query(stateQuery)) as TaskState;
     expect(state.agent).toBe('claude');
-    expect(state.handoffs).toEqual([expect.objectContaining({ from: 'gemini', to: 'claude', reason: expect.stringMatching(/crashed 3 times \(cap 2/) })]);
+    expect(state.handoffs).toEqual([
+      expect.objectContaining({
+        from: 'gemini',
+        to: 'claude',
+        reason: expect.stringMatching(/crashed 3 times \(cap 2/),
+      }),
+    ]);
     // the branch has both agents' commits, pushed
     const subjects = (await git(repo, ['log', '--format=%s', `main..drover/${taskId}`])).split('\n');
     expect(subjects).toEqual(['claude: fix b.txt', 'gemini: fix a.txt']);
     expect(await git(repo, ['rev-parse', `refs/heads/drover/${taskId}`])).toBe(result.commit);
     // claude's brief named gemini's commit and file
     const claudeSaw = JSON.stringify(rig.model.requests(taskId).map((r) => r.body ?? null));
-    expect(claudeSaw).toContain('you take over this task from the gemini agent, which stopped because it crashed 3 times');
+    expect(claudeSaw).toContain(
+      'you take over this task from the gemini agent, which stopped because it crashed 3 times',
+    );
     expect(claudeSaw).toContain(`${geminiCommit!.slice(0, 10)} gemini: fix a.txt`);
     expect(claudeSaw).toContain('Files changed: a.txt');
   }, 300_000);

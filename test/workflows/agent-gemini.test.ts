@@ -51,7 +51,11 @@ async function start(taskId: string, repo: string, scenario: Record<string, unkn
     policy: { idleSeconds: 3, nudgeCooldownSeconds: 2 },
     ...extra,
   } as TaskInput;
-  return rig.client.workflow.start('agentTaskWorkflow', { taskQueue: rig.config.taskQueue, workflowId: taskWorkflowId(taskId), args: [input] });
+  return rig.client.workflow.start('agentTaskWorkflow', {
+    taskQueue: rig.config.taskQueue,
+    workflowId: taskWorkflowId(taskId),
+    args: [input],
+  });
 }
 
 describe('AgentTaskWorkflow with the real gemini CLI and a scripted model', () => {
@@ -71,7 +75,9 @@ describe('AgentTaskWorkflow with the real gemini CLI and a scripted model', () =
     // The conversation really went through the Gemini adapter, with gemini's own tool names.
     const requests = rig.model.requests(taskId);
     expect(requests.some((r) => r.url.includes(':streamGenerateContent') && r.kind === 'main')).toBe(true);
-    const called = requests.flatMap((r) => r.reply?.content ?? []).flatMap((b) => (b.type === 'tool_use' ? [b.name] : []));
+    const called = requests
+      .flatMap((r) => r.reply?.content ?? [])
+      .flatMap((b) => (b.type === 'tool_use' ? [b.name] : []));
     expect(called).toEqual(expect.arrayContaining(['read_file', 'write_file', 'run_shell_command']));
     expect(requests.every((r) => r.headers['x-goog-api-key'] === 'gemini-rehearsal-key')).toBe(true);
     // No secret in history: the dummy key stays in the worker's tmux env.
@@ -83,15 +89,32 @@ describe('AgentTaskWorkflow with the real gemini CLI and a scripted model', () =
     const repo = await makeRepo(path.join(rig.tmp, 'repo-gem-resume'));
     const taskId = 'gem-resume';
     const wt = worktreeOf(repo, taskId);
-    const handle = await start(taskId, repo, { turns: [...write(`${wt}/a.txt`, 'fixed\n'), bash('git status && sleep 8', 'Wait a moment'), commitAll('Fix'), reportCheckpoint('fix'), reportDone(), say('Done.')] });
+    const handle = await start(taskId, repo, {
+      turns: [
+        ...write(`${wt}/a.txt`, 'fixed\n'),
+        bash('git status && sleep 8', 'Wait a moment'),
+        commitAll('Fix'),
+        reportCheckpoint('fix'),
+        reportDone(),
+        say('Done.'),
+      ],
+    });
     let lastScreen = '';
-    const pane = await waitFor('gemini to run the long command', async () => {
-      lastScreen = await rig.workers!.tmux.capture((await handle.query(stateQuery)).paneId ?? '%none', 50).catch(() => '');
-      if (!/⊷ +Shell git status && sleep 8/.test(lastScreen)) return undefined;
-      return (await rig.workers!.tmux.findWindow(tmuxWindowName(taskId)))!;
-    }, 60_000).catch(async (error) => {
+    const pane = await waitFor(
+      'gemini to run the long command',
+      async () => {
+        lastScreen = await rig
+          .workers!.tmux.capture((await handle.query(stateQuery)).paneId ?? '%none', 50)
+          .catch(() => '');
+        if (!/⊷ +Shell git status && sleep 8/.test(lastScreen)) return undefined;
+        return (await rig.workers!.tmux.findWindow(tmuxWindowName(taskId)))!;
+      },
+      60_000,
+    ).catch(async (error) => {
       const s: TaskState = await handle.query(stateQuery);
-      throw new Error(`${String(error)}\nevents: ${JSON.stringify(s.events.map((e) => e.what))}\nscreen:\n${lastScreen}`);
+      throw new Error(
+        `${String(error)}\nevents: ${JSON.stringify(s.events.map((e) => e.what))}\nscreen:\n${lastScreen}`,
+      );
     });
     process.kill(pane.panePid, 'SIGKILL');
     const result = await resultWithin<TaskResult>(handle, 100_000);
@@ -105,9 +128,14 @@ describe('AgentTaskWorkflow with the real gemini CLI and a scripted model', () =
   it('crashOnStart ["gemini"]: every start dies (exit 52), relaunches are counted, the crash cap escalates', async () => {
     const repo = await makeRepo(path.join(rig.tmp, 'repo-gem-crash'));
     const taskId = 'gem-crash';
-    const handle = await start(taskId, repo, { crashOnStart: ['gemini'], turns: fixAndFinish(worktreeOf(repo, taskId)) }, {
-      policy: { idleSeconds: 3, nudgeCooldownSeconds: 2, crashCap: 2, humanWaitSeconds: 2 },
-    });
+    const handle = await start(
+      taskId,
+      repo,
+      { crashOnStart: ['gemini'], turns: fixAndFinish(worktreeOf(repo, taskId)) },
+      {
+        policy: { idleSeconds: 3, nudgeCooldownSeconds: 2, crashCap: 2, humanWaitSeconds: 2 },
+      },
+    );
     const result = await resultWithin<TaskResult>(handle, 90_000);
     expect(result.state).toBe('aborted');
     const s: TaskState = await handle.query(stateQuery);

@@ -38,8 +38,21 @@ describe('AgentTaskWorkflow with sim agents', () => {
     const handles = await Promise.all(
       [0, 1, 2].map((n) => {
         const taskId = `sim-${n}`;
-        const input: TaskInput = { taskId, repo, branch: `drover/${taskId}`, objective: `Sim task ${n}`, steps: ['fix'], agent: 'sim', scenario: script(n), policy: { idleSeconds: 3, nudgeCooldownSeconds: 2 } };
-        return rig.client.workflow.start('agentTaskWorkflow', { taskQueue: rig.config.taskQueue, workflowId: taskWorkflowId(taskId), args: [input] });
+        const input: TaskInput = {
+          taskId,
+          repo,
+          branch: `drover/${taskId}`,
+          objective: `Sim task ${n}`,
+          steps: ['fix'],
+          agent: 'sim',
+          scenario: script(n),
+          policy: { idleSeconds: 3, nudgeCooldownSeconds: 2 },
+        };
+        return rig.client.workflow.start('agentTaskWorkflow', {
+          taskQueue: rig.config.taskQueue,
+          workflowId: taskWorkflowId(taskId),
+          args: [input],
+        });
       }),
     );
     const results = await Promise.all(handles.map((h) => resultWithin<TaskResult>(h, 90_000)));
@@ -61,9 +74,25 @@ describe('AgentTaskWorkflow with sim agents', () => {
   it('drover report waits for a Temporal server that is down and delivers the report once it is back', async () => {
     const repo = await makeRepo(path.join(rig.tmp, 'repo-report'));
     const taskId = 'sim-report';
-    const input: TaskInput = { taskId, repo, branch: `drover/${taskId}`, objective: 'Report while the server is away', steps: ['fix'], agent: 'sim', scenario: { phases: [{ kind: 'work', ms: 120_000, everyMs: 500 }] } };
-    const handle = await rig.client.workflow.start('agentTaskWorkflow', { taskQueue: rig.config.taskQueue, workflowId: taskWorkflowId(taskId), args: [input] });
-    await waitFor('the brief to be submitted', async () => ((await handle.query(stateQuery)).briefSubmittedAt ? true : undefined), 60_000);
+    const input: TaskInput = {
+      taskId,
+      repo,
+      branch: `drover/${taskId}`,
+      objective: 'Report while the server is away',
+      steps: ['fix'],
+      agent: 'sim',
+      scenario: { phases: [{ kind: 'work', ms: 120_000, everyMs: 500 }] },
+    };
+    const handle = await rig.client.workflow.start('agentTaskWorkflow', {
+      taskQueue: rig.config.taskQueue,
+      workflowId: taskWorkflowId(taskId),
+      args: [input],
+    });
+    await waitFor(
+      'the brief to be submitted',
+      async () => ((await handle.query(stateQuery)).briefSubmittedAt ? true : undefined),
+      60_000,
+    );
     // a port where nothing listens yet; later a TCP relay to the real server opens on it (the server "comes back")
     const port = await new Promise<number>((resolve) => {
       const probe = net.createServer().listen(0, '127.0.0.1', () => {
@@ -83,14 +112,24 @@ describe('AgentTaskWorkflow with sim agents', () => {
       client.pipe(upstream).pipe(client);
     });
     const reporting = execa('node', [path.join(projectRoot(), 'bin', 'drover.mjs'), 'report', 'checkpoint', 'fix'], {
-      env: { ...rigEnv(rig), TEMPORAL_ADDRESS: `127.0.0.1:${port}`, DROVER_WORKFLOW_ID: taskWorkflowId(taskId), DROVER_REPORT_WAIT_SECONDS: '60' },
+      env: {
+        ...rigEnv(rig),
+        TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
+        DROVER_WORKFLOW_ID: taskWorkflowId(taskId),
+        DROVER_REPORT_WAIT_SECONDS: '60',
+      },
       reject: false,
       timeout: 90_000,
     });
     // the client's own connect timeout (15 s) passes first: open the relay only once the CLI says it will try again
     let stderr = '';
     reporting.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await waitFor('the CLI to give up a first connection', async () => (stderr.includes('trying again') ? true : undefined), 40_000, 100);
+    await waitFor(
+      'the CLI to give up a first connection',
+      async () => (stderr.includes('trying again') ? true : undefined),
+      40_000,
+      100,
+    );
     expect((await handle.query(stateQuery)).checkpoints).toEqual([]);
     await new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve));
     try {

@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoKey } from '../../src/host/worktree/base-clone.js';
 import { taskWorkflowId, tmuxWindowName } from '../../src/domain/identifiers.js';
 import type { TaskInput, TaskResult, TaskState } from '../../src/domain/task.js';
-import { abortSignal, approveUpdate, denyUpdate, pauseSignal, resumeSignal, stateQuery, steerSignal } from '../../src/workflows/task-messages.js';
+import {
+  abortSignal,
+  approveUpdate,
+  denyUpdate,
+  pauseSignal,
+  resumeSignal,
+  stateQuery,
+  steerSignal,
+} from '../../src/workflows/task-messages.js';
 import { resultWithin, startRig, type Rig } from '../support/harness.js';
 import { decodedPayloads, historyJson } from '../support/history.js';
 import { git, makeRepo, waitFor } from '../support/repo.js';
@@ -36,7 +44,11 @@ async function start(taskId: string, repo: string, turns: unknown[], extra: Part
     policy: { idleSeconds: 3, nudgeCooldownSeconds: 2 },
     ...extra,
   };
-  return rig.client.workflow.start('agentTaskWorkflow', { taskQueue: rig.config.taskQueue, workflowId: taskWorkflowId(taskId), args: [input] });
+  return rig.client.workflow.start('agentTaskWorkflow', {
+    taskQueue: rig.config.taskQueue,
+    workflowId: taskWorkflowId(taskId),
+    args: [input],
+  });
 }
 
 async function windowsNamed(name: string): Promise<number> {
@@ -47,7 +59,8 @@ describe('AgentTaskWorkflow with the real claude CLI and a scripted model', () =
   it('happy path: edits, commits, reports, verifies, pushes; the objective reaches the model verbatim', async () => {
     const repo = await makeRepo(path.join(rig.tmp, 'repo-happy'));
     const taskId = 'happy';
-    const objective = 'Fix a.txt. Keep these verbatim: "double" \'single\' $(touch /tmp/pwned-drover) `id` $HOME\nsecond line; rm -rf / # not a command';
+    const objective =
+      'Fix a.txt. Keep these verbatim: "double" \'single\' $(touch /tmp/pwned-drover) `id` $HOME\nsecond line; rm -rf / # not a command';
     const handle = await start(taskId, repo, fixAndFinish(worktreeOf(repo, taskId)), { objective });
     const result = await resultWithin<TaskResult>(handle, 100_000);
     expect(result.state).toBe('done');
@@ -79,11 +92,18 @@ describe('AgentTaskWorkflow with the real claude CLI and a scripted model', () =
     await makeRepo(victim);
     const taskId = 'approve';
     const wt = worktreeOf(repo, taskId);
-    const handle = await start(taskId, repo, [bash(`rm -rf ${victim}`, 'Remove a directory outside the worktree'), ...fixAndFinish(wt)]);
-    const waiting = await waitFor('the dialog to wait for a human', async () => {
-      const s: TaskState = await handle.query(stateQuery);
-      return s.pendingDialog ? s : undefined;
-    }, 90_000);
+    const handle = await start(taskId, repo, [
+      bash(`rm -rf ${victim}`, 'Remove a directory outside the worktree'),
+      ...fixAndFinish(wt),
+    ]);
+    const waiting = await waitFor(
+      'the dialog to wait for a human',
+      async () => {
+        const s: TaskState = await handle.query(stateQuery);
+        return s.pendingDialog ? s : undefined;
+      },
+      90_000,
+    );
     expect(waiting.phase).toBe('waiting-human');
     expect(waiting.pendingDialog?.command).toContain('rm -rf');
     await new Promise((r) => setTimeout(r, 1500));
@@ -101,8 +121,15 @@ describe('AgentTaskWorkflow with the real claude CLI and a scripted model', () =
     const victim = path.join(rig.tmp, 'outside-deny');
     await makeRepo(victim);
     const taskId = 'deny';
-    const handle = await start(taskId, repo, [bash(`rm -rf ${victim}`, 'Remove a directory outside the worktree'), ...fixAndFinish(worktreeOf(repo, taskId))]);
-    await waitFor('the dialog to wait for a human', async () => ((await handle.query(stateQuery)).pendingDialog ? true : undefined), 90_000);
+    const handle = await start(taskId, repo, [
+      bash(`rm -rf ${victim}`, 'Remove a directory outside the worktree'),
+      ...fixAndFinish(worktreeOf(repo, taskId)),
+    ]);
+    await waitFor(
+      'the dialog to wait for a human',
+      async () => ((await handle.query(stateQuery)).pendingDialog ? true : undefined),
+      90_000,
+    );
     await handle.executeUpdate(denyUpdate);
     const result = await resultWithin<TaskResult>(handle, 100_000);
     expect(result.state).toBe('aborted');
@@ -114,7 +141,14 @@ describe('AgentTaskWorkflow with the real claude CLI and a scripted model', () =
   it('an agent that goes idle without done is nudged, then finishes', async () => {
     const repo = await makeRepo(path.join(rig.tmp, 'repo-idle'));
     const taskId = 'idle';
-    const handle = await start(taskId, repo, [say('I had a look around. What next?'), ...write(`${worktreeOf(repo, taskId)}/a.txt`, 'fixed\n'), commitAll('Fix'), reportCheckpoint('fix'), reportDone(), say('Done.')]);
+    const handle = await start(taskId, repo, [
+      say('I had a look around. What next?'),
+      ...write(`${worktreeOf(repo, taskId)}/a.txt`, 'fixed\n'),
+      commitAll('Fix'),
+      reportCheckpoint('fix'),
+      reportDone(),
+      say('Done.'),
+    ]);
     const result = await resultWithin<TaskResult>(handle, 100_000);
     expect(result.state).toBe('done');
     const s: TaskState = await handle.query(stateQuery);
@@ -127,15 +161,30 @@ describe('AgentTaskWorkflow with the real claude CLI and a scripted model', () =
     const repo = await makeRepo(path.join(rig.tmp, 'repo-crash'));
     const taskId = 'crash';
     const wt = worktreeOf(repo, taskId);
-    const handle = await start(taskId, repo, [...write(`${wt}/a.txt`, 'fixed\n'), bash('git status && sleep 8', 'Wait a moment'), commitAll('Fix'), reportCheckpoint('fix'), reportDone(), say('Done.')]);
+    const handle = await start(taskId, repo, [
+      ...write(`${wt}/a.txt`, 'fixed\n'),
+      bash('git status && sleep 8', 'Wait a moment'),
+      commitAll('Fix'),
+      reportCheckpoint('fix'),
+      reportDone(),
+      say('Done.'),
+    ]);
     let lastScreen = '';
-    const pane = await waitFor('the agent to run the long command', async () => {
-      lastScreen = await rig.workers!.tmux.capture((await handle.query(stateQuery)).paneId ?? '%none', 50).catch(() => '');
-      if (!/Bash\(git status && sleep 8\)/.test(lastScreen) || !/Running…/.test(lastScreen)) return undefined;
-      return (await rig.workers!.tmux.findWindow(tmuxWindowName(taskId)))!;
-    }, 60_000).catch(async (error) => {
+    const pane = await waitFor(
+      'the agent to run the long command',
+      async () => {
+        lastScreen = await rig
+          .workers!.tmux.capture((await handle.query(stateQuery)).paneId ?? '%none', 50)
+          .catch(() => '');
+        if (!/Bash\(git status && sleep 8\)/.test(lastScreen) || !/Running…/.test(lastScreen)) return undefined;
+        return (await rig.workers!.tmux.findWindow(tmuxWindowName(taskId)))!;
+      },
+      60_000,
+    ).catch(async (error) => {
       const s: TaskState = await handle.query(stateQuery);
-      throw new Error(`${String(error)}\nevents: ${JSON.stringify(s.events.map((e) => e.what))}\nscreen:\n${lastScreen}`);
+      throw new Error(
+        `${String(error)}\nevents: ${JSON.stringify(s.events.map((e) => e.what))}\nscreen:\n${lastScreen}`,
+      );
     });
     process.kill(pane.panePid, 'SIGKILL');
     const result = await resultWithin<TaskResult>(handle, 100_000);
@@ -149,16 +198,35 @@ describe('AgentTaskWorkflow with the real claude CLI and a scripted model', () =
   it('pause, resume, steer and abort: each takes effect and is recorded', async () => {
     const repo = await makeRepo(path.join(rig.tmp, 'repo-steer'));
     const taskId = 'steer';
-    const handle = await start(taskId, repo, [say('Waiting for instructions.'), say('Understood, stopping here.')], { policy: { idleSeconds: 60 } });
-    const phaseIs = (phase: string) => waitFor(`phase ${phase}`, async () => ((await handle.query(stateQuery)).phase === phase ? true : undefined), 60_000, 100);
-    await waitFor('the brief to be submitted', async () => ((await handle.query(stateQuery)).briefSubmittedAt ? true : undefined), 60_000);
+    const handle = await start(taskId, repo, [say('Waiting for instructions.'), say('Understood, stopping here.')], {
+      policy: { idleSeconds: 60 },
+    });
+    const phaseIs = (phase: string) =>
+      waitFor(
+        `phase ${phase}`,
+        async () => ((await handle.query(stateQuery)).phase === phase ? true : undefined),
+        60_000,
+        100,
+      );
+    await waitFor(
+      'the brief to be submitted',
+      async () => ((await handle.query(stateQuery)).briefSubmittedAt ? true : undefined),
+      60_000,
+    );
     await handle.signal(pauseSignal);
     await phaseIs('paused');
     await handle.signal(resumeSignal);
     await phaseIs('supervising');
     const steer = 'New instruction: "stop" now — with $(quotes) and `ticks`';
     await handle.signal(steerSignal, steer);
-    await waitFor('the steer text to reach the model', async () => (JSON.stringify(rig.model.requests(taskId).map((r) => r.body)).includes(JSON.stringify(steer).slice(1, -1)) ? true : undefined), 30_000);
+    await waitFor(
+      'the steer text to reach the model',
+      async () =>
+        JSON.stringify(rig.model.requests(taskId).map((r) => r.body)).includes(JSON.stringify(steer).slice(1, -1))
+          ? true
+          : undefined,
+      30_000,
+    );
     await handle.signal(abortSignal, 'test is over');
     const result = await resultWithin<TaskResult>(handle, 30_000);
     expect(result.state).toBe('aborted');

@@ -20,7 +20,18 @@ describe('chaos (short)', () => {
       timeoutMs: 150_000,
       print: (l) => console.log(l),
     });
-    console.log(JSON.stringify({ summary: report.summary, faults: report.faults, tasks: report.tasks.map(({ events: _e, ...t }) => t), crashy: report.crashy }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          summary: report.summary,
+          faults: report.faults,
+          tasks: report.tasks.map(({ events: _e, ...t }) => t),
+          crashy: report.crashy,
+        },
+        null,
+        2,
+      ),
+    );
     expect(report.faultsNotFired).toEqual([]);
     // a worker restarted while Temporal is down waits for it (DROVER_CONNECT_WAIT_SECONDS) instead of exiting
     expect(report.workerUnexpectedExits).toBe(0);

@@ -51,16 +51,28 @@ beforeAll(async () => {
   workers = await startHostWorkers({ config, env: codecEnv, log: () => undefined });
   client = await connectClient(config, { env: codecEnv });
   plain = await connectClient(config, { env: plainEnv });
-  codecServer = await startCodecServer({ codec: encryptionCodecFromEnv(codecEnv)!, port: 0, host: '127.0.0.1', corsOrigins: [], authToken: TOKEN });
+  codecServer = await startCodecServer({
+    codec: encryptionCodecFromEnv(codecEnv)!,
+    port: 0,
+    host: '127.0.0.1',
+    corsOrigins: [],
+    authToken: TOKEN,
+  });
 });
 
 afterAll(async () => {
-  for (const id of [slotId, holderId]) await client?.workflow.getHandle(id).terminate('test over').catch(() => undefined);
+  for (const id of [slotId, holderId])
+    await client?.workflow
+      .getHandle(id)
+      .terminate('test over')
+      .catch(() => undefined);
   await workers?.shutdown();
   await client?.connection.close();
   await plain?.connection.close();
   await codecServer?.close();
-  await new TmuxClient({ socket: config.tmuxSocket, session: 'drover', width: 220, height: 50, serverEnv: {} }).killServer().catch(() => undefined);
+  await new TmuxClient({ socket: config.tmuxSocket, session: 'drover', width: 220, height: 50, serverEnv: {} })
+    .killServer()
+    .catch(() => undefined);
   await server?.stop();
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
@@ -68,9 +80,22 @@ afterAll(async () => {
 describe('payload encryption end to end', () => {
   it('the history holds ciphertext only; the codec client and the codec server read it', async () => {
     const started = Date.now();
-    await client.workflow.start('testSlotWorkflow', { workflowId: holderId, taskQueue: config.taskQueue, args: [{ name: 'holder' }] });
-    const slot = await client.workflow.start('testSlotWorkflow', { workflowId: slotId, taskQueue: config.taskQueue, args: [{ name: NAME, holderPollSeconds: 1 }] });
-    await slot.signal(slotRequestSignal, { holderWorkflowId: holderId, requestId: REQUEST, leaseSeconds: 600, requestedAt: new Date().toISOString() });
+    await client.workflow.start('testSlotWorkflow', {
+      workflowId: holderId,
+      taskQueue: config.taskQueue,
+      args: [{ name: 'holder' }],
+    });
+    const slot = await client.workflow.start('testSlotWorkflow', {
+      workflowId: slotId,
+      taskQueue: config.taskQueue,
+      args: [{ name: NAME, holderPollSeconds: 1 }],
+    });
+    await slot.signal(slotRequestSignal, {
+      holderWorkflowId: holderId,
+      requestId: REQUEST,
+      leaseSeconds: 600,
+      requestedAt: new Date().toISOString(),
+    });
 
     // granted: the slot now watches the holder with the waitForWorkflowEnd activity
     const granted = await waitFor('the grant', async () => {
@@ -80,12 +105,20 @@ describe('payload encryption end to end', () => {
     expect(granted.name).toBe(NAME);
     await client.workflow.getHandle(holderId).terminate('holder ends');
     // the activity's result (decoded by the worker) ends the grant
-    const ended = await waitFor('the grant to end', async () => {
-      const s = (await slot.query(slotStateQuery)) as SlotState;
-      return s.recent.length > 0 ? s : undefined;
-    }, 30_000);
+    const ended = await waitFor(
+      'the grant to end',
+      async () => {
+        const s = (await slot.query(slotStateQuery)) as SlotState;
+        return s.recent.length > 0 ? s : undefined;
+      },
+      30_000,
+    );
     expect(ended.holder).toBeUndefined();
-    expect(ended.recent[0]).toMatchObject({ requestId: REQUEST, holderWorkflowId: holderId, reason: 'holder workflow terminated' });
+    expect(ended.recent[0]).toMatchObject({
+      requestId: REQUEST,
+      holderWorkflowId: holderId,
+      reason: 'holder workflow terminated',
+    });
 
     // a client without the key cannot read the query result
     await expect(plain.workflow.getHandle(slotId).query(slotStateQuery)).rejects.toThrow(/binary\/encrypted/);
@@ -93,7 +126,12 @@ describe('payload encryption end to end', () => {
     // the raw history, as the server stores it (Temporal CLI, no codec)
     const raw = await historyJson(server.address, slotId);
     const rawText = raw + decodedPayloads(raw);
-    for (const event of ['EVENT_TYPE_WORKFLOW_EXECUTION_STARTED', 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED', 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED', 'EVENT_TYPE_ACTIVITY_TASK_COMPLETED']) {
+    for (const event of [
+      'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED',
+      'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED',
+      'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED',
+      'EVENT_TYPE_ACTIVITY_TASK_COMPLETED',
+    ]) {
       expect(raw).toContain(event);
     }
     expect(rawText).not.toContain(NAME);
@@ -103,7 +141,9 @@ describe('payload encryption end to end', () => {
     const encodings = [...raw.matchAll(/"encoding":\s*"([^"]*)"/g)].map((m) => Buffer.from(m[1]!, 'base64').toString());
     expect(encodings.length).toBeGreaterThanOrEqual(4); // start input, signal, activity input, activity result
     expect(new Set(encodings)).toEqual(new Set(['binary/encrypted']));
-    const keyIds = [...raw.matchAll(/"encryption-key-id":\s*"([^"]*)"/g)].map((m) => Buffer.from(m[1]!, 'base64').toString());
+    const keyIds = [...raw.matchAll(/"encryption-key-id":\s*"([^"]*)"/g)].map((m) =>
+      Buffer.from(m[1]!, 'base64').toString(),
+    );
     expect(keyIds).toHaveLength(encodings.length);
     expect(new Set(keyIds)).toEqual(new Set(['wf-test']));
 
@@ -111,16 +151,32 @@ describe('payload encryption end to end', () => {
     const history = await client.workflow.getHandle(slotId).fetchHistory();
     const startInput = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
     const codec = encryptionCodecFromEnv(codecEnv)!;
-    expect(defaultPayloadConverter.fromPayload((await codec.decode(startInput))[0]!)).toEqual({ name: NAME, holderPollSeconds: 1 });
+    expect(defaultPayloadConverter.fromPayload((await codec.decode(startInput))[0]!)).toEqual({
+      name: NAME,
+      holderPollSeconds: 1,
+    });
 
     // and through the Temporal CLI with `--codec-endpoint` (what the Web UI does in the browser)
     const cli = await findTemporalCli({ projectRoot: projectRoot(), log: () => undefined });
-    const args = ['workflow', 'show', '--address', server.address, '--workflow-id', slotId, '--output', 'json', '--codec-endpoint', codecServer.url];
+    const args = [
+      'workflow',
+      'show',
+      '--address',
+      server.address,
+      '--workflow-id',
+      slotId,
+      '--output',
+      'json',
+      '--codec-endpoint',
+      codecServer.url,
+    ];
     const decoded = (await execa(cli, [...args, '--codec-auth', `Bearer ${TOKEN}`])).stdout;
     const decodedText = decoded + decodedPayloads(decoded);
     expect(decodedText).toContain(NAME);
     expect(decodedText).toContain(REQUEST);
     expect(decodedText).toContain('TERMINATED');
-    console.log(`codec workflow round trip in ${Date.now() - started} ms; ${encodings.length} encrypted payloads in the raw history`);
+    console.log(
+      `codec workflow round trip in ${Date.now() - started} ms; ${encodings.length} encrypted payloads in the raw history`,
+    );
   });
 });

@@ -21,14 +21,30 @@ describe('the worker SIGKILLed during a manifest run', () => {
   it('the run completes and no task runs twice', async () => {
     const repo = await makeRepo(path.join(rig.tmp, 'repo'), EXAMPLE_REPO_FILES);
     const name = 'crashrun';
-    const input: ManifestRunInput = { name, manifest: exampleManifest(name), repo, gates: 'deps', slots: 3, scenarios: Object.fromEntries(Object.keys(EXAMPLE_FILES).map((id) => [id, exampleScenario(id)])), policy: { idleSeconds: 5 } };
+    const input: ManifestRunInput = {
+      name,
+      manifest: exampleManifest(name),
+      repo,
+      gates: 'deps',
+      slots: 3,
+      scenarios: Object.fromEntries(Object.keys(EXAMPLE_FILES).map((id) => [id, exampleScenario(id)])),
+      policy: { idleSeconds: 5 },
+    };
     let worker = rig.spawnWorker();
-    const handle = await rig.client.workflow.start('manifestWorkflow', { taskQueue: rig.config.taskQueue, workflowId: `manifest/${name}`, args: [input] });
+    const handle = await rig.client.workflow.start('manifestWorkflow', {
+      taskQueue: rig.config.taskQueue,
+      workflowId: `manifest/${name}`,
+      args: [input],
+    });
     for (const waitStarts of [2, 5]) {
-      await waitFor(`${waitStarts} tasks started`, async () => {
-        const s = await handle.query(manifestStateQuery);
-        return s.log.filter((l) => l.event === 'start').length >= waitStarts ? true : undefined;
-      }, 180_000);
+      await waitFor(
+        `${waitStarts} tasks started`,
+        async () => {
+          const s = await handle.query(manifestStateQuery);
+          return s.log.filter((l) => l.event === 'start').length >= waitStarts ? true : undefined;
+        },
+        180_000,
+      );
       worker.kill('SIGKILL');
       await worker;
       worker = rig.spawnWorker();
@@ -49,6 +65,10 @@ describe('the worker SIGKILLed during a manifest run', () => {
     }
     const tmux = rigTmux(rig);
     const windows = (await tmux.listPanes()).map((p) => p.windowName).filter((n) => n.startsWith(name));
-    expect(windows.sort()).toEqual(Object.keys(EXAMPLE_FILES).map((id) => `${name}-${id}`).sort());
+    expect(windows.sort()).toEqual(
+      Object.keys(EXAMPLE_FILES)
+        .map((id) => `${name}-${id}`)
+        .sort(),
+    );
   }, 420_000);
 });

@@ -31,13 +31,16 @@ function checkRun(state: ManifestRunState, gates: 'strict' | 'deps') {
     return { start: Date.parse(start[0]!.at), end: Date.parse(end[0]!.at) };
   };
   const spans = Object.fromEntries(Object.keys(EXAMPLE_FILES).map((id) => [id, span(id)]));
-  for (const phase of manifest.phases) for (const t of phase.tasks) for (const d of t.dependsOn) expect(spans[d]!.end, `${d} before ${t.id}`).toBeLessThanOrEqual(spans[t.id]!.start);
+  for (const phase of manifest.phases)
+    for (const t of phase.tasks)
+      for (const d of t.dependsOn) expect(spans[d]!.end, `${d} before ${t.id}`).toBeLessThanOrEqual(spans[t.id]!.start);
   const ids = Object.keys(EXAMPLE_FILES);
-  for (const a of ids) for (const b of ids) {
-    if (a >= b || EXAMPLE_FILES[a] !== EXAMPLE_FILES[b]) continue;
-    const overlap = spans[a]!.start < spans[b]!.end && spans[b]!.start < spans[a]!.end;
-    expect(overlap, `${a} and ${b} share ${EXAMPLE_FILES[a]}`).toBe(false);
-  }
+  for (const a of ids)
+    for (const b of ids) {
+      if (a >= b || EXAMPLE_FILES[a] !== EXAMPLE_FILES[b]) continue;
+      const overlap = spans[a]!.start < spans[b]!.end && spans[b]!.start < spans[a]!.end;
+      expect(overlap, `${a} and ${b} share ${EXAMPLE_FILES[a]}`).toBe(false);
+    }
   if (gates === 'strict') {
     const phase1End = Math.max(...['t1', 't2', 't3'].map((id) => spans[id]!.end));
     for (const id of PHASE2) expect(spans[id]!.start).toBeGreaterThanOrEqual(phase1End);
@@ -45,7 +48,9 @@ function checkRun(state: ManifestRunState, gates: 'strict' | 'deps') {
   const makespan = Math.max(...ids.map((id) => spans[id]!.end)) - Math.min(...ids.map((id) => spans[id]!.start));
   const mean = ids.reduce((n, id) => n + spans[id]!.end - spans[id]!.start, 0) / ids.length;
   const bound = criticalPathBound(manifest, undefined, gates);
-  console.log(`[manifest ${gates}] makespan ${(makespan / 1000).toFixed(1)} s; critical path ${bound} tasks × mean task ${(mean / 1000).toFixed(1)} s = ${((bound * mean) / 1000).toFixed(1)} s`);
+  console.log(
+    `[manifest ${gates}] makespan ${(makespan / 1000).toFixed(1)} s; critical path ${bound} tasks × mean task ${(mean / 1000).toFixed(1)} s = ${((bound * mean) / 1000).toFixed(1)} s`,
+  );
   return { makespan, bound, mean };
 }
 
@@ -65,7 +70,10 @@ async function cleanupKeepsUnpushedWork(name: string) {
   });
   const outcomes = JSON.parse(res.stdout) as { task: string; action: string; why: string }[];
   expect(outcomes).toHaveLength(8);
-  expect(outcomes.find((o) => o.task === `${name}-t1`)).toMatchObject({ action: 'kept', why: expect.stringContaining('not on the remote') });
+  expect(outcomes.find((o) => o.task === `${name}-t1`)).toMatchObject({
+    action: 'kept',
+    why: expect.stringContaining('not on the remote'),
+  });
   expect(outcomes.filter((o) => o.action === 'removed')).toHaveLength(7);
   expect(existsSync(t1)).toBe(true);
   for (const w of list.filter((p) => p !== t1)) expect(existsSync(w)).toBe(false);
@@ -77,7 +85,8 @@ async function listTaskWorktrees(name: string): Promise<string[]> {
   const repos = path.join(rig.config.workspace, 'repos');
   for (const key of await readdir(repos)) {
     const dir = path.join(repos, key, 'worktrees');
-    for (const w of await readdir(dir).catch(() => [] as string[])) if (w.startsWith(`${name}-`)) out.push(path.join(dir, w));
+    for (const w of await readdir(dir).catch(() => [] as string[]))
+      if (w.startsWith(`${name}-`)) out.push(path.join(dir, w));
   }
   return out;
 }
@@ -87,12 +96,25 @@ describe('ManifestWorkflow with scripted claude agents', () => {
     it(`runs the convention's example with ${gates} gates: dependencies kept, one task per file, each task once`, async () => {
       const repo = await makeRepo(path.join(rig.tmp, `repo-${gates}`), EXAMPLE_REPO_FILES);
       const name = `ex-${gates}`;
-      const input: ManifestRunInput = { name, manifest: exampleManifest(name), repo, gates, slots: 3, scenarios: Object.fromEntries(Object.keys(EXAMPLE_FILES).map((id) => [id, exampleScenario(id)])), policy: { idleSeconds: 5 } };
-      const handle = await rig.client.workflow.start('manifestWorkflow', { taskQueue: rig.config.taskQueue, workflowId: `manifest/${name}`, args: [input] });
+      const input: ManifestRunInput = {
+        name,
+        manifest: exampleManifest(name),
+        repo,
+        gates,
+        slots: 3,
+        scenarios: Object.fromEntries(Object.keys(EXAMPLE_FILES).map((id) => [id, exampleScenario(id)])),
+        policy: { idleSeconds: 5 },
+      };
+      const handle = await rig.client.workflow.start('manifestWorkflow', {
+        taskQueue: rig.config.taskQueue,
+        workflowId: `manifest/${name}`,
+        args: [input],
+      });
       const state = (await handle.result()) as ManifestRunState;
       expect(state.tasks.map((t) => t.status)).toEqual(Array(8).fill('complete'));
       checkRun(state, gates);
-      for (const t of state.tasks) expect(await git(repo, ['show', `${t.branch}:${EXAMPLE_FILES[t.id]}`])).toBe(`// edited by ${t.id}`);
+      for (const t of state.tasks)
+        expect(await git(repo, ['show', `${t.branch}:${EXAMPLE_FILES[t.id]}`])).toBe(`// edited by ${t.id}`);
       if (gates === 'strict') await cleanupKeepsUnpushedWork(name);
     }, 300_000);
   }

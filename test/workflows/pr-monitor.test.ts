@@ -24,7 +24,16 @@ let emu: GithubEmulator;
 async function commitOn(dir: string, branch: string, from: string, file: string, content: string): Promise<void> {
   await git(dir, ['checkout', '--quiet', '-B', branch, from]);
   await execa('sh', ['-c', `printf '%s' "$1" > "$2"`, 'sh', content, file], { cwd: dir });
-  await git(dir, ['-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', 'commit', '--quiet', '-am', `${branch}: ${file}`]);
+  await git(dir, [
+    '-c',
+    'user.email=dev@example.com',
+    '-c',
+    'user.name=Dev',
+    'commit',
+    '--quiet',
+    '-am',
+    `${branch}: ${file}`,
+  ]);
   await git(dir, ['checkout', '--quiet', 'main']);
 }
 
@@ -39,7 +48,9 @@ beforeAll(async () => {
   await commitOn(gadgets, 'main', 'main', 'a.txt', 'moved on\n'); // main moves: "clash" now conflicts
   await emu.addRepo('acme', 'widgets', { from: widgets });
   await emu.addRepo('acme', 'gadgets', { from: gadgets });
-  emu.setCi(({ readFile }) => [{ name: 'ci', status: 'completed', conclusion: readFile('b.txt')?.startsWith('red') ? 'failure' : 'success' }]);
+  emu.setCi(({ readFile }) => [
+    { name: 'ci', status: 'completed', conclusion: readFile('b.txt')?.startsWith('red') ? 'failure' : 'success' },
+  ]);
   await rig.startWorkers({ github: { apiUrl: emu.url, token: TOKEN, threadPageSize: 50 } });
 }, 120_000);
 
@@ -61,18 +72,34 @@ async function exists(workflowId: string): Promise<boolean> {
 describe('PR monitor', () => {
   it('starts exactly one fix per PR needing work, none for healthy ones, and none again on later cycles', async () => {
     const red = await emu.createPullRequest('acme', 'widgets', { head: 'red', base: 'main', title: 'red CI' });
-    const talked = await emu.createPullRequest('acme', 'widgets', { head: 'talked', base: 'main', title: 'open thread' });
+    const talked = await emu.createPullRequest('acme', 'widgets', {
+      head: 'talked',
+      base: 'main',
+      title: 'open thread',
+    });
     const fine = await emu.createPullRequest('acme', 'widgets', { head: 'fine', base: 'main', title: 'healthy' });
     const clash = await emu.createPullRequest('acme', 'gadgets', { head: 'clash', base: 'main', title: 'conflicts' });
     const calm = await emu.createPullRequest('acme', 'gadgets', { head: 'calm', base: 'main', title: 'healthy too' });
     await emu.addReviewThread('acme', 'widgets', talked, { path: 'b.txt', line: 1, body: 'why?', author: 'lead' });
     await emu.tick();
 
-    const input: MonitorInput = { repos: ['acme/widgets', 'acme/gadgets'], max: 10, fixTaskQueue: 'drover-test-nobody-polls' };
+    const input: MonitorInput = {
+      repos: ['acme/widgets', 'acme/gadgets'],
+      max: 10,
+      fixTaskQueue: 'drover-test-nobody-polls',
+    };
     emu.resetLog();
-    const first = await rig.client.workflow.execute<(i: MonitorInput) => Promise<MonitorCycle>>('prMonitorWorkflow', { taskQueue: rig.config.taskQueue, workflowId: 'pr-monitor/test/1', args: [input] });
+    const first = await rig.client.workflow.execute<(i: MonitorInput) => Promise<MonitorCycle>>('prMonitorWorkflow', {
+      taskQueue: rig.config.taskQueue,
+      workflowId: 'pr-monitor/test/1',
+      args: [input],
+    });
     const firstCalls = emu.requests().length;
-    const needing = [prWorkflowId('acme', 'widgets', red), prWorkflowId('acme', 'widgets', talked), prWorkflowId('acme', 'gadgets', clash)];
+    const needing = [
+      prWorkflowId('acme', 'widgets', red),
+      prWorkflowId('acme', 'widgets', talked),
+      prWorkflowId('acme', 'gadgets', clash),
+    ];
     expect(first.scanned).toBe(5);
     expect(first.started.sort()).toEqual([...needing].sort());
     expect(first.attached).toEqual([]);
@@ -84,7 +111,11 @@ describe('PR monitor', () => {
 
     // a second cycle from the CLI: the same three are attached, nothing new starts
     emu.resetLog();
-    const cli = await execa('node', [path.join(projectRoot(), 'bin', 'drover.mjs'), 'monitor', 'acme/widgets', 'acme/gadgets', '--once', '--json'], { env: rigEnv(rig), reject: false });
+    const cli = await execa(
+      'node',
+      [path.join(projectRoot(), 'bin', 'drover.mjs'), 'monitor', 'acme/widgets', 'acme/gadgets', '--once', '--json'],
+      { env: rigEnv(rig), reject: false },
+    );
     expect(cli.stderr).toBe('');
     const second = JSON.parse(cli.stdout) as MonitorCycle;
     expect(second.started).toEqual([]);
@@ -96,14 +127,22 @@ describe('PR monitor', () => {
     const schedule = rig.client.schedule.getHandle(monitorScheduleId('test'));
     try {
       await schedule.trigger();
-      const fired = await waitFor('the scheduled cycle', async () => (await schedule.describe()).info.recentActions[0]?.action.workflow.workflowId, 30_000);
+      const fired = await waitFor(
+        'the scheduled cycle',
+        async () => (await schedule.describe()).info.recentActions[0]?.action.workflow.workflowId,
+        30_000,
+      );
       const third = (await rig.client.workflow.getHandle(fired).result()) as MonitorCycle;
       expect(third.started).toEqual([]);
       expect(third.attached).toHaveLength(3);
-      expect(await upsertMonitorSchedule(rig.client, rig.config.taskQueue, 'test', { ...input, max: 2 }, 600)).toBe('updated');
+      expect(await upsertMonitorSchedule(rig.client, rig.config.taskQueue, 'test', { ...input, max: 2 }, 600)).toBe(
+        'updated',
+      );
     } finally {
       await schedule.delete();
     }
-    console.log(`monitor: ${first.scanned} open PRs over 2 repositories; GitHub requests per cycle: ${firstCalls} (first), 1 (second)`);
+    console.log(
+      `monitor: ${first.scanned} open PRs over 2 repositories; GitHub requests per cycle: ${firstCalls} (first), 1 (second)`,
+    );
   }, 180_000);
 });

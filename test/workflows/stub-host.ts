@@ -24,7 +24,13 @@ export interface StubCalls {
   stopped: string[];
 }
 
-export const GOOD_FACTS: BranchFacts = { head: 'c0ffee0000000000000000000000000000000000', baseCommit: 'base000000000000000000000000000000000000', commitsAhead: 1, dirtyFiles: [], remoteHead: 'c0ffee0000000000000000000000000000000000' };
+export const GOOD_FACTS: BranchFacts = {
+  head: 'c0ffee0000000000000000000000000000000000',
+  baseCommit: 'base000000000000000000000000000000000000',
+  commitsAhead: 1,
+  dirtyFiles: [],
+  remoteHead: 'c0ffee0000000000000000000000000000000000',
+};
 export const NO_COMMIT_FACTS: BranchFacts = { ...GOOD_FACTS, commitsAhead: 0 };
 
 interface StubTask {
@@ -46,8 +52,20 @@ export class StubHost {
   constructor(private readonly taskQueue: string) {}
 
   /** The script for the task with this workflow id; returns the record of its calls. */
-  register(workflowId: string, script: WatchScript, facts: (call: number) => BranchFacts = () => GOOD_FACTS): StubCalls {
-    const calls: StubCalls = { spawned: [], delivered: [], keys: [], notified: [], watches: [], cancelledWatches: 0, stopped: [] };
+  register(
+    workflowId: string,
+    script: WatchScript,
+    facts: (call: number) => BranchFacts = () => GOOD_FACTS,
+  ): StubCalls {
+    const calls: StubCalls = {
+      spawned: [],
+      delivered: [],
+      keys: [],
+      notified: [],
+      watches: [],
+      cancelledWatches: 0,
+      stopped: [],
+    };
     this.tasks.set(workflowId, { script, facts, calls, evidence: 0 });
     return calls;
   }
@@ -61,11 +79,21 @@ export class StubHost {
 
   get activities(): Partial<HostCalls & SharedCalls> {
     const host: Partial<HostCalls> = {
-      prepareWorktree: async (input) => ({ worktree: `/stub/worktrees/${input.taskId}`, branch: input.branch, baseCommit: GOOD_FACTS.baseCommit, reused: false }),
+      prepareWorktree: async (input) => ({
+        worktree: `/stub/worktrees/${input.taskId}`,
+        branch: input.branch,
+        baseCommit: GOOD_FACTS.baseCommit,
+        reused: false,
+      }),
       ensureAgentRunning: async (input) => {
         const { spawned } = this.task.calls;
         spawned.push({ agent: input.agent, sessionId: input.sessionId });
-        return { paneId: `%${spawned.length}`, windowId: '@1', outcome: spawned.length === 1 ? 'launched' : 'relaunched', resumed: false };
+        return {
+          paneId: `%${spawned.length}`,
+          windowId: '@1',
+          outcome: spawned.length === 1 ? 'launched' : 'relaunched',
+          resumed: false,
+        };
       },
       deliverText: async (input) => {
         this.task.calls.delivered.push(input.text);
@@ -84,7 +112,12 @@ export class StubHost {
         this.task.calls.stopped.push(input.taskId);
         return { stopped: true };
       },
-      describeProgress: async () => ({ commits: [{ sha: GOOD_FACTS.head, subject: 'stub work' }], diffStat: '1 file changed', changedFiles: ['a.txt'], dirtyFiles: [] }),
+      describeProgress: async () => ({
+        commits: [{ sha: GOOD_FACTS.head, subject: 'stub work' }],
+        diffStat: '1 file changed',
+        changedFiles: ['a.txt'],
+        dirtyFiles: [],
+      }),
     };
     const shared: Partial<SharedCalls> = {
       placeTask: async () => ({ hostId: 'stub-host', taskQueue: this.taskQueue, workspace: '/stub' }),

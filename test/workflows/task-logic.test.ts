@@ -12,7 +12,14 @@ import type { SupervisionPolicy, TaskInput, TaskResult, TaskState } from '../../
 import { workflowBundle } from '../../src/workers/bundle.js';
 import { abortSignal, approveUpdate, denyUpdate, stateQuery, steerSignal } from '../../src/workflows/task-messages.js';
 import { startTestTemporal } from '../support/harness.js';
-import { GOOD_FACTS, NO_COMMIT_FACTS, StubHost, type ScriptedEvent, type StubCalls, type WatchScript } from './stub-host.js';
+import {
+  GOOD_FACTS,
+  NO_COMMIT_FACTS,
+  StubHost,
+  type ScriptedEvent,
+  type StubCalls,
+  type WatchScript,
+} from './stub-host.js';
 
 /**
  * The task workflow's decisions, fast: the REAL agentTaskWorkflow on a real dev server (not the
@@ -35,7 +42,12 @@ beforeAll(async () => {
   connection = await NativeConnection.connect({ address: server.address });
   clientConnection = await Connection.connect({ address: server.address });
   client = new Client({ connection: clientConnection, namespace: 'default' });
-  worker = await Worker.create({ connection, taskQueue, workflowBundle: await workflowBundle(), activities: stubs.activities });
+  worker = await Worker.create({
+    connection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: stubs.activities,
+  });
   working = worker.run();
 }, 120_000);
 
@@ -48,7 +60,14 @@ afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
-const FAST: Partial<SupervisionPolicy> = { idleSeconds: 1, nudgeCooldownSeconds: 1, nudgeCap: 3, crashCap: 3, revisionCap: 3, humanWaitSeconds: 2 };
+const FAST: Partial<SupervisionPolicy> = {
+  idleSeconds: 1,
+  nudgeCooldownSeconds: 1,
+  nudgeCap: 3,
+  crashCap: 3,
+  revisionCap: 3,
+  humanWaitSeconds: 2,
+};
 const idle = { kind: 'idle', quietSeconds: 1 } as const;
 const done = { kind: 'done', doneCount: 1 } as const;
 const dialogOf = (command: string): Dialog => ({
@@ -75,11 +94,22 @@ interface Run {
 }
 
 /** Starts the real workflow on a fresh queue served by a worker with stub activities. */
-async function runTask(script: WatchScript, over: { policy?: Partial<SupervisionPolicy>; agent?: string; facts?: Parameters<StubHost['register']>[2] } = {}, during?: (run: Run) => Promise<void>): Promise<{ result: TaskResult; state: TaskState; calls: StubCalls }> {
+async function runTask(
+  script: WatchScript,
+  over: { policy?: Partial<SupervisionPolicy>; agent?: string; facts?: Parameters<StubHost['register']>[2] } = {},
+  during?: (run: Run) => Promise<void>,
+): Promise<{ result: TaskResult; state: TaskState; calls: StubCalls }> {
   seq += 1;
   const workflowId = `task-logic-${process.pid}-${seq}`;
   const calls = stubs.register(workflowId, script, over.facts);
-  const input: TaskInput = { taskId: `logic-${seq}`, repo: '/stub/repo', branch: `drover/logic-${seq}`, objective: 'Fix a.txt.', agent: over.agent ?? 'claude', policy: { ...FAST, ...over.policy } };
+  const input: TaskInput = {
+    taskId: `logic-${seq}`,
+    repo: '/stub/repo',
+    branch: `drover/logic-${seq}`,
+    objective: 'Fix a.txt.',
+    agent: over.agent ?? 'claude',
+    policy: { ...FAST, ...over.policy },
+  };
   const handle = await client.workflow.start('agentTaskWorkflow', { taskQueue, workflowId, args: [input] });
   if (during) await during({ handle, calls });
   const result = (await handle.result()) as TaskResult;
@@ -96,8 +126,13 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-const phaseIs = (handle: WorkflowHandle, phase: TaskState['phase']) => until(`phase ${phase}`, async () => ((await handle.query(stateQuery)).phase === phase ? true : undefined));
-const submitted = (state: TaskState) => state.events.map((e) => e.what).filter((w) => / submitted \(/.test(w)).map((w) => w.split(' ')[0]);
+const phaseIs = (handle: WorkflowHandle, phase: TaskState['phase']) =>
+  until(`phase ${phase}`, async () => ((await handle.query(stateQuery)).phase === phase ? true : undefined));
+const submitted = (state: TaskState) =>
+  state.events
+    .map((e) => e.what)
+    .filter((w) => / submitted \(/.test(w))
+    .map((w) => w.split(' ')[0]);
 const decided = (state: TaskState, pattern: RegExp) => state.events.some((e) => pattern.test(e.what));
 
 describe('task logic with stub host activities', () => {
@@ -162,11 +197,15 @@ describe('task logic with stub host activities', () => {
 
   it('a dangerous dialog waits for a human: approve presses "Yes" and goes on', async () => {
     const dialog = dialogOf('rm -rf /');
-    const run = await runTask((_i, n) => (n === 1 ? { kind: 'dialog', dialog } : n === 2 ? done : n === 0 ? idle : 'block'), {}, async ({ handle }) => {
-      await phaseIs(handle, 'waiting-human');
-      expect((await handle.query(stateQuery)).pendingDialog?.command).toBe('rm -rf /');
-      await handle.executeUpdate(approveUpdate);
-    });
+    const run = await runTask(
+      (_i, n) => (n === 1 ? { kind: 'dialog', dialog } : n === 2 ? done : n === 0 ? idle : 'block'),
+      {},
+      async ({ handle }) => {
+        await phaseIs(handle, 'waiting-human');
+        expect((await handle.query(stateQuery)).pendingDialog?.command).toBe('rm -rf /');
+        await handle.executeUpdate(approveUpdate);
+      },
+    );
     expect(run.result.state).toBe('done');
     expect(run.calls.keys).toEqual([keysToChoose(dialog, 1)]);
     expect(run.state.dialogs.map((d) => [d.decision, d.decidedBy])).toEqual([
@@ -197,7 +236,11 @@ describe('task logic with stub host activities', () => {
 
   it('failed verification re-briefs; past the revision cap the next agent of the chain takes over', async () => {
     const script: WatchScript = (_input, n) => (n % 2 === 0 ? idle : done);
-    const run = await runTask(script, { agent: 'claude,codex', policy: { revisionCap: 1 }, facts: (n) => (n < 2 ? NO_COMMIT_FACTS : GOOD_FACTS) });
+    const run = await runTask(script, {
+      agent: 'claude,codex',
+      policy: { revisionCap: 1 },
+      facts: (n) => (n < 2 ? NO_COMMIT_FACTS : GOOD_FACTS),
+    });
     expect(run.result.state).toBe('done');
     expect(submitted(run.state)).toEqual(['brief', 'rebrief', 'brief']);
     expect(run.calls.delivered[1]).toMatch(/no commit on/);
@@ -205,7 +248,9 @@ describe('task logic with stub host activities', () => {
     expect(run.calls.spawned.map((s) => s.agent)).toEqual(['claude', 'codex']);
     expect(run.calls.spawned[0]!.sessionId).not.toBe(run.calls.spawned[1]!.sessionId);
     expect(run.calls.stopped).toHaveLength(1);
-    expect(run.state.handoffs).toEqual([expect.objectContaining({ from: 'claude', to: 'codex', reason: 'its work failed verification 2 times (cap 1)' })]);
+    expect(run.state.handoffs).toEqual([
+      expect.objectContaining({ from: 'claude', to: 'codex', reason: 'its work failed verification 2 times (cap 1)' }),
+    ]);
     expect(run.state).toMatchObject({ agent: 'codex', revisions: 0 });
   });
 });

@@ -31,7 +31,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rig?.close();
-  for (const socket of sockets) await new TmuxClient({ socket, session: 'drover', width: 220, height: 50, serverEnv: {} }).killServer().catch(() => undefined);
+  for (const socket of sockets)
+    await new TmuxClient({ socket, session: 'drover', width: 220, height: 50, serverEnv: {} })
+      .killServer()
+      .catch(() => undefined);
 });
 
 /** A validation command that logs `start|tick|end <id> <epoch ms> <pid>` lines to a shared file, ticking every 100 ms. */
@@ -60,7 +63,6 @@ async function runsIn(file: string): Promise<Map<string, Run>> {
   return runs;
 }
 
-
 /** A task whose scripted agent fixes a.txt (relative paths: the host, hence the worktree, is not known in advance). */
 function taskInput(taskId: string, repo: string, validate: TaskInput['validate']): TaskInput {
   return {
@@ -69,33 +71,67 @@ function taskInput(taskId: string, repo: string, validate: TaskInput['validate']
     branch: `drover/${taskId}`,
     objective: 'Fix a.txt so it says fixed, then commit.',
     steps: [],
-    scenario: { turns: [bash('echo fixed > a.txt', 'Fix a.txt'), commitAll('Fix a.txt'), reportDone(), say('Done.\nORCHESTRATOR:DONE')] },
+    scenario: {
+      turns: [
+        bash('echo fixed > a.txt', 'Fix a.txt'),
+        commitAll('Fix a.txt'),
+        reportDone(),
+        say('Done.\nORCHESTRATOR:DONE'),
+      ],
+    },
     policy: { idleSeconds: 3, nudgeCooldownSeconds: 2 },
     validate,
   };
 }
 
-const startTask = (input: TaskInput) => rig.client.workflow.start('agentTaskWorkflow', { taskQueue: rig.config.taskQueue, workflowId: taskWorkflowId(input.taskId), args: [input] });
+const startTask = (input: TaskInput) =>
+  rig.client.workflow.start('agentTaskWorkflow', {
+    taskQueue: rig.config.taskQueue,
+    workflowId: taskWorkflowId(input.taskId),
+    args: [input],
+  });
 
 /** A running workflow that only serves as a slot holder (it accepts and ignores the grant signal). */
 async function dummyHolder(id: string): Promise<string> {
   const workflowId = `dummy-holder/${id}`;
-  await rig.client.workflow.start('testSlotWorkflow', { taskQueue: rig.config.taskQueue, workflowId, args: [{ name: `dummy-${id}` }] });
+  await rig.client.workflow.start('testSlotWorkflow', {
+    taskQueue: rig.config.taskQueue,
+    workflowId,
+    args: [{ name: `dummy-${id}` }],
+  });
   return workflowId;
 }
 
-async function request(slot: string, holderWorkflowId: string, requestId: string, leaseSeconds: number, slotInput: Record<string, unknown> = {}): Promise<void> {
+async function request(
+  slot: string,
+  holderWorkflowId: string,
+  requestId: string,
+  leaseSeconds: number,
+  slotInput: Record<string, unknown> = {},
+): Promise<void> {
   const req: SlotRequest = { holderWorkflowId, requestId, leaseSeconds, requestedAt: new Date().toISOString() };
-  await rig.client.workflow.signalWithStart('testSlotWorkflow', { taskQueue: rig.config.taskQueue, workflowId: testSlotWorkflowId(slot), args: [{ name: slot, ...slotInput }], signal: slotRequestSignal, signalArgs: [req] });
+  await rig.client.workflow.signalWithStart('testSlotWorkflow', {
+    taskQueue: rig.config.taskQueue,
+    workflowId: testSlotWorkflowId(slot),
+    args: [{ name: slot, ...slotInput }],
+    signal: slotRequestSignal,
+    signalArgs: [req],
+  });
 }
 
-const slotState = (slot: string): Promise<SlotState> => rig.client.workflow.getHandle(testSlotWorkflowId(slot)).query(slotStateQuery);
+const slotState = (slot: string): Promise<SlotState> =>
+  rig.client.workflow.getHandle(testSlotWorkflowId(slot)).query(slotStateQuery);
 
 async function holderBecomes(slot: string, requestId: string, timeoutMs: number): Promise<SlotState> {
-  return waitFor(`${requestId} to hold slot ${slot}`, async () => {
-    const s = await slotState(slot);
-    return s.holder?.requestId === requestId ? s : undefined;
-  }, timeoutMs, 50);
+  return waitFor(
+    `${requestId} to hold slot ${slot}`,
+    async () => {
+      const s = await slotState(slot);
+      return s.holder?.requestId === requestId ? s : undefined;
+    },
+    timeoutMs,
+    50,
+  );
 }
 
 describe('TestSlot: one validation at a time per slot, across hosts and crashes', () => {
@@ -103,11 +139,27 @@ describe('TestSlot: one validation at a time per slot, across hosts and crashes'
     const workerB = rig.spawnWorker(hostEnv('b'));
     const repo = await makeRepo(path.join(rig.tmp, 'repo-kill'));
     const log = path.join(rig.tmp, 'ticks-kill.log');
-    const handle = await startTask(taskInput('killed', repo, { argv: ticker(log, 'killed', 60_000), slot: 'kill', timeoutSeconds: 6, leaseSeconds: 12 }));
-    await waitFor('the validation to start on host b', async () => ((await runsIn(log)).get('killed') ? true : undefined), 120_000);
+    const handle = await startTask(
+      taskInput('killed', repo, {
+        argv: ticker(log, 'killed', 60_000),
+        slot: 'kill',
+        timeoutSeconds: 6,
+        leaseSeconds: 12,
+      }),
+    );
+    await waitFor(
+      'the validation to start on host b',
+      async () => ((await runsIn(log)).get('killed') ? true : undefined),
+      120_000,
+    );
     const waiter = await dummyHolder('kill');
     await request('kill', waiter, 'after-kill', 30);
-    await waitFor('the waiter to be queued', async () => ((await slotState('kill')).queue.some((r) => r.requestId === 'after-kill') ? true : undefined), 10_000, 50);
+    await waitFor(
+      'the waiter to be queued',
+      async () => ((await slotState('kill')).queue.some((r) => r.requestId === 'after-kill') ? true : undefined),
+      10_000,
+      50,
+    );
     workerB.kill('SIGKILL');
     await workerB;
     rig.spawnWorker(hostEnv('c')); // the only worker from now on (host b stays dead)
@@ -125,7 +177,9 @@ describe('TestSlot: one validation at a time per slot, across hosts and crashes'
     expect(orphan.last - orphan.start).toBeLessThan(7_500); // the watchdog stopped it at its 6 s timeout
     expect(orphan.last).toBeLessThan(grantAt);
     expect(processAlive(orphan.pid)).toBe(false);
-    console.log(`[slot] SIGKILLed holder: held ${heldMs} ms (lease 12 s), orphan ran ${orphan.last - orphan.start} ms, next grant ${grantAt - orphan.last} ms after its last tick`);
+    console.log(
+      `[slot] SIGKILLed holder: held ${heldMs} ms (lease 12 s), orphan ran ${orphan.last - orphan.start} ms, next grant ${grantAt - orphan.last} ms after its last tick`,
+    );
     await handle.terminate('test over');
     await rig.client.workflow.getHandle(waiter).terminate('test over');
   });
@@ -135,7 +189,14 @@ describe('TestSlot: one validation at a time per slot, across hosts and crashes'
     const holders = await Promise.all(['1', '2', '3', '4', '5'].map((i) => dummyHolder(`fifo-${i}`)));
     const gone = await dummyHolder('fifo-gone');
     const order = ['r1', 'r2', 'r-gone', 'r3', 'r4', 'r5'];
-    const holderOf: Record<string, string> = { r1: holders[0]!, r2: holders[1]!, 'r-gone': gone, r3: holders[2]!, r4: holders[3]!, r5: holders[4]! };
+    const holderOf: Record<string, string> = {
+      r1: holders[0]!,
+      r2: holders[1]!,
+      'r-gone': gone,
+      r3: holders[2]!,
+      r4: holders[3]!,
+      r5: holders[4]!,
+    };
     for (const id of order) await request(slot, holderOf[id]!, id, 60, { maxGrantsPerRun: 2 });
     await request(slot, holderOf.r3!, 'r3', 60); // a retried request: no second queue entry
     await rig.client.workflow.getHandle(gone).terminate('gone before its turn');
@@ -143,9 +204,15 @@ describe('TestSlot: one validation at a time per slot, across hosts and crashes'
     expect(first.queue.map((r) => r.requestId)).toEqual(['r2', 'r-gone', 'r3', 'r4', 'r5']);
     const firstRun = (await rig.client.workflow.getHandle(testSlotWorkflowId(slot)).describe()).runId;
 
-    const cli = await execa('node', [path.join(projectRoot(), 'bin', 'drover.mjs'), 'slot', 'status', slot, '--json'], { env: rigEnv(rig), reject: false });
+    const cli = await execa('node', [path.join(projectRoot(), 'bin', 'drover.mjs'), 'slot', 'status', slot, '--json'], {
+      env: rigEnv(rig),
+      reject: false,
+    });
     expect(cli.exitCode, cli.stderr).toBe(0);
-    const view = JSON.parse(cli.stdout) as { holder: { workflowId: string; leaseLeftSeconds: number }; queue: { workflowId: string }[] };
+    const view = JSON.parse(cli.stdout) as {
+      holder: { workflowId: string; leaseLeftSeconds: number };
+      queue: { workflowId: string }[];
+    };
     expect(view.holder.workflowId).toBe(holders[0]);
     expect(view.holder.leaseLeftSeconds).toBeGreaterThan(40);
     expect(view.queue.map((q) => q.workflowId)).toEqual([holders[1], gone, holders[2], holders[3], holders[4]]);
@@ -158,7 +225,9 @@ describe('TestSlot: one validation at a time per slot, across hosts and crashes'
       await rig.client.workflow.getHandle(testSlotWorkflowId(slot)).signal(slotReleaseSignal, { requestId: current });
       await rig.client.workflow.getHandle(testSlotWorkflowId(slot)).signal(slotReleaseSignal, { requestId: current }); // idempotent
       const s = await holderBecomes(slot, next, 15_000).catch(async (error) => {
-        throw new Error(`${String(error)}\nslot state: ${JSON.stringify(await slotState(slot).catch((e) => String(e)))}`);
+        throw new Error(
+          `${String(error)}\nslot state: ${JSON.stringify(await slotState(slot).catch((e) => String(e)))}`,
+        );
       });
       latencies.push(Date.now() - sent);
       granted.push(s.holder!.requestId);
@@ -177,11 +246,27 @@ describe('TestSlot: one validation at a time per slot, across hosts and crashes'
   it('a holder workflow terminated mid-validation frees the slot within seconds and its process is stopped before the next grant', async () => {
     const repo = await makeRepo(path.join(rig.tmp, 'repo-term'));
     const log = path.join(rig.tmp, 'ticks-term.log');
-    const handle = await startTask(taskInput('terminated', repo, { argv: ticker(log, 'terminated', 60_000), slot: 'term', timeoutSeconds: 60, leaseSeconds: 120 }));
-    await waitFor('the validation to start', async () => ((await runsIn(log)).get('terminated') ? true : undefined), 120_000);
+    const handle = await startTask(
+      taskInput('terminated', repo, {
+        argv: ticker(log, 'terminated', 60_000),
+        slot: 'term',
+        timeoutSeconds: 60,
+        leaseSeconds: 120,
+      }),
+    );
+    await waitFor(
+      'the validation to start',
+      async () => ((await runsIn(log)).get('terminated') ? true : undefined),
+      120_000,
+    );
     const waiter = await dummyHolder('term');
     await request('term', waiter, 'after-term', 30);
-    await waitFor('the waiter to be queued', async () => ((await slotState('term')).queue.length === 1 ? true : undefined), 10_000, 50);
+    await waitFor(
+      'the waiter to be queued',
+      async () => ((await slotState('term')).queue.length === 1 ? true : undefined),
+      10_000,
+      50,
+    );
     const terminatedAt = Date.now();
     await handle.terminate('killed by the test');
     const granted = await holderBecomes('term', 'after-term', 30_000);
@@ -192,7 +277,9 @@ describe('TestSlot: one validation at a time per slot, across hosts and crashes'
     expect(run.ended).toBe(false);
     expect(run.last).toBeLessThan(grantAt);
     expect(processAlive(run.pid)).toBe(false);
-    console.log(`[slot] terminated holder: next grant ${grantAt - terminatedAt} ms after terminate, ${grantAt - run.last} ms after its last tick`);
+    console.log(
+      `[slot] terminated holder: next grant ${grantAt - terminatedAt} ms after terminate, ${grantAt - run.last} ms after its last tick`,
+    );
     await rig.client.workflow.getHandle(waiter).terminate('test over');
   });
 
@@ -203,8 +290,14 @@ describe('TestSlot: one validation at a time per slot, across hosts and crashes'
       ...taskInput('refix', repo, { argv: ['node', '-e', check], slot: 'refix', timeoutSeconds: 20 }),
       scenario: {
         turns: [
-          bash('echo almost > a.txt', 'Fix a.txt'), commitAll('Fix a.txt'), reportDone(), say('Done.'),
-          bash('echo fixed > a.txt', 'Really fix a.txt'), commitAll('Really fix a.txt'), reportDone(), say('Fixed for real.'),
+          bash('echo almost > a.txt', 'Fix a.txt'),
+          commitAll('Fix a.txt'),
+          reportDone(),
+          say('Done.'),
+          bash('echo fixed > a.txt', 'Really fix a.txt'),
+          commitAll('Really fix a.txt'),
+          reportDone(),
+          say('Fixed for real.'),
         ],
       },
     };
@@ -212,8 +305,18 @@ describe('TestSlot: one validation at a time per slot, across hosts and crashes'
     const result = await resultWithin<TaskResult>(handle, 150_000);
     expect(result.state).toBe('done');
     const s: TaskState = await handle.query(stateQuery);
-    expect(result.revisions, JSON.stringify(s.events.map((e) => e.what), null, 1)).toBe(1);
-    expect(s.validations?.map((v) => [v.outcome, v.exitCode])).toEqual([['failed', 1], ['passed', 0]]);
+    expect(
+      result.revisions,
+      JSON.stringify(
+        s.events.map((e) => e.what),
+        null,
+        1,
+      ),
+    ).toBe(1);
+    expect(s.validations?.map((v) => [v.outcome, v.exitCode])).toEqual([
+      ['failed', 1],
+      ['passed', 0],
+    ]);
     expect(s.validations?.[0]?.outputTail).toEqual(['a.txt says "almost\\n"']);
     const sent = JSON.stringify(rig.model.requests('refix').map((r) => r.body));
     expect(sent).toContain('exited 1; last lines:');
@@ -225,20 +328,30 @@ describe('TestSlot: one validation at a time per slot, across hosts and crashes'
     const log = path.join(rig.tmp, 'ticks-five.log');
     const ids = ['v1', 'v2', 'v3', 'v4', 'v5'];
     const started = new Date();
-    const placed = async (h: { query: (q: typeof stateQuery) => Promise<TaskState> }) => waitFor('placement', async () => (await h.query(stateQuery)).host, 30_000);
+    const placed = async (h: { query: (q: typeof stateQuery) => Promise<TaskState> }) =>
+      waitFor('placement', async () => (await h.query(stateQuery)).host, 30_000);
     // v1, v2 are placed while host c is the only worker; v3..v5 once this process's worker (host test-slot) runs too
     const handles = [];
-    for (const id of ids.slice(0, 2)) handles.push(await startTask(taskInput(id, repo, { argv: ticker(log, id, 1000), slot: 'five', timeoutSeconds: 30 })));
+    for (const id of ids.slice(0, 2))
+      handles.push(
+        await startTask(taskInput(id, repo, { argv: ticker(log, id, 1000), slot: 'five', timeoutSeconds: 30 })),
+      );
     for (const h of handles) await placed(h);
     await rig.startWorkers();
-    for (const id of ids.slice(2)) handles.push(await startTask(taskInput(id, repo, { argv: ticker(log, id, 1000), slot: 'five', timeoutSeconds: 30 })));
+    for (const id of ids.slice(2))
+      handles.push(
+        await startTask(taskInput(id, repo, { argv: ticker(log, id, 1000), slot: 'five', timeoutSeconds: 30 })),
+      );
     const results = await Promise.all(handles.map((h) => resultWithin<TaskResult>(h, 180_000)));
     expect(results.map((r) => r.state)).toEqual(['done', 'done', 'done', 'done', 'done']);
 
     const runs = [...(await runsIn(log)).values()].sort((a, b) => a.start - b.start);
     expect(runs.map((r) => r.id).sort()).toEqual(ids);
     for (const r of runs) expect(r.ended).toBe(true);
-    for (let i = 1; i < runs.length; i++) expect(runs[i]!.start, `${runs[i]!.id} started before ${runs[i - 1]!.id} ended`).toBeGreaterThan(runs[i - 1]!.last);
+    for (let i = 1; i < runs.length; i++)
+      expect(runs[i]!.start, `${runs[i]!.id} started before ${runs[i - 1]!.id} ended`).toBeGreaterThan(
+        runs[i - 1]!.last,
+      );
 
     const states: TaskState[] = await Promise.all(handles.map((h) => h.query(stateQuery)));
     const recorded = states.map((s) => ({ id: s.taskId, host: s.host, v: s.validations ?? [] }));
@@ -246,13 +359,17 @@ describe('TestSlot: one validation at a time per slot, across hosts and crashes'
       expect(r.v).toHaveLength(1);
       expect(r.v[0]).toMatchObject({ slot: 'five', outcome: 'passed', exitCode: 0, timedOut: false });
     }
-    const spans = recorded.map((r) => ({ id: r.id, start: Date.parse(r.v[0]!.startedAt!), end: Date.parse(r.v[0]!.finishedAt!) })).sort((a, b) => a.start - b.start);
+    const spans = recorded
+      .map((r) => ({ id: r.id, start: Date.parse(r.v[0]!.startedAt!), end: Date.parse(r.v[0]!.finishedAt!) }))
+      .sort((a, b) => a.start - b.start);
     for (let i = 1; i < spans.length; i++) expect(spans[i]!.start).toBeGreaterThanOrEqual(spans[i - 1]!.end);
     expect(recorded.filter((r) => r.host === 'slot-c').length).toBeGreaterThanOrEqual(2);
     const gaps = spans.slice(1).map((sp, i) => sp.start - spans[i]!.end);
     const slot = await slotState('five');
     expect(slot.grants).toBe(5);
     expect(slot.holder).toBeUndefined();
-    console.log(`[slot] five tasks: hosts ${recorded.map((r) => `${r.id}@${r.host}`).join(' ')}; gaps between runs ms ${gaps.join(', ')}; wall ${Date.now() - started.getTime()} ms`);
+    console.log(
+      `[slot] five tasks: hosts ${recorded.map((r) => `${r.id}@${r.host}`).join(' ')}; gaps between runs ms ${gaps.join(', ')}; wall ${Date.now() - started.getTime()} ms`,
+    );
   }, 300_000); // it waits up to 30 s for placement and 180 s for the results itself: the default 120 s cut it short under load
 });

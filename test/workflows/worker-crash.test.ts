@@ -29,19 +29,36 @@ describe('worker SIGKILLed mid-supervision', () => {
       branch: `drover/${taskId}`,
       objective: 'Fix a.txt and commit.',
       steps: ['fix'],
-      scenario: { turns: [...write(`${wt}/a.txt`, 'fixed\n'), bash('git status && sleep 10', 'Wait a moment'), commitAll('Fix'), reportCheckpoint('fix'), reportDone(), say('Done.')] },
+      scenario: {
+        turns: [
+          ...write(`${wt}/a.txt`, 'fixed\n'),
+          bash('git status && sleep 10', 'Wait a moment'),
+          commitAll('Fix'),
+          reportCheckpoint('fix'),
+          reportDone(),
+          say('Done.'),
+        ],
+      },
       policy: { idleSeconds: 3, nudgeCooldownSeconds: 2 },
     };
     let worker = rig.spawnWorker();
-    const handle = await rig.client.workflow.start('agentTaskWorkflow', { taskQueue: rig.config.taskQueue, workflowId: taskWorkflowId(taskId), args: [input] });
+    const handle = await rig.client.workflow.start('agentTaskWorkflow', {
+      taskQueue: rig.config.taskQueue,
+      workflowId: taskWorkflowId(taskId),
+      args: [input],
+    });
     const tmux = rigTmux(rig);
-    const agentPid = await waitFor('the agent to be supervised mid-command', async () => {
-      const s: TaskState = await handle.query(stateQuery);
-      if (!s.briefSubmittedAt || !s.paneId) return undefined;
-      const screen = await tmux.capture(s.paneId, 50);
-      if (!/sleep 10/.test(screen)) return undefined;
-      return (await tmux.findWindow(tmuxWindowName(taskId)))?.panePid;
-    }, 90_000).catch(async (error) => {
+    const agentPid = await waitFor(
+      'the agent to be supervised mid-command',
+      async () => {
+        const s: TaskState = await handle.query(stateQuery);
+        if (!s.briefSubmittedAt || !s.paneId) return undefined;
+        const screen = await tmux.capture(s.paneId, 50);
+        if (!/sleep 10/.test(screen)) return undefined;
+        return (await tmux.findWindow(tmuxWindowName(taskId)))?.panePid;
+      },
+      90_000,
+    ).catch(async (error) => {
       const { readFile } = await import('node:fs/promises');
       const logs = await readFile(path.join(rig.tmp, 'worker-0.err'), 'utf8').catch(() => '');
       const s = await handle.query(stateQuery).catch(() => undefined);

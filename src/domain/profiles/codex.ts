@@ -27,7 +27,11 @@ export const codexProfile: AgentProfile = {
   screen: {
     promptMarkers: ['›'],
     inputBorderChar: '',
-    inputPlaceholders: ['^Ask Codex to do anything$', '^Ask a follow-up question$', '^Write a prompt or slash command$'],
+    inputPlaceholders: [
+      '^Ask Codex to do anything$',
+      '^Ask a follow-up question$',
+      '^Write a prompt or slash command$',
+    ],
     // Below the input: a blank line, `GPT-5.5 default · <dir>` and `← for agents · ? for shortcuts`.
     inputMaxLinesBelow: 3,
     assistantMarkers: ['•'],
@@ -40,9 +44,17 @@ export const codexProfile: AgentProfile = {
     dialogTops: ['^\\s*Would you like to (run the following command|make the following edits)\\?'],
     dialogs: [
       { kind: 'trust-folder', anyOf: ['Trust this folder?', 'Trust and continue'] },
-      { kind: 'permission', anyOf: ['Would you like to run the following command?', 'Would you like to make the following edits?'] },
+      {
+        kind: 'permission',
+        anyOf: ['Would you like to run the following command?', 'Would you like to make the following edits?'],
+      },
     ],
-    dialogFooters: ['Press enter to confirm or esc to cancel', 'enter continue · esc back', 'enter/esc confirm', 'Press enter to continue'],
+    dialogFooters: [
+      'Press enter to confirm or esc to cancel',
+      'enter continue · esc back',
+      'enter/esc confirm',
+      'Press enter to continue',
+    ],
     permission: {
       bashHeader: 'Would you like to run the following command?',
       commandPrefix: '$ ',

@@ -6,7 +6,7 @@ import type { AgentProfile } from '../agent-profile.js';
  * claude's screen rules unchanged — the classifier, the dialog parser and the dialog policy
  * under test are the real ones. A built-in profile (not a config-file custom agent) so that
  * `--agent sim`, tests and benches need no config. Its script arrives in DROVER_SIM_SCRIPT
- * (the task's `scenario`, validated by src/rehearsal/sim-script.ts); no session resume: a
+ * (the task's `scenario`, validated by src/domain/sim-script.ts); no session resume: a
  * relaunched sim continues from the state file in its HOME.
  *
  * Built from claude's profile passed in, so this module imports only types from

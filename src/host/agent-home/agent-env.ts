@@ -22,7 +22,19 @@ export function agentBaseEnv(source: NodeJS.ProcessEnv, extraPath: string[]): Re
   };
   // The codec keys let `drover report` in the agent's shell read the (encrypted) update result; the
   // agent runs as the worker's user, which can read the worker's environment anyway.
-  for (const key of ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'GEMINI_API_KEY', 'GOOGLE_GEMINI_BASE_URL', 'TMPDIR', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_CA', 'TEMPORAL_TLS', ...CODEC_KEY_ENV_NAMES]) {
+  for (const key of [
+    'ANTHROPIC_API_KEY',
+    'ANTHROPIC_BASE_URL',
+    'GEMINI_API_KEY',
+    'GOOGLE_GEMINI_BASE_URL',
+    'TMPDIR',
+    'TEMPORAL_ADDRESS',
+    'TEMPORAL_NAMESPACE',
+    'TEMPORAL_TLS_CERT',
+    'TEMPORAL_TLS_CA',
+    'TEMPORAL_TLS',
+    ...CODEC_KEY_ENV_NAMES,
+  ]) {
     const value = source[key];
     if (value !== undefined) env[key] = value;
   }
@@ -53,7 +65,11 @@ export async function ensureAgentHome(homesRoot: string, taskId: string): Promis
  * Seeds what a CLI other than claude needs in the task's HOME (gemini: settings that skip the
  * auth dialog, the worktree trusted). `crashOnStart` is a rehearsal fault (see scenario.ts).
  */
-export async function seedAgentHome(agent: string, home: string, opts: { worktree: string; crashOnStart?: boolean }): Promise<void> {
+export async function seedAgentHome(
+  agent: string,
+  home: string,
+  opts: { worktree: string; crashOnStart?: boolean },
+): Promise<void> {
   if (agent === 'gemini') await seedGeminiHome(home, { trustedDirs: [opts.worktree], crashOnStart: opts.crashOnStart });
 }
 

@@ -31,7 +31,9 @@ export function claudeConfigSeed(seed: ClaudeHomeSeed = {}): Record<string, unkn
     config.customApiKeyResponses = { approved: seed.approvedApiKeys.map(apiKeyFingerprint), rejected: [] };
   }
   if (seed.trustedDirs !== undefined && seed.trustedDirs.length > 0) {
-    config.projects = Object.fromEntries(seed.trustedDirs.map((dir) => [path.resolve(dir), { hasTrustDialogAccepted: true }]));
+    config.projects = Object.fromEntries(
+      seed.trustedDirs.map((dir) => [path.resolve(dir), { hasTrustDialogAccepted: true }]),
+    );
   }
   return config;
 }
@@ -68,7 +70,9 @@ export function rehearsalClaudeEnv(options: RehearsalEnvOptions): Record<string,
     TERM: options.term ?? 'xterm-256color',
     LANG: 'C.UTF-8',
     ANTHROPIC_BASE_URL: options.baseUrl,
-    ...('apiKey' in credential ? { ANTHROPIC_API_KEY: credential.apiKey } : { ANTHROPIC_AUTH_TOKEN: credential.authToken }),
+    ...('apiKey' in credential
+      ? { ANTHROPIC_API_KEY: credential.apiKey }
+      : { ANTHROPIC_AUTH_TOKEN: credential.authToken }),
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     DISABLE_AUTOUPDATER: '1',
   };

@@ -47,8 +47,13 @@ export function codexConfigToml(seed: CodexHomeSeed = {}): string {
       'stream_max_retries = 2',
     );
   }
-  for (const dir of seed.trustedDirs ?? []) lines.push('', `[projects.${str(path.resolve(dir))}]`, 'trust_level = "trusted"');
-  lines.push('', '[notice.model_migrations]', ...Object.entries(MODEL_MIGRATIONS).map(([from, to]) => `${str(from)} = ${str(to)}`));
+  for (const dir of seed.trustedDirs ?? [])
+    lines.push('', `[projects.${str(path.resolve(dir))}]`, 'trust_level = "trusted"');
+  lines.push(
+    '',
+    '[notice.model_migrations]',
+    ...Object.entries(MODEL_MIGRATIONS).map(([from, to]) => `${str(from)} = ${str(to)}`),
+  );
   lines.push('', '[tui]', 'screen_reader_detection_done = true', '');
   return lines.join('\n');
 }
@@ -65,7 +70,10 @@ export async function seedCodexHome(home: string, seed: CodexHomeSeed = {}): Pro
  * What a codex agent needs besides Drover's base environment: its config seeded for the
  * worktree (and the model-server route in rehearsal), and the dummy key the provider reads.
  */
-export async function prepareCodexHome(home: string, opts: { worktree: string; rehearsalBaseUrl?: string }): Promise<Record<string, string>> {
+export async function prepareCodexHome(
+  home: string,
+  opts: { worktree: string; rehearsalBaseUrl?: string },
+): Promise<Record<string, string>> {
   await seedCodexHome(home, { trustedDirs: [opts.worktree], rehearsalBaseUrl: opts.rehearsalBaseUrl });
   return opts.rehearsalBaseUrl !== undefined ? { [CODEX_REHEARSAL_KEY_ENV]: CODEX_REHEARSAL_KEY } : {};
 }

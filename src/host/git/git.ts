@@ -9,9 +9,19 @@ export interface GitResult {
 
 /** Runs git with an argument array in `cwd`; never through a shell. */
 export async function git(cwd: string, args: string[]): Promise<GitResult> {
-  const result = await runProcess({ file: 'git', args, cwd, env: { ...definedEnv(process.env), GIT_TERMINAL_PROMPT: '0' } });
+  const result = await runProcess({
+    file: 'git',
+    args,
+    cwd,
+    env: { ...definedEnv(process.env), GIT_TERMINAL_PROMPT: '0' },
+  });
   const stderr = result.error ? `${result.error}\n${result.stderr}` : result.stderr;
-  return { ok: result.exitCode === 0 && !result.error, stdout: stripFinalNewline(result.stdout), stderr: stripFinalNewline(stderr), exitCode: result.exitCode };
+  return {
+    ok: result.exitCode === 0 && !result.error,
+    stdout: stripFinalNewline(result.stdout),
+    stderr: stripFinalNewline(stderr),
+    exitCode: result.exitCode,
+  };
 }
 
 function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -46,7 +46,18 @@ export class ControlClient implements CommandChannel {
     }
     const { socket, session, serverEnv } = this.options;
     // dies with the worker, even a SIGKILLed one (parent-death.ts says what an orphan does)
-    const [file, ...args] = [...dieWithParentPrefix(serverEnv.PATH ?? process.env.PATH), 'tmux', '-u', '-L', socket, '-C', 'attach-session', '-r', '-t', `=${session}`];
+    const [file, ...args] = [
+      ...dieWithParentPrefix(serverEnv.PATH ?? process.env.PATH),
+      'tmux',
+      '-u',
+      '-L',
+      socket,
+      '-C',
+      'attach-session',
+      '-r',
+      '-t',
+      `=${session}`,
+    ];
     const child = execa(file!, args, {
       env: serverEnv,
       extendEnv: false,
@@ -66,7 +77,11 @@ export class ControlClient implements CommandChannel {
         this.child = undefined;
         this.since = undefined;
       }
-      this.failPending(new ControlCommandLost('the tmux control-mode client exited before tmux answered: the command may or may not have run'));
+      this.failPending(
+        new ControlCommandLost(
+          'the tmux control-mode client exited before tmux answered: the command may or may not have run',
+        ),
+      );
     });
   }
 
@@ -79,7 +94,10 @@ export class ControlClient implements CommandChannel {
       nl = this.buffer.indexOf('\n');
       if (this.block) {
         // `%end <time> <number> <flags>` with the numbers of its `%begin` closes the block
-        if ((line.startsWith('%end ') || line.startsWith('%error ')) && line.slice(line.indexOf(' ')) === this.block.head) {
+        if (
+          (line.startsWith('%end ') || line.startsWith('%error ')) &&
+          line.slice(line.indexOf(' ')) === this.block.head
+        ) {
           const { lines, own } = this.block;
           this.block = undefined;
           if (own) {
@@ -137,7 +155,11 @@ export class ControlClient implements CommandChannel {
     const child = this.child;
     this.child = undefined;
     this.since = undefined;
-    this.failPending(new ControlCommandLost('the control-mode client was stopped before tmux answered: the command may or may not have run'));
+    this.failPending(
+      new ControlCommandLost(
+        'the control-mode client was stopped before tmux answered: the command may or may not have run',
+      ),
+    );
     if (child) {
       child.stdin?.end();
       child.kill('SIGTERM');

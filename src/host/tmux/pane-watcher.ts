@@ -119,7 +119,10 @@ export class PaneWatcher implements CommandChannel {
     if (this.control.running) {
       try {
         const out = await this.command(['list-panes', '-s', '-t', `=${this.tmux.options.session}`, '-F', PANE_FORMAT]);
-        return out.split('\n').map(parsePaneLine).filter((p): p is PaneInfo => p !== undefined);
+        return out
+          .split('\n')
+          .map(parsePaneLine)
+          .filter((p): p is PaneInfo => p !== undefined);
       } catch {
         // no client yet, or it just went away
       }

@@ -13,7 +13,16 @@ export interface PaneInfo {
   currentCommand: string;
 }
 
-export const PANE_FORMAT = ['#{window_id}', '#{window_name}', '#{pane_id}', '#{pane_dead}', '#{pane_dead_status}', '#{pane_dead_signal}', '#{pane_pid}', '#{pane_current_command}'].join('\t');
+export const PANE_FORMAT = [
+  '#{window_id}',
+  '#{window_name}',
+  '#{pane_id}',
+  '#{pane_dead}',
+  '#{pane_dead_status}',
+  '#{pane_dead_signal}',
+  '#{pane_pid}',
+  '#{pane_current_command}',
+].join('\t');
 
 export function parsePaneLine(line: string): PaneInfo | undefined {
   const [windowId, windowName, paneId, dead, status, signal, pid, command] = line.split('\t');
@@ -78,8 +87,16 @@ export class TmuxClient {
   private async exec(args: string[], input?: string): Promise<string> {
     this.counts.exec += 1;
     // A UTF-8 locale: without one tmux escapes tabs and non-ASCII in its output.
-    const result = await runProcess({ file: 'tmux', args: ['-u', '-L', this.options.socket, ...args], input, env: { LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', ...this.options.serverEnv } });
-    if (result.error || result.exitCode !== 0) throw new Error(`tmux ${args[0] ?? ''} failed: ${(result.error ?? result.stderr).trim() || `exit ${result.exitCode}`}`);
+    const result = await runProcess({
+      file: 'tmux',
+      args: ['-u', '-L', this.options.socket, ...args],
+      input,
+      env: { LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', ...this.options.serverEnv },
+    });
+    if (result.error || result.exitCode !== 0)
+      throw new Error(
+        `tmux ${args[0] ?? ''} failed: ${(result.error ?? result.stderr).trim() || `exit ${result.exitCode}`}`,
+      );
     return stripFinalNewline(result.stdout);
   }
 
@@ -96,7 +113,20 @@ export class TmuxClient {
   async ensureSession(): Promise<void> {
     if (!(await this.hasSession())) {
       try {
-        await this.run(['-f', '/dev/null', 'new-session', '-d', '-s', this.options.session, '-n', 'drover', '-x', String(this.options.width), '-y', String(this.options.height)]);
+        await this.run([
+          '-f',
+          '/dev/null',
+          'new-session',
+          '-d',
+          '-s',
+          this.options.session,
+          '-n',
+          'drover',
+          '-x',
+          String(this.options.width),
+          '-y',
+          String(this.options.height),
+        ]);
       } catch (error) {
         if (!(await this.hasSession())) throw error;
       }
@@ -110,7 +140,10 @@ export class TmuxClient {
   async listPanes(): Promise<PaneInfo[]> {
     if (!(await this.hasSession())) return [];
     const out = await this.run(['list-panes', '-s', '-t', `=${this.options.session}`, '-F', PANE_FORMAT]);
-    return out.split('\n').map(parsePaneLine).filter((p): p is PaneInfo => p !== undefined);
+    return out
+      .split('\n')
+      .map(parsePaneLine)
+      .filter((p): p is PaneInfo => p !== undefined);
   }
 
   async findWindow(name: string): Promise<PaneInfo | undefined> {
@@ -129,11 +162,31 @@ export class TmuxClient {
 
   async newWindow(name: string, cwd: string, env: Record<string, string>, argv: string[]): Promise<PaneInfo> {
     const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-    await this.run(['new-window', '-d', '-t', `=${this.options.session}:`, '-n', name, '-c', cwd, ...envArgs, '--', ...argv]);
+    await this.run([
+      'new-window',
+      '-d',
+      '-t',
+      `=${this.options.session}:`,
+      '-n',
+      name,
+      '-c',
+      cwd,
+      ...envArgs,
+      '--',
+      ...argv,
+    ]);
     const info = await this.findWindow(name);
     if (!info) throw new Error(`tmux window ${name} vanished right after it was created`);
     await this.run(['set-window-option', '-t', info.windowId, 'automatic-rename', 'off']);
-    await this.run(['resize-window', '-t', info.windowId, '-x', String(this.options.width), '-y', String(this.options.height)]);
+    await this.run([
+      'resize-window',
+      '-t',
+      info.windowId,
+      '-x',
+      String(this.options.width),
+      '-y',
+      String(this.options.height),
+    ]);
     return info;
   }
 

@@ -39,14 +39,17 @@ async function fetchOrClone(source: string, base: string): Promise<string> {
     const headOk = async () => (await git(base, ['rev-parse', '--verify', '--quiet', 'HEAD'])).ok;
     let fetched = await git(base, ['fetch', '--quiet', '--prune', 'origin']);
     // a git killed mid-write (a SIGKILLed worker) leaves lock files that fail every later fetch
-    if (!fetched.ok && (await headOk()) && (await clearStaleLocks(base)) > 0) fetched = await git(base, ['fetch', '--quiet', '--prune', 'origin']);
+    if (!fetched.ok && (await headOk()) && (await clearStaleLocks(base)) > 0)
+      fetched = await git(base, ['fetch', '--quiet', '--prune', 'origin']);
     if (fetched.ok && (await headOk())) {
       await ensureLocalIdentity(base);
       return base;
     }
     // re-cloning would pull the repository out from under every running agent's worktree
     if (await hasWorktrees(base)) {
-      throw new Error(`git fetch in ${base} failed, and its worktrees are in use, so it is not re-cloned: ${fetched.stderr || fetched.stdout}`.trim());
+      throw new Error(
+        `git fetch in ${base} failed, and its worktrees are in use, so it is not re-cloned: ${fetched.stderr || fetched.stdout}`.trim(),
+      );
     }
     await rm(base, { recursive: true, force: true });
   }
@@ -63,7 +66,9 @@ export async function clearStaleLocks(base: string): Promise<number> {
   const gitDir = path.join(base, '.git');
   const candidates = [
     ...(await readdir(gitDir).catch(() => [] as string[])).map((n) => path.join(gitDir, n)),
-    ...(await readdir(path.join(gitDir, 'refs'), { recursive: true }).catch(() => [] as string[])).map((n) => path.join(gitDir, 'refs', n)),
+    ...(await readdir(path.join(gitDir, 'refs'), { recursive: true }).catch(() => [] as string[])).map((n) =>
+      path.join(gitDir, 'refs', n),
+    ),
   ].filter((f) => f.endsWith('.lock'));
   let removed = 0;
   for (const file of candidates) {
@@ -85,7 +90,10 @@ async function hasWorktrees(base: string): Promise<boolean> {
  * copy it (or a Drover identity) into the clone's own config, which its worktrees share.
  */
 async function ensureLocalIdentity(base: string): Promise<void> {
-  for (const [key, fallback] of [['user.email', 'agent@drover.local'], ['user.name', 'Drover agent']] as const) {
+  for (const [key, fallback] of [
+    ['user.email', 'agent@drover.local'],
+    ['user.name', 'Drover agent'],
+  ] as const) {
     const local = await git(base, ['config', '--local', key]);
     if (local.ok && local.stdout) continue;
     const inherited = await git(base, ['config', key]);
@@ -100,4 +108,3 @@ export async function resolveBase(base: string, ref: string): Promise<string> {
   }
   throw ApplicationFailure.nonRetryable(`base ref "${ref}" does not exist in the repository`, 'UnknownRef');
 }
-

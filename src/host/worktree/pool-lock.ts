@@ -46,14 +46,23 @@ export async function withDirLock<T>(lock: string, fn: () => Promise<T>, timeout
     }
     if (await isStale(lock)) {
       const aside = `${lock}.stale-${process.pid}-${Date.now()}`;
-      if (await rename(lock, aside).then(() => true, () => false)) await rm(aside, { recursive: true, force: true });
+      if (
+        await rename(lock, aside).then(
+          () => true,
+          () => false,
+        )
+      )
+        await rm(aside, { recursive: true, force: true });
       continue;
     }
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for the lock ${lock}`);
     await new Promise((resolve) => setTimeout(resolve, 25 + Math.random() * 50));
   }
   try {
-    await writeFile(path.join(lock, 'owner'), JSON.stringify({ pid: process.pid, host: hostname() } satisfies LockOwner));
+    await writeFile(
+      path.join(lock, 'owner'),
+      JSON.stringify({ pid: process.pid, host: hostname() } satisfies LockOwner),
+    );
     return await fn();
   } finally {
     await rm(lock, { recursive: true, force: true });

@@ -38,27 +38,59 @@ export interface PoolStatus {
 
 function dirsOf(workspace: string, key: string): PoolDirs {
   const repoDir = insideWorkspace(workspace, 'repos', key);
-  return { repoDir, base: path.join(repoDir, 'base'), spares: path.join(repoDir, 'spares'), worktrees: path.join(repoDir, 'worktrees'), lock: path.join(repoDir, 'pool.lock') };
+  return {
+    repoDir,
+    base: path.join(repoDir, 'base'),
+    spares: path.join(repoDir, 'spares'),
+    worktrees: path.join(repoDir, 'worktrees'),
+    lock: path.join(repoDir, 'pool.lock'),
+  };
 }
 
 /** The pool of every repository under the workspace (or only `onlyKey`), read-only and offline. */
-export async function poolStatus(workspace: string, droverHome: string | undefined, onlyKey?: string): Promise<PoolStatus> {
+export async function poolStatus(
+  workspace: string,
+  droverHome: string | undefined,
+  onlyKey?: string,
+): Promise<PoolStatus> {
   const list = await readProtectedList(droverHome);
   const reposDir = insideWorkspace(workspace, 'repos');
-  const keys = existsSync(reposDir) ? (await readdir(reposDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort() : [];
+  const keys = existsSync(reposDir)
+    ? (await readdir(reposDir, { withFileTypes: true }))
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort()
+    : [];
   const repos: RepoPoolStatus[] = [];
   for (const key of keys) {
     if (onlyKey !== undefined && key !== onlyKey) continue;
     const dirs = dirsOf(workspace, key);
     if (!existsSync(dirs.base)) continue;
     const source = (await git(dirs.base, ['remote', 'get-url', 'origin'])).stdout;
-    const repo: RepoPoolStatus = { key, source, base: dirs.base, spares: [], vacantSlots: [], tasks: [], protected: [] };
+    const repo: RepoPoolStatus = {
+      key,
+      source,
+      base: dirs.base,
+      spares: [],
+      vacantSlots: [],
+      tasks: [],
+      protected: [],
+    };
     const worktrees = await listWorktrees(dirs.base);
     // The first entry is the base clone itself.
     for (const w of worktrees.slice(1)) {
       const slot = spareSlotOf(dirs, w.path);
-      const kind = slot !== undefined ? 'spare' : path.dirname(w.path) === path.resolve(dirs.worktrees) ? 'task' : 'other';
-      const entry: PoolEntry = { kind, path: w.path, branch: w.branch, slot, state: 'clean', dirtyFiles: 0, unpushedCommits: 0 };
+      const kind =
+        slot !== undefined ? 'spare' : path.dirname(w.path) === path.resolve(dirs.worktrees) ? 'task' : 'other';
+      const entry: PoolEntry = {
+        kind,
+        path: w.path,
+        branch: w.branch,
+        slot,
+        state: 'clean',
+        dirtyFiles: 0,
+        unpushedCommits: 0,
+      };
       const state = existsSync(w.path) ? await cleanliness(w.path).catch(() => undefined) : undefined;
       const why = protectionReason(list, w.path, w.branch);
       if (!state) entry.state = 'missing';

@@ -30,7 +30,12 @@ export async function readProtectedList(droverHome: string | undefined): Promise
   if (!existsSync(file)) return { file, paths: [] };
   try {
     const parsed = ProtectedFileSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
-    if (!parsed.success) return { file, paths: [], error: `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}` };
+    if (!parsed.success)
+      return {
+        file,
+        paths: [],
+        error: `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+      };
     return { file, paths: parsed.data.map(canonical) };
   } catch (error) {
     return { file, paths: [], error: `${file}: ${(error as Error).message}` };

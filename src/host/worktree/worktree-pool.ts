@@ -72,7 +72,11 @@ export async function listWorktrees(base: string): Promise<WorktreeEntry[]> {
     const lines = block.split('\n');
     const dir = lines.find((l) => l.startsWith('worktree '))?.slice('worktree '.length);
     if (!dir) continue;
-    const branch = lines.find((l) => l.startsWith('branch '))?.slice('branch '.length).replace(/^refs\/heads\//, '') ?? null;
+    const branch =
+      lines
+        .find((l) => l.startsWith('branch '))
+        ?.slice('branch '.length)
+        .replace(/^refs\/heads\//, '') ?? null;
     entries.push({ path: canonical(dir), head: lines.find((l) => l.startsWith('HEAD '))?.slice(5) ?? '', branch });
   }
   return entries;
@@ -91,8 +95,13 @@ async function branchExists(base: string, branch: string): Promise<string | unde
 }
 
 /** Ensures spare slots 1..count exist (a slot exists once its `spare/N` branch does); idempotent. */
-export async function addSpares(workspace: string, repo: string, count: number): Promise<{ created: string[]; present: string[]; vacant: number[] }> {
-  if (!Number.isInteger(count) || count < 0 || count > MAX_SPARES) throw new Error(`spare count must be an integer from 0 to ${MAX_SPARES}, got ${count}`);
+export async function addSpares(
+  workspace: string,
+  repo: string,
+  count: number,
+): Promise<{ created: string[]; present: string[]; vacant: number[] }> {
+  if (!Number.isInteger(count) || count < 0 || count > MAX_SPARES)
+    throw new Error(`spare count must be an integer from 0 to ${MAX_SPARES}, got ${count}`);
   const base = await ensureBaseClone(workspace, repo);
   const dirs = poolDirs(workspace, repo);
   const head = await resolveBase(base, 'HEAD');
@@ -107,7 +116,8 @@ export async function addSpares(workspace: string, repo: string, count: number):
         else result.vacant.push(slot);
         continue;
       }
-      if (existsSync(dir)) throw new Error(`${dir} exists but branch ${spareBranch(slot)} does not; remove it or fix it by hand`);
+      if (existsSync(dir))
+        throw new Error(`${dir} exists but branch ${spareBranch(slot)} does not; remove it or fix it by hand`);
       await gitOrThrow(base, ['worktree', 'add', '--quiet', '-b', spareBranch(slot), dir, head]);
       result.created.push(dir);
     }
@@ -120,7 +130,14 @@ export async function addSpares(workspace: string, repo: string, count: number):
  * protected. Moves it to `worktrees/<taskId>` and puts it on the task branch (the local branch if
  * one exists, else the pushed one, else a new one at baseCommit). Undefined when none is free.
  */
-export async function claimSpare(workspace: string, repo: string, taskId: string, branch: string, baseCommit: string, options: PoolOptions = {}): Promise<string | undefined> {
+export async function claimSpare(
+  workspace: string,
+  repo: string,
+  taskId: string,
+  branch: string,
+  baseCommit: string,
+  options: PoolOptions = {},
+): Promise<string | undefined> {
   if (POOL_PROTECTED_BRANCHES.test(branch) || branch.startsWith('spare/') || branch.startsWith('-')) {
     throw new Error(`branch ${branch} is protected; the pool never puts a task on it`);
   }
@@ -150,7 +167,8 @@ export async function claimSpare(workspace: string, repo: string, taskId: string
 }
 
 async function switchToTaskBranch(worktree: string, branch: string, baseCommit: string): Promise<boolean> {
-  if (await branchExists(worktree, branch)) return (await git(worktree, ['switch', '--quiet', '--end-of-options', branch])).ok;
+  if (await branchExists(worktree, branch))
+    return (await git(worktree, ['switch', '--quiet', '--end-of-options', branch])).ok;
   const remote = await git(worktree, ['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${branch}`]);
   return (await git(worktree, ['switch', '--quiet', '-c', branch, remote.ok ? remote.stdout : baseCommit])).ok;
 }
@@ -178,10 +196,16 @@ async function pickSlot(dirs: PoolDirs, worktrees: WorktreeEntry[], preferred: n
  * no remote has (saying which); else moves it to a vacant `spares/spare-N` and puts it on
  * `spare/N` at the repository's default branch head, untracked files removed (ignored ones kept).
  */
-export async function recycleWorktree(workspace: string, repo: string, taskWorktree: string, options: PoolOptions = {}): Promise<{ spare: string; branch: string }> {
+export async function recycleWorktree(
+  workspace: string,
+  repo: string,
+  taskWorktree: string,
+  options: PoolOptions = {},
+): Promise<{ spare: string; branch: string }> {
   const dirs = poolDirs(workspace, repo);
   const abs = insideWorkspace(workspace, taskWorktree);
-  if (path.dirname(canonical(abs)) !== canonical(dirs.worktrees)) throw new Error(`${abs} is not a task worktree of this repository (expected it under ${dirs.worktrees})`);
+  if (path.dirname(canonical(abs)) !== canonical(dirs.worktrees))
+    throw new Error(`${abs} is not a task worktree of this repository (expected it under ${dirs.worktrees})`);
   if (!existsSync(dirs.base)) throw new Error(`no base clone for ${repo} in the workspace`);
   const protectedList = await readProtectedList(options.droverHome);
   return withDirLock(dirs.lock, async () => {
@@ -191,8 +215,12 @@ export async function recycleWorktree(workspace: string, repo: string, taskWorkt
     const protectedWhy = protectionReason(protectedList, abs, entry.branch);
     if (protectedWhy) throw new Error(`refusing to recycle ${abs}: ${protectedWhy}`);
     const state = await cleanliness(abs);
-    if (state.dirtyFiles.length > 0) throw new Error(`refusing to recycle ${abs}: uncommitted changes in ${state.dirtyFiles.join(', ')}`);
-    if (state.unpushedCommits > 0) throw new Error(`refusing to recycle ${abs}: ${state.unpushedCommits} commit(s) on ${entry.branch ?? 'HEAD'} are not pushed`);
+    if (state.dirtyFiles.length > 0)
+      throw new Error(`refusing to recycle ${abs}: uncommitted changes in ${state.dirtyFiles.join(', ')}`);
+    if (state.unpushedCommits > 0)
+      throw new Error(
+        `refusing to recycle ${abs}: ${state.unpushedCommits} commit(s) on ${entry.branch ?? 'HEAD'} are not pushed`,
+      );
     const adminName = path.basename(await gitOrThrow(abs, ['rev-parse', '--absolute-git-dir']));
     const preferred = SPARE_DIR.exec(adminName)?.[1];
     const slot = await pickSlot(dirs, worktrees, preferred === undefined ? undefined : Number(preferred));

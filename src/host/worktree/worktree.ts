@@ -34,7 +34,14 @@ async function currentBranch(dir: string): Promise<string | null> {
  * on the remote (an earlier attempt, another host) is checked out rather than recreated.
  * A new worktree is a free spare from the pool when there is one (worktree-pool.ts).
  */
-export async function prepareWorktree(input: { workspace: string; repo: string; taskId: string; branch: string; baseRef: string; droverHome?: string }): Promise<PreparedWorktree> {
+export async function prepareWorktree(input: {
+  workspace: string;
+  repo: string;
+  taskId: string;
+  branch: string;
+  baseRef: string;
+  droverHome?: string;
+}): Promise<PreparedWorktree> {
   const { workspace, repo, taskId, branch, baseRef } = input;
   if (PROTECTED_BRANCHES.test(branch)) {
     throw ApplicationFailure.nonRetryable(`branch ${branch} is protected; Drover never works on it`, 'ProtectedBranch');
@@ -70,7 +77,11 @@ export async function prepareWorktree(input: { workspace: string; repo: string; 
   });
 }
 
-export async function branchEvidence(input: { worktree: string; branch: string; baseCommit: string }): Promise<BranchEvidence> {
+export async function branchEvidence(input: {
+  worktree: string;
+  branch: string;
+  baseCommit: string;
+}): Promise<BranchEvidence> {
   const { worktree, branch, baseCommit } = input;
   const head = await gitOrThrow(worktree, ['rev-parse', 'HEAD']);
   const ahead = await gitOrThrow(worktree, ['rev-list', '--count', `${baseCommit}..HEAD`]);
@@ -87,7 +98,10 @@ export async function branchEvidence(input: { worktree: string; branch: string; 
 }
 
 /** Pushes the task branch to its remote without force; a no-op when the remote already has it. */
-export async function pushBranch(input: { worktree: string; branch: string }): Promise<{ pushed: boolean; remoteHead: string; error?: string }> {
+export async function pushBranch(input: {
+  worktree: string;
+  branch: string;
+}): Promise<{ pushed: boolean; remoteHead: string; error?: string }> {
   const { worktree, branch } = input;
   const head = await gitOrThrow(worktree, ['rev-parse', 'HEAD']);
   const before = await git(worktree, ['ls-remote', '--heads', 'origin', `refs/heads/${branch}`]);

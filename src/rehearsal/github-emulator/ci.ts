@@ -28,22 +28,29 @@ export interface DeclarativeCheck {
 }
 
 export function declarativeRule(checks: DeclarativeCheck[]): CiRule {
-  return ({ readFile }) => checks.map((check) => {
-    let ok = true;
-    let why = 'all conditions hold';
-    if (check.file) {
-      const content = readFile(check.file.path);
-      const { path, contains, notContains, exists } = check.file;
-      if (exists !== undefined && (content !== null) !== exists) [ok, why] = [false, `${path} ${exists ? 'is missing' : 'exists'}`];
-      else if (contains !== undefined && !(content ?? '').includes(contains)) [ok, why] = [false, `${path} does not contain "${contains}"`];
-      else if (notContains !== undefined && (content ?? '').includes(notContains)) [ok, why] = [false, `${path} contains "${notContains}"`];
-    }
-    return {
-      name: check.name, status: 'completed' as const, conclusion: ok ? 'success' : 'failure',
-      title: ok ? `${check.name} passed` : `${check.name} failed`,
-      summary: check.summary ?? why, text: check.text ?? why,
-    };
-  });
+  return ({ readFile }) =>
+    checks.map((check) => {
+      let ok = true;
+      let why = 'all conditions hold';
+      if (check.file) {
+        const content = readFile(check.file.path);
+        const { path, contains, notContains, exists } = check.file;
+        if (exists !== undefined && (content !== null) !== exists)
+          [ok, why] = [false, `${path} ${exists ? 'is missing' : 'exists'}`];
+        else if (contains !== undefined && !(content ?? '').includes(contains))
+          [ok, why] = [false, `${path} does not contain "${contains}"`];
+        else if (notContains !== undefined && (content ?? '').includes(notContains))
+          [ok, why] = [false, `${path} contains "${notContains}"`];
+      }
+      return {
+        name: check.name,
+        status: 'completed' as const,
+        conclusion: ok ? 'success' : 'failure',
+        title: ok ? `${check.name} passed` : `${check.name} failed`,
+        summary: check.summary ?? why,
+        text: check.text ?? why,
+      };
+    });
 }
 
 export class CiRunner {
@@ -65,7 +72,10 @@ export class CiRunner {
     this.seen.add(seenKey);
     const bare = repo.bare;
     const checks = await this.rule({
-      owner: repo.owner, repo: repo.name, number: pull.issue.number, sha,
+      owner: repo.owner,
+      repo: repo.name,
+      number: pull.issue.number,
+      sha,
       readFile: (path) => readFileSync(bare, sha, path),
     });
     for (const check of checks) addCheckRun(this.store, repo, { ...check, headSha: sha });

@@ -19,7 +19,10 @@ const NAME = /^[A-Za-z0-9_.-]+$/;
 
 /** A failure the HTTP control API reports as 4xx with this message. */
 export class ControlError extends Error {
-  constructor(message: string, readonly status = 400) {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
     super(message);
   }
 }
@@ -84,8 +87,13 @@ export class EmulatorControl {
   }
 
   /** Clones `from` (a local repository path) `--bare` into `<root>/<owner>/<name>.git`. */
-  async addRepo(owner: string, name: string, opts: { from: string }): Promise<{ cloneUrl: string; bareRepoPath: string }> {
-    if (!NAME.test(owner) || !NAME.test(name) || owner.startsWith('.') || name.startsWith('.')) throw new ControlError(`"${owner}/${name}" is not a valid repository name`);
+  async addRepo(
+    owner: string,
+    name: string,
+    opts: { from: string },
+  ): Promise<{ cloneUrl: string; bareRepoPath: string }> {
+    if (!NAME.test(owner) || !NAME.test(name) || owner.startsWith('.') || name.startsWith('.'))
+      throw new ControlError(`"${owner}/${name}" is not a valid repository name`);
     if (this.store.repo(owner, name)?.bare) throw new ControlError(`repository ${owner}/${name} already exists`, 409);
     const bare = path.join(this.root, owner, `${name}.git`);
     await mkdir(path.dirname(bare), { recursive: true });
@@ -108,7 +116,8 @@ export class EmulatorControl {
   async createPullRequest(owner: string, name: string, input: NewPullRequest): Promise<number> {
     const repo = this.gitRepo(owner, name);
     const tips = await branches(repo.bare);
-    for (const ref of [input.head, input.base]) if (!tips.has(ref)) throw new ControlError(`no branch "${ref}" in ${owner}/${name}`, 422);
+    for (const ref of [input.head, input.base])
+      if (!tips.has(ref)) throw new ControlError(`no branch "${ref}" in ${owner}/${name}`, 422);
     let pull;
     try {
       pull = createPull(this.store, repo, input);
@@ -120,7 +129,12 @@ export class EmulatorControl {
   }
 
   /** A review thread on `path:line` at the PR's current head, with its first comment. */
-  async addReviewThread(owner: string, name: string, n: number, input: NewThread): Promise<{ threadId: string; commentId: number }> {
+  async addReviewThread(
+    owner: string,
+    name: string,
+    n: number,
+    input: NewThread,
+  ): Promise<{ threadId: string; commentId: number }> {
     const { repo, pull } = this.pullOf(owner, name, n);
     const view = await this.viewer.view(repo, pull);
     const thread = addThread(this.store, repo, pull, view.headSha ?? '', input);
@@ -130,7 +144,15 @@ export class EmulatorControl {
   async addThreadComment(threadId: string, input: { body: string; author?: string }): Promise<{ commentId: number }> {
     const { repo, thread, pull } = this.thread(threadId);
     const view = await this.viewer.view(repo, pull);
-    const comment = addThreadComment(this.store, repo, pull, thread, input.body, input.author ?? 'reviewer', view.headSha ?? undefined);
+    const comment = addThreadComment(
+      this.store,
+      repo,
+      pull,
+      thread,
+      input.body,
+      input.author ?? 'reviewer',
+      view.headSha ?? undefined,
+    );
     return { commentId: comment.id };
   }
 
@@ -168,7 +190,11 @@ export class EmulatorControl {
   async tick(): Promise<number> {
     const before = this.store.allRepos().reduce((sum, r) => sum + r.checkRuns.length, 0);
     for (const repo of this.store.allRepos()) {
-      if (repo.bare) await this.viewer.viewAll(repo, [...repo.pulls.values()].filter((p) => p.issue.state === 'open'));
+      if (repo.bare)
+        await this.viewer.viewAll(
+          repo,
+          [...repo.pulls.values()].filter((p) => p.issue.state === 'open'),
+        );
     }
     return this.store.allRepos().reduce((sum, r) => sum + r.checkRuns.length, 0) - before;
   }
@@ -195,16 +221,32 @@ export class EmulatorControl {
         forIssue[marker] = (forIssue[marker] ?? 0) + 1;
       }
     }
-    return { pullsCreatedByHead: Object.fromEntries(repo.pullsCreatedByHead), duplicatePullsRefused: repo.duplicatePullsRefused, merges, commentsByMarker };
+    return {
+      pullsCreatedByHead: Object.fromEntries(repo.pullsCreatedByHead),
+      duplicatePullsRefused: repo.duplicatePullsRefused,
+      merges,
+      commentsByMarker,
+    };
   }
 
   async pull(owner: string, name: string, n: number): Promise<PullSnapshot> {
     const { repo, pull } = this.pullOf(owner, name, n);
     const view = await this.viewer.view(repo, pull);
     return {
-      number: n, title: pull.issue.title, state: pull.issue.state, merged: pull.merged !== undefined, mergeCommitSha: pull.merged?.sha ?? null,
-      draft: pull.draft, labels: [...pull.issue.labels], head: pull.head, headSha: view.headSha, base: pull.base, baseSha: view.baseSha,
-      mergeable: view.mergeable, mergeableState: mergeState(view).state, conflicts: view.conflicts,
+      number: n,
+      title: pull.issue.title,
+      state: pull.issue.state,
+      merged: pull.merged !== undefined,
+      mergeCommitSha: pull.merged?.sha ?? null,
+      draft: pull.draft,
+      labels: [...pull.issue.labels],
+      head: pull.head,
+      headSha: view.headSha,
+      base: pull.base,
+      baseSha: view.baseSha,
+      mergeable: view.mergeable,
+      mergeableState: mergeState(view).state,
+      conflicts: view.conflicts,
     };
   }
 }

@@ -15,31 +15,96 @@ const login = z.string().min(1).optional();
 
 const schemas = {
   repo: z.object({ owner: name, name, from: z.string().min(1) }),
-  issue: z.object({ ...repoRef, title: z.string(), body: z.string().nullable().optional(), labels: z.array(z.string()).optional(), state: z.enum(['open', 'closed']).optional(), author: login }),
-  pull: z.object({ ...repoRef, head: name, base: name, title: z.string().min(1), body: z.string().nullable().optional(), author: login, labels: z.array(z.string()).optional(), draft: z.boolean().optional() }),
-  thread: z.object({ ...repoRef, number: z.number().int().positive(), path: z.string().min(1), line: z.number().int().positive(), body: z.string().min(1), author: login }),
+  issue: z.object({
+    ...repoRef,
+    title: z.string(),
+    body: z.string().nullable().optional(),
+    labels: z.array(z.string()).optional(),
+    state: z.enum(['open', 'closed']).optional(),
+    author: login,
+  }),
+  pull: z.object({
+    ...repoRef,
+    head: name,
+    base: name,
+    title: z.string().min(1),
+    body: z.string().nullable().optional(),
+    author: login,
+    labels: z.array(z.string()).optional(),
+    draft: z.boolean().optional(),
+  }),
+  thread: z.object({
+    ...repoRef,
+    number: z.number().int().positive(),
+    path: z.string().min(1),
+    line: z.number().int().positive(),
+    body: z.string().min(1),
+    author: login,
+  }),
   threadComment: z.object({ body: z.string().min(1), author: login }),
   resolve: z.object({ by: login }),
   checkRun: z.object({
-    ...repoRef, headSha: z.string().regex(/^[0-9a-f]{40}$/), name, status: z.enum(['queued', 'in_progress', 'completed']).optional(),
-    conclusion: z.string().nullable().optional(), title: z.string().nullable().optional(), summary: z.string().nullable().optional(),
-    text: z.string().nullable().optional(), detailsUrl: z.string().nullable().optional(),
+    ...repoRef,
+    headSha: z.string().regex(/^[0-9a-f]{40}$/),
+    name,
+    status: z.enum(['queued', 'in_progress', 'completed']).optional(),
+    conclusion: z.string().nullable().optional(),
+    title: z.string().nullable().optional(),
+    summary: z.string().nullable().optional(),
+    text: z.string().nullable().optional(),
+    detailsUrl: z.string().nullable().optional(),
   }),
-  status: z.object({ ...repoRef, sha: z.string().regex(/^[0-9a-f]{40}$/), context: name, state: z.enum(['error', 'failure', 'pending', 'success']), description: z.string().nullable().optional(), targetUrl: z.string().nullable().optional() }),
-  review: z.object({ ...repoRef, number: z.number().int().positive(), state: z.enum(['APPROVED', 'CHANGES_REQUESTED', 'COMMENTED']), body: z.string().optional(), author: login, commitId: z.string().optional(), submittedAt: z.iso.datetime().optional() }),
+  status: z.object({
+    ...repoRef,
+    sha: z.string().regex(/^[0-9a-f]{40}$/),
+    context: name,
+    state: z.enum(['error', 'failure', 'pending', 'success']),
+    description: z.string().nullable().optional(),
+    targetUrl: z.string().nullable().optional(),
+  }),
+  review: z.object({
+    ...repoRef,
+    number: z.number().int().positive(),
+    state: z.enum(['APPROVED', 'CHANGES_REQUESTED', 'COMMENTED']),
+    body: z.string().optional(),
+    author: login,
+    commitId: z.string().optional(),
+    submittedAt: z.iso.datetime().optional(),
+  }),
   ci: z.object({
-    checks: z.array(z.object({
-      name, summary: z.string().optional(), text: z.string().optional(),
-      file: z.object({ path: z.string().min(1), contains: z.string().optional(), notContains: z.string().optional(), exists: z.boolean().optional() }).optional(),
-    })),
+    checks: z.array(
+      z.object({
+        name,
+        summary: z.string().optional(),
+        text: z.string().optional(),
+        file: z
+          .object({
+            path: z.string().min(1),
+            contains: z.string().optional(),
+            notContains: z.string().optional(),
+            exists: z.boolean().optional(),
+          })
+          .optional(),
+      }),
+    ),
   }),
-  match: z.object({ method: z.string().optional(), path: z.string().optional(), pathRegex: z.string().optional() }).optional(),
+  match: z
+    .object({ method: z.string().optional(), path: z.string().optional(), pathRegex: z.string().optional() })
+    .optional(),
 };
 const fault = z.object({
-  status: z.number().int().min(400).max(599), times: z.number().int().positive().optional(), headers: z.record(z.string(), z.string()).optional(),
-  message: z.string().optional(), match: schemas.match, afterApply: z.boolean().optional(),
+  status: z.number().int().min(400).max(599),
+  times: z.number().int().positive().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  message: z.string().optional(),
+  match: schemas.match,
+  afterApply: z.boolean().optional(),
 });
-const storm = z.object({ kind: z.enum(['5xx', 'secondary', '429']), n: z.number().int().positive(), match: schemas.match });
+const storm = z.object({
+  kind: z.enum(['5xx', 'secondary', '429']),
+  n: z.number().int().positive(),
+  match: schemas.match,
+});
 
 const ok = (body: unknown, status = 200): EmulatorResponse => ({ status, body: body ?? { ok: true } });
 const fail = (status: number, message: string): EmulatorResponse => ({ status, body: { message } });
@@ -51,12 +116,22 @@ function parse<T>(schema: z.ZodType<T>, body: unknown, route: string): T {
   throw new ControlError(`invalid body for ${route}: ${why}`);
 }
 
-const toMatch = (m: z.infer<typeof schemas.match>) => (m ? { method: m.method, path: m.pathRegex ? new RegExp(m.pathRegex) : m.path } : undefined);
+const toMatch = (m: z.infer<typeof schemas.match>) =>
+  m ? { method: m.method, path: m.pathRegex ? new RegExp(m.pathRegex) : m.path } : undefined;
 
 /** Handles one `/_control/...` request. */
-export async function handleControl(emu: GithubEmulator, method: string, path: string, body: unknown): Promise<EmulatorResponse> {
+export async function handleControl(
+  emu: GithubEmulator,
+  method: string,
+  path: string,
+  body: unknown,
+): Promise<EmulatorResponse> {
   const route = `${method} ${path}`;
-  const seg = path.replace(/^\/_control\/?/, '').split('/').filter((s) => s !== '').map(decodeURIComponent);
+  const seg = path
+    .replace(/^\/_control\/?/, '')
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodeURIComponent);
   try {
     const [a, b, c, d, e] = seg;
     const post = method === 'POST';
@@ -83,8 +158,10 @@ export async function handleControl(emu: GithubEmulator, method: string, path: s
       const { owner, repo, number, ...thread } = parse(schemas.thread, body, route);
       return ok(await emu.addReviewThread(owner, repo, number, thread), 201);
     }
-    if (post && a === 'threads' && b && c === 'comments') return ok(await emu.addThreadComment(b, parse(schemas.threadComment, body, route)), 201);
-    if (post && a === 'threads' && b && c === 'resolve') return ok(emu.resolveThread(b, parse(schemas.resolve, body, route).by));
+    if (post && a === 'threads' && b && c === 'comments')
+      return ok(await emu.addThreadComment(b, parse(schemas.threadComment, body, route)), 201);
+    if (post && a === 'threads' && b && c === 'resolve')
+      return ok(emu.resolveThread(b, parse(schemas.resolve, body, route).by));
     if (post && a === 'threads' && b && c === 'unresolve') return ok(emu.unresolveThread(b));
     if (post && a === 'check-runs') {
       const { owner, repo, ...run } = parse(schemas.checkRun, body, route);

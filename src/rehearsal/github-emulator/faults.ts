@@ -51,10 +51,15 @@ export class Faults {
   private queue: Fault[] = [];
 
   add(status: number, opts: FaultOptions = {}): void {
-    if (!Number.isInteger(status) || status < 400 || status > 599) throw new Error(`a fault status must be 400-599, not ${status}`);
+    if (!Number.isInteger(status) || status < 400 || status > 599)
+      throw new Error(`a fault status must be 400-599, not ${status}`);
     this.queue.push({
-      status, message: opts.message ?? DEFAULT_MESSAGES[status] ?? `emulated ${status}`, headers: opts.headers ?? {},
-      match: opts.match ?? {}, afterApply: opts.afterApply ?? false, remaining: Math.max(1, opts.times ?? 1),
+      status,
+      message: opts.message ?? DEFAULT_MESSAGES[status] ?? `emulated ${status}`,
+      headers: opts.headers ?? {},
+      match: opts.match ?? {},
+      afterApply: opts.afterApply ?? false,
+      remaining: Math.max(1, opts.times ?? 1),
     });
   }
 

@@ -13,7 +13,10 @@ import { execa } from 'execa';
 const COMMITTER = { GIT_COMMITTER_NAME: 'GitHub', GIT_COMMITTER_EMAIL: 'noreply@github.com' };
 const AUTHOR = { GIT_AUTHOR_NAME: 'GitHub', GIT_AUTHOR_EMAIL: 'noreply@github.com' };
 
-async function git(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+async function git(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ stdout: string; stderr: string; exitCode: number }> {
   const res = await execa('git', args, { reject: false, env: { ...env, GIT_TERMINAL_PROMPT: '0' } });
   return { stdout: res.stdout, stderr: res.stderr, exitCode: res.exitCode ?? 1 };
 }
@@ -39,7 +42,10 @@ export async function deleteBranch(bare: string, branch: string): Promise<boolea
 
 /** A commit of `tree` with these parents, by GitHub; returns its SHA. */
 export async function commitTree(bare: string, tree: string, parents: string[], message: string): Promise<string> {
-  const made = await git(['--git-dir', bare, 'commit-tree', tree, ...parents.flatMap((p) => ['-p', p]), '-m', message], { ...AUTHOR, ...COMMITTER });
+  const made = await git(
+    ['--git-dir', bare, 'commit-tree', tree, ...parents.flatMap((p) => ['-p', p]), '-m', message],
+    { ...AUTHOR, ...COMMITTER },
+  );
   if (made.exitCode !== 0) throw new Error(`git commit-tree failed: ${made.stderr.trim()}`);
   return made.stdout.trim();
 }

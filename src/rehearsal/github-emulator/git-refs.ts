@@ -18,8 +18,15 @@ const IDENTITY = {
   GIT_COMMITTER_EMAIL: 'noreply@github.com',
 };
 
-async function git(bare: string, args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; exitCode: number }> {
-  const res = await execa('git', ['--git-dir', bare, ...args], { reject: false, env: { ...env, GIT_TERMINAL_PROMPT: '0' } });
+async function git(
+  bare: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ stdout: string; exitCode: number }> {
+  const res = await execa('git', ['--git-dir', bare, ...args], {
+    reject: false,
+    env: { ...env, GIT_TERMINAL_PROMPT: '0' },
+  });
   return { stdout: res.stdout, exitCode: res.exitCode ?? 1 };
 }
 
@@ -67,15 +74,22 @@ const isoSeconds = (date: string): string => new Date(date).toISOString().replac
 const FORMAT = ['%H', '%T', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%B'].join('%x00') + '%x1e';
 
 function parseCommits(stdout: string): GitCommit[] {
-  return stdout.split('\x1e').map((c) => c.replace(/^\n/, '')).filter((c) => c !== '').map((chunk) => {
-    const [sha = '', tree = '', parents = '', an = '', ae = '', ad = '', cn = '', ce = '', cd = '', message = ''] = chunk.split('\x00');
-    return {
-      sha, tree, parents: parents.split(' ').filter((p) => p !== ''),
-      author: { name: an, email: ae, date: isoSeconds(ad) },
-      committer: { name: cn, email: ce, date: isoSeconds(cd) },
-      message: message.replace(/\n+$/, ''),
-    };
-  });
+  return stdout
+    .split('\x1e')
+    .map((c) => c.replace(/^\n/, ''))
+    .filter((c) => c !== '')
+    .map((chunk) => {
+      const [sha = '', tree = '', parents = '', an = '', ae = '', ad = '', cn = '', ce = '', cd = '', message = ''] =
+        chunk.split('\x00');
+      return {
+        sha,
+        tree,
+        parents: parents.split(' ').filter((p) => p !== ''),
+        author: { name: an, email: ae, date: isoSeconds(ad) },
+        committer: { name: cn, email: ce, date: isoSeconds(cd) },
+        message: message.replace(/\n+$/, ''),
+      };
+    });
 }
 
 export async function commit(bare: string, sha: string): Promise<GitCommit | undefined> {
@@ -91,7 +105,10 @@ export async function commitsBetween(bare: string, base: string, head: string): 
 
 /** A file's text at a commit, or null when absent. Synchronous for the CI rule's `readFile`. */
 export function readFileSync(bare: string, sha: string, file: string): string | null {
-  const res = execaSync('git', ['--git-dir', bare, 'cat-file', 'blob', `${sha}:${file.replace(/^\/+/, '')}`], { reject: false, stripFinalNewline: false });
+  const res = execaSync('git', ['--git-dir', bare, 'cat-file', 'blob', `${sha}:${file.replace(/^\/+/, '')}`], {
+    reject: false,
+    stripFinalNewline: false,
+  });
   return res.exitCode === 0 ? String(res.stdout) : null;
 }
 
@@ -114,7 +131,10 @@ export async function mergeTree(bare: string, base: string, head: string): Promi
 }
 
 /** Writes the merge (two parents) or squash (one parent) commit and moves `branch` from `expected` to it atomically. */
-export async function mergeInto(bare: string, opts: { branch: string; expected: string; head: string; tree: string; message: string; squash: boolean }): Promise<string> {
+export async function mergeInto(
+  bare: string,
+  opts: { branch: string; expected: string; head: string; tree: string; message: string; squash: boolean },
+): Promise<string> {
   const parents = opts.squash ? ['-p', opts.expected] : ['-p', opts.expected, '-p', opts.head];
   const made = await git(bare, ['commit-tree', opts.tree, ...parents, '-m', opts.message], IDENTITY);
   if (made.exitCode !== 0) throw new Error(`git commit-tree failed for ${opts.branch}`);

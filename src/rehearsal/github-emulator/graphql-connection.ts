@@ -29,9 +29,14 @@ export function connection<T>(items: readonly T[], args: ConnectionArgs, name: s
   if ((first === undefined || first === null) && (last === undefined || last === null)) {
     throw new Error(`You must provide a \`first\` or \`last\` value to properly paginate the \`${name}\` connection.`);
   }
-  for (const [arg, value] of [['first', first], ['last', last]] as const) {
+  for (const [arg, value] of [
+    ['first', first],
+    ['last', last],
+  ] as const) {
     if (value !== undefined && value !== null && (value < 0 || value > 100)) {
-      throw new Error(`Requesting ${value} records on the \`${name}\` connection exceeds the \`${arg}\` limit of 100 records.`);
+      throw new Error(
+        `Requesting ${value} records on the \`${name}\` connection exceeds the \`${arg}\` limit of 100 records.`,
+      );
     }
   }
   let start = after ? indexOf(after) + 1 : 0;

@@ -16,7 +16,8 @@ interface GraphqlBody {
   operationName?: unknown;
 }
 
-const notFound = (type: string, id: string): Error => new Error(`Could not resolve to ${type} node with the global id of '${id}'.`);
+const notFound = (type: string, id: string): Error =>
+  new Error(`Could not resolve to ${type} node with the global id of '${id}'.`);
 
 async function threadWithView(ctx: GraphqlContext, id: string) {
   const found = findThread(ctx.store, id);
@@ -25,7 +26,10 @@ async function threadWithView(ctx: GraphqlContext, id: string) {
 }
 
 function rootValue(ctx: GraphqlContext): Record<string, unknown> {
-  const setResolved = async ({ input }: { input: { threadId: string; clientMutationId?: string } }, resolved: boolean) => {
+  const setResolved = async (
+    { input }: { input: { threadId: string; clientMutationId?: string } },
+    resolved: boolean,
+  ) => {
     const { repo, thread, view } = await threadWithView(ctx, input.threadId);
     thread.resolvedBy = resolved ? ctx.login : null;
     return { clientMutationId: input.clientMutationId ?? null, thread: threadModel(repo, thread, view, ctx) };
@@ -37,7 +41,15 @@ function rootValue(ctx: GraphqlContext): Record<string, unknown> {
       if (!repo) throw new Error(`Could not resolve to a Repository with the name '${owner}/${name}'.`);
       return repoModel(repo, ctx);
     },
-    rateLimit: () => ({ __typename: 'RateLimit', cost: 1, limit: ctx.rate.limit, remaining: ctx.rate.remaining, used: ctx.rate.used, resetAt: ctx.rate.resetAt, nodeCount: 0 }),
+    rateLimit: () => ({
+      __typename: 'RateLimit',
+      cost: 1,
+      limit: ctx.rate.limit,
+      remaining: ctx.rate.remaining,
+      used: ctx.rate.used,
+      resetAt: ctx.rate.resetAt,
+      nodeCount: 0,
+    }),
     viewer: () => actor(ctx.login, ctx),
     node: async ({ id }: { id: string }) => {
       if (id.startsWith('PRRT_')) {
@@ -52,19 +64,28 @@ function rootValue(ctx: GraphqlContext): Record<string, unknown> {
       return null;
     },
     resolveReviewThread: (args: { input: { threadId: string; clientMutationId?: string } }) => setResolved(args, true),
-    unresolveReviewThread: (args: { input: { threadId: string; clientMutationId?: string } }) => setResolved(args, false),
-    addPullRequestReviewThreadReply: async ({ input }: { input: { pullRequestReviewThreadId: string; body: string; clientMutationId?: string } }) => {
+    unresolveReviewThread: (args: { input: { threadId: string; clientMutationId?: string } }) =>
+      setResolved(args, false),
+    addPullRequestReviewThreadReply: async ({
+      input,
+    }: {
+      input: { pullRequestReviewThreadId: string; body: string; clientMutationId?: string };
+    }) => {
       const { repo, thread, pull, view } = await threadWithView(ctx, input.pullRequestReviewThreadId);
-      if (input.body.trim() === '') throw new Error('Body can\'t be blank');
+      if (input.body.trim() === '') throw new Error("Body can't be blank");
       const comment = addThreadComment(ctx.store, repo, pull, thread, input.body, ctx.login, view.headSha ?? undefined);
-      return { clientMutationId: input.clientMutationId ?? null, comment: reviewCommentModel(repo, comment, ctx, await ctx.viewer.threadAt(view, thread)) };
+      return {
+        clientMutationId: input.clientMutationId ?? null,
+        comment: reviewCommentModel(repo, comment, ctx, await ctx.viewer.threadAt(view, thread)),
+      };
     },
   };
 }
 
 function parsed(body: unknown): { doc: DocumentNode; body: GraphqlBody } | { errors: GraphQLError[] } {
   const b = (typeof body === 'object' && body !== null ? body : {}) as GraphqlBody;
-  if (typeof b.query !== 'string') return { errors: [new GraphQLError('A query attribute must be specified and must be a string.')] };
+  if (typeof b.query !== 'string')
+    return { errors: [new GraphQLError('A query attribute must be specified and must be a string.')] };
   try {
     return { doc: parse(b.query), body: b };
   } catch (error) {
@@ -86,13 +107,26 @@ export async function handleGraphql(req: EmulatorRequest, ctx: GraphqlContext): 
   const schema = await githubSchema();
   const invalid = validate(schema, p.doc);
   if (invalid.length > 0) return { status: 200, body: { errors: invalid.map((e) => e.toJSON()) } };
-  const variables = typeof p.body.variables === 'object' && p.body.variables !== null ? (p.body.variables as Record<string, unknown>) : undefined;
+  const variables =
+    typeof p.body.variables === 'object' && p.body.variables !== null
+      ? (p.body.variables as Record<string, unknown>)
+      : undefined;
   const result = await execute({
-    schema, document: p.doc, rootValue: rootValue(ctx), contextValue: ctx, variableValues: variables,
+    schema,
+    document: p.doc,
+    rootValue: rootValue(ctx),
+    contextValue: ctx,
+    variableValues: variables,
     operationName: typeof p.body.operationName === 'string' ? p.body.operationName : undefined,
   });
   const errors = result.errors?.map((e) => ({
-    ...e.toJSON(), type: e.originalError instanceof GraphqlTypedError ? e.originalError.type : /Could not resolve/.test(e.message) ? 'NOT_FOUND' : undefined,
+    ...e.toJSON(),
+    type:
+      e.originalError instanceof GraphqlTypedError
+        ? e.originalError.type
+        : /Could not resolve/.test(e.message)
+          ? 'NOT_FOUND'
+          : undefined,
   }));
   return { status: 200, body: { data: result.data ?? null, ...(errors ? { errors } : {}) } };
 }

@@ -18,7 +18,12 @@ export function closingReferences(text: string): number[] {
 }
 
 /** Closes the open issues (not PRs) that `texts` name with a closing keyword; returns them. */
-export function closeReferencedIssues(store: GithubStore, repo: StoredRepo, base: string, texts: string[]): StoredIssue[] {
+export function closeReferencedIssues(
+  store: GithubStore,
+  repo: StoredRepo,
+  base: string,
+  texts: string[],
+): StoredIssue[] {
   if (base !== repo.defaultBranch) return [];
   const numbers = closingReferences(texts.join('\n'));
   const closed: StoredIssue[] = [];

@@ -18,7 +18,11 @@ export interface ValidationItem {
 
 /** A refusal with GitHub's status and message (and, for 422 Validation Failed, its `errors`). */
 export class PullOpError extends Error {
-  constructor(readonly status: number, message: string, readonly errors?: ValidationItem[]) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly errors?: ValidationItem[],
+  ) {
     super(message);
   }
 }
@@ -56,7 +60,8 @@ const openWith = (repo: StoredRepo, head: string, base: string, except?: StoredP
 export async function openPull(ops: PullOps, repo: StoredRepo, input: OpenPull): Promise<StoredPull> {
   if (!repo.bare) throw new PullOpError(404, 'Not Found');
   const missing = (['title', 'head', 'base'] as const).filter((f) => typeof input[f] !== 'string' || input[f] === '');
-  if (missing.length > 0) throw invalid(...missing.map((field) => ({ resource: 'PullRequest', code: 'missing_field', field })));
+  if (missing.length > 0)
+    throw invalid(...missing.map((field) => ({ resource: 'PullRequest', code: 'missing_field', field })));
   const head = branchOf(repo, input.head ?? '');
   const base = input.base ?? '';
   const tips = await ops.viewer.branches(repo);
@@ -69,9 +74,15 @@ export async function openPull(ops: PullOps, repo: StoredRepo, input: OpenPull):
     throw custom(`A pull request already exists for ${repo.owner}:${head}.`);
   }
   const headSha = tips.get(head) ?? '';
-  if ((await commitsBetween(repo.bare, tips.get(base) ?? '', headSha)).length === 0) throw custom(`No commits between ${base} and ${head}`);
+  if ((await commitsBetween(repo.bare, tips.get(base) ?? '', headSha)).length === 0)
+    throw custom(`No commits between ${base} and ${head}`);
   const pull = createPull(ops.store, repo, {
-    head, base, title: input.title ?? '', body: input.body ?? null, author: ops.login, draft: input.draft ?? false,
+    head,
+    base,
+    title: input.title ?? '',
+    body: input.body ?? null,
+    author: ops.login,
+    draft: input.draft ?? false,
     maintainerCanModify: input.maintainerCanModify ?? false,
   });
   pull.observedHead = headSha;
@@ -88,17 +99,22 @@ export interface EditPull {
 
 /** `PATCH /pulls/{n}` and `updatePullRequest`: title, body, close/reopen, retarget the base. */
 export async function editPull(ops: PullOps, repo: StoredRepo, pull: StoredPull, input: EditPull): Promise<StoredPull> {
-  if (input.title !== undefined && input.title.trim() === '') throw invalid({ resource: 'PullRequest', code: 'missing_field', field: 'title' });
+  if (input.title !== undefined && input.title.trim() === '')
+    throw invalid({ resource: 'PullRequest', code: 'missing_field', field: 'title' });
   if (input.base !== undefined && input.base !== pull.base) {
     if (pull.issue.state !== 'open') throw custom('Cannot change the base branch of a closed pull request.');
     const tips = await ops.viewer.branches(repo);
-    if (!tips.has(input.base) || input.base === pull.head) throw invalid({ resource: 'PullRequest', field: 'base', code: 'invalid' });
-    if (openWith(repo, pull.head, input.base, pull)) throw custom(`A pull request already exists for ${repo.owner}:${pull.head}.`);
+    if (!tips.has(input.base) || input.base === pull.head)
+      throw invalid({ resource: 'PullRequest', field: 'base', code: 'invalid' });
+    if (openWith(repo, pull.head, input.base, pull))
+      throw custom(`A pull request already exists for ${repo.owner}:${pull.head}.`);
   }
   if (input.state === 'open' && pull.issue.state === 'closed') {
     if (pull.merged) throw custom('Cannot reopen a merged pull request.');
-    if (openWith(repo, pull.head, input.base ?? pull.base, pull)) throw custom(`A pull request already exists for ${repo.owner}:${pull.head}.`);
-    if (!(await ops.viewer.branches(repo)).has(pull.head)) throw custom('Cannot reopen a pull request whose head branch was deleted.');
+    if (openWith(repo, pull.head, input.base ?? pull.base, pull))
+      throw custom(`A pull request already exists for ${repo.owner}:${pull.head}.`);
+    if (!(await ops.viewer.branches(repo)).has(pull.head))
+      throw custom('Cannot reopen a pull request whose head branch was deleted.');
   }
   if (input.title !== undefined) pull.issue.title = input.title;
   if (input.body !== undefined) pull.issue.body = input.body;
@@ -117,7 +133,8 @@ export function setState(store: GithubStore, pull: StoredPull, state: 'open' | '
 
 /** `markPullRequestReadyForReview` / `convertPullRequestToDraft`. */
 export function setDraft(store: GithubStore, pull: StoredPull, draft: boolean): StoredPull {
-  if (pull.issue.state !== 'open') throw new PullOpError(422, draft ? 'Could not convert a closed pull request to draft.' : 'Pull request is closed.');
+  if (pull.issue.state !== 'open')
+    throw new PullOpError(422, draft ? 'Could not convert a closed pull request to draft.' : 'Pull request is closed.');
   pull.draft = draft;
   touch(store, pull);
   return pull;

@@ -18,12 +18,18 @@ const needsBare = (repo: StoredRepo): string => {
 };
 
 /** `PUT /pulls/{n}/update-branch` and `updatePullRequestBranch`; returns the new head SHA. */
-export async function updateBranch(ops: PullOps, repo: StoredRepo, pull: StoredPull, opts: { expectedHeadSha?: string; method?: 'merge' | 'rebase' }): Promise<string> {
+export async function updateBranch(
+  ops: PullOps,
+  repo: StoredRepo,
+  pull: StoredPull,
+  opts: { expectedHeadSha?: string; method?: 'merge' | 'rebase' },
+): Promise<string> {
   const bare = needsBare(repo);
   if (pull.issue.state !== 'open') throw new PullOpError(422, 'Pull request is closed.');
   const view = await ops.viewer.view(repo, pull);
   if (!view.headSha || !view.baseSha) throw new PullOpError(422, 'Head or base branch does not exist.');
-  if (opts.expectedHeadSha !== undefined && opts.expectedHeadSha !== view.headSha) throw new PullOpError(422, 'expected head sha didn\'t match current head ref.');
+  if (opts.expectedHeadSha !== undefined && opts.expectedHeadSha !== view.headSha)
+    throw new PullOpError(422, "expected head sha didn't match current head ref.");
   if (view.behind === false) throw new PullOpError(422, 'There are no new commits on the base branch.');
   let sha: string;
   if (opts.method === 'rebase') {
@@ -33,9 +39,15 @@ export async function updateBranch(ops: PullOps, repo: StoredRepo, pull: StoredP
   } else {
     const check = await ops.viewer.mergeCheck(bare, view.baseSha, view.headSha);
     if (!check.clean) throw new PullOpError(422, 'merge conflict between base and head');
-    sha = await commitTree(bare, check.tree, [view.headSha, view.baseSha], `Merge branch '${pull.base}' into ${pull.head}`);
+    sha = await commitTree(
+      bare,
+      check.tree,
+      [view.headSha, view.baseSha],
+      `Merge branch '${pull.base}' into ${pull.head}`,
+    );
   }
-  if (!(await moveBranch(bare, pull.head, sha, view.headSha))) throw new PullOpError(422, 'expected head sha didn\'t match current head ref.');
+  if (!(await moveBranch(bare, pull.head, sha, view.headSha)))
+    throw new PullOpError(422, "expected head sha didn't match current head ref.");
   touch(ops.store, pull);
   return sha;
 }
@@ -57,12 +69,19 @@ export interface MergeDone {
 }
 
 /** Merges as GitHub does, or throws its refusal: 405 not mergeable / protection, 409 head moved or base moved. */
-export async function mergePull(ops: PullOps, repo: StoredRepo, pull: StoredPull, req: MergeRequest): Promise<MergeDone> {
+export async function mergePull(
+  ops: PullOps,
+  repo: StoredRepo,
+  pull: StoredPull,
+  req: MergeRequest,
+): Promise<MergeDone> {
   pull.mergeAttempts += 1;
   if (pull.merged || pull.issue.state !== 'open') throw new PullOpError(405, 'Pull Request is not mergeable');
   const view = await ops.viewer.view(repo, pull);
-  if (req.sha !== undefined && req.sha !== view.headSha) throw new PullOpError(409, 'Head branch was modified. Review and try the merge again.');
-  if (pull.draft || view.mergeable !== true || !repo.bare || !view.headSha || !view.baseSha) throw new PullOpError(405, 'Pull Request is not mergeable');
+  if (req.sha !== undefined && req.sha !== view.headSha)
+    throw new PullOpError(409, 'Head branch was modified. Review and try the merge again.');
+  if (pull.draft || view.mergeable !== true || !repo.bare || !view.headSha || !view.baseSha)
+    throw new PullOpError(405, 'Pull Request is not mergeable');
   const state = mergeState(view);
   if (state.refusal) throw new PullOpError(405, state.refusal);
   const n = pull.issue.number;
@@ -70,29 +89,50 @@ export async function mergePull(ops: PullOps, repo: StoredRepo, pull: StoredPull
   let sha: string;
   if (req.method === 'rebase') {
     const rebased = await replay(repo.bare, { head: view.headSha, upstream: view.baseSha, onto: view.baseSha });
-    if (!rebased.ok) throw new PullOpError(405, 'This branch can\'t be rebased');
-    if (!(await moveBranch(repo.bare, pull.base, rebased.sha, view.baseSha))) throw new PullOpError(409, 'Base branch was modified. Review and try the merge again.');
+    if (!rebased.ok) throw new PullOpError(405, "This branch can't be rebased");
+    if (!(await moveBranch(repo.bare, pull.base, rebased.sha, view.baseSha)))
+      throw new PullOpError(409, 'Base branch was modified. Review and try the merge again.');
     sha = rebased.sha;
   } else {
     const check = await ops.viewer.mergeCheck(repo.bare, view.baseSha, view.headSha);
     if (!check.clean) throw new PullOpError(405, 'Pull Request is not mergeable');
     const squash = req.method === 'squash';
-    const title = req.title ?? (squash ? `${pull.issue.title} (#${n})` : `Merge pull request #${n} from ${repo.owner}/${pull.head}`);
+    const title =
+      req.title ??
+      (squash ? `${pull.issue.title} (#${n})` : `Merge pull request #${n} from ${repo.owner}/${pull.head}`);
     const extra = req.message ?? (squash ? commits.map((c) => `* ${c.message}`).join('\n\n') : pull.issue.title);
     try {
       sha = await mergeInto(repo.bare, {
-        branch: pull.base, expected: view.baseSha, head: view.headSha, tree: check.tree, message: extra ? `${title}\n\n${extra}` : title, squash,
+        branch: pull.base,
+        expected: view.baseSha,
+        head: view.headSha,
+        tree: check.tree,
+        message: extra ? `${title}\n\n${extra}` : title,
+        squash,
       });
     } catch (error) {
-      throw new PullOpError(409, `Base branch was modified. Review and try the merge again. (${(error as Error).message})`);
+      throw new PullOpError(
+        409,
+        `Base branch was modified. Review and try the merge again. (${(error as Error).message})`,
+      );
     }
   }
   const at = ops.store.stamp();
   pull.merged = { sha, at, by: ops.login, baseSha: view.baseSha, headSha: view.headSha };
   setState(ops.store, pull, 'closed');
   pull.updatedAt = at;
-  const closedIssues = closeReferencedIssues(ops.store, repo, pull.base, [pull.issue.body ?? '', ...commits.map((c) => c.message), req.message ?? '']);
-  const deletedHead = repo.deleteBranchOnMerge && pull.head !== repo.defaultBranch ? await deleteHead(ops, repo, pull.head).then(() => true, () => false) : false;
+  const closedIssues = closeReferencedIssues(ops.store, repo, pull.base, [
+    pull.issue.body ?? '',
+    ...commits.map((c) => c.message),
+    req.message ?? '',
+  ]);
+  const deletedHead =
+    repo.deleteBranchOnMerge && pull.head !== repo.defaultBranch
+      ? await deleteHead(ops, repo, pull.head).then(
+          () => true,
+          () => false,
+        )
+      : false;
   return { sha, closedIssues, deletedHead };
 }
 
@@ -100,10 +140,16 @@ export async function mergePull(ops: PullOps, repo: StoredRepo, pull: StoredPull
  * `DELETE /git/refs/heads/{branch}` (and delete-on-merge): removes the branch; open PRs based on
  * it are retargeted to the base of the merged PR whose head it was, and open PRs from it close.
  */
-export async function deleteHead(ops: PullOps, repo: StoredRepo, branch: string): Promise<{ retargeted: number[]; closed: number[] }> {
+export async function deleteHead(
+  ops: PullOps,
+  repo: StoredRepo,
+  branch: string,
+): Promise<{ retargeted: number[]; closed: number[] }> {
   const bare = needsBare(repo);
   if (!(await deleteBranch(bare, branch))) throw new PullOpError(422, 'Reference does not exist');
-  const mergedFrom = [...repo.pulls.values()].filter((p) => p.merged && p.head === branch).sort((a, b) => b.issue.number - a.issue.number)[0];
+  const mergedFrom = [...repo.pulls.values()]
+    .filter((p) => p.merged && p.head === branch)
+    .sort((a, b) => b.issue.number - a.issue.number)[0];
   const retargeted: number[] = [];
   const closed: number[] = [];
   for (const p of repo.pulls.values()) {

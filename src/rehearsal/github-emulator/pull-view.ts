@@ -41,7 +41,15 @@ export class PullViewer {
 
   async view(repo: StoredRepo, pull: StoredPull, tips?: Map<string, string>): Promise<PullView> {
     if (pull.merged) {
-      return { repo, pull, headSha: pull.merged.headSha, baseSha: pull.merged.baseSha, mergeable: null, conflicts: [], behind: null };
+      return {
+        repo,
+        pull,
+        headSha: pull.merged.headSha,
+        baseSha: pull.merged.baseSha,
+        mergeable: null,
+        conflicts: [],
+        behind: null,
+      };
     }
     const refs = tips ?? (await this.branches(repo));
     const headSha = refs.get(pull.head) ?? pull.observedHead ?? null;
@@ -53,8 +61,19 @@ export class PullViewer {
     if (pull.issue.state !== 'open' || !headSha || !baseSha || !repo.bare || !refs.has(pull.head)) {
       return { repo, pull, headSha, baseSha, mergeable: null, conflicts: [], behind: null };
     }
-    const [check, upToDate] = await Promise.all([this.mergeCheck(repo.bare, baseSha, headSha), this.contains(repo.bare, headSha, baseSha)]);
-    return { repo, pull, headSha, baseSha, mergeable: check.clean, conflicts: check.clean ? [] : check.conflicts, behind: !upToDate };
+    const [check, upToDate] = await Promise.all([
+      this.mergeCheck(repo.bare, baseSha, headSha),
+      this.contains(repo.bare, headSha, baseSha),
+    ]);
+    return {
+      repo,
+      pull,
+      headSha,
+      baseSha,
+      mergeable: check.clean,
+      conflicts: check.clean ? [] : check.conflicts,
+      behind: !upToDate,
+    };
   }
 
   async viewAll(repo: StoredRepo, pulls: StoredPull[]): Promise<PullView[]> {
@@ -87,7 +106,8 @@ export class PullViewer {
   }
 
   async threadAt(view: PullView, thread: StoredThread): Promise<ThreadPosition> {
-    const unchanged = !view.repo.bare || !view.headSha || (await sameFile(view.repo.bare, thread.commitId, view.headSha, thread.path));
+    const unchanged =
+      !view.repo.bare || !view.headSha || (await sameFile(view.repo.bare, thread.commitId, view.headSha, thread.path));
     return { path: thread.path, line: unchanged ? thread.line : null, originalLine: thread.line, outdated: !unchanged };
   }
 }

@@ -20,14 +20,24 @@ async function branchExists(ctx: RouteContext, owner: string, name: string, bran
   return (await ctx.viewer.branches(repo)).has(branch) ? repo : githubError(404, 'Branch not found');
 }
 
-async function getProtection(_req: EmulatorRequest, [owner = '', name = '', branch = '']: string[], ctx: RouteContext): Promise<EmulatorResponse> {
+async function getProtection(
+  _req: EmulatorRequest,
+  [owner = '', name = '', branch = '']: string[],
+  ctx: RouteContext,
+): Promise<EmulatorResponse> {
   const repo = await branchExists(ctx, owner, name, branch);
   if (isError(repo)) return repo;
   const p = repo.protections.get(branch);
-  return p ? { status: 200, body: renderProtection(p, protectionUrl(ctx, owner, name, branch)) } : githubError(404, 'Branch not protected');
+  return p
+    ? { status: 200, body: renderProtection(p, protectionUrl(ctx, owner, name, branch)) }
+    : githubError(404, 'Branch not protected');
 }
 
-async function putProtection(req: EmulatorRequest, [owner = '', name = '', branch = '']: string[], ctx: RouteContext): Promise<EmulatorResponse> {
+async function putProtection(
+  req: EmulatorRequest,
+  [owner = '', name = '', branch = '']: string[],
+  ctx: RouteContext,
+): Promise<EmulatorResponse> {
   const repo = await branchExists(ctx, owner, name, branch);
   if (isError(repo)) return repo;
   const parsed = protectionBody.safeParse(req.body ?? {});
@@ -40,14 +50,22 @@ async function putProtection(req: EmulatorRequest, [owner = '', name = '', branc
   return { status: 200, body: renderProtection(p, protectionUrl(ctx, owner, name, branch)) };
 }
 
-async function deleteProtection(_req: EmulatorRequest, [owner = '', name = '', branch = '']: string[], ctx: RouteContext): Promise<EmulatorResponse> {
+async function deleteProtection(
+  _req: EmulatorRequest,
+  [owner = '', name = '', branch = '']: string[],
+  ctx: RouteContext,
+): Promise<EmulatorResponse> {
   const repo = await branchExists(ctx, owner, name, branch);
   if (isError(repo)) return repo;
   if (!repo.protections.delete(branch)) return githubError(404, 'Branch not protected');
   return { status: 204, body: undefined };
 }
 
-async function deleteRef(_req: EmulatorRequest, [owner = '', name = '', branch = '']: string[], ctx: RouteContext): Promise<EmulatorResponse> {
+async function deleteRef(
+  _req: EmulatorRequest,
+  [owner = '', name = '', branch = '']: string[],
+  ctx: RouteContext,
+): Promise<EmulatorResponse> {
   const repo = findRepo(ctx, owner, name);
   if (isError(repo)) return repo;
   try {
@@ -77,8 +95,28 @@ const R = '^\\/repos\\/([^/]+)\\/([^/]+)';
 const PROTECTION = '/repos/{owner}/{repo}/branches/{branch}/protection';
 export const branchRoutes: Route[] = [
   { method: 'PATCH', pattern: new RegExp(`${R}$`), name: '/repos/{owner}/{repo}', handle: patchRepo },
-  { method: 'GET', pattern: new RegExp(`${R}\\/branches\\/(.+)\\/protection$`), name: PROTECTION, handle: getProtection },
-  { method: 'PUT', pattern: new RegExp(`${R}\\/branches\\/(.+)\\/protection$`), name: PROTECTION, handle: putProtection },
-  { method: 'DELETE', pattern: new RegExp(`${R}\\/branches\\/(.+)\\/protection$`), name: PROTECTION, handle: deleteProtection },
-  { method: 'DELETE', pattern: new RegExp(`${R}\\/git\\/refs\\/heads\\/(.+)$`), name: '/repos/{owner}/{repo}/git/refs/{ref}', handle: deleteRef },
+  {
+    method: 'GET',
+    pattern: new RegExp(`${R}\\/branches\\/(.+)\\/protection$`),
+    name: PROTECTION,
+    handle: getProtection,
+  },
+  {
+    method: 'PUT',
+    pattern: new RegExp(`${R}\\/branches\\/(.+)\\/protection$`),
+    name: PROTECTION,
+    handle: putProtection,
+  },
+  {
+    method: 'DELETE',
+    pattern: new RegExp(`${R}\\/branches\\/(.+)\\/protection$`),
+    name: PROTECTION,
+    handle: deleteProtection,
+  },
+  {
+    method: 'DELETE',
+    pattern: new RegExp(`${R}\\/git\\/refs\\/heads\\/(.+)$`),
+    name: '/repos/{owner}/{repo}/git/refs/{ref}',
+    handle: deleteRef,
+  },
 ];

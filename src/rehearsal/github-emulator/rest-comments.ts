@@ -9,13 +9,21 @@ import { addThreadComment, findReviewComment, threadsOf } from './store-threads.
 /** The caller of a write: the emulator does not map tokens to users, so writes are by `octocat`. */
 const VIEWER = 'octocat';
 
-function listIssueComments(req: EmulatorRequest, [owner = '', name = '', n = '']: string[], ctx: RouteContext): EmulatorResponse {
+function listIssueComments(
+  req: EmulatorRequest,
+  [owner = '', name = '', n = '']: string[],
+  ctx: RouteContext,
+): EmulatorResponse {
   const repo = ctx.store.repo(owner, name);
   if (!repo || !repo.issues.some((i) => i.number === Number(n))) return githubError(404, 'Not Found');
   return paged(req, ctx.baseUrl, issueCommentsOf(repo, Number(n)), (c) => shape.issueComment(repo, c, urlsOf(ctx)));
 }
 
-function createIssueComment(req: EmulatorRequest, [owner = '', name = '', n = '']: string[], ctx: RouteContext): EmulatorResponse {
+function createIssueComment(
+  req: EmulatorRequest,
+  [owner = '', name = '', n = '']: string[],
+  ctx: RouteContext,
+): EmulatorResponse {
   const repo = ctx.store.repo(owner, name);
   if (!repo || !repo.issues.some((i) => i.number === Number(n))) return githubError(404, 'Not Found');
   const body = bodyString(req.body, 'body');
@@ -25,7 +33,11 @@ function createIssueComment(req: EmulatorRequest, [owner = '', name = '', n = ''
   return { status: 201, body: rendered, headers: { location: String(rendered.url) } };
 }
 
-async function listReviewComments(req: EmulatorRequest, [owner = '', name = '', n = '']: string[], ctx: RouteContext): Promise<EmulatorResponse> {
+async function listReviewComments(
+  req: EmulatorRequest,
+  [owner = '', name = '', n = '']: string[],
+  ctx: RouteContext,
+): Promise<EmulatorResponse> {
   const found = findPull(ctx, owner, name, n);
   if (isError(found)) return found;
   const view = await ctx.viewer.view(found.repo, found.pull);
@@ -38,7 +50,11 @@ async function listReviewComments(req: EmulatorRequest, [owner = '', name = '', 
   return paged(req, ctx.baseUrl, rows, (r) => shape.reviewComment(found.repo, r.comment, urlsOf(ctx), r.at));
 }
 
-async function reply(req: EmulatorRequest, [owner = '', name = '', n = '', commentId = '']: string[], ctx: RouteContext): Promise<EmulatorResponse> {
+async function reply(
+  req: EmulatorRequest,
+  [owner = '', name = '', n = '', commentId = '']: string[],
+  ctx: RouteContext,
+): Promise<EmulatorResponse> {
   const found = findPull(ctx, owner, name, n);
   if (isError(found)) return found;
   const target = findReviewComment(found.repo, Number(n), Number(commentId));
@@ -46,12 +62,29 @@ async function reply(req: EmulatorRequest, [owner = '', name = '', n = '', comme
   const body = bodyString(req.body, 'body');
   if (isError(body)) return body;
   const view = await ctx.viewer.view(found.repo, found.pull);
-  const comment = addThreadComment(ctx.store, found.repo, found.pull, target.thread, body, VIEWER, view.headSha ?? undefined);
-  const rendered = shape.reviewComment(found.repo, comment, urlsOf(ctx), await ctx.viewer.threadAt(view, target.thread));
+  const comment = addThreadComment(
+    ctx.store,
+    found.repo,
+    found.pull,
+    target.thread,
+    body,
+    VIEWER,
+    view.headSha ?? undefined,
+  );
+  const rendered = shape.reviewComment(
+    found.repo,
+    comment,
+    urlsOf(ctx),
+    await ctx.viewer.threadAt(view, target.thread),
+  );
   return { status: 201, body: rendered, headers: { location: String(rendered.url) } };
 }
 
-function listReviews(req: EmulatorRequest, [owner = '', name = '', n = '']: string[], ctx: RouteContext): EmulatorResponse {
+function listReviews(
+  req: EmulatorRequest,
+  [owner = '', name = '', n = '']: string[],
+  ctx: RouteContext,
+): EmulatorResponse {
   const found = findPull(ctx, owner, name, n);
   if (isError(found)) return found;
   return paged(req, ctx.baseUrl, reviewsOf(found.repo, Number(n)), (r) => shape.review(found.repo, r, urlsOf(ctx)));
@@ -59,9 +92,34 @@ function listReviews(req: EmulatorRequest, [owner = '', name = '', n = '']: stri
 
 const R = '^\\/repos\\/([^/]+)\\/([^/]+)';
 export const commentRoutes: Route[] = [
-  { method: 'GET', pattern: new RegExp(`${R}\\/issues\\/(\\d+)\\/comments$`), name: '/repos/{owner}/{repo}/issues/{issue_number}/comments', handle: listIssueComments },
-  { method: 'POST', pattern: new RegExp(`${R}\\/issues\\/(\\d+)\\/comments$`), name: '/repos/{owner}/{repo}/issues/{issue_number}/comments', handle: createIssueComment },
-  { method: 'GET', pattern: new RegExp(`${R}\\/pulls\\/(\\d+)\\/comments$`), name: '/repos/{owner}/{repo}/pulls/{pull_number}/comments', handle: listReviewComments },
-  { method: 'POST', pattern: new RegExp(`${R}\\/pulls\\/(\\d+)\\/comments\\/(\\d+)\\/replies$`), name: '/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies', handle: reply },
-  { method: 'GET', pattern: new RegExp(`${R}\\/pulls\\/(\\d+)\\/reviews$`), name: '/repos/{owner}/{repo}/pulls/{pull_number}/reviews', handle: listReviews },
+  {
+    method: 'GET',
+    pattern: new RegExp(`${R}\\/issues\\/(\\d+)\\/comments$`),
+    name: '/repos/{owner}/{repo}/issues/{issue_number}/comments',
+    handle: listIssueComments,
+  },
+  {
+    method: 'POST',
+    pattern: new RegExp(`${R}\\/issues\\/(\\d+)\\/comments$`),
+    name: '/repos/{owner}/{repo}/issues/{issue_number}/comments',
+    handle: createIssueComment,
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`${R}\\/pulls\\/(\\d+)\\/comments$`),
+    name: '/repos/{owner}/{repo}/pulls/{pull_number}/comments',
+    handle: listReviewComments,
+  },
+  {
+    method: 'POST',
+    pattern: new RegExp(`${R}\\/pulls\\/(\\d+)\\/comments\\/(\\d+)\\/replies$`),
+    name: '/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies',
+    handle: reply,
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`${R}\\/pulls\\/(\\d+)\\/reviews$`),
+    name: '/repos/{owner}/{repo}/pulls/{pull_number}/reviews',
+    handle: listReviews,
+  },
 ];

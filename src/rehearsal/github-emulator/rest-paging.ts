@@ -22,7 +22,12 @@ export function linkHeader(url: URL, page: number, lastPage: number): string | u
 }
 
 /** One page of `items` (per_page default 30, max 100) as a 200 response with its Link header. */
-export function paged<T>(req: EmulatorRequest, baseUrl: string, items: T[], render: (item: T) => unknown): EmulatorResponse {
+export function paged<T>(
+  req: EmulatorRequest,
+  baseUrl: string,
+  items: T[],
+  render: (item: T) => unknown,
+): EmulatorResponse {
   const q = req.url.searchParams;
   const perPage = Math.min(100, Math.max(1, intParam(q.get('per_page'), 30)));
   const page = Math.max(1, intParam(q.get('page'), 1));

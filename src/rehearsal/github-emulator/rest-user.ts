@@ -8,7 +8,15 @@ export function userRoute(scopes: string): Route {
     name: '/user',
     handle: (_req, _params, ctx) => ({
       status: 200,
-      body: { login: 'octocat', id: 1, node_id: 'MDQ6VXNlcjE=', type: 'User', site_admin: false, url: `${ctx.baseUrl}/users/octocat`, html_url: `${ctx.baseUrl}/octocat` },
+      body: {
+        login: 'octocat',
+        id: 1,
+        node_id: 'MDQ6VXNlcjE=',
+        type: 'User',
+        site_admin: false,
+        url: `${ctx.baseUrl}/users/octocat`,
+        html_url: `${ctx.baseUrl}/octocat`,
+      },
       headers: { 'x-oauth-scopes': scopes, 'x-accepted-oauth-scopes': '' },
     }),
   };

@@ -45,7 +45,10 @@ export function githubError(status: number, message: string): EmulatorResponse {
 }
 
 /** The route for a request, or the error GitHub would answer (404 unknown path, 405 wrong method). */
-export function findRoute(routes: readonly Route[], req: EmulatorRequest): { route: Route; params: string[] } | { error: EmulatorResponse } {
+export function findRoute(
+  routes: readonly Route[],
+  req: EmulatorRequest,
+): { route: Route; params: string[] } | { error: EmulatorResponse } {
   let path: string;
   try {
     path = decodeURIComponent(req.url.pathname).replace(/\/+$/, '');
@@ -62,7 +65,11 @@ export function findRoute(routes: readonly Route[], req: EmulatorRequest): { rou
   return { error: pathMatched ? githubError(405, 'Method Not Allowed') : githubError(404, 'Not Found') };
 }
 
-export async function dispatch(routes: readonly Route[], req: EmulatorRequest, ctx: RouteContext): Promise<EmulatorResponse> {
+export async function dispatch(
+  routes: readonly Route[],
+  req: EmulatorRequest,
+  ctx: RouteContext,
+): Promise<EmulatorResponse> {
   const found = findRoute(routes, req);
   return 'error' in found ? found.error : found.route.handle(req, found.params, ctx);
 }

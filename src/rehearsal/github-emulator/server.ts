@@ -50,7 +50,25 @@ export interface GithubEmulatorOptions {
   now?: () => number;
 }
 
-export interface GithubEmulator extends Pick<EmulatorControl, 'addRepo' | 'addIssue' | 'createPullRequest' | 'addReviewThread' | 'addThreadComment' | 'resolveThread' | 'unresolveThread' | 'postCheckRun' | 'setCommitStatus' | 'submitReview' | 'setCi' | 'tick' | 'comments' | 'threads' | 'pull' | 'counters'> {
+export interface GithubEmulator extends Pick<
+  EmulatorControl,
+  | 'addRepo'
+  | 'addIssue'
+  | 'createPullRequest'
+  | 'addReviewThread'
+  | 'addThreadComment'
+  | 'resolveThread'
+  | 'unresolveThread'
+  | 'postCheckRun'
+  | 'setCommitStatus'
+  | 'submitReview'
+  | 'setCi'
+  | 'tick'
+  | 'comments'
+  | 'threads'
+  | 'pull'
+  | 'counters'
+> {
   /** `http://127.0.0.1:<port>`: the REST base URL (`GITHUB_API_URL`); GraphQL at `${url}/graphql`. */
   url: string;
   /** Where bare repositories live. */
@@ -93,7 +111,9 @@ async function readBody(req: IncomingMessage): Promise<{ ok: true; body: unknown
   }
 }
 
-interface Bucket { used: number }
+interface Bucket {
+  used: number;
+}
 
 export async function startGithubEmulator(options: GithubEmulatorOptions = {}): Promise<GithubEmulator> {
   const store = new GithubStore(options.now);
@@ -111,20 +131,46 @@ export async function startGithubEmulator(options: GithubEmulatorOptions = {}): 
 
   const rateOf = (b: Bucket) => ({ limit, used: b.used, remaining: Math.max(0, limit - b.used), reset });
   const rateLimitRoute: Route = {
-    method: 'GET', pattern: /^\/rate_limit$/, name: '/rate_limit',
+    method: 'GET',
+    pattern: /^\/rate_limit$/,
+    name: '/rate_limit',
     handle: () => {
       const core = rateOf(buckets.core);
-      return { status: 200, body: { resources: { core, graphql: rateOf(buckets.graphql), search: { limit: 30, used: 0, remaining: 30, reset } }, rate: core } };
+      return {
+        status: 200,
+        body: {
+          resources: { core, graphql: rateOf(buckets.graphql), search: { limit: 30, used: 0, remaining: 30, reset } },
+          rate: core,
+        },
+      };
     },
   };
-  const routes: readonly Route[] = [rateLimitRoute, userRoute(options.tokenScopes ?? 'repo, workflow'), ...pullRoutes, ...pullWriteRoutes, ...branchRoutes, ...checkRoutes, ...commentRoutes, ...issueRoutes];
+  const routes: readonly Route[] = [
+    rateLimitRoute,
+    userRoute(options.tokenScopes ?? 'repo, workflow'),
+    ...pullRoutes,
+    ...pullWriteRoutes,
+    ...branchRoutes,
+    ...checkRoutes,
+    ...commentRoutes,
+    ...issueRoutes,
+  ];
 
   /** The response and whether it counts against the limit (304s, /rate_limit and auth failures do not). */
-  const respond = async (req: IncomingMessage, url: URL, body: unknown, isGraphql: boolean, record: Partial<RecordedGithubRequest>): Promise<EmulatorResponse & { counted: boolean }> => {
+  const respond = async (
+    req: IncomingMessage,
+    url: URL,
+    body: unknown,
+    isGraphql: boolean,
+    record: Partial<RecordedGithubRequest>,
+  ): Promise<EmulatorResponse & { counted: boolean }> => {
     const method = req.method ?? 'GET';
     const auth = req.headers.authorization;
     if (options.token !== undefined && /^(?:bearer|token)\s+(.+)$/i.exec(auth ?? '')?.[1] !== options.token) {
-      return { ...githubError(401, auth === undefined ? 'Requires authentication' : 'Bad credentials'), counted: false };
+      return {
+        ...githubError(401, auth === undefined ? 'Requires authentication' : 'Bad credentials'),
+        counted: false,
+      };
     }
     const found = isGraphql ? undefined : findRoute(routes, { method, url });
     if (found && 'route' in found) record.route = found.route.name;
@@ -137,16 +183,35 @@ export async function startGithubEmulator(options: GithubEmulatorOptions = {}): 
     }
     const bucket = isGraphql ? buckets.graphql : buckets.core;
     if (counted && bucket.used >= limit) {
-      if (isGraphql) return { status: 200, body: { errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded for user ID 1.' }] }, counted: false };
-      return { ...githubError(403, 'API rate limit exceeded for 127.0.0.1. (But here\'s the good news: Authenticated requests get a higher rate limit.)'), counted: false };
+      if (isGraphql)
+        return {
+          status: 200,
+          body: { errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded for user ID 1.' }] },
+          counted: false,
+        };
+      return {
+        ...githubError(
+          403,
+          "API rate limit exceeded for 127.0.0.1. (But here's the good news: Authenticated requests get a higher rate limit.)",
+        ),
+        counted: false,
+      };
     }
     const rate = rateOf(bucket);
     let res: EmulatorResponse;
     if (!found) {
-      const graphqlRate = { limit, used: rate.used + 1, remaining: Math.max(0, rate.remaining - 1), resetAt: new Date(reset * 1000).toISOString() };
+      const graphqlRate = {
+        limit,
+        used: rate.used + 1,
+        remaining: Math.max(0, rate.remaining - 1),
+        resetAt: new Date(reset * 1000).toISOString(),
+      };
       res = await handleGraphql({ method, url, body }, { store, viewer, baseUrl, login: 'octocat', rate: graphqlRate });
     } else {
-      res = 'error' in found ? found.error : await found.route.handle({ method, url, body }, found.params, { store, baseUrl, viewer });
+      res =
+        'error' in found
+          ? found.error
+          : await found.route.handle({ method, url, body }, found.params, { store, baseUrl, viewer });
     }
     if (error) {
       record.faulted = true;
@@ -161,7 +226,11 @@ export async function startGithubEmulator(options: GithubEmulatorOptions = {}): 
       res.end();
       return;
     }
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers });
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(text)),
+      ...headers,
+    });
     res.end(text);
   };
 
@@ -170,14 +239,18 @@ export async function startGithubEmulator(options: GithubEmulatorOptions = {}): 
     const method = req.method ?? 'GET';
     const read = await readBody(req);
     if (url.pathname.startsWith('/_control/') || url.pathname === '/_control') {
-      const out = read.ok ? await handleControl(emulator, method, url.pathname, read.body) : { status: 400, body: { message: 'Problems parsing JSON' } };
+      const out = read.ok
+        ? await handleControl(emulator, method, url.pathname, read.body)
+        : { status: 400, body: { message: 'Problems parsing JSON' } };
       send(res, out.status, {}, JSON.stringify(out.body));
       return;
     }
     const isGraphql = url.pathname.replace(/\/+$/, '') === '/graphql' && method === 'POST';
     const record: Partial<RecordedGithubRequest> = { faulted: false };
     if (isGraphql && read.ok) record.operationName = operationName(read.body);
-    const out = read.ok ? await respond(req, url, read.body, isGraphql, record) : { ...githubError(400, 'Problems parsing JSON'), counted: false };
+    const out = read.ok
+      ? await respond(req, url, read.body, isGraphql, record)
+      : { ...githubError(400, 'Problems parsing JSON'), counted: false };
     const text = out.body === undefined ? undefined : JSON.stringify(out.body);
     const etag = etagOf(text ?? '');
     const notModified = out.status === 200 && method === 'GET' && matchesEtag(req.headers['if-none-match'], etag);
@@ -191,13 +264,25 @@ export async function startGithubEmulator(options: GithubEmulatorOptions = {}): 
       'x-ratelimit-used': String(rate.used),
       'x-ratelimit-resource': isGraphql ? 'graphql' : 'core',
       'x-github-media-type': 'github.v3; format=json',
-      'x-github-request-id': createHash('md5').update(`${Date.now()}${Math.random()}`).digest('hex').slice(0, 16).toUpperCase(),
-      ...(out.status === 200 && method === 'GET' ? { etag, 'cache-control': 'private, max-age=60, s-maxage=60', vary: 'Accept, Authorization' } : {}),
+      'x-github-request-id': createHash('md5')
+        .update(`${Date.now()}${Math.random()}`)
+        .digest('hex')
+        .slice(0, 16)
+        .toUpperCase(),
+      ...(out.status === 200 && method === 'GET'
+        ? { etag, 'cache-control': 'private, max-age=60, s-maxage=60', vary: 'Accept, Authorization' }
+        : {}),
       ...out.headers,
     };
     log.add({
-      method, url: req.url ?? '', path: url.pathname, graphql: isGraphql, authorization: req.headers.authorization,
-      status: notModified ? 304 : out.status, faulted: false, ...record,
+      method,
+      url: req.url ?? '',
+      path: url.pathname,
+      graphql: isGraphql,
+      authorization: req.headers.authorization,
+      status: notModified ? 304 : out.status,
+      faulted: false,
+      ...record,
     });
     send(res, notModified ? 304 : out.status, headers, notModified ? undefined : text);
   };

@@ -24,14 +24,23 @@ const CONCLUSIONS = ['action_required', 'cancelled', 'failure', 'neutral', 'succ
 export function addCheckRun(store: GithubStore, repo: StoredRepo, input: NewCheckRun): StoredCheckRun {
   const status = input.status ?? (input.conclusion ? 'completed' : 'queued');
   if (status === 'completed' && !input.conclusion) throw new Error('a completed check run needs a conclusion');
-  if (input.conclusion && !CONCLUSIONS.includes(input.conclusion)) throw new Error(`unknown conclusion "${input.conclusion}"`);
+  if (input.conclusion && !CONCLUSIONS.includes(input.conclusion))
+    throw new Error(`unknown conclusion "${input.conclusion}"`);
   const id = store.nextId();
   const at = store.stamp();
   const run: StoredCheckRun = {
-    id, nodeId: nodeId('CR', `${repo.id}:${id}`), headSha: input.headSha, name: input.name, status,
+    id,
+    nodeId: nodeId('CR', `${repo.id}:${id}`),
+    headSha: input.headSha,
+    name: input.name,
+    status,
     conclusion: status === 'completed' ? (input.conclusion ?? null) : null,
-    title: input.title ?? null, summary: input.summary ?? null, text: input.text ?? null,
-    startedAt: at, completedAt: status === 'completed' ? at : null, detailsUrl: input.detailsUrl ?? null,
+    title: input.title ?? null,
+    summary: input.summary ?? null,
+    text: input.text ?? null,
+    startedAt: at,
+    completedAt: status === 'completed' ? at : null,
+    detailsUrl: input.detailsUrl ?? null,
   };
   repo.checkRuns.push(run);
   return run;
@@ -40,8 +49,14 @@ export function addCheckRun(store: GithubStore, repo: StoredRepo, input: NewChec
 export function addStatus(store: GithubStore, repo: StoredRepo, sha: string, input: NewStatus): StoredStatus {
   const id = store.nextId();
   const status: StoredStatus = {
-    id, nodeId: nodeId('SC', `${repo.id}:${id}`), sha, context: input.context, state: input.state,
-    description: input.description ?? null, targetUrl: input.targetUrl ?? null, createdAt: store.stamp(),
+    id,
+    nodeId: nodeId('SC', `${repo.id}:${id}`),
+    sha,
+    context: input.context,
+    state: input.state,
+    description: input.description ?? null,
+    targetUrl: input.targetUrl ?? null,
+    createdAt: store.stamp(),
   };
   repo.statuses.push(status);
   return status;
@@ -71,10 +86,17 @@ export function combinedState(statuses: StoredStatus[]): 'failure' | 'pending' |
 const FAILING = new Set(['action_required', 'cancelled', 'failure', 'timed_out', 'startup_failure', 'stale']);
 
 /** GraphQL `StatusCheckRollup.state` over check runs and statuses; null when the commit has neither. */
-export function rollupState(runs: StoredCheckRun[], statuses: StoredStatus[]): 'ERROR' | 'FAILURE' | 'PENDING' | 'SUCCESS' | null {
+export function rollupState(
+  runs: StoredCheckRun[],
+  statuses: StoredStatus[],
+): 'ERROR' | 'FAILURE' | 'PENDING' | 'SUCCESS' | null {
   if (runs.length === 0 && statuses.length === 0) return null;
   if (statuses.some((s) => s.state === 'error')) return 'ERROR';
-  if (runs.some((r) => r.conclusion !== null && FAILING.has(r.conclusion)) || statuses.some((s) => s.state === 'failure')) return 'FAILURE';
+  if (
+    runs.some((r) => r.conclusion !== null && FAILING.has(r.conclusion)) ||
+    statuses.some((s) => s.state === 'failure')
+  )
+    return 'FAILURE';
   if (runs.some((r) => r.status !== 'completed') || statuses.some((s) => s.state === 'pending')) return 'PENDING';
   return 'SUCCESS';
 }

@@ -12,27 +12,42 @@ import { reviewsOf } from './store-pulls.js';
 
 const enabled = z.boolean().nullable().optional();
 /** The PUT body: the four required keys may be null (off), as GitHub's schema says. */
-export const protectionBody = z.object({
-  required_status_checks: z.object({
-    strict: z.boolean(),
-    contexts: z.array(z.string()).optional(),
-    checks: z.array(z.object({ context: z.string().min(1), app_id: z.number().int().optional() })).optional(),
-  }).nullable(),
-  enforce_admins: z.boolean().nullable(),
-  required_pull_request_reviews: z.object({
-    dismiss_stale_reviews: z.boolean().optional(),
-    require_code_owner_reviews: z.boolean().optional(),
-    required_approving_review_count: z.number().int().min(0).max(6).optional(),
-  }).passthrough().nullable(),
-  restrictions: z.unknown().nullable(),
-  required_linear_history: enabled, allow_force_pushes: enabled, allow_deletions: enabled, required_conversation_resolution: enabled,
-}).passthrough();
+export const protectionBody = z
+  .object({
+    required_status_checks: z
+      .object({
+        strict: z.boolean(),
+        contexts: z.array(z.string()).optional(),
+        checks: z.array(z.object({ context: z.string().min(1), app_id: z.number().int().optional() })).optional(),
+      })
+      .nullable(),
+    enforce_admins: z.boolean().nullable(),
+    required_pull_request_reviews: z
+      .object({
+        dismiss_stale_reviews: z.boolean().optional(),
+        require_code_owner_reviews: z.boolean().optional(),
+        required_approving_review_count: z.number().int().min(0).max(6).optional(),
+      })
+      .passthrough()
+      .nullable(),
+    restrictions: z.unknown().nullable(),
+    required_linear_history: enabled,
+    allow_force_pushes: enabled,
+    allow_deletions: enabled,
+    required_conversation_resolution: enabled,
+  })
+  .passthrough();
 
 export function toProtection(body: z.infer<typeof protectionBody>): StoredProtection {
   const checks = body.required_status_checks;
   const reviews = body.required_pull_request_reviews;
   return {
-    requiredStatusChecks: checks ? { strict: checks.strict, contexts: [...new Set([...(checks.contexts ?? []), ...(checks.checks ?? []).map((c) => c.context)])] } : null,
+    requiredStatusChecks: checks
+      ? {
+          strict: checks.strict,
+          contexts: [...new Set([...(checks.contexts ?? []), ...(checks.checks ?? []).map((c) => c.context)])],
+        }
+      : null,
     requiredApprovingReviewCount: reviews ? (reviews.required_approving_review_count ?? 1) : null,
     dismissStaleReviews: reviews?.dismiss_stale_reviews ?? false,
     requireCodeOwnerReviews: reviews?.require_code_owner_reviews ?? false,
@@ -49,15 +64,28 @@ export function renderProtection(p: StoredProtection, url: string): Record<strin
   const checks = p.requiredStatusChecks;
   return {
     url,
-    ...(checks ? { required_status_checks: {
-      url: `${url}/required_status_checks`, strict: checks.strict, contexts: checks.contexts,
-      checks: checks.contexts.map((context) => ({ context, app_id: null })), contexts_url: `${url}/required_status_checks/contexts`,
-    } } : {}),
-    ...(p.requiredApprovingReviewCount !== null ? { required_pull_request_reviews: {
-      url: `${url}/required_pull_request_reviews`, dismiss_stale_reviews: p.dismissStaleReviews,
-      require_code_owner_reviews: p.requireCodeOwnerReviews, required_approving_review_count: p.requiredApprovingReviewCount,
-      require_last_push_approval: false,
-    } } : {}),
+    ...(checks
+      ? {
+          required_status_checks: {
+            url: `${url}/required_status_checks`,
+            strict: checks.strict,
+            contexts: checks.contexts,
+            checks: checks.contexts.map((context) => ({ context, app_id: null })),
+            contexts_url: `${url}/required_status_checks/contexts`,
+          },
+        }
+      : {}),
+    ...(p.requiredApprovingReviewCount !== null
+      ? {
+          required_pull_request_reviews: {
+            url: `${url}/required_pull_request_reviews`,
+            dismiss_stale_reviews: p.dismissStaleReviews,
+            require_code_owner_reviews: p.requireCodeOwnerReviews,
+            required_approving_review_count: p.requiredApprovingReviewCount,
+            require_last_push_approval: false,
+          },
+        }
+      : {}),
     required_signatures: { url: `${url}/required_signatures`, enabled: false },
     enforce_admins: { url: `${url}/enforce_admins`, enabled: p.enforceAdmins },
     required_linear_history: { enabled: p.requiredLinearHistory },
@@ -78,8 +106,10 @@ function outcome(name: string, runs: StoredCheckRun[], statuses: StoredStatus[])
   const run = runs.find((r) => r.name === name);
   const status = statuses.find((s) => s.context === name);
   const verdicts: CheckOutcome[] = [];
-  if (run) verdicts.push(run.status !== 'completed' ? 'expected' : PASSING.has(run.conclusion ?? '') ? 'passing' : 'failing');
-  if (status) verdicts.push(status.state === 'success' ? 'passing' : status.state === 'pending' ? 'expected' : 'failing');
+  if (run)
+    verdicts.push(run.status !== 'completed' ? 'expected' : PASSING.has(run.conclusion ?? '') ? 'passing' : 'failing');
+  if (status)
+    verdicts.push(status.state === 'success' ? 'passing' : status.state === 'pending' ? 'expected' : 'failing');
   if (verdicts.includes('failing')) return 'failing';
   return verdicts.includes('passing') && !verdicts.includes('expected') ? 'passing' : 'expected';
 }
@@ -89,7 +119,8 @@ function checksMessage(required: string[], verdicts: CheckOutcome[]): string | u
   const expected = verdicts.filter((v) => v === 'expected').length;
   const failing = verdicts.filter((v) => v === 'failing').length;
   if (expected + failing === 0) return undefined;
-  if (required.length === 1) return `Required status check "${required[0] ?? ''}" is ${failing ? 'failing' : 'expected'}.`;
+  if (required.length === 1)
+    return `Required status check "${required[0] ?? ''}" is ${failing ? 'failing' : 'expected'}.`;
   if (failing === 0) return `${expected} of ${required.length} required status checks are expected.`;
   const parts = [expected ? `${expected} expected` : '', `${failing} failing`].filter((s) => s !== '');
   return `${expected + failing} of ${required.length} required status checks have not succeeded: ${parts.join(' and ')}.`;
@@ -100,7 +131,10 @@ function reviewVerdict(reviews: StoredReview[], prAuthor: string): { approvals: 
   const latest = new Map<string, StoredReview['state']>();
   for (const r of reviews) if (r.author !== prAuthor && r.state !== 'COMMENTED') latest.set(r.author, r.state);
   const states = [...latest.values()];
-  return { approvals: states.filter((s) => s === 'APPROVED').length, changesRequested: states.includes('CHANGES_REQUESTED') };
+  return {
+    approvals: states.filter((s) => s === 'APPROVED').length,
+    changesRequested: states.includes('CHANGES_REQUESTED'),
+  };
 }
 
 export type MergeableState = 'behind' | 'blocked' | 'clean' | 'dirty' | 'draft' | 'unknown' | 'unstable';
@@ -123,7 +157,8 @@ export function mergeState(view: PullView): MergeState {
   if (view.mergeable === false) return { state: 'dirty', refusal: refusal?.message, reviewRequired };
   if (pull.draft) return { state: 'draft', refusal: refusal?.message, reviewRequired };
   if (view.mergeable === null) return { state: 'unknown', refusal: refusal?.message, reviewRequired };
-  if (refusal) return { state: refusal.kind === 'behind' ? 'behind' : 'blocked', refusal: refusal.message, reviewRequired };
+  if (refusal)
+    return { state: refusal.kind === 'behind' ? 'behind' : 'blocked', refusal: refusal.message, reviewRequired };
   const required = new Set(protection?.requiredStatusChecks?.contexts ?? []);
   const runs = checkRunsFor(repo, view.headSha ?? '').filter((r) => !required.has(r.name));
   const statuses = statusesFor(repo, view.headSha ?? '').filter((s) => !required.has(s.context));
@@ -132,7 +167,11 @@ export function mergeState(view: PullView): MergeState {
   return { state: unstable ? 'unstable' : 'clean', reviewRequired: false };
 }
 
-function protectionRefusal(repo: StoredRepo, view: PullView, p: StoredProtection): { kind: 'behind' | 'checks' | 'reviews'; message: string; changesRequested?: boolean } | undefined {
+function protectionRefusal(
+  repo: StoredRepo,
+  view: PullView,
+  p: StoredProtection,
+): { kind: 'behind' | 'checks' | 'reviews'; message: string; changesRequested?: boolean } | undefined {
   const checks = p.requiredStatusChecks;
   if (checks && checks.contexts.length > 0) {
     // Strict: checks on a head that lacks the base's tip do not count; GitHub reports them as expected.
@@ -147,10 +186,21 @@ function protectionRefusal(repo: StoredRepo, view: PullView, p: StoredProtection
   }
   const count = p.requiredApprovingReviewCount;
   if (count !== null) {
-    const { approvals, changesRequested } = reviewVerdict(reviewsOf(repo, view.pull.issue.number), view.pull.issue.author);
-    if (changesRequested) return { kind: 'reviews', changesRequested, message: 'Changes have been requested by reviewers with write access.' };
+    const { approvals, changesRequested } = reviewVerdict(
+      reviewsOf(repo, view.pull.issue.number),
+      view.pull.issue.author,
+    );
+    if (changesRequested)
+      return {
+        kind: 'reviews',
+        changesRequested,
+        message: 'Changes have been requested by reviewers with write access.',
+      };
     if (approvals < count) {
-      return { kind: 'reviews', message: `At least ${count} approving review${count === 1 ? ' is' : 's are'} required by reviewers with write access.` };
+      return {
+        kind: 'reviews',
+        message: `At least ${count} approving review${count === 1 ? ' is' : 's are'} required by reviewers with write access.`,
+      };
     }
   }
   return undefined;

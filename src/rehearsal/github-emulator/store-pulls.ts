@@ -1,6 +1,14 @@
 /** Pull requests, their reviews and issue comments: creation and the in-memory queries over them. */
 import { isBranchName } from './git-refs.js';
-import { nodeId, type GithubStore, type ReviewState, type StoredComment, type StoredPull, type StoredRepo, type StoredReview } from './store.js';
+import {
+  nodeId,
+  type GithubStore,
+  type ReviewState,
+  type StoredComment,
+  type StoredPull,
+  type StoredRepo,
+  type StoredReview,
+} from './store.js';
 
 export interface NewPullRequest {
   head: string;
@@ -26,11 +34,20 @@ export interface NewReview {
 export function createPull(store: GithubStore, repo: StoredRepo, input: NewPullRequest): StoredPull {
   for (const ref of [input.head, input.base]) if (!isBranchName(ref)) throw new Error(`"${ref}" is not a branch name`);
   const issue = store.addIssueRecord(repo.owner, repo.name, {
-    title: input.title, body: input.body ?? null, labels: input.labels ?? [], author: input.author ?? 'octocat', isPullRequest: true,
+    title: input.title,
+    body: input.body ?? null,
+    labels: input.labels ?? [],
+    author: input.author ?? 'octocat',
+    isPullRequest: true,
   });
   const pull: StoredPull = {
-    issue, head: input.head, base: input.base, draft: input.draft ?? false, updatedAt: issue.createdAt,
-    maintainerCanModify: input.maintainerCanModify ?? false, mergeAttempts: 0,
+    issue,
+    head: input.head,
+    base: input.base,
+    draft: input.draft ?? false,
+    updatedAt: issue.createdAt,
+    maintainerCanModify: input.maintainerCanModify ?? false,
+    mergeAttempts: 0,
   };
   repo.pulls.set(issue.number, pull);
   repo.pullsCreatedByHead.set(input.head, (repo.pullsCreatedByHead.get(input.head) ?? 0) + 1);
@@ -41,11 +58,22 @@ export function touch(store: GithubStore, pull: StoredPull): void {
   pull.updatedAt = store.stamp();
 }
 
-export function addReview(store: GithubStore, repo: StoredRepo, pull: StoredPull, input: NewReview & { commitId: string }): StoredReview {
+export function addReview(
+  store: GithubStore,
+  repo: StoredRepo,
+  pull: StoredPull,
+  input: NewReview & { commitId: string },
+): StoredReview {
   const id = store.nextId();
   const review: StoredReview = {
-    id, nodeId: nodeId('PRR', `${repo.id}:${id}`), number: pull.issue.number, state: input.state, body: input.body ?? '',
-    author: input.author ?? 'reviewer', commitId: input.commitId, submittedAt: input.submittedAt ?? store.stamp(),
+    id,
+    nodeId: nodeId('PRR', `${repo.id}:${id}`),
+    number: pull.issue.number,
+    state: input.state,
+    body: input.body ?? '',
+    author: input.author ?? 'reviewer',
+    commitId: input.commitId,
+    submittedAt: input.submittedAt ?? store.stamp(),
   };
   repo.reviews.push(review);
   touch(store, pull);
@@ -59,15 +87,30 @@ export function reviewsOf(repo: StoredRepo, number: number): StoredReview[] {
 /** GitHub's reviewDecision as if one approving review were required; null without decisive reviews. */
 export function reviewDecision(reviews: StoredReview[]): 'APPROVED' | 'CHANGES_REQUESTED' | null {
   const latest = new Map<string, ReviewState>();
-  for (const r of reviews) if (r.state === 'APPROVED' || r.state === 'CHANGES_REQUESTED' || r.state === 'DISMISSED') latest.set(r.author, r.state);
+  for (const r of reviews)
+    if (r.state === 'APPROVED' || r.state === 'CHANGES_REQUESTED' || r.state === 'DISMISSED')
+      latest.set(r.author, r.state);
   const states = [...latest.values()];
   if (states.includes('CHANGES_REQUESTED')) return 'CHANGES_REQUESTED';
   return states.includes('APPROVED') ? 'APPROVED' : null;
 }
 
-export function addIssueComment(store: GithubStore, repo: StoredRepo, number: number, body: string, author: string): StoredComment {
+export function addIssueComment(
+  store: GithubStore,
+  repo: StoredRepo,
+  number: number,
+  body: string,
+  author: string,
+): StoredComment {
   const id = store.nextId();
-  const comment: StoredComment = { id, nodeId: nodeId('IC', `${repo.id}:${id}`), number, body, author, createdAt: store.stamp() };
+  const comment: StoredComment = {
+    id,
+    nodeId: nodeId('IC', `${repo.id}:${id}`),
+    number,
+    body,
+    author,
+    createdAt: store.stamp(),
+  };
   repo.issueComments.push(comment);
   const pull = repo.pulls.get(number);
   if (pull) touch(store, pull);

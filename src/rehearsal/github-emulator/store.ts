@@ -145,7 +145,8 @@ export interface StoredRepo {
 const key = (owner: string, repo: string): string => `${owner}/${repo}`.toLowerCase();
 
 /** GitHub-like opaque node id: a type prefix and a base64url payload. */
-export const nodeId = (prefix: string, payload: string): string => `${prefix}_${Buffer.from(payload).toString('base64url')}`;
+export const nodeId = (prefix: string, payload: string): string =>
+  `${prefix}_${Buffer.from(payload).toString('base64url')}`;
 
 export class GithubStore {
   private readonly repos = new Map<string, StoredRepo>();
@@ -170,9 +171,22 @@ export class GithubStore {
     let stored = this.repos.get(k);
     if (!stored) {
       stored = {
-        owner, name: repo, id: this.nextId(), createdAt: this.stamp(), issues: [], defaultBranch: 'main',
-        pulls: new Map(), issueComments: [], threads: [], reviews: [], checkRuns: [], statuses: [],
-        protections: new Map(), deleteBranchOnMerge: false, pullsCreatedByHead: new Map(), duplicatePullsRefused: 0,
+        owner,
+        name: repo,
+        id: this.nextId(),
+        createdAt: this.stamp(),
+        issues: [],
+        defaultBranch: 'main',
+        pulls: new Map(),
+        issueComments: [],
+        threads: [],
+        reviews: [],
+        checkRuns: [],
+        statuses: [],
+        protections: new Map(),
+        deleteBranchOnMerge: false,
+        pullsCreatedByHead: new Map(),
+        duplicatePullsRefused: 0,
       };
       this.repos.set(k, stored);
     }
@@ -233,10 +247,20 @@ export class GithubStore {
       number: issue.number,
       title: issue.title,
       body: issue.body,
-      repository_url: api, labels_url: `${api}/issues/${issue.number}/labels{/name}`, comments_url: `${api}/issues/${issue.number}/comments`,
-      events_url: `${api}/issues/${issue.number}/events`, assignee: null, milestone: null,
+      repository_url: api,
+      labels_url: `${api}/issues/${issue.number}/labels{/name}`,
+      comments_url: `${api}/issues/${issue.number}/comments`,
+      events_url: `${api}/issues/${issue.number}/events`,
+      assignee: null,
+      milestone: null,
       user: user(issue.author, { api: apiUrl, html: htmlUrl }),
-      labels: issue.labels.map((name) => ({ id: this.labelId(name), name, color: 'ededed', default: false, description: null })),
+      labels: issue.labels.map((name) => ({
+        id: this.labelId(name),
+        name,
+        color: 'ededed',
+        default: false,
+        description: null,
+      })),
       state: issue.state,
       locked: false,
       assignees: [],
@@ -245,10 +269,17 @@ export class GithubStore {
       updated_at: issue.createdAt,
       closed_at: issue.state === 'closed' ? (issue.closedAt ?? issue.createdAt) : null,
       author_association: 'OWNER',
-      ...(issue.isPullRequest ? { pull_request: {
-        url: `${api}/pulls/${issue.number}`, html_url: `${html}/pull/${issue.number}`, diff_url: `${html}/pull/${issue.number}.diff`,
-        patch_url: `${html}/pull/${issue.number}.patch`, merged_at: pull?.merged?.at ?? null,
-      } } : {}),
+      ...(issue.isPullRequest
+        ? {
+            pull_request: {
+              url: `${api}/pulls/${issue.number}`,
+              html_url: `${html}/pull/${issue.number}`,
+              diff_url: `${html}/pull/${issue.number}.diff`,
+              patch_url: `${html}/pull/${issue.number}.patch`,
+              merged_at: pull?.merged?.at ?? null,
+            },
+          }
+        : {}),
     };
   }
 }

@@ -79,13 +79,23 @@ export async function restartTemporal(rig: Rig, downMs: number): Promise<{ kille
   await new Promise((r) => setTimeout(r, downMs));
   const port = Number(old.address.split(':').pop());
   const cli = await findTemporalCli({ projectRoot: projectRoot(), install: false, log: () => undefined });
-  rig.server = await ensureDevServer({ cli, dbFile: path.join(rig.tmp, 'temporal.sqlite'), port, uiPort: await freePort(), namespace: 'default', log: () => undefined, detached: false });
+  rig.server = await ensureDevServer({
+    cli,
+    dbFile: path.join(rig.tmp, 'temporal.sqlite'),
+    port,
+    uiPort: await freePort(),
+    namespace: 'default',
+    log: () => undefined,
+    detached: false,
+  });
   return { killedPid, newPid: rig.server.pid };
 }
 
 /** `tmux -L <rig socket> kill-server`: every agent of the rig dies with its window. */
 export async function killTmuxServer(rig: Rig): Promise<number> {
-  const panes = await execa('tmux', ['-L', rig.config.tmuxSocket, 'list-panes', '-a', '-F', '#{pane_id}'], { reject: false });
+  const panes = await execa('tmux', ['-L', rig.config.tmuxSocket, 'list-panes', '-a', '-F', '#{pane_id}'], {
+    reject: false,
+  });
   await execa('tmux', ['-L', rig.config.tmuxSocket, 'kill-server'], { reject: false });
   return panes.stdout.split('\n').filter(Boolean).length;
 }

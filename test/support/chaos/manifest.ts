@@ -1,14 +1,25 @@
 /** The chaos suite's manifest: the convention's 8-task example plus t9 (after t3) and t10, with scripted claude agents. */
 import { EXAMPLE_FILES } from '../example-manifest.js';
 
-export const CHAOS_FILES: Record<string, string> = { ...EXAMPLE_FILES, t9: 'workspace_validator.js', t10: 'audit_log.js' };
+export const CHAOS_FILES: Record<string, string> = {
+  ...EXAMPLE_FILES,
+  t9: 'workspace_validator.js',
+  t10: 'audit_log.js',
+};
 
 const DEPS: Record<string, string[]> = { t2: ['t1'], t5: ['t4'], t6: ['t2'], t8: ['t7'], t9: ['t3'] };
 const PHASE_1 = ['t1', 't2', 't3', 't9'];
 
 /** The manifest over `ids` (all ten by default); a dependency outside `ids` is dropped. */
 export function chaosManifest(project: string, ids: string[] = Object.keys(CHAOS_FILES)) {
-  const task = (id: string) => ({ id, issue: Number(id.slice(1)), title: `Task ${id}`, files: [CHAOS_FILES[id]!], dependsOn: (DEPS[id] ?? []).filter((d) => ids.includes(d)), steps: ['edit'] });
+  const task = (id: string) => ({
+    id,
+    issue: Number(id.slice(1)),
+    title: `Task ${id}`,
+    files: [CHAOS_FILES[id]!],
+    dependsOn: (DEPS[id] ?? []).filter((d) => ids.includes(d)),
+    steps: ['edit'],
+  });
   const phases = [
     { name: 'Phase 1: Critical', tasks: ids.filter((id) => PHASE_1.includes(id)).map(task) },
     { name: 'Phase 2: High', tasks: ids.filter((id) => !PHASE_1.includes(id)).map(task) },
@@ -39,4 +50,6 @@ export function chaosScenario(id: string, opts: { pauseSeconds?: number } = {}) 
   };
 }
 
-export const CHAOS_REPO_FILES = Object.fromEntries([...new Set(Object.values(CHAOS_FILES))].map((f) => [f, '// original\n']));
+export const CHAOS_REPO_FILES = Object.fromEntries(
+  [...new Set(Object.values(CHAOS_FILES))].map((f) => [f, '// original\n']),
+);

@@ -57,7 +57,9 @@ export class ChaosObserver {
       }
       for (const [name, n] of count) this.maxWindows.set(name, Math.max(n, this.maxWindows.get(name) ?? 0));
       for (const { dir, prefix } of this.refs) {
-        const out = await execa('git', ['-C', dir, 'for-each-ref', '--format=%(refname) %(objectname)', prefix], { reject: false });
+        const out = await execa('git', ['-C', dir, 'for-each-ref', '--format=%(refname) %(objectname)', prefix], {
+          reject: false,
+        });
         if (out.exitCode !== 0) continue;
         for (const line of out.stdout.split('\n').filter(Boolean)) {
           const [ref, sha] = line.split(' ');

@@ -30,7 +30,8 @@ export async function setUpPrStorm(tmp: string): Promise<PrStorm> {
   const emu = await startGithubEmulator({ token: TOKEN, root: path.join(tmp, 'github') });
   const src = await makeRepo(path.join(tmp, 'widgets'), {
     'sum.js': 'export const sum = (a, b) => a - b;\n',
-    'sum.test.js': "import { test } from 'node:test';\nimport assert from 'node:assert';\nimport { sum } from './sum.js';\ntest('sum', () => assert.strictEqual(sum(2, 3), 5));\n",
+    'sum.test.js':
+      "import { test } from 'node:test';\nimport assert from 'node:assert';\nimport { sum } from './sum.js';\ntest('sum', () => assert.strictEqual(sum(2, 3), 5));\n",
     'package.json': '{ "type": "module" }\n',
     'notes.txt': 'notes\n',
   });
@@ -42,12 +43,31 @@ export async function setUpPrStorm(tmp: string): Promise<PrStorm> {
   const { bareRepoPath: bare } = await emu.addRepo(OWNER, REPO, { from: src });
   emu.setCi(({ readFile }) => {
     const ok = (readFile('sum.js') ?? '').includes('a + b');
-    return [{ name: 'unit', status: 'completed', conclusion: ok ? 'success' : 'failure', summary: ok ? 'all tests pass' : '1 test failed', text: ok ? null : 'sum(2, 3): expected 5, got -1' }];
+    return [
+      {
+        name: 'unit',
+        status: 'completed',
+        conclusion: ok ? 'success' : 'failure',
+        summary: ok ? 'all tests pass' : '1 test failed',
+        text: ok ? null : 'sum(2, 3): expected 5, got -1',
+      },
+    ];
   });
   const number = await emu.createPullRequest(OWNER, REPO, { head: branch, base: 'main', title: 'Notes (chaos)' });
   const head = (await emu.pull(OWNER, REPO, number)).headSha!;
-  emu.postCheckRun(OWNER, REPO, { headSha: head, name: 'unit', status: 'completed', conclusion: 'failure', summary: '1 test failed' });
-  const { threadId } = await emu.addReviewThread(OWNER, REPO, number, { path: 'sum.js', line: 1, body: 'sum must add', author: 'lead' });
+  emu.postCheckRun(OWNER, REPO, {
+    headSha: head,
+    name: 'unit',
+    status: 'completed',
+    conclusion: 'failure',
+    summary: '1 test failed',
+  });
+  const { threadId } = await emu.addReviewThread(OWNER, REPO, number, {
+    path: 'sum.js',
+    line: 1,
+    body: 'sum must add',
+    author: 'lead',
+  });
   emu.resetLog();
   return {
     emu,
@@ -80,14 +100,27 @@ function prTurns(threadId: string) {
 }
 
 /** Arms the storms and starts the fix workflow. */
-export async function startPrFix(client: Client, taskQueue: string, pr: PrStorm): Promise<{ handle: WorkflowHandle; taskId: string }> {
+export async function startPrFix(
+  client: Client,
+  taskQueue: string,
+  pr: PrStorm,
+): Promise<{ handle: WorkflowHandle; taskId: string }> {
   const { emu, number } = pr;
   emu.storm('5xx', 4);
   emu.storm('secondary', 2);
   emu.storm('429', 2);
-  emu.failNext(502, { afterApply: true, match: { method: 'POST', path: `/repos/${OWNER}/${REPO}/issues/${number}/comments` } });
+  emu.failNext(502, {
+    afterApply: true,
+    match: { method: 'POST', path: `/repos/${OWNER}/${REPO}/issues/${number}/comments` },
+  });
   emu.failNext(502, { afterApply: true, times: 2, match: { method: 'POST', path: '/graphql' } });
-  const { workflowId, input } = prTaskInput({ owner: OWNER, repo: REPO, number }, { scenario: { turns: prTurns(pr.threadId) }, policy: { idleSeconds: 3, nudgeCooldownSeconds: 2, ciWaitSeconds: 60, ciPollSeconds: 1, humanWaitSeconds: 30 } });
+  const { workflowId, input } = prTaskInput(
+    { owner: OWNER, repo: REPO, number },
+    {
+      scenario: { turns: prTurns(pr.threadId) },
+      policy: { idleSeconds: 3, nudgeCooldownSeconds: 2, ciWaitSeconds: 60, ciPollSeconds: 1, humanWaitSeconds: 30 },
+    },
+  );
   const handle = await client.workflow.start('agentTaskWorkflow', { taskQueue, workflowId, args: [input] });
   return { handle, taskId: input.taskId };
 }
@@ -112,11 +145,17 @@ export async function prVerdict(pr: PrStorm, resultCommit: string | undefined): 
   const thread = emu.threads(OWNER, REPO, number).find((t) => t.id === pr.threadId);
   const replies = thread?.comments.filter((c) => c.body.includes('drover:reply')).length ?? 0;
   const pullsCreated = log.filter((r) => r.method === 'POST' && /\/pulls$/.test(r.path)).length;
-  const commitsOnBranch = Number(await git(pr.bare, ['rev-list', '--count', `refs/heads/main..refs/heads/${pr.branch}`]));
+  const commitsOnBranch = Number(
+    await git(pr.bare, ['rev-list', '--count', `refs/heads/main..refs/heads/${pr.branch}`]),
+  );
   const head = await git(pr.bare, ['rev-parse', `refs/heads/${pr.branch}`]);
   return {
     requests: log.length,
-    faults: { status5xx: log.filter((r) => r.status >= 500).length, secondary403: log.filter((r) => r.status === 403).length, status429: log.filter((r) => r.status === 429).length },
+    faults: {
+      status5xx: log.filter((r) => r.status >= 500).length,
+      secondary403: log.filter((r) => r.status === 403).length,
+      status429: log.filter((r) => r.status === 429).length,
+    },
     summaries,
     replies,
     threadResolved: Boolean(thread?.resolvedBy),

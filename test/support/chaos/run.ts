@@ -12,7 +12,14 @@ import type { TaskInput, TaskResult } from '../../../src/domain/task.js';
 import { manifestStateQuery } from '../../../src/workflows/manifest.js';
 import { rigTmux, startRig } from '../harness.js';
 import { git, makeRepo } from '../repo.js';
-import { deleteWorktree, FaultLog, KillableWorker, killTmuxServer, restartTemporal, type FaultRecord } from './faults.js';
+import {
+  deleteWorktree,
+  FaultLog,
+  KillableWorker,
+  killTmuxServer,
+  restartTemporal,
+  type FaultRecord,
+} from './faults.js';
 import { CHAOS_REPO_FILES, chaosManifest, chaosScenario } from './manifest.js';
 import { ChaosObserver } from './observer.js';
 import { prVerdict, setUpPrStorm, startPrFix, type PrVerdict } from './pr-storm.js';
@@ -48,8 +55,24 @@ export interface ChaosReport {
   completed: number;
   total: number;
   crashy?: CrashyVerdict;
-  pr?: PrVerdict & { state: string; reason: string; crashes: number; extraLaunches: number; maxWindows: number; lostCommits: string[] };
-  duplicates: { windows: number; launches: number; starts: number; prs: number; comments: number; replies: number; pushes: number; total: number };
+  pr?: PrVerdict & {
+    state: string;
+    reason: string;
+    crashes: number;
+    extraLaunches: number;
+    maxWindows: number;
+    lostCommits: string[];
+  };
+  duplicates: {
+    windows: number;
+    launches: number;
+    starts: number;
+    prs: number;
+    comments: number;
+    replies: number;
+    pushes: number;
+    total: number;
+  };
   lostCommits: number;
   summary: string;
 }
@@ -86,7 +109,12 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosReport> {
     observer = new ChaosObserver(rigTmux(rig), [
       { dir: repo, prefix: 'refs/heads/drover/' },
       { dir: baseClone, prefix: 'refs/heads/drover/' },
-      ...(pr && prBase ? [{ dir: pr.bare, prefix: 'refs/heads/feature-' }, { dir: prBase, prefix: 'refs/heads/feature-' }] : []),
+      ...(pr && prBase
+        ? [
+            { dir: pr.bare, prefix: 'refs/heads/feature-' },
+            { dir: prBase, prefix: 'refs/heads/feature-' },
+          ]
+        : []),
     ]);
     observer.start();
     worker = new KillableWorker(rig, pr?.workerEnv ?? {});
@@ -94,9 +122,23 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosReport> {
     const name = plan.name;
     const manifest = chaosManifest(name, plan.taskIds);
     const ids = manifest.phases.flatMap((p) => p.tasks.map((t) => t.id));
-    const scenarios = Object.fromEntries(ids.map((id) => [id, chaosScenario(id, id === plan.deleteWorktreeOf ? { pauseSeconds: 8 } : {})]));
-    const input: ManifestRunInput = { name, manifest, repo, gates: 'deps', slots: plan.slots, scenarios, policy: { idleSeconds: 5, humanWaitSeconds: 60 } };
-    const mHandle = await rig.client.workflow.start('manifestWorkflow', { taskQueue: rig.config.taskQueue, workflowId: `manifest/${name}`, args: [input] });
+    const scenarios = Object.fromEntries(
+      ids.map((id) => [id, chaosScenario(id, id === plan.deleteWorktreeOf ? { pauseSeconds: 8 } : {})]),
+    );
+    const input: ManifestRunInput = {
+      name,
+      manifest,
+      repo,
+      gates: 'deps',
+      slots: plan.slots,
+      scenarios,
+      policy: { idleSeconds: 5, humanWaitSeconds: 60 },
+    };
+    const mHandle = await rig.client.workflow.start('manifestWorkflow', {
+      taskQueue: rig.config.taskQueue,
+      workflowId: `manifest/${name}`,
+      args: [input],
+    });
 
     const crashyId = `${name}-crashy`;
     const crashyWf = `task/adhoc/${crashyId}`;
@@ -104,7 +146,17 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosReport> {
       ? await rig.client.workflow.start('agentTaskWorkflow', {
           taskQueue: rig.config.taskQueue,
           workflowId: crashyWf,
-          args: [{ taskId: crashyId, repo, branch: `drover/${crashyId}`, objective: 'Edit audit_log.js (this agent dies on every start)', steps: [], scenario: { crashOnStart: ['claude'], turns: [] }, policy: { crashCap: plan.crashy.crashCap, humanWaitSeconds: plan.crashy.humanWaitSeconds } } satisfies TaskInput],
+          args: [
+            {
+              taskId: crashyId,
+              repo,
+              branch: `drover/${crashyId}`,
+              objective: 'Edit audit_log.js (this agent dies on every start)',
+              steps: [],
+              scenario: { crashOnStart: ['claude'], turns: [] },
+              policy: { crashCap: plan.crashy.crashCap, humanWaitSeconds: plan.crashy.humanWaitSeconds },
+            } satisfies TaskInput,
+          ],
         })
       : undefined;
     const prRun = pr ? await startPrFix(rig.client, rig.config.taskQueue, pr) : undefined;
@@ -118,7 +170,8 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosReport> {
         try {
           last = await mHandle.query(manifestStateQuery);
           for (const t of last.tasks) {
-            if (statusSeen.get(t.id) !== t.status && !['pending', 'blocked'].includes(t.status)) print(`  ${t.id.padEnd(4)} ${t.status}${t.status === 'running' ? '' : `  ${t.reason.slice(0, 90)}`}`);
+            if (statusSeen.get(t.id) !== t.status && !['pending', 'blocked'].includes(t.status))
+              print(`  ${t.id.padEnd(4)} ${t.status}${t.status === 'running' ? '' : `  ${t.reason.slice(0, 90)}`}`);
             statusSeen.set(t.id, t.status);
           }
         } catch {
@@ -134,11 +187,27 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosReport> {
     type Step = { label: string; ready: () => boolean; fire: () => Promise<void> };
     const steps: Step[] = [];
     for (const n of plan.workerKillsAtStarts) {
-      steps.push({ label: `worker SIGKILL at ${n} starts`, ready: () => starts() >= n, fire: async () => faults.add('worker-sigkill', `pid ${await worker!.sigkill()} killed at ${starts()} starts; a new worker started`) });
+      steps.push({
+        label: `worker SIGKILL at ${n} starts`,
+        ready: () => starts() >= n,
+        fire: async () =>
+          faults.add(
+            'worker-sigkill',
+            `pid ${await worker!.sigkill()} killed at ${starts()} starts; a new worker started`,
+          ),
+      });
     }
     if (plan.tmuxKillAtStarts !== undefined) {
       const n = plan.tmuxKillAtStarts;
-      steps.push({ label: `tmux kill-server at ${n} starts`, ready: () => starts() >= n && observer!.livePanes >= Math.min(3, plan.slots), fire: async () => faults.add('tmux-kill-server', `${await killTmuxServer(rig)} panes killed (socket ${rig.config.tmuxSocket}) at ${starts()} starts`) });
+      steps.push({
+        label: `tmux kill-server at ${n} starts`,
+        ready: () => starts() >= n && observer!.livePanes >= Math.min(3, plan.slots),
+        fire: async () =>
+          faults.add(
+            'tmux-kill-server',
+            `${await killTmuxServer(rig)} panes killed (socket ${rig.config.tmuxSocket}) at ${starts()} starts`,
+          ),
+      });
     }
     if (plan.temporalRestartAtCompleted !== undefined) {
       const n = plan.temporalRestartAtCompleted;
@@ -147,7 +216,10 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosReport> {
         label: `Temporal restart at ${n} completed`,
         ready: () => completed() >= n,
         fire: async () => {
-          faults.add('temporal-kill', `dev server pid ${rig.server.pid} SIGKILLed at ${completed()} completed; down for ${down / 1000} s`);
+          faults.add(
+            'temporal-kill',
+            `dev server pid ${rig.server.pid} SIGKILLed at ${completed()} completed; down for ${down / 1000} s`,
+          );
           const r = await restartTemporal(rig, down);
           faults.add('temporal-restart', `dev server pid ${r.newPid} on the same port and SQLite file`);
         },
@@ -170,7 +242,10 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosReport> {
         const head = await git(baseClone, ['rev-parse', '--verify', '--quiet', branch]).catch(() => '');
         if (head && head !== baseCommit) {
           await deleteWorktree(worktree);
-          faults.add('worktree-deleted', `${worktree} removed under the running agent of ${id} (its commit ${head.slice(0, 10)} not yet pushed)`);
+          faults.add(
+            'worktree-deleted',
+            `${worktree} removed under the running agent of ${id} (its commit ${head.slice(0, 10)} not yet pushed)`,
+          );
           return;
         }
         await sleep(200);
@@ -185,12 +260,37 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosReport> {
     await observer.stop();
 
     const tasks = await manifestVerdicts(rig.client, observer, state, { origin: repo, baseClone });
-    const crashy = crashyResult && plan.crashy ? await crashyVerdict(rig.client, crashyWf, crashyResult, plan.crashy.crashCap) : undefined;
+    const crashy =
+      crashyResult && plan.crashy
+        ? await crashyVerdict(rig.client, crashyWf, crashyResult, plan.crashy.crashCap)
+        : undefined;
     let prReport: ChaosReport['pr'];
     if (pr && prRun && prResult) {
       const v = await prVerdict(pr, prResult.commit);
-      const t = await taskVerdict({ client: rig.client, observer, id: 'pr', workflowId: prRun.handle.workflowId, taskId: prRun.taskId, branch: pr.branch, branchKey: pr.branch.replace(/^feature-/, ''), status: prResult.state, commit: prResult.commit, origin: pr.bare, gitDirs: prBase ? [prBase] : [], starts: 1, attempts: 1 });
-      prReport = { ...v, state: prResult.state, reason: prResult.reason, crashes: t.crashes, extraLaunches: t.extraLaunches, maxWindows: t.maxWindows, lostCommits: t.lostCommits };
+      const t = await taskVerdict({
+        client: rig.client,
+        observer,
+        id: 'pr',
+        workflowId: prRun.handle.workflowId,
+        taskId: prRun.taskId,
+        branch: pr.branch,
+        branchKey: pr.branch.replace(/^feature-/, ''),
+        status: prResult.state,
+        commit: prResult.commit,
+        origin: pr.bare,
+        gitDirs: prBase ? [prBase] : [],
+        starts: 1,
+        attempts: 1,
+      });
+      prReport = {
+        ...v,
+        state: prResult.state,
+        reason: prResult.reason,
+        crashes: t.crashes,
+        extraLaunches: t.extraLaunches,
+        maxWindows: t.maxWindows,
+        lostCommits: t.lostCommits,
+      };
     }
     const done = tasks.filter((t) => t.status === 'complete' && t.commitPushed).length;
     const sum = (f: (t: TaskVerdict) => number) => tasks.reduce((a, t) => a + f(t), 0);
@@ -205,7 +305,9 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosReport> {
       total: 0,
     };
     duplicates.total = Object.values(duplicates).reduce((a, b) => a + b, 0);
-    const lostCommits = sum((t) => t.lostCommits.length + (t.commit && !t.commitPushed ? 1 : 0)) + (prReport ? prReport.lostCommits.length + (prReport.headIsResult ? 0 : 1) : 0);
+    const lostCommits =
+      sum((t) => t.lostCommits.length + (t.commit && !t.commitPushed ? 1 : 0)) +
+      (prReport ? prReport.lostCommits.length + (prReport.headIsResult ? 0 : 1) : 0);
     return {
       name,
       startedAt: startedAt.toISOString(),

@@ -51,7 +51,9 @@ async function isAncestor(dirs: string[], sha: string, head: string): Promise<bo
 
 /** The task branch's head in `origin`, or undefined. */
 async function headOf(origin: string, branch: string): Promise<string | undefined> {
-  const r = await execa('git', ['-C', origin, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], { reject: false });
+  const r = await execa('git', ['-C', origin, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], {
+    reject: false,
+  });
   return r.exitCode === 0 ? r.stdout.trim() : undefined;
 }
 
@@ -101,13 +103,24 @@ export async function taskVerdict(opts: {
     commit: opts.commit,
     commitPushed: opts.commit !== undefined && head === opts.commit,
     lostCommits,
-    events: s?.events.map((e) => e.what).filter((w) => /^agent |crash|worktree|escalat|verification failed|submitted|not delivered|needs a human/.test(w)),
-    ...(opts.status !== 'complete' && s ? { diagnosis: { events: s.events.map((e) => `${e.at} ${e.what}`), screenTail: s.screenTail } } : {}),
+    events: s?.events
+      .map((e) => e.what)
+      .filter((w) =>
+        /^agent |crash|worktree|escalat|verification failed|submitted|not delivered|needs a human/.test(w),
+      ),
+    ...(opts.status !== 'complete' && s
+      ? { diagnosis: { events: s.events.map((e) => `${e.at} ${e.what}`), screenTail: s.screenTail } }
+      : {}),
   };
 }
 
 /** Every manifest task's verdict. */
-export async function manifestVerdicts(client: Client, observer: ChaosObserver, state: ManifestRunState, opts: { origin: string; baseClone: string }): Promise<TaskVerdict[]> {
+export async function manifestVerdicts(
+  client: Client,
+  observer: ChaosObserver,
+  state: ManifestRunState,
+  opts: { origin: string; baseClone: string },
+): Promise<TaskVerdict[]> {
   const out: TaskVerdict[] = [];
   for (const t of state.tasks) {
     out.push(
@@ -144,9 +157,22 @@ export interface CrashyVerdict {
 }
 
 /** The agent that crashes on every start: escalated at the cap, then ended when nobody answered. */
-export async function crashyVerdict(client: Client, workflowId: string, result: TaskResult, crashCap: number): Promise<CrashyVerdict> {
+export async function crashyVerdict(
+  client: Client,
+  workflowId: string,
+  result: TaskResult,
+  crashCap: number,
+): Promise<CrashyVerdict> {
   const s = await childState(client, workflowId);
   const launches = count(s, /^agent (launched|relaunched)/);
   const escalated = count(s, /crashed \d+ times \(cap/) > 0 && /escalated/.test(result.reason);
-  return { state: result.state, reason: result.reason, escalated, launches, crashes: s?.crashes ?? 0, crashCap, bounded: launches <= crashCap + 1 };
+  return {
+    state: result.state,
+    reason: result.reason,
+    escalated,
+    launches,
+    crashes: s?.crashes ?? 0,
+    crashCap,
+    bounded: launches <= crashCap + 1,
+  };
 }

@@ -15,7 +15,9 @@ const home = process.env.HOME ?? '/tmp';
 appendFileSync(path.join(home, '.cursor-standin-argv.jsonl'), `${JSON.stringify(process.argv.slice(2))}\n`);
 const chats = path.join(home, '.cursor', 'chats');
 const resumed = process.argv.includes('--continue');
-const script = existsSync(path.join(home, '.cursor-standin.json')) ? JSON.parse(readFileSync(path.join(home, '.cursor-standin.json'), 'utf8')) : { steps: [] };
+const script = existsSync(path.join(home, '.cursor-standin.json'))
+  ? JSON.parse(readFileSync(path.join(home, '.cursor-standin.json'), 'utf8'))
+  : { steps: [] };
 
 const transcript = [resumed ? '(chat resumed)' : 'Cursor Agent (stand-in)'];
 let input = '';
@@ -27,7 +29,12 @@ function draw() {
   const rows = process.stdout.rows || 50;
   const cols = Math.min(process.stdout.columns || 120, 120);
   const rule = '─'.repeat(cols - 2);
-  const box = [rule, `→ ${input === '' ? 'Plan, search, build anything' : input.split('\n')[0]}`, rule, ' auto · cursor-agent stand-in'];
+  const box = [
+    rule,
+    `→ ${input === '' ? 'Plan, search, build anything' : input.split('\n')[0]}`,
+    rule,
+    ' auto · cursor-agent stand-in',
+  ];
   const status = working ? ['⬢ Generating… ctrl+c to stop', ''] : [''];
   const room = rows - box.length - status.length - 1;
   const body = transcript.slice(-room);
@@ -35,9 +42,13 @@ function draw() {
 }
 
 async function respond(prompt) {
-  transcript.push(`→ ${prompt.split('\n')[0]}${prompt.includes('\n') ? ` (+${prompt.split('\n').length - 1} lines)` : ''}`);
+  transcript.push(
+    `→ ${prompt.split('\n')[0]}${prompt.includes('\n') ? ` (+${prompt.split('\n').length - 1} lines)` : ''}`,
+  );
   mkdirSync(chats, { recursive: true });
-  writeFileSync(path.join(chats, 'latest.jsonl'), `${JSON.stringify({ prompt: prompt.slice(0, 200) })}\n`, { flag: 'a' });
+  writeFileSync(path.join(chats, 'latest.jsonl'), `${JSON.stringify({ prompt: prompt.slice(0, 200) })}\n`, {
+    flag: 'a',
+  });
   working = true;
   draw();
   await new Promise((r) => setTimeout(r, 800));
@@ -46,7 +57,10 @@ async function respond(prompt) {
     for (const step of script.steps ?? []) {
       if (step.run) {
         try {
-          const out = execFileSync(step.run[0], step.run.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+          const out = execFileSync(step.run[0], step.run.slice(1), {
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
           transcript.push(`$ ${step.run.join(' ')}`, ...out.trim().split('\n').filter(Boolean).slice(-3));
         } catch (error) {
           transcript.push(`$ ${step.run.join(' ')}`, `failed: ${String(error.message).split('\n')[0]}`);
@@ -67,11 +81,22 @@ process.stdin.setEncoding('utf8');
 process.stdin.on('data', (chunk) => {
   let data = chunk;
   while (data.length > 0) {
-    if (data.startsWith('\x1b[200~')) { pasting = true; data = data.slice(6); continue; }
-    if (data.startsWith('\x1b[201~')) { pasting = false; data = data.slice(6); continue; }
+    if (data.startsWith('\x1b[200~')) {
+      pasting = true;
+      data = data.slice(6);
+      continue;
+    }
+    if (data.startsWith('\x1b[201~')) {
+      pasting = false;
+      data = data.slice(6);
+      continue;
+    }
     const ch = data[0];
     data = data.slice(1);
-    if (ch === '\x03') { process.stdout.write('\x1b[?2004l'); process.exit(130); }
+    if (ch === '\x03') {
+      process.stdout.write('\x1b[?2004l');
+      process.exit(130);
+    }
     if (ch === '\r' && !pasting) {
       const prompt = input.trim();
       input = '';
