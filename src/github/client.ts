@@ -7,7 +7,8 @@ import { Octokit } from '@octokit/rest';
 import { paginateGraphQL } from '@octokit/plugin-paginate-graphql';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import { DEFAULT_API_URL } from './issues.js';
+
+export const DEFAULT_API_URL = 'https://api.github.com';
 
 const DroverOctokit = Octokit.plugin(throttling, retry, paginateGraphQL);
 export type GithubClient = InstanceType<typeof DroverOctokit>;
@@ -18,12 +19,16 @@ export interface GithubClientOptions {
   token?: string;
   /** Retries after a primary or secondary rate limit before giving up (the activity retries later). */
   rateLimitRetries?: number;
+  /** Retries after a server error or a network failure (plugin-retry; 3 by default, 0 for none). */
+  retries?: number;
   /** Where throttling warnings go (one line each). */
   warn?: (line: string) => void;
   /** Counts every HTTP request sent (for API-calls-per-cycle figures). */
   onRequest?: (method: string, url: string) => void;
   /** GET responses remembered for conditional requests (0 turns it off). */
   etagCacheSize?: number;
+  /** The `fetch` requests go through (tests hand in their own). */
+  fetch?: typeof fetch;
 }
 
 interface Cached {
@@ -102,7 +107,11 @@ export function createGithubClient(options: GithubClientOptions = {}): GithubCli
         return retryCount < retries;
       },
     },
-    retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
+    retry: {
+      doNotRetry: [400, 401, 403, 404, 410, 422, 451],
+      ...(options.retries !== undefined ? { retries: options.retries } : {}),
+    },
+    ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
   });
   if (options.onRequest) {
     const count = options.onRequest;

@@ -1,13 +1,16 @@
 /**
- * Lists a repository's open issues over the GitHub REST API with `fetch`, following
- * `Link: rel="next"`. Failures come back as messages a user can act on; the token never
- * appears in them and is never sent to another origin than the API's.
+ * Lists a repository's open issues over the GitHub REST API with Drover's Octokit client,
+ * following `Link: rel="next"` (octokit.paginate). Failures come back as messages a user can
+ * act on (issue-failures.ts); the token never appears in them and is never sent to another
+ * origin than the API's (same-origin.ts).
  */
 import { z } from 'zod';
 import type { PlanIssue } from '../domain/plan.js';
+import { createGithubClient, DEFAULT_API_URL } from './client.js';
+import { describeIssuesFailure } from './issue-failures.js';
+import { keepTokenOnOrigin } from './same-origin.js';
 
 export const REPO_PATTERN = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
-export const DEFAULT_API_URL = 'https://api.github.com';
 /** Pages followed at most (100 issues each by default). */
 export const MAX_PAGES = 100;
 
@@ -17,6 +20,7 @@ export interface GithubOptions {
   token?: string;
   /** 1-100; GitHub's maximum by default. */
   perPage: number;
+  /** The `fetch` Octokit sends through (tests hand in their own). */
   fetch?: typeof fetch;
   /** For messages about rate-limit resets. */
   now?: () => number;
@@ -61,76 +65,16 @@ const IssueSchema = z.object({
 });
 const IssuePageSchema = z.array(IssueSchema);
 
-/** The URL of `rel="next"` in a Link header (`<url>; rel="next", <url>; rel="last"`), if any. */
-export function nextLink(header: string | null): string | undefined {
-  if (!header) return undefined;
-  for (const [, target, params] of header.matchAll(/<([^>]*)>([^<]*)/g)) {
-    for (const param of (params ?? '').split(/[;,]/)) {
-      const rel = /^\s*rel\s*=\s*"?([^"]*)"?\s*$/i.exec(param)?.[1];
-      if (rel !== undefined && rel.trim().split(/\s+/).includes('next')) return target;
-    }
-  }
-  return undefined;
-}
+const toPlanIssue = (item: z.infer<typeof IssueSchema>): PlanIssue => ({
+  number: item.number,
+  title: item.title,
+  body: item.body ?? null,
+  labels: item.labels.map((l) => (typeof l === 'string' ? l : l.name)),
+  ...(item.pull_request != null ? { pull_request: item.pull_request } : {}),
+});
 
-function when(resetSeconds: string | null, now: number): string {
-  const reset = Number(resetSeconds);
-  if (!resetSeconds || !Number.isFinite(reset)) return '';
-  const minutes = Math.max(0, Math.ceil((reset * 1000 - now) / 60_000));
-  return ` It resets at ${new Date(reset * 1000).toISOString()} (in ${minutes} min).`;
-}
-
-async function failure(res: Response, repo: string, hasToken: boolean, now: number): Promise<string> {
-  const body = await res.text().catch(() => '');
-  let message = '';
-  try {
-    const parsed = JSON.parse(body) as { message?: unknown };
-    if (typeof parsed.message === 'string') message = parsed.message.slice(0, 200);
-  } catch {
-    message = body.slice(0, 200);
-  }
-  const said = message ? ` (GitHub said: ${message})` : '';
-  const retryAfter = res.headers.get('retry-after');
-  const limited =
-    res.status === 429 ||
-    (res.status === 403 &&
-      (res.headers.get('x-ratelimit-remaining') === '0' || retryAfter !== null || /rate limit/i.test(message)));
-  if (res.status === 401) {
-    return hasToken
-      ? `GitHub refused GITHUB_TOKEN (401)${said}; set GITHUB_TOKEN to a valid token that can read the issues of ${repo}`
-      : `GitHub requires authentication (401)${said}; set GITHUB_TOKEN to a token that can read the issues of ${repo}`;
-  }
-  if (limited) {
-    const wait =
-      retryAfter !== null ? ` Retry after ${retryAfter} s.` : when(res.headers.get('x-ratelimit-reset'), now);
-    return `GitHub API rate limit hit (${res.status})${said}.${wait}${hasToken ? '' : ' Set GITHUB_TOKEN for a higher limit.'}`;
-  }
-  if (res.status === 404)
-    return `no repository ${repo}, or no access to it${hasToken ? ' with this GITHUB_TOKEN' : ' (a private repository needs GITHUB_TOKEN)'}`;
-  if (res.status === 403)
-    return `GitHub refused access to the issues of ${repo} (403)${said}; ${hasToken ? 'give GITHUB_TOKEN read access to issues' : 'set GITHUB_TOKEN'}`;
-  if (res.status === 410) return `issues are disabled for ${repo} (410)`;
-  if (res.status >= 500) return `GitHub API error ${res.status}${said}; try again in a moment`;
-  return `GitHub API answered ${res.status}${said}`;
-}
-
-/** `target` resolved against `from`, if it stays on `origin` (the token must not leave it). */
-function sameOrigin(
-  target: string | null,
-  from: string,
-  origin: string,
-): { ok: true; url: string } | { ok: false; error: string } {
-  if (!target) return { ok: false, error: 'no location given' };
-  let resolved: URL;
-  try {
-    resolved = new URL(target, from);
-  } catch {
-    return { ok: false, error: `${target.slice(0, 200)} is not a URL` };
-  }
-  if (resolved.origin !== origin)
-    return { ok: false, error: `it points to another origin (${resolved.origin}); refusing to send the token there` };
-  return { ok: true, url: resolved.toString() };
-}
+/** A `rel="next"` link, as octokit's paginator reads it. */
+const HAS_NEXT = /<[^<>]+>;\s*rel="next"/;
 
 /** Open issues (and pull requests, which the caller skips) of `owner/repo`, every page. */
 export async function listOpenIssues(repo: string, opts: GithubOptions & { label?: string }): Promise<IssuesResult> {
@@ -139,78 +83,49 @@ export async function listOpenIssues(repo: string, opts: GithubOptions & { label
       ok: false,
       error: `"${repo}" is not OWNER/REPO (letters, digits and '-' / letters, digits, '.', '_' and '-')`,
     };
-  const doFetch = opts.fetch ?? fetch;
-  const now = opts.now ?? Date.now;
-  const base = new URL(`${opts.apiUrl.replace(/\/+$/, '')}/repos/${repo}/issues`);
-  base.searchParams.set('state', 'open');
-  base.searchParams.set('per_page', String(opts.perPage));
-  if (opts.label !== undefined) base.searchParams.set('labels', opts.label);
-  const headers: Record<string, string> = {
-    accept: 'application/vnd.github+json',
-    'x-github-api-version': '2022-11-28',
-    'user-agent': 'drover',
-  };
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-
+  const apiUrl = opts.apiUrl.replace(/\/+$/, '');
+  // a one-shot command: a rate limit or a failure is reported at once, not waited out
+  const octokit = createGithubClient({
+    apiUrl,
+    rateLimitRetries: 0,
+    retries: 0,
+    etagCacheSize: 0,
+    ...(opts.token ? { token: opts.token } : {}),
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  });
+  keepTokenOnOrigin(octokit, apiUrl);
+  const [owner = '', name = ''] = repo.split('/');
+  const listing = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
+    owner,
+    repo: name,
+    state: 'open',
+    per_page: opts.perPage,
+    ...(opts.label !== undefined ? { labels: opts.label } : {}),
+  });
   const issues: PlanIssue[] = [];
-  let url: string | undefined = base.toString();
   let pages = 0;
-  let redirects = 0;
-  while (url !== undefined) {
-    if (pages >= MAX_PAGES)
-      return {
-        ok: false,
-        error: `${repo} has more than ${MAX_PAGES * opts.perPage} open issues and pull requests; narrow the plan with --label`,
-      };
-    let res: Response;
-    try {
-      res = await doFetch(url, { headers, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      return {
-        ok: false,
-        error: `cannot reach the GitHub API at ${opts.apiUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message}${opts.apiUrl === DEFAULT_API_URL ? '' : ' (GITHUB_API_URL)'}`,
-      };
+  try {
+    for await (const page of listing) {
+      const parsed = IssuePageSchema.safeParse(page.data);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return {
+          ok: false,
+          error: `the GitHub API answered with an unexpected issue list (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'bad shape'})`,
+        };
+      }
+      issues.push(...parsed.data.map(toPlanIssue));
+      pages += 1;
+      if (pages >= MAX_PAGES && HAS_NEXT.test(page.headers.link ?? ''))
+        return {
+          ok: false,
+          error: `${repo} has more than ${MAX_PAGES * opts.perPage} open issues and pull requests; narrow the plan with --label`,
+        };
     }
-    if ([301, 302, 307, 308].includes(res.status)) {
-      // A renamed or transferred repository: follow on the same origin only (the token goes with it).
-      const moved = sameOrigin(res.headers.get('location'), url, base.origin);
-      if (!moved.ok) return { ok: false, error: `${repo} moved (${res.status}): ${moved.error}` };
-      if (++redirects > 5) return { ok: false, error: `${repo}: too many redirects` };
-      await res.body?.cancel().catch(() => undefined);
-      url = moved.url;
-      continue;
-    }
-    if (!res.ok) return { ok: false, error: await failure(res, repo, opts.token !== undefined, now()) };
-    let data: unknown;
-    try {
-      data = await res.json();
-    } catch {
-      return { ok: false, error: `the GitHub API at ${opts.apiUrl} answered with something that is not JSON` };
-    }
-    const parsed = IssuePageSchema.safeParse(data);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return {
-        ok: false,
-        error: `the GitHub API answered with an unexpected issue list (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'bad shape'})`,
-      };
-    }
-    for (const item of parsed.data) {
-      issues.push({
-        number: item.number,
-        title: item.title,
-        body: item.body ?? null,
-        labels: item.labels.map((l) => (typeof l === 'string' ? l : l.name)),
-        ...(item.pull_request != null ? { pull_request: item.pull_request } : {}),
-      });
-    }
-    pages += 1;
-    const next = nextLink(res.headers.get('link'));
-    if (next === undefined) break;
-    const nextUrl = sameOrigin(next, url, base.origin);
-    if (!nextUrl.ok) return { ok: false, error: `the GitHub API's next page link: ${nextUrl.error}` };
-    url = nextUrl.url;
+  } catch (error) {
+    const now = (opts.now ?? Date.now)();
+    const context = { repo, apiUrl, now, defaultApiUrl: DEFAULT_API_URL, ...(opts.token ? { token: opts.token } : {}) };
+    return { ok: false, error: describeIssuesFailure(error, context) };
   }
   return { ok: true, issues, pages };
 }

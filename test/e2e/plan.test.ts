@@ -118,7 +118,7 @@ describe('drover plan on emulator issues', () => {
 
     const requests = gh.requests().slice(before);
     expect(requests.map((r) => new URL(r.url, gh.url).searchParams.get('page') ?? '1')).toEqual(['1', '2', '3']);
-    expect(requests.every((r) => r.authorization === `Bearer ${TOKEN}` && r.status === 200)).toBe(true);
+    expect(requests.every((r) => r.authorization === `token ${TOKEN}` && r.status === 200)).toBe(true);
     expect(new URL(requests[0]?.url ?? '', gh.url).searchParams.get('labels')).toBe('planned');
 
     const check = await drover(['manifest', 'check', out]);
@@ -280,7 +280,10 @@ describe('GitHub emulator: issues endpoint', () => {
 
 describe('GitHub client: redirects and links', () => {
   const page = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
-    new Response(status === 200 ? JSON.stringify(body) : null, { status, headers });
+    new Response(status === 200 ? JSON.stringify(body) : null, {
+      status,
+      headers: { ...(status === 200 ? { 'content-type': 'application/json; charset=utf-8' } : {}), ...headers },
+    });
 
   it('follows a renamed repository on the same origin, with the token', async () => {
     const seen: Array<{ url: string; auth: string | undefined }> = [];
@@ -309,12 +312,20 @@ describe('GitHub client: redirects and links', () => {
         { number: 2, title: 'b', body: null, labels: ['m'], pull_request: { url: 'u' } },
       ],
     });
-    expect(seen.map((s) => s.auth)).toEqual(['Bearer tok', 'Bearer tok', 'Bearer tok']);
+    expect(seen.map((s) => s.auth)).toEqual(['token tok', 'token tok', 'token tok']);
+    expect(seen.map((s) => s.url)).toEqual([
+      'https://api.example.test/repos/old/name/issues?state=open&per_page=100',
+      'https://api.example.test/repositories/7/issues?state=open&per_page=100',
+      'https://api.example.test/repositories/7/issues?state=open&per_page=100&page=2',
+    ]);
   });
 
   it('never sends the token to another origin', async () => {
-    const fake = async (): Promise<Response> =>
-      page([], 200, { link: '<https://evil.example/steal?page=2>; rel="next"' });
+    const seen: string[] = [];
+    const fake = async (input: string | URL | Request): Promise<Response> => {
+      seen.push(String(input));
+      return page([], 200, { link: '<https://evil.example/steal?page=2>; rel="next"' });
+    };
     const result = await listOpenIssues('o/r', {
       apiUrl: 'https://api.example.test',
       token: 'tok',
@@ -326,5 +337,62 @@ describe('GitHub client: redirects and links', () => {
       error:
         "the GitHub API's next page link: it points to another origin (https://evil.example); refusing to send the token there",
     });
+    expect(seen).toEqual(['https://api.example.test/repos/o/r/issues?state=open&per_page=100']);
+  });
+
+  it('does not follow a redirect to another origin (fetch is not left to follow it either)', async () => {
+    const seen: Array<{ url: string; redirect: RequestInit['redirect'] }> = [];
+    const fake = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+      seen.push({ url: String(input), redirect: init?.redirect });
+      return page(null, 302, { location: 'https://evil.example/repos/o/r/issues' });
+    };
+    const result = await listOpenIssues('o/r', {
+      apiUrl: 'https://ghe.example.test/api/v3',
+      token: 'tok',
+      perPage: 100,
+      fetch: fake as typeof fetch,
+    });
+    expect(result).toEqual({
+      ok: false,
+      error: 'o/r moved (302): it points to another origin (https://evil.example); refusing to send the token there',
+    });
+    expect(seen).toEqual([
+      { url: 'https://ghe.example.test/api/v3/repos/o/r/issues?state=open&per_page=100', redirect: 'manual' },
+    ]);
+  });
+
+  it('stops at the page cap instead of following links for ever', async () => {
+    let requests = 0;
+    const fake = async (input: string | URL | Request): Promise<Response> => {
+      requests += 1;
+      const next = new URL(String(input));
+      next.searchParams.set('page', String(Number(next.searchParams.get('page') ?? '1') + 1));
+      return page([{ number: requests, title: 't', labels: [] }], 200, { link: `<${next.toString()}>; rel="next"` });
+    };
+    const result = await listOpenIssues('o/r', {
+      apiUrl: 'https://api.example.test',
+      perPage: 1,
+      fetch: fake as typeof fetch,
+    });
+    expect(result).toEqual({
+      ok: false,
+      error: 'o/r has more than 100 open issues and pull requests; narrow the plan with --label',
+    });
+    expect(requests).toBe(100);
+  });
+
+  it('a 200 that is not JSON, and a list of the wrong shape', async () => {
+    const html = async (): Promise<Response> =>
+      new Response('<html>proxy login</html>', { status: 200, headers: { 'content-type': 'text/html' } });
+    const opts = { apiUrl: 'https://api.example.test', perPage: 100 };
+    expect(await listOpenIssues('o/r', { ...opts, fetch: html as typeof fetch })).toEqual({
+      ok: false,
+      error: 'the GitHub API at https://api.example.test answered with something that is not JSON',
+    });
+    const wrong = async (): Promise<Response> => page([{ number: 'one', title: 't', labels: [] }]);
+    const shaped = await listOpenIssues('o/r', { ...opts, fetch: wrong as typeof fetch });
+    expect(shaped.ok ? '' : shaped.error).toMatch(
+      /^the GitHub API answered with an unexpected issue list \(0\.number: /,
+    );
   });
 });
