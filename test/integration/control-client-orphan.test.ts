@@ -16,7 +16,7 @@ const tmux = new TmuxClient({
   serverEnv: { PATH: process.env.PATH ?? '' },
 });
 const HOLDER = `
-const { ControlClient } = await import(${JSON.stringify(path.join(projectRoot(), 'src', 'activities', 'tmux-control.ts'))});
+const { ControlClient } = await import(${JSON.stringify(path.join(projectRoot(), 'src', 'host', 'tmux', 'control-client.ts'))});
 new ControlClient({ socket: process.argv[1], session: 'drover', width: 80, height: 20, serverEnv: { PATH: process.env.PATH } }, () => {}).start();
 setInterval(() => {}, 1000);
 `;
