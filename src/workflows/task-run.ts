@@ -1,4 +1,12 @@
-import { ActivityFailure, ApplicationFailure, condition, upsertMemo, uuid4, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  patched,
+  upsertMemo,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { tmuxWindowName } from '../domain/identifiers.js';
 import {
   TaskInputSchema,
@@ -165,12 +173,14 @@ export class TaskRun {
     const { record, inbox } = this;
     const taskId = record.state.taskId;
     record.phase('escalated', why);
+    // a steer, nudge or abort that arrives while the notification goes out answers it too
+    const seenBeforeNotify = patched('escalation-answer-during-notify') ? inbox.wake : undefined;
     await sharedActivities.notify({
       taskId,
       level: 'escalated',
       message: `${why}. Steer it (drover steer ${taskId} TEXT), nudge it, or abort it.`,
     });
-    const seen = inbox.wake;
+    const seen = seenBeforeNotify ?? inbox.wake;
     const answered = await condition(
       () => inbox.wake > seen && (this.session.outbox.length > 0 || this.aborted),
       `${this.policy.humanWaitSeconds}s`,

@@ -124,6 +124,8 @@ export class StubHost {
       hostLiveness: async () => ({ live: true, lastSeenSecondsAgo: 0 }),
       notify: async (note) => {
         this.task.calls.notified.push({ level: note.level, message: note.message });
+        // an escalation's notification takes a while (a slow webhook): a human may answer meanwhile
+        if (note.level === 'escalated') await Context.current().sleep(1500);
       },
     };
     return { ...host, ...shared };
