@@ -162,8 +162,8 @@ export function hostRegistryWorkflowId(taskQueue: string): string {
 }
 
 /**
- * Branches Drover never works on, rewrites or force-pushes: the usual long-lived names. The
- * worktree activity refuses them too (its own copy moves here when src/activities is reorganised).
+ * Branches Drover never works on, rewrites or force-pushes: the usual long-lived names (the
+ * worktree adapter and the CLI refuse them with this same pattern).
  */
 export const PROTECTED_BRANCH_PATTERN = /^(main|master|develop|trunk|release\/.*|spare\/.*)$/;
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
+import { PROTECTED_BRANCH_PATTERN } from '../../domain/identifiers.js';
 import { git, gitOrThrow } from '../git/git.js';
 import { ensureBaseClone, insideWorkspace, repoKey, resolveBase } from './base-clone.js';
 import { withKeyLock } from '../keyed-mutex.js';
@@ -22,7 +23,7 @@ export interface BranchEvidence {
   remoteHead: string | null;
 }
 
-export const PROTECTED_BRANCHES = /^(main|master|develop|trunk|release\/.*|spare\/.*)$/;
+export const PROTECTED_BRANCHES = PROTECTED_BRANCH_PATTERN;
 
 async function currentBranch(dir: string): Promise<string | null> {
   const result = await git(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
