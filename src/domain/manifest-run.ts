@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GATES } from './manifest-schema.js';
 import { TaskStatusSchema } from './manifest-status.js';
+import { MergeSettingsSchema, TaskPullRequestSchema } from './pr-pipeline.js';
 import { SupervisionPolicySchema } from './task.js';
 
 /** What `drover run` asks of a ManifestWorkflow. The manifest itself is validated data. */
@@ -16,6 +17,12 @@ export const ManifestRunInputSchema = z.object({
   /** Rehearsal: scripted-model scenario per task id. */
   scenarios: z.record(z.string(), z.unknown()).default({}),
   policy: SupervisionPolicySchema.partial().optional(),
+  /** The repository on GitHub (from its remote or `--github`); absent: not on GitHub, no PRs. */
+  github: z.object({ owner: z.string().min(1), repo: z.string().min(1) }).optional(),
+  /** Open a PR per task (decidePr: default on GitHub, `prs: false` or `--no-new-pr` turn it off). */
+  openPrs: z.boolean().default(false),
+  /** `--merge`: each task's PR goes through the merge queue; dependents merge after their dependencies. */
+  merge: MergeSettingsSchema.optional(),
 });
 export type ManifestRunInput = z.input<typeof ManifestRunInputSchema>;
 
@@ -32,6 +39,11 @@ export const TaskRowSchema = z.object({
   revisions: z.number().int(),
   attempts: z.number().int(),
   reason: z.string(),
+  /** The task's PR once opened (number, URL, base, state); also in `prNumber` for write-back. */
+  pullRequest: TaskPullRequestSchema.optional(),
+  /** For --write-back: the worktree and tmux session of the task's agent. */
+  worktree: z.string().optional(),
+  tmuxSession: z.string().optional(),
 });
 export type TaskRow = z.infer<typeof TaskRowSchema>;
 

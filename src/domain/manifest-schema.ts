@@ -155,6 +155,8 @@ export const ManifestSchema = z.looseObject({
   modelTier: text,
   created: text,
   socket: text,
+  /** Drover: `false` turns off the PR per task that a manifest on GitHub gets by default. */
+  prs: z.boolean().optional(),
   phases: z.array(ManifestPhaseSchema),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;

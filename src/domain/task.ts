@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MergeSettingsSchema, OpenPrSchema, TaskPullRequestSchema } from './pr-pipeline.js';
 import { PrRefSchema } from './pull-request.js';
 import { AgentStateSchema, PhaseSchema, TaskResultStateSchema } from './status.js';
 
@@ -84,6 +85,10 @@ export const TaskInputSchema = z.object({
   /** PR mode (`drover fix-pr`): work on this pull request's head branch; `repo` and `branch` are then read from GitHub. */
   pr: PrRefSchema.optional(),
   validate: ValidateSpecSchema.optional(),
+  /** Once verified, open (or update) a PR for the task branch (`--open-pr`, manifests on GitHub). */
+  openPr: OpenPrSchema.optional(),
+  /** Guarded merge through the merge queue once the PR passes the gate (`--merge`); needs `openPr` or `pr`. */
+  merge: MergeSettingsSchema.optional(),
 });
 export type TaskInput = z.input<typeof TaskInputSchema>;
 export type ResolvedTaskInput = z.output<typeof TaskInputSchema>;
@@ -152,6 +157,8 @@ export const TaskStateSchema = z.object({
       z.object({ revision: z.number().int(), sha: z.string(), verdict: z.enum(['pass', 'fail']), posted: z.boolean() }),
     )
     .default([]),
+  /** The PR this task opened (`openPr`), once it did. */
+  pullRequest: TaskPullRequestSchema.optional(),
   startedAt: z.string(),
   briefSubmittedAt: z.string().optional(),
   finishedAt: z.string().optional(),
@@ -171,6 +178,8 @@ export const TaskResultSchema = z.object({
   dialogs: z.array(z.object({ kind: z.string(), decision: z.string() })),
   revisions: z.number().int(),
   reason: z.string(),
+  /** The PR the task opened or fixed, as it stood at the end. */
+  pullRequest: TaskPullRequestSchema.optional(),
 });
 export type TaskResult = z.infer<typeof TaskResultSchema>;
 
