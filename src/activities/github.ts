@@ -12,6 +12,9 @@ import { fetchPrFacts } from '../github/pr-facts.js';
 import { scanRepositories, type ScanResult } from '../github/pr-scan.js';
 import type { GithubSettings } from '../github/settings.js';
 import { answerThreads, postCommentOnce, type AnsweredThread, type ThreadAnswer } from '../github/pr-writes.js';
+import { openOrUpdateTaskPr, type OpenedTaskPr } from '../github/pr-open.js';
+import type { PrContentInput } from '../domain/pr-content.js';
+import { maskSecrets } from '../host/secret-values.js';
 
 export interface LoadedPullRequest {
   cloneUrl: string;
@@ -45,6 +48,21 @@ export function createGithubActivities(settings: GithubSettings | undefined, war
   const where = (pr: PrRef): string => `${pr.owner}/${pr.repo}#${pr.number}`;
 
   return {
+    /** The repository's clone URL (a path for the emulator's `file://` ones) and default branch. */
+    async loadRepository(input: { owner: string; repo: string }): Promise<{ cloneUrl: string; defaultBranch: string }> {
+      return githubCall(`reading ${input.owner}/${input.repo}`, async () => {
+        const got = await gh().rest.repos.get({ owner: input.owner, repo: input.repo });
+        return { cloneUrl: cloneTarget(got.data.clone_url), defaultBranch: got.data.default_branch };
+      });
+    },
+
+    /** Opens the task's PR or updates the one it opened (idempotent: looked up by head branch and marker first). */
+    async openTaskPr(input: { owner: string; repo: string; content: PrContentInput }): Promise<OpenedTaskPr> {
+      return githubCall(`opening the pull request for ${input.content.branch} on ${input.owner}/${input.repo}`, () =>
+        openOrUpdateTaskPr(gh(), { ...input, mask: maskSecrets }),
+      );
+    },
+
     async loadPullRequest(input: { pr: PrRef }): Promise<LoadedPullRequest> {
       const { pr } = input;
       return githubCall(`reading ${where(pr)}`, async () => {

@@ -5,6 +5,7 @@ import type { ActivityDeps } from './deps.js';
 import { createGithubActivities } from './github.js';
 import { heartbeating } from './heartbeating.js';
 import { describeProgress, stopAgent } from './agent-handoff.js';
+import { mergeInBranches } from '../host/git/merge-in.js';
 import { notify, type Notification } from './notify.js';
 import { requestTestSlot, waitForWorkflowEnd } from './test-slot.js';
 import { runValidation, stopValidation, type ValidationInput } from './validate.js';
@@ -41,6 +42,7 @@ export function createHostActivities(deps: ActivityDeps) {
     pushBranch: heartbeating(pushBranch),
     stopAgent: heartbeating((input: { taskId: string }) => stopAgent(deps, input)),
     describeProgress: heartbeating(describeProgress),
+    mergeInBranches: heartbeating(mergeInBranches),
     runValidation: (input: ValidationInput) => runValidation(deps, input),
     stopValidation: (input: { taskId: string }) => stopValidation(deps, input),
   };

@@ -11,6 +11,7 @@ import {
   type TaskStatus,
 } from './manifest-status.js';
 import { blockedReason, type ScheduleOptions } from './scheduler.js';
+import type { TaskPullRequest } from './pr-pipeline.js';
 import type { TaskInput, TaskResult } from './task.js';
 import type { z } from 'zod';
 
@@ -64,9 +65,10 @@ export function childTaskInput(
   input: ResolvedManifestRunInput,
   task: ManifestTask,
   row: Pick<TaskRow, 'branch'>,
+  rows: readonly TaskRow[] = [],
 ): TaskInput {
   return {
-    taskId: `${input.name}-${task.id}`,
+    taskId: childTaskId(input, task.id),
     repo: input.repo,
     baseRef: input.baseRef,
     branch: row.branch,
@@ -76,6 +78,55 @@ export function childTaskInput(
     ...(input.scenarios[task.id] !== undefined ? { scenario: input.scenarios[task.id] } : {}),
     ...(input.policy ? { policy: input.policy } : {}),
     ...(task.validate ? { validate: { argv: task.validate } } : {}), // under test slot `default`
+    ...pullRequestPlan(input, task, rows),
+  };
+}
+
+/** The child's task id: the run's name and the manifest task's id. */
+export function childTaskId(input: Pick<ResolvedManifestRunInput, 'name'>, taskId: string): string {
+  return `${input.name}-${taskId}`;
+}
+
+/**
+ * A run that opens PRs: each task opens one (title and issue from the manifest) stacked on its
+ * dependencies' open PRs (a merged dependency's work is in the base already), and goes through the
+ * merge queue with `--merge`, after those dependencies.
+ */
+function pullRequestPlan(
+  input: ResolvedManifestRunInput,
+  task: ManifestTask,
+  rows: readonly TaskRow[],
+): Pick<TaskInput, 'openPr' | 'merge'> {
+  if (!input.openPrs || !input.github) return {};
+  const stackedOn = task.dependsOn.flatMap((id) => {
+    const dep = rows.find((r) => r.id === id);
+    if (!dep?.pullRequest || dep.pullRequest.state !== 'open') return [];
+    return [{ taskId: childTaskId(input, id), branch: dep.branch, prNumber: dep.pullRequest.number }];
+  });
+  return {
+    openPr: {
+      owner: input.github.owner,
+      repo: input.github.repo,
+      ...(task.title ? { title: task.title } : {}),
+      ...(task.issue ? { issue: task.issue } : {}),
+      stackedOn,
+      ...(input.webUiUrl ? { webUiUrl: input.webUiUrl } : {}),
+    },
+    ...(input.merge ? { merge: input.merge } : {}),
+  };
+}
+
+/** A child's PR opened, moved or merged while it still runs: the row shows it and dependents may start. */
+export function pullRequestPatch(pr: TaskPullRequest): RowPatch {
+  return {
+    pullRequest: pr,
+    ...(pr.state === 'merged' ? { status: 'merged' } : pr.state === 'open' && !pr.refused ? { status: 'pr_open' } : {}),
+    reason:
+      pr.state === 'merged'
+        ? `PR #${pr.number} merged${pr.mergeCommit ? ` as ${pr.mergeCommit.slice(0, 10)}` : ''}`
+        : pr.refused
+          ? `PR #${pr.number}: merge refused: ${pr.refused.join('; ')}`
+          : `PR #${pr.number} open and passing (${pr.url})`,
   };
 }
 
@@ -95,13 +146,20 @@ export function attemptWorkflowId(row: Pick<TaskRow, 'workflowId' | 'attempts'>)
   return row.workflowId + (row.attempts > 1 ? `#${row.attempts}` : '');
 }
 
-/** The row after its child workflow returned a result. */
-export function resultPatch(result: Pick<TaskResult, 'state' | 'commit' | 'revisions' | 'reason'>): RowPatch {
+/** The row after its child workflow returned a result; a done task with a PR is `pr_open` or `merged`. */
+export function resultPatch(
+  result: Pick<TaskResult, 'state' | 'commit' | 'revisions' | 'reason' | 'pullRequest' | 'worktree'>,
+): RowPatch {
+  const pr = result.pullRequest;
+  const status =
+    result.state === 'done' && pr ? (pr.state === 'merged' ? 'merged' : 'pr_open') : statusOfResult(result.state);
   return {
-    status: statusOfResult(result.state),
+    status,
     commit: result.commit,
     revisions: result.revisions,
     reason: result.reason,
+    ...(pr ? { pullRequest: pr } : {}),
+    ...(result.worktree ? { worktree: result.worktree } : {}),
   };
 }
 

@@ -23,6 +23,8 @@ export const ManifestRunInputSchema = z.object({
   openPrs: z.boolean().default(false),
   /** `--merge`: each task's PR goes through the merge queue; dependents merge after their dependencies. */
   merge: MergeSettingsSchema.optional(),
+  /** The Web UI's workflows page, for the link in each PR's body. */
+  webUiUrl: z.string().optional(),
 });
 export type ManifestRunInput = z.input<typeof ManifestRunInputSchema>;
 

@@ -45,7 +45,7 @@ export const OpenPrSchema = z.object({
   issue: z.number().int().positive().optional(),
   /** Dependencies: one → the task branches from it and its PR is based on it; several → merged in first. */
   stackedOn: z.array(StackedOnSchema).default([]),
-  /** The task's page in the Web UI, for the PR body. */
+  /** The Web UI's workflows page (`…/namespaces/<ns>/workflows`); the task links its own page from the PR body. */
   webUiUrl: z.string().optional(),
 });
 export type OpenPr = z.output<typeof OpenPrSchema>;

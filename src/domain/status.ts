@@ -27,6 +27,10 @@ export const PhaseSchema = z.enum([
   'waiting-human',
   'paused',
   'verifying',
+  /** Drover opening or updating the task's pull request. */
+  'opening-pr',
+  /** The PR passed the gate; waiting for the merge queue to merge it (`--merge`). */
+  'awaiting-merge',
   'done',
   'escalated',
   'aborted',

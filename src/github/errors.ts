@@ -84,6 +84,8 @@ export async function githubCall<T>(what: string, fn: () => Promise<T>): Promise
   try {
     return await fn();
   } catch (error) {
+    // a decision already made inside (e.g. a PR Drover must not adopt) keeps its own type
+    if (error instanceof ApplicationFailure) throw error;
     const info = classifyGithubError(error, what);
     if (info.retryable) throw ApplicationFailure.retryable(info.message, 'GithubRetryable');
     throw ApplicationFailure.nonRetryable(info.message, 'GithubFinal');

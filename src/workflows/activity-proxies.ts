@@ -38,6 +38,8 @@ export const sharedActivities: SharedActivities = {
   hostLiveness: shared.hostLiveness,
   endedWorkflows: shared.endedWorkflows,
   notify: notifying.notify,
+  loadRepository: github.loadRepository,
+  openTaskPr: github.openTaskPr,
   loadPullRequest: github.loadPullRequest,
   readPrFacts: github.readPrFacts,
   answerReviewThreads: github.answerReviewThreads,
@@ -118,6 +120,7 @@ export function hostActivities(taskQueue: string) {
     pushBranch: quick.pushBranch,
     stopAgent: quick.stopAgent,
     describeProgress: quick.describeProgress,
+    mergeInBranches: quick.mergeInBranches,
     // pasting twice would brief the agent twice: never retried blindly, the workflow decides
     deliverText: once.deliverText,
     watchAgent: watching.watchAgent,

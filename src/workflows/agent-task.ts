@@ -14,6 +14,7 @@ import { actOnEvent } from './task-events.js';
 import { nextAgent } from './task-handoff.js';
 import { HostLost, TaskRun } from './task-run.js';
 import type { Carried } from './task-session.js';
+import { openAndGatePr } from './task-pull-request.js';
 import { collectVerdict, doneReason } from './task-verify.js';
 import { watchOrWake } from './task-watch.js';
 
@@ -123,6 +124,9 @@ async function verify(run: TaskRun): Promise<TaskResult | undefined> {
     slots: run.slots,
     interrupted: () => run.aborted,
   });
+  // a task that opens a PR: Drover opens or updates it for the verified head, then the PR gate
+  if (reasons.length === 0 && input.openPr && !input.pr && !run.aborted)
+    reasons.push(...(await openAndGatePr(run, head)));
   if (run.aborted) return undefined;
   const task = record.state;
   if (reasons.length === 0) {
@@ -132,7 +136,7 @@ async function verify(run: TaskRun): Promise<TaskResult | undefined> {
       level: 'done',
       message: `verified: ${task.branch} at ${head.slice(0, 10)} pushed, checkpoints ${task.checkpoints.join(', ') || 'none required'}`,
     });
-    return run.finish('done', doneReason(input, task.branch, head));
+    return run.finish('done', doneReason(input, task.branch, head, task.pullRequest));
   }
   record.verified(reasons);
   const revisions = record.countRevision();

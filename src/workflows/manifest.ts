@@ -18,8 +18,10 @@ import {
 } from '../domain/manifest-run.js';
 import {
   attemptWorkflowId,
+  childTaskId,
   childTaskInput,
   failurePatch,
+  pullRequestPatch,
   initialRunState,
   manifestEntries,
   resultPatch,
@@ -34,7 +36,9 @@ import {
 import { ManifestSchema, type Manifest } from '../domain/manifest-schema.js';
 import { runSummaryMessage } from '../domain/run-summary.js';
 import { isFinished, nextTasks, type ScheduleOptions } from '../domain/scheduler.js';
+import type { TaskPullRequest } from '../domain/pr-pipeline.js';
 import { sharedActivities } from './activity-proxies.js';
+import { taskPullRequestSignal } from './manifest-messages.js';
 import type { agentTaskWorkflow } from './agent-task.js';
 
 export const manifestStateQuery = defineQuery<ManifestRunState>('manifestState');
@@ -85,6 +89,15 @@ class ManifestRun {
     setHandler(manifestResumeSignal, () => this.setPaused(false));
     setHandler(retryTaskSignal, (id) => this.patchIfAllowed(id, retryPatch));
     setHandler(skipTaskSignal, (id) => this.patchIfAllowed(id, skipPatch));
+    setHandler(taskPullRequestSignal, ({ taskId, pullRequest }) => this.prChanged(taskId, pullRequest));
+  }
+
+  /** A running child's PR opened (and passed its gate), moved or merged: its row shows it; dependents may start. */
+  private prChanged(childId: string, pr: TaskPullRequest): void {
+    const row = this.state.tasks.find((r) => childTaskId(this.input, r.id) === childId);
+    if (!row || !this.running.has(row.id)) return;
+    Object.assign(row, pullRequestPatch(pr));
+    this.changes += 1;
   }
 
   /** Starts what may start, waits for a change, again; ends when all is done or nobody answers a stalled run. */
@@ -129,7 +142,7 @@ class ManifestRun {
   private async launch(id: string): Promise<void> {
     const entry = manifestEntries(this.manifest).find((e) => e.task.id === id)!;
     const row = this.row(id);
-    const childInput = childTaskInput(this.input, entry.task, row);
+    const childInput = childTaskInput(this.input, entry.task, row, this.state.tasks);
     Object.assign(row, startPatch(row, new Date().toISOString()));
     this.state.log.push({ at: row.startedAt!, task: id, event: 'start' });
     const handle = await startChild<typeof agentTaskWorkflow>('agentTaskWorkflow', {

@@ -7,6 +7,7 @@ import type {
   TaskState,
   ValidationRecord,
 } from '../domain/task.js';
+import type { TaskPullRequest } from '../domain/pr-pipeline.js';
 import {
   DroverAgentStateKey,
   DroverCliKey,
@@ -193,6 +194,12 @@ export class TaskRecord {
     this.data.doneReported = false;
     this.data.revisions += 1;
     return this.data.revisions;
+  }
+
+  /** The task's PR as it stands now: opened, a new verified head, merged, refused by the queue. */
+  pullRequest(pr: TaskPullRequest): void {
+    this.data.pullRequest = pr;
+    this.publish(false);
   }
 
   finished(): void {

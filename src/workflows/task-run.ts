@@ -82,6 +82,8 @@ export class TaskRun {
       const made = await prepareTaskWorktree({ input, record, host: this.host });
       if ('closed' in made) return made;
       session.baseCommit = made.baseCommit;
+      // the dependencies' branches conflicted: resolving that comes first in the brief
+      if (made.conflictBrief && !session.briefSubmitted) session.handoffNote = `${made.conflictBrief}\n\n`;
       prepared = made.source;
     }
     this.restore = input.pr ? prepared : { repo: input.repo, branch: record.state.branch, baseRef: input.baseRef };
@@ -225,6 +227,7 @@ export class TaskRun {
       dialogs: task.dialogs.map((d) => ({ kind: d.kind, decision: d.decision })),
       revisions: task.revisions,
       reason,
+      ...(task.pullRequest ? { pullRequest: task.pullRequest } : {}),
     };
   }
 }

@@ -1,4 +1,5 @@
 import { verifyCompletion } from '../domain/verification.js';
+import type { TaskPullRequest } from '../domain/pr-pipeline.js';
 import type { ResolvedTaskInput } from '../domain/task.js';
 import type { hostActivities } from './activity-proxies.js';
 import { verifyPullRequest } from './pr-verify.js';
@@ -59,9 +60,15 @@ export async function collectVerdict(ctx: VerifyContext): Promise<{ head: string
 }
 
 /** The result line of a verified task. */
-export function doneReason(input: ResolvedTaskInput, branch: string, head: string): string {
+export function doneReason(
+  input: ResolvedTaskInput,
+  branch: string,
+  head: string,
+  opened?: Pick<TaskPullRequest, 'owner' | 'repo' | 'number'>,
+): string {
   const at = head.slice(0, 10);
-  return input.pr
-    ? `verified: ${input.pr.owner}/${input.pr.repo}#${input.pr.number} at ${at}: CI green on it, no open thread, no newer change request`
+  const pr = input.pr ?? opened;
+  return pr
+    ? `verified: ${pr.owner}/${pr.repo}#${pr.number} at ${at}: CI green on it, no open thread, no newer change request`
     : `verified: branch ${branch} at ${at} is on its remote`;
 }

@@ -1,0 +1,84 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { findTaskPr, prBody, prTitle, type PrContentInput } from '../domain/pr-content.js';
+import type { GithubClient } from './client.js';
+
+export interface TaskPrTarget {
+  owner: string;
+  repo: string;
+  content: PrContentInput;
+  /** Applied to the title and body last (the worker's secret values). */
+  mask: (text: string) => string;
+}
+
+export interface OpenedTaskPr {
+  number: number;
+  url: string;
+  /** The PR's base now. */
+  base: string;
+  head: string;
+  created: boolean;
+  /** An open PR of this task existed and its title or body changed. */
+  updated: boolean;
+}
+
+/** The open PRs on the task's head branch, as `findTaskPr` reads them. */
+async function openOnBranch(gh: GithubClient, t: TaskPrTarget) {
+  const listed = await gh.rest.pulls.list({
+    owner: t.owner,
+    repo: t.repo,
+    state: 'open',
+    head: `${t.owner}:${t.content.branch}`,
+    per_page: 100,
+  });
+  return listed.data.map((p) => ({ number: p.number, headRefName: p.head.ref, state: p.state, body: p.body ?? null }));
+}
+
+/**
+ * Opens the task's PR, or updates the one already open (docs/pull-requests-pipeline.md): the open
+ * PRs on the head branch are looked up first and the one with this task's hidden marker is reused,
+ * so a retry or a worker killed after the create never opens a second. A PR on the branch without
+ * the marker is a human's: a final error, never adopted. Opened ready for review (the task's own
+ * verification already passed).
+ */
+export async function openOrUpdateTaskPr(gh: GithubClient, t: TaskPrTarget): Promise<OpenedTaskPr> {
+  const title = t.mask(prTitle(t.content));
+  const body = t.mask(prBody(t.content));
+  const { owner, repo } = t;
+  const branch = t.content.branch;
+  const found = findTaskPr(await openOnBranch(gh, t), branch, t.content.taskId);
+  if (found.found !== undefined) {
+    const pr = (await gh.rest.pulls.get({ owner, repo, pull_number: found.found })).data;
+    const changed = pr.title !== title || (pr.body ?? '') !== body;
+    if (changed) await gh.rest.pulls.update({ owner, repo, pull_number: pr.number, title, body });
+    return {
+      number: pr.number,
+      url: pr.html_url,
+      base: pr.base.ref,
+      head: pr.head.sha,
+      created: false,
+      updated: changed,
+    };
+  }
+  if (found.foreign.length > 0)
+    throw ApplicationFailure.nonRetryable(
+      `a pull request not opened by this task is already open for ${branch} (#${found.foreign.join(', #')}); Drover does not adopt or edit it — close it or give the task another branch`,
+      'ForeignPullRequest',
+    );
+  const made = await gh.rest.pulls.create({
+    owner,
+    repo,
+    head: branch,
+    base: t.content.base,
+    title,
+    body,
+    draft: false,
+  });
+  return {
+    number: made.data.number,
+    url: made.data.html_url,
+    base: made.data.base.ref,
+    head: made.data.head.sha,
+    created: true,
+    updated: false,
+  };
+}
