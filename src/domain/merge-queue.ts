@@ -330,3 +330,11 @@ export function carryOver(state: MergeQueueState): MergeQueueState {
   bounded(copy.refused, REMEMBERED_PRS);
   return copy;
 }
+
+/** The merge-queue workflow's input: which repository and base branch it serves. */
+export const MergeQueueInputSchema = z.object({
+  owner: z.string().min(1),
+  repo: z.string().min(1),
+  base: z.string().min(1),
+});
+export type MergeQueueInput = z.infer<typeof MergeQueueInputSchema>;
