@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeQueueWorkflowId, type MergeQueueState } from '../../src/domain/merge-queue.js';
 import type { MergeRequest } from '../../src/domain/pr-pipeline.js';
 import { startGithubEmulator, type GithubEmulator } from '../../src/rehearsal/github-emulator/server.js';
-import { sendMergeRequest } from '../../src/temporal/merge-queue-client.js';
+import { sendMergeRequest } from '../../src/activities/merge-queue.js';
 import { mergeQueueStateQuery } from '../../src/workflows/merge-queue-messages.js';
 import { startRig, type Rig } from '../support/harness.js';
 import { git, makeRepo, waitFor } from '../support/repo.js';
