@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { mergeQueueWorkflowId, type MergeQueueState } from '../domain/merge-queue.js';
+import { mergeQueueWorkflowId } from '../domain/merge-queue.js';
 import { lastOutcomeAt, mergeWait, type MergeWait } from '../domain/merge-wait.js';
 import { mergeSettingsOf } from '../domain/pr-flags.js';
 import { formatPrRef, parsePrRef, type PrRef } from '../domain/pull-request.js';
 import { sendMergeRequest } from '../temporal/merge-queue-client.js';
-import { mergeQueueStateQuery, mergeRetrySignal } from '../workflows/merge-queue-messages.js';
+import { mergeRetrySignal } from '../workflows/merge-queue-messages.js';
 import { CliError, openContext, webUiLink, type CliContext } from './context.js';
 import { cliGithubClient } from './github-repo.js';
-import { listMergeQueues, readMergeQueue } from './merge-queues.js';
+import { listMergeQueues, queryMergeQueue, readMergeQueue } from './merge-queues.js';
 import { parseQueueFilter, renderQueues } from './merge-queue-view.js';
 import { addMergeSettingOptions, type PrCliOptions } from './pr-options.js';
 
@@ -38,13 +38,7 @@ async function readPr(ref: PrRef): Promise<{ headSha: string; base: string }> {
   return { headSha: data.head.sha, base: data.base.ref };
 }
 
-async function queryQueue(ctx: CliContext, workflowId: string): Promise<MergeQueueState | undefined> {
-  try {
-    return await ctx.client.workflow.getHandle(workflowId).query(mergeQueueStateQuery);
-  } catch {
-    return undefined;
-  }
-}
+const queryQueue = queryMergeQueue;
 
 /** Polls the queue every second until the PR has an outcome; prints where it is when that changes. */
 async function waitForOutcome(

@@ -14,9 +14,24 @@ export interface QueueView {
   error?: string;
 }
 
+/** A queue whose worker does not answer must not hold up `drover status`: each query gets this long. */
+export const QUERY_DEADLINE_MS = 5000;
+
+/** The queue's state, or undefined when it does not answer (not found, no worker, past the deadline). */
+export async function queryMergeQueue(
+  ctx: Pick<CliContext, 'client'>,
+  workflowId: string,
+): Promise<MergeQueueState | undefined> {
+  return (await read(ctx, workflowId)).state;
+}
+
 async function read(ctx: Pick<CliContext, 'client'>, workflowId: string): Promise<QueueView> {
   try {
-    return { workflowId, state: await ctx.client.workflow.getHandle(workflowId).query(mergeQueueStateQuery) };
+    const handle = ctx.client.workflow.getHandle(workflowId);
+    const state = await ctx.client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+      handle.query(mergeQueueStateQuery),
+    );
+    return { workflowId, state };
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return { workflowId, error: 'no such merge queue' };
     return { workflowId, error: (error as Error).message };
