@@ -4,7 +4,7 @@ import { mergeQueueWorkflowId } from '../domain/merge-queue.js';
 import { lastOutcomeAt, mergeWait, type MergeWait } from '../domain/merge-wait.js';
 import { mergeSettingsOf } from '../domain/pr-flags.js';
 import { formatPrRef, parsePrRef, type PrRef } from '../domain/pull-request.js';
-import { sendMergeRequest } from '../temporal/merge-queue-client.js';
+import { sendMergeRequest } from '../activities/merge-queue.js';
 import { mergeRetrySignal } from '../workflows/merge-queue-messages.js';
 import { CliError, openContext, webUiLink, type CliContext } from './context.js';
 import { cliGithubClient } from './github-repo.js';
