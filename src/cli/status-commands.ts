@@ -77,12 +77,13 @@ export function registerStatusCommands(program: Command): void {
           );
           return;
         }
-        if (rows.length === 0) {
+        const queues = await listMergeQueues(ctx).catch(() => []);
+        if (rows.length === 0 && queues.length === 0) {
           console.log('no tasks yet — start one with `drover task --repo PATH --objective TEXT`');
           return;
         }
-        console.log(table([STATUS_HEADER, ...rows.map((r) => statusRow(r.workflowId, r.state, r.status))]));
-        const queues = await listMergeQueues(ctx).catch(() => []);
+        if (rows.length > 0)
+          console.log(table([STATUS_HEADER, ...rows.map((r) => statusRow(r.workflowId, r.state, r.status))]));
         if (queues.length > 0) console.log(`\n${renderQueues(queues, { refusalsOnly: true })}`);
         console.log(`\nweb ui: ${webUiLink(ctx.config)}`);
       } finally {
