@@ -22,6 +22,8 @@ const notifying = proxyActivities<SharedActivities>({
  */
 const github = proxyActivities<SharedActivities>({
   startToCloseTimeout: '3m',
+  // the activities heartbeat every 2 s: a killed worker's call is retried on another in seconds
+  heartbeatTimeout: '15s',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '60s', maximumAttempts: 10 },
 });
 
