@@ -23,11 +23,12 @@ export async function openAndGatePr(run: TaskRun, head: string): Promise<string[
   const want = input.openPr!;
   const task = record.state;
   record.phase('opening-pr', `opening or updating the pull request for ${task.branch}`);
-  const { prBase } = await pullRequestBases(input);
+  const { prBase, finalBase } = await pullRequestBases(input);
   const work = await run.host.describeProgress({ worktree: run.worktree, baseCommit: run.session.baseCommit! });
   const opened = await sharedActivities.openTaskPr({
     owner: want.owner,
     repo: want.repo,
+    fallbackBase: finalBase,
     content: {
       taskId: task.taskId,
       title: want.title ?? null,
