@@ -10,6 +10,7 @@ import { syncWorktree } from '../host/git/sync.js';
 import { notify, type Notification } from './notify.js';
 import { requestTestSlot, waitForWorkflowEnd } from './test-slot.js';
 import { requestMerge } from './merge-queue.js';
+import { fixRuns } from './fix-history.js';
 import { runValidation, stopValidation, type ValidationInput } from './validate.js';
 import { pushAndCollectEvidence } from './verify.js';
 import { watchAgent } from './watch.js';
@@ -62,6 +63,7 @@ export function createSharedActivities(deps: ActivityDeps) {
     ...heartbeatingAll(createGithubActivities(deps.github, deps.notifyLine)),
     requestTestSlot,
     requestMerge,
+    fixRuns,
     waitForWorkflowEnd,
   };
 }

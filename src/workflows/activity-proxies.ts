@@ -52,6 +52,7 @@ export const sharedActivities: SharedActivities = {
   mergePr: github.mergePr,
   deleteHeadBranch: github.deleteHeadBranch,
   requestMerge: shared.requestMerge,
+  fixRuns: shared.fixRuns,
   scanPullRequests: github.scanPullRequests,
   requestTestSlot: shared.requestTestSlot,
   waitForWorkflowEnd: watchingHolder.waitForWorkflowEnd,
