@@ -152,8 +152,12 @@ describe('drover run on a GitHub repository', () => {
       prNumber: pr.number,
       startedAt: row.startedAt,
       completedAt: row.finishedAt,
+      worktree: row.worktree,
       lastProgress: 'drafted by hand',
     });
+    // where its agent ran: `tmux attach -t` takes it
+    expect(row.tmuxSession).toMatch(/^[^:]+:.+/);
+    expect(task.tmuxSession).toBe(row.tmuxSession);
     expect(Date.parse(String(task.startedAt))).toBeLessThanOrEqual(Date.parse(String(task.completedAt)));
     const WRITTEN = /^\s*(status|prNumber|startedAt|completedAt|worktree|tmuxSession):/;
     const others = (t: string) => t.split('\n').filter((l) => !WRITTEN.test(l));
