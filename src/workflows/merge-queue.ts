@@ -144,6 +144,7 @@ async function mergeOne(state: MergeQueueState, cur: InProgress, timing: Timing)
     refuse(state, cur.number, reasons, new Date(), codes);
     return last(state, cur.number);
   };
+  await retargetStacked(state, pr, cur);
   const early = await staticRefusal(state, pr, cur, settings);
   if (early.length > 0) return still() ? refuseWith(early) : undefined;
   let ciDeadline = new Date().getTime() + timing.ciWaitMs;
@@ -185,16 +186,23 @@ async function mergeOne(state: MergeQueueState, cur: InProgress, timing: Timing)
 }
 
 /**
- * Brings the PR in progress up to date: a stacked PR whose dependencies merged is retargeted to
- * the queue's base first, then GitHub's update-branch merges the base in. Returns the outcome when
- * the PR left that way (merged elsewhere, closed, conflicting), undefined when CI is next.
+ * A stacked PR (it names dependencies, all merged by now) still based on a dependency's branch —
+ * kept after its merge, or the PR opened while it was being deleted — is retargeted to the queue's
+ * base before anything is judged.
+ */
+async function retargetStacked(state: MergeQueueState, pr: PrRef, cur: InProgress): Promise<void> {
+  if (cur.dependsOn.length === 0) return;
+  const loaded = await sharedActivities.loadPullRequest({ pr });
+  if (loaded.baseRefName !== state.base) await sharedActivities.retargetPr({ pr, base: state.base });
+}
+
+/**
+ * Brings the PR in progress up to date with GitHub's update-branch (the base merged in). Returns
+ * the outcome when the PR left that way (merged elsewhere, closed, conflicting), undefined when CI
+ * is next.
  */
 async function bringUpToDate(state: MergeQueueState, pr: PrRef, cur: InProgress): Promise<Outcome | undefined> {
-  const current = state.current!;
-  const head = current.currentHead;
-  const loaded = await sharedActivities.loadPullRequest({ pr });
-  if (loaded.baseRefName !== state.base && cur.dependsOn.length > 0)
-    await sharedActivities.retargetPr({ pr, base: state.base });
+  const head = state.current!.currentHead;
   const result = await sharedActivities.bringPrUpToDate({ pr, expectedHead: head });
   if (state.current?.number !== cur.number) return undefined;
   const now = new Date();
