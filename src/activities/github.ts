@@ -15,6 +15,17 @@ import { answerThreads, postCommentOnce, type AnsweredThread, type ThreadAnswer 
 import { openOrUpdateTaskPr, type OpenedTaskPr } from '../github/pr-open.js';
 import type { PrContentInput } from '../domain/pr-content.js';
 import { maskSecrets } from '../host/secret-values.js';
+import {
+  bringUpToDate,
+  deleteHeadBranch,
+  mergeAt,
+  readMergeFacts,
+  retarget,
+  type MergeFactsRead,
+  type MergeResult,
+  type UpdateOutcome,
+} from '../github/merge-ops.js';
+import type { MergeMethod } from '../domain/pr-pipeline.js';
 
 export interface LoadedPullRequest {
   cloneUrl: string;
@@ -100,6 +111,35 @@ export function createGithubActivities(settings: GithubSettings | undefined, war
       return githubCall(`scanning open pull requests of ${input.repos.join(', ')}`, () =>
         scanRepositories(gh(), input.repos, input.pageSize, settings?.apiUrl),
       );
+    },
+
+    /** The merge guard's facts: the gate's, plus draft, labels, merge state and the base's protection. */
+    async readMergeFacts(input: { pr: PrRef }): Promise<MergeFactsRead> {
+      return githubCall(`reading what the merge guard checks on ${where(input.pr)}`, () =>
+        readMergeFacts(gh(), input.pr, { threadPageSize: settings?.threadPageSize ?? 50, apiUrl: settings?.apiUrl }),
+      );
+    },
+
+    /** GitHub's update-branch at the expected head, waiting for the new head. */
+    async bringPrUpToDate(input: { pr: PrRef; expectedHead: string }): Promise<UpdateOutcome> {
+      return githubCall(`bringing ${where(input.pr)} up to date with its base`, () =>
+        bringUpToDate(gh(), input.pr, input.expectedHead, (ms) => new Promise((r) => setTimeout(r, ms))),
+      );
+    },
+
+    async retargetPr(input: { pr: PrRef; base: string }): Promise<{ from: string; changed: boolean }> {
+      return githubCall(`retargeting ${where(input.pr)} to ${input.base}`, () => retarget(gh(), input.pr, input.base));
+    },
+
+    /** Merges at exactly `head`; a merge already done (a repeat after a worker kill) is reported, not repeated. */
+    async mergePr(input: { pr: PrRef; head: string; method: MergeMethod }): Promise<MergeResult> {
+      return githubCall(`merging ${where(input.pr)}`, () => mergeAt(gh(), input.pr, input.head, input.method));
+    },
+
+    async deleteHeadBranch(input: { owner: string; repo: string; branch: string }): Promise<{ deleted: boolean }> {
+      return githubCall(`deleting ${input.branch} on ${input.owner}/${input.repo}`, async () => ({
+        deleted: await deleteHeadBranch(gh(), input.owner, input.repo, input.branch),
+      }));
     },
 
     async postPrSummary(input: { pr: PrRef; summary: SummaryInput }): Promise<{ posted: boolean; commentId: number }> {

@@ -8,6 +8,7 @@ import { describeProgress, stopAgent } from './agent-handoff.js';
 import { mergeInBranches } from '../host/git/merge-in.js';
 import { notify, type Notification } from './notify.js';
 import { requestTestSlot, waitForWorkflowEnd } from './test-slot.js';
+import { requestMerge } from './merge-queue.js';
 import { runValidation, stopValidation, type ValidationInput } from './validate.js';
 import { pushAndCollectEvidence } from './verify.js';
 import { watchAgent } from './watch.js';
@@ -57,6 +58,7 @@ export function createSharedActivities(deps: ActivityDeps) {
     notify: (note: Notification) => notify(deps, note),
     ...createGithubActivities(deps.github, deps.notifyLine),
     requestTestSlot,
+    requestMerge,
     waitForWorkflowEnd,
   };
 }

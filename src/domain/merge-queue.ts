@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { MergeVerdict } from './merge-guard.js';
+import { MergeSettingsSchema } from './pr-pipeline.js';
 
 /**
  * The state of one merge queue (one per repository and base branch, workflow id
@@ -18,6 +19,10 @@ export const EnqueueRequestSchema = z.object({
   /** PR numbers that must merge first (the task's dependencies' PRs). */
   dependsOn: z.array(z.number().int().positive()).default([]),
   taskId: z.string().optional(),
+  /** The workflow told the outcome (`mergeOutcome`); absent for `drover merge`. */
+  replyTo: z.string().optional(),
+  /** How to merge this PR; absent: the defaults (squash, delete the head). */
+  settings: MergeSettingsSchema.optional(),
 });
 export type EnqueueRequest = z.input<typeof EnqueueRequestSchema>;
 
@@ -46,7 +51,11 @@ export const OutcomeSchema = z.object({
 export type Outcome = z.infer<typeof OutcomeSchema>;
 
 /** A refusal remembers the entry's dependencies, so an explicit retry queues the same request. */
-export const RefusalSchema = OutcomeSchema.extend({ dependsOn: z.array(z.number().int().positive()).default([]) });
+export const RefusalSchema = OutcomeSchema.extend({
+  dependsOn: z.array(z.number().int().positive()).default([]),
+  replyTo: z.string().optional(),
+  settings: MergeSettingsSchema.optional(),
+});
 export type Refusal = z.infer<typeof RefusalSchema>;
 
 export const MergeQueueStateSchema = z.object({
@@ -127,6 +136,8 @@ export function retry(state: MergeQueueState, number: number, now: Date): { stat
     headSha: refusal.headSha,
     dependsOn: refusal.dependsOn,
     ...(refusal.taskId ? { taskId: refusal.taskId } : {}),
+    ...(refusal.replyTo ? { replyTo: refusal.replyTo } : {}),
+    ...(refusal.settings ? { settings: refusal.settings } : {}),
     enqueuedAt: now.toISOString(),
   });
   return { state, retried: true };
@@ -245,7 +256,12 @@ export function refuse(
     reasons: [...reasons],
     ...(cur.taskId ? { taskId: cur.taskId } : {}),
   };
-  state.refused = [...state.refused.filter((r) => r.number !== number), { ...outcome, dependsOn: cur.dependsOn }];
+  const again = {
+    dependsOn: cur.dependsOn,
+    ...(cur.replyTo ? { replyTo: cur.replyTo } : {}),
+    ...(cur.settings ? { settings: cur.settings } : {}),
+  };
+  state.refused = [...state.refused.filter((r) => r.number !== number), { ...outcome, ...again }];
   bounded(state.refused, REMEMBERED_PRS);
   record(state, outcome);
   state.current = undefined;
