@@ -112,18 +112,16 @@ async function runDemoPipeline(opts: PipelineOptions): Promise<void> {
       args: [input],
     });
     say(`Run ${manifestWorkflowId} started — watch it live: ${webUiLink(config, manifestWorkflowId)}`);
-    const progress = followPipeline(
-      client,
-      { manifest: manifestWorkflowId, queue: mergeQueueWorkflowId(stage.owner, stage.repo, 'main') },
-      say,
-    );
+    const queueId = mergeQueueWorkflowId(stage.owner, stage.repo, 'main');
+    const progress = followPipeline(client, { manifest: manifestWorkflowId, queue: queueId }, say);
     let final: ManifestRunState | undefined;
     try {
       final = await client.workflow.getHandle(manifestWorkflowId).result();
     } finally {
       await progress.stop();
+      await retireQueue(client, queueId);
     }
-    const summary = await summarize(stage, manifest, final, opts.merge, webUiLink(config, manifestWorkflowId));
+    const summary = await summarize(name, stage, manifest, final, opts.merge, webUiLink(config, manifestWorkflowId));
     report(summary, opts.json ?? false, say);
     if (summary.state !== 'done') throw new CliError(`not done:\n${summary.missing.map((m) => `  - ${m}`).join('\n')}`);
   } finally {
@@ -200,6 +198,19 @@ function runInput(stage: Stage, manifest: PlannedManifest, name: string, merge: 
   };
 }
 
+/**
+ * A merge queue waits for requests forever; this one's repository lives only in this process's
+ * emulator, so it ends with the demo instead of lingering on the dev server.
+ */
+async function retireQueue(client: Client, workflowId: string): Promise<void> {
+  const handle = client.workflow.getHandle(workflowId);
+  const running = await handle.describe().then(
+    (d) => d.status.name === 'RUNNING',
+    () => false,
+  );
+  if (running) await handle.terminate('drover demo pipeline ended: its GitHub emulator is gone');
+}
+
 /** `--external-worker FILE`: what a `drover worker` for this demo needs, readable by this user only. */
 async function writeWorkerEnv(
   file: string,
@@ -217,6 +228,7 @@ async function writeWorkerEnv(
 }
 
 async function summarize(
+  name: string,
   stage: Stage,
   manifest: PlannedManifest,
   final: ManifestRunState | undefined,
@@ -233,6 +245,7 @@ async function summarize(
   return summarizePipeline({
     merge,
     webUi,
+    where: { run: name, repo: `${stage.owner}/${stage.repo}`, bare: stage.bare },
     rows: final?.tasks,
     dependsOn: Object.fromEntries(tasks.map((t) => [t.id, t.dependsOn])),
     ciHeads: Object.fromEntries(prNumbers.map((n) => [n, stage.ledger.headsOf(n)])),

@@ -31,6 +31,8 @@ export interface PipelineFacts {
   /** Whether the run merged (`--merge`); without it every PR is expected open. */
   merge: boolean;
   webUi: string;
+  /** The manifest run's name, the repository on the emulator (`owner/name`) and its bare git repository. */
+  where: { run: string; repo: string; bare: string };
   /** The run's final rows; absent when the run did not finish. */
   rows: ReadonlyArray<Pick<TaskRow, 'id' | 'status' | 'reason' | 'branch' | 'revisions' | 'pullRequest'>> | undefined;
   /** Task id → the task ids it depends on (the planned manifest). */
@@ -60,6 +62,9 @@ export interface PrSummary {
 
 export interface PipelineSummary {
   state: 'done' | 'failed';
+  run: string;
+  repo: string;
+  bare: string;
   issues: IssueFact[];
   prs: PrSummary[];
   /** Task ids in the order their PRs merged. */
@@ -139,6 +144,7 @@ export function summarizePipeline(facts: PipelineFacts): PipelineSummary {
     .map((p) => p.task);
   return {
     state: missing.length === 0 ? 'done' : 'failed',
+    ...facts.where,
     issues: [...facts.issues],
     prs,
     mergeOrder,

@@ -20,6 +20,7 @@ function mergedFacts(): PipelineFacts {
   return {
     merge: true,
     webUi: 'http://ui/run',
+    where: { run: 'd', repo: 'o/r', bare: '/gh/o/r.git' },
     rows: [
       { id: 'i1', status: 'merged', reason: 'merged', branch: 'drover/d-i1', revisions: 0, pullRequest: pr(4, 'main') },
       {
@@ -78,6 +79,7 @@ describe('summarizePipeline', () => {
     const s = summarizePipeline(mergedFacts());
     expect(s.missing).toEqual([]);
     expect(s.state).toBe('done');
+    expect(s).toMatchObject({ run: 'd', repo: 'o/r', bare: '/gh/o/r.git' });
     expect(s.mergeOrder).toEqual(['i1', 'i2', 'i3']);
     expect(s.duplicates).toEqual({ pulls: 0, comments: 0 });
     expect(s.prs.find((p) => p.task === 'i2')).toMatchObject({
