@@ -172,8 +172,9 @@ async function mergeOne(state: MergeQueueState, cur: InProgress, timing: Timing)
     const done = await sharedActivities.mergePr({ pr, head: state.current!.currentHead, method: settings.method });
     if (!still()) return undefined;
     if (!done.merged) return refuseWith([done.reason]);
-    merged(state, cur.number, done.mergeCommit, new Date());
+    // the head goes first: GitHub retargets PRs stacked on it before any dependent starts here
     if (settings.deleteBranch) await deleteHead(state, pr);
+    merged(state, cur.number, done.mergeCommit, new Date());
     return last(state, cur.number);
   }
 }
