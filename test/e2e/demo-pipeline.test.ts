@@ -32,11 +32,11 @@ afterAll(async () => {
 });
 
 /** The demo as a user starts it (progress on stderr, one JSON object on stdout). */
-function demo(extra: string[] = []): ResultPromise<{ reject: false }> {
+function demo(extra: string[] = [], timeout = 600_000): ResultPromise<{ reject: false }> {
   return execa('node', [path.join(projectRoot(), 'bin', 'drover.mjs'), 'demo', 'pipeline', '--json', ...extra], {
     env: rigEnv(rig),
     reject: false,
-    timeout: 600_000,
+    timeout,
   });
 }
 
@@ -83,7 +83,9 @@ describe('drover demo pipeline --json', () => {
 describe('drover demo pipeline with its worker SIGKILLed twice', () => {
   it('ends the same after a kill while a PR is opened and one inside the merge queue', async () => {
     const envFile = path.join(rig.tmp, 'demo-worker.json');
-    const run = demo(['--external-worker', envFile]);
+    // a worker killed inside an activity without heartbeats (e.g. loadRepository while the PR opens)
+    // leaves it to its start-to-close timeout (180 s) before a retry: allow for two of those
+    const run = demo(['--external-worker', envFile], 1_100_000);
     const settings = await waitFor(
       'the demo to write the worker settings',
       async () => (existsSync(envFile) ? (JSON.parse(await readFile(envFile, 'utf8')) as WorkerSettings) : undefined),
@@ -136,7 +138,7 @@ describe('drover demo pipeline with its worker SIGKILLed twice', () => {
       workers.stop();
       run.kill('SIGTERM');
     }
-  }, 900_000);
+  }, 1_200_000);
 });
 
 interface WorkerSettings {
