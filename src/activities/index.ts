@@ -6,6 +6,7 @@ import { createGithubActivities } from './github.js';
 import { heartbeating } from './heartbeating.js';
 import { describeProgress, stopAgent } from './agent-handoff.js';
 import { mergeInBranches } from '../host/git/merge-in.js';
+import { syncWorktree } from '../host/git/sync.js';
 import { notify, type Notification } from './notify.js';
 import { requestTestSlot, waitForWorkflowEnd } from './test-slot.js';
 import { requestMerge } from './merge-queue.js';
@@ -44,6 +45,7 @@ export function createHostActivities(deps: ActivityDeps) {
     stopAgent: heartbeating((input: { taskId: string }) => stopAgent(deps, input)),
     describeProgress: heartbeating(describeProgress),
     mergeInBranches: heartbeating(mergeInBranches),
+    syncWorktree: heartbeating(syncWorktree),
     runValidation: (input: ValidationInput) => runValidation(deps, input),
     stopValidation: (input: { taskId: string }) => stopValidation(deps, input),
   };

@@ -62,7 +62,7 @@ export const ManifestRunStateSchema = z.object({
     z.object({
       at: z.string(),
       task: z.string(),
-      event: z.enum(['start', 'end']),
+      event: z.enum(['start', 'end', 'restack']),
       status: TaskStatusSchema.optional(),
     }),
   ),

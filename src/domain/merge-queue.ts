@@ -46,6 +46,8 @@ export const OutcomeSchema = z.object({
   at: z.string(),
   mergeCommit: z.string().optional(),
   reasons: z.array(z.string()).default([]),
+  /** The guard's problem codes behind a refusal (merge-guard.ts GUARD_CODES): what a task can act on. */
+  codes: z.array(z.string()).default([]),
   taskId: z.string().optional(),
 });
 export type Outcome = z.infer<typeof OutcomeSchema>;
@@ -235,6 +237,7 @@ export function checked(
     number,
     onlyBehind ? [...verdict.reasons, `the base moved ${cur.updates} times while CI ran`] : verdict.reasons,
     now,
+    verdict.problems.map((p) => p.code),
   );
   return { state, next: 'refused' };
 }
@@ -245,6 +248,7 @@ export function refuse(
   number: number,
   reasons: readonly string[],
   now: Date,
+  codes: readonly string[] = [],
 ): { state: MergeQueueState; changed: boolean } {
   const cur = state.current;
   if (!cur || cur.number !== number) return { state, changed: false };
@@ -254,6 +258,7 @@ export function refuse(
     outcome: 'refused',
     at: now.toISOString(),
     reasons: [...reasons],
+    codes: [...new Set(codes)],
     ...(cur.taskId ? { taskId: cur.taskId } : {}),
   };
   const again = {
@@ -291,6 +296,7 @@ export function merged(
     at: now.toISOString(),
     mergeCommit,
     reasons: [],
+    codes: [],
     ...(cur.taskId ? { taskId: cur.taskId } : {}),
   });
   state.current = undefined;
@@ -314,6 +320,7 @@ export function mergedElsewhere(
       outcome: 'merged',
       at: now.toISOString(),
       reasons: ['merged outside the queue'],
+      codes: [],
       ...(known.taskId ? { taskId: known.taskId } : {}),
     });
   if (state.current?.number === number) state.current = undefined;
@@ -334,7 +341,7 @@ export function withdraw(
   state.waiting = state.waiting.filter((e) => e.number !== number);
   if (cur) state.current = undefined;
   const head = cur?.headSha ?? waiting!.headSha;
-  record(state, { number, headSha: head, outcome: 'withdrawn', at: now.toISOString(), reasons: [reason] });
+  record(state, { number, headSha: head, outcome: 'withdrawn', at: now.toISOString(), reasons: [reason], codes: [] });
   return { state, withdrawn: true };
 }
 

@@ -96,5 +96,17 @@ export const MergeOutcomeSchema = z.object({
   at: z.string(),
   mergeCommit: z.string().optional(),
   reasons: z.array(z.string()).default([]),
+  /** The merge guard's problem codes behind a refusal. */
+  codes: z.array(z.string()).default([]),
 });
 export type MergeOutcome = z.infer<typeof MergeOutcomeSchema>;
+
+/**
+ * Refusals the task's agent can fix in its worktree (red CI, a change request, an open thread, a
+ * conflict): the task re-briefs it and queues the new head. Anything else (draft, hold word, base,
+ * approvals, a branch rule) needs a human: the task ends with the reasons.
+ */
+const AGENT_FIXABLE = new Set(['ci-failed', 'changes-requested', 'unresolved-thread', 'conflict']);
+export function refusalNeedsAgent(outcome: Pick<MergeOutcome, 'outcome' | 'codes'>): boolean {
+  return outcome.outcome === 'refused' && outcome.codes.some((c) => AGENT_FIXABLE.has(c));
+}

@@ -31,6 +31,8 @@ export const PhaseSchema = z.enum([
   'opening-pr',
   /** The PR passed the gate; waiting for the merge queue to merge it (`--merge`). */
   'awaiting-merge',
+  /** A dependency's PR moved: following it (update-branch or a merge), then the PR gate again. */
+  'restacking',
   'done',
   'escalated',
   'aborted',

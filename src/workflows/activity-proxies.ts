@@ -127,6 +127,7 @@ export function hostActivities(taskQueue: string) {
     stopAgent: quick.stopAgent,
     describeProgress: quick.describeProgress,
     mergeInBranches: quick.mergeInBranches,
+    syncWorktree: quick.syncWorktree,
     // pasting twice would brief the agent twice: never retried blindly, the workflow decides
     deliverText: once.deliverText,
     watchAgent: watching.watchAgent,

@@ -14,6 +14,7 @@ import { actOnEvent } from './task-events.js';
 import { nextAgent } from './task-handoff.js';
 import { HostLost, TaskRun } from './task-run.js';
 import type { Carried } from './task-session.js';
+import { awaitMerge } from './task-merge.js';
 import { openAndGatePr } from './task-pull-request.js';
 import { collectVerdict, doneReason } from './task-verify.js';
 import { watchOrWake } from './task-watch.js';
@@ -127,6 +128,12 @@ async function verify(run: TaskRun): Promise<TaskResult | undefined> {
   // a task that opens a PR: Drover opens or updates it for the verified head, then the PR gate
   if (reasons.length === 0 && input.openPr && !input.pr && !run.aborted)
     reasons.push(...(await openAndGatePr(run, head)));
+  // --merge: the verified PR goes through the merge queue; what the agent can fix comes back as reasons
+  if (reasons.length === 0 && input.merge && (input.pr || input.openPr) && !run.aborted) {
+    const end = await awaitMerge(run, head);
+    if (end.kind === 'refused') return run.finish('failed', `merge refused: ${end.reasons.join('; ')}`);
+    if (end.kind === 'fix') reasons.push(...end.reasons);
+  }
   if (run.aborted) return undefined;
   const task = record.state;
   if (reasons.length === 0) {

@@ -39,6 +39,7 @@ import { isFinished, nextTasks, type ScheduleOptions } from '../domain/scheduler
 import type { TaskPullRequest } from '../domain/pr-pipeline.js';
 import { sharedActivities } from './activity-proxies.js';
 import { taskPullRequestSignal } from './manifest-messages.js';
+import { dependencyMovedSignal } from './task-messages.js';
 import type { agentTaskWorkflow } from './agent-task.js';
 
 export const manifestStateQuery = defineQuery<ManifestRunState>('manifestState');
@@ -96,8 +97,20 @@ class ManifestRun {
   private prChanged(childId: string, pr: TaskPullRequest): void {
     const row = this.state.tasks.find((r) => childTaskId(this.input, r.id) === childId);
     if (!row || !this.running.has(row.id)) return;
+    const before = row.pullRequest;
     Object.assign(row, pullRequestPatch(pr));
     this.changes += 1;
+    if (before && before.head !== pr.head && pr.state === 'open') this.restackDependents(row, pr.head);
+  }
+
+  /** A dependency's PR has a new verified head (a review fix): each running dependent follows it. */
+  private restackDependents(row: TaskRow, newHead: string): void {
+    for (const { task } of manifestEntries(this.manifest)) {
+      const child = this.running.get(task.id);
+      if (!child || !(task.dependsOn ?? []).includes(row.id)) continue;
+      this.state.log.push({ at: new Date().toISOString(), task: task.id, event: 'restack' });
+      void child.signal(dependencyMovedSignal, { taskId: row.id, branch: row.branch, newHead }).catch(() => undefined); // it ended meanwhile: its PR is brought up to date by the merge queue
+    }
   }
 
   /** Starts what may start, waits for a change, again; ends when all is done or nobody answers a stalled run. */

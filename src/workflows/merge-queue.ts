@@ -100,6 +100,10 @@ function answerRequests(state: MergeQueueState): void {
           outcome: result === 'already-merged' ? 'merged' : 'refused',
           at: new Date().toISOString(),
           reasons: result === 'already-merged' ? ['merged before'] : (reasons ?? []),
+          codes:
+            result === 'already-merged'
+              ? []
+              : (state.refused.find((r) => r.number === parsed.data.number)?.codes ?? []),
         },
         parsed.data.replyTo,
       );
@@ -119,6 +123,7 @@ async function reply(outcome: MergeOutcome | Outcome, replyTo: string | undefine
       at: outcome.at,
       ...(outcome.mergeCommit ? { mergeCommit: outcome.mergeCommit } : {}),
       reasons: outcome.reasons,
+      codes: 'codes' in outcome ? outcome.codes : [],
     });
   } catch {
     // the requester has ended: the outcome stays in the queue's state for `drover merge status`
@@ -135,8 +140,8 @@ async function mergeOne(state: MergeQueueState, cur: InProgress, timing: Timing)
   const pr: PrRef = { owner: state.owner, repo: state.repo, number: cur.number };
   const settings: MergeSettings = MergeSettingsSchema.parse(cur.settings ?? {});
   const still = () => state.current?.number === cur.number;
-  const refuseWith = (reasons: string[]) => {
-    refuse(state, cur.number, reasons, new Date());
+  const refuseWith = (reasons: string[], codes: string[] = []) => {
+    refuse(state, cur.number, reasons, new Date(), codes);
     return last(state, cur.number);
   };
   const early = await staticRefusal(state, pr, cur, settings);
@@ -209,7 +214,7 @@ async function bringUpToDate(state: MergeQueueState, pr: PrRef, cur: InProgress)
       );
       return last(state, cur.number);
     case 'conflict':
-      refuse(state, cur.number, [result.reason], now);
+      refuse(state, cur.number, [result.reason], now, ['conflict']);
       return last(state, cur.number);
     case 'merged':
       mergedElsewhere(state, cur.number, now);

@@ -16,3 +16,11 @@ export const denyUpdate = defineUpdate<string, []>('deny');
 export const reportUpdate = defineUpdate<string, [Report]>('report');
 
 export const stateQuery = defineQuery<TaskState>('state');
+
+/** From the manifest run to a dependent task: a dependency's PR got a new verified head (a review fix). */
+export interface DependencyMoved {
+  taskId: string;
+  branch: string;
+  newHead: string;
+}
+export const dependencyMovedSignal = defineSignal<[DependencyMoved]>('dependencyMoved');

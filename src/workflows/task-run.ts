@@ -1,3 +1,5 @@
+import type { MergeOutcome } from '../domain/pr-pipeline.js';
+import type { DependencyMoved } from './task-messages.js';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -40,6 +42,10 @@ export class TaskRun {
   readonly slots: TestSlotClient | undefined;
   /** Checkpoints already pushed to the task branch's remote. */
   checkpointsPushed: number;
+  /** The merge queue's answers to this task (task-merge.ts), once it first waited for one. */
+  mergeOutcomes: MergeOutcome[] | undefined;
+  /** Dependencies whose PR moved and that this task has not restacked on yet (task-restack.ts). */
+  restacks: DependencyMoved[] | undefined;
   /** Where a worktree deleted under the task is prepared again (PR mode only before a continue-as-new). */
   private restore: WorktreeSource | undefined;
 

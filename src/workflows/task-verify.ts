@@ -64,10 +64,12 @@ export function doneReason(
   input: ResolvedTaskInput,
   branch: string,
   head: string,
-  opened?: Pick<TaskPullRequest, 'owner' | 'repo' | 'number'>,
+  opened?: Pick<TaskPullRequest, 'owner' | 'repo' | 'number' | 'state' | 'mergeCommit'>,
 ): string {
   const at = head.slice(0, 10);
   const pr = input.pr ?? opened;
+  if (opened?.state === 'merged')
+    return `merged: ${opened.owner}/${opened.repo}#${opened.number} at ${at}${opened.mergeCommit ? ` as ${opened.mergeCommit.slice(0, 10)}` : ''}, after the merge guard passed`;
   return pr
     ? `verified: ${pr.owner}/${pr.repo}#${pr.number} at ${at}: CI green on it, no open thread, no newer change request`
     : `verified: branch ${branch} at ${at} is on its remote`;

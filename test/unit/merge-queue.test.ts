@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MergeVerdict } from '../../src/domain/merge-guard.js';
+import { refusalNeedsAgent } from '../../src/domain/pr-pipeline.js';
 import {
   MAX_UPDATES,
   RECENT_OUTCOMES,
@@ -74,6 +75,7 @@ describe('merge queue state', () => {
         number: 3,
         headSha: sha(3, 1),
         outcome: 'merged',
+        codes: [],
         at: at(13).toISOString(),
         mergeCommit: 'c0ffee',
         reasons: [],
@@ -262,11 +264,19 @@ describe('merge queue state', () => {
         number: 1,
         headSha: sha(1),
         outcome: 'merged',
+        codes: [],
         at: at(2).toISOString(),
         reasons: ['merged outside the queue'],
         taskId: 't1',
       },
-      { number: 2, headSha: sha(2), outcome: 'merged', at: at(3).toISOString(), reasons: ['merged outside the queue'] },
+      {
+        number: 2,
+        headSha: sha(2),
+        outcome: 'merged',
+        at: at(3).toISOString(),
+        reasons: ['merged outside the queue'],
+        codes: [],
+      },
     ]);
     expect(q.mergedCount).toBe(0); // counts the queue's own merges only
     expect(enqueue(q, { number: 1, headSha: sha(1, 1) }, at(4)).result).toBe('already-merged');
@@ -308,3 +318,31 @@ function mergeCurrentFromCi(q: MergeQueueState): void {
   checked(q, cur.number, OK, at(50));
   merged(q, cur.number, 'm', at(50));
 }
+
+describe('refusal codes: what a task can act on', () => {
+  it("a guard refusal carries the guard's codes; the task re-briefs its agent only for what the agent can fix", () => {
+    const q = emptyQueue('o', 'r', 'main');
+    enqueue(q, { number: 1, headSha: sha(1), replyTo: 'task/adhoc/t1', settings: { method: 'rebase' } }, at(0));
+    startNext(q, at(1));
+    branchUpdated(q, 1, sha(1));
+    ciSettled(q, 1, sha(1));
+    const verdict: MergeVerdict = {
+      ok: false,
+      reasons: ['rita requested changes', 'the pull request is a draft'],
+      problems: [
+        { code: 'changes-requested', reason: 'rita requested changes' },
+        { code: 'draft', reason: 'the pull request is a draft' },
+      ],
+      waiting: false,
+    };
+    expect(checked(q, 1, verdict, at(2)).next).toBe('refused');
+    const outcome = q.recent.at(-1)!;
+    expect(outcome.codes).toEqual(['changes-requested', 'draft']);
+    expect(refusalNeedsAgent({ outcome: 'refused', codes: outcome.codes })).toBe(true);
+    expect(refusalNeedsAgent({ outcome: 'refused', codes: ['draft', 'approval-missing'] })).toBe(false);
+    expect(refusalNeedsAgent({ outcome: 'merged', codes: ['ci-failed'] })).toBe(false);
+    // an explicit retry queues the same request again: where to reply and how to merge survive
+    retry(q, 1, at(3));
+    expect(q.waiting[0]).toMatchObject({ number: 1, replyTo: 'task/adhoc/t1', settings: { method: 'rebase' } });
+  });
+});
