@@ -113,15 +113,28 @@ async function runDemoPipeline(opts: PipelineOptions): Promise<void> {
     });
     say(`Run ${manifestWorkflowId} started — watch it live: ${webUiLink(config, manifestWorkflowId)}`);
     const queueId = mergeQueueWorkflowId(stage.owner, stage.repo, 'main');
-    const progress = followPipeline(client, { manifest: manifestWorkflowId, queue: queueId }, say);
+    const progress = followPipeline(client, { manifest: manifestWorkflowId, queue: queueId }, say, opts.merge);
+    const handle = client.workflow.getHandle(manifestWorkflowId);
     let final: ManifestRunState | undefined;
+    const notes: string[] = [];
     try {
-      final = await client.workflow.getHandle(manifestWorkflowId).result();
+      const ended = await Promise.race([
+        handle.result().then((state: ManifestRunState) => ({ state, reason: undefined })),
+        progress.stalled,
+      ]);
+      final = ended.state;
+      if (ended.reason) {
+        notes.push(ended.reason);
+        // its GitHub emulator ends with this process: nobody can retry the run's tasks afterwards
+        await handle.terminate(`drover demo pipeline ended: ${ended.reason}`);
+      }
     } finally {
       await progress.stop();
       await retireQueue(client, queueId);
     }
     const summary = await summarize(name, stage, manifest, final, opts.merge, webUiLink(config, manifestWorkflowId));
+    summary.missing.push(...notes);
+    if (notes.length > 0) summary.state = 'failed';
     report(summary, opts.json ?? false, say);
     if (summary.state !== 'done') throw new CliError(`not done:\n${summary.missing.map((m) => `  - ${m}`).join('\n')}`);
   } finally {

@@ -130,6 +130,12 @@ const rewrite = (file: string, content: string): Turn[] => [
 const commit = (message: string): Turn => bash(`git add -A && git commit -q -m "${message}"`, 'Commit the change');
 const checkpoint = (): Turn => bash(`drover report checkpoint ${DEMO_STEP}`, `Report checkpoint ${DEMO_STEP}`);
 const done = (): Turn => bash('drover report done', 'Report done');
+/** Commit, report the step and done in one command (one permission dialog instead of three). */
+const commitAndReport = (message: string): Turn =>
+  bash(
+    `git add -A && git commit -q -m "${message}" && drover report checkpoint ${DEMO_STEP} && drover report done`,
+    'Commit and report',
+  );
 
 /**
  * The scripted claude session of each task, by issue key; `worktreeOf(key)` is the task's
@@ -142,7 +148,8 @@ export function sampleScenarios(worktreeOf: (key: SampleIssue['key']) => string)
   const c = worktreeOf('C');
   return {
     A: { turns: [create(`${a}/farewell.js`, FAREWELL_JS), commit('Add farewell'), checkpoint(), done(), say('Done.')] },
-    B: { turns: [create(`${b}/index.js`, INDEX_JS), commit('Add index.js'), checkpoint(), done(), say('Done.')] },
+    // B is short: its PR must open before A's merges for it to be stacked on A's branch (see docs/demo-pipeline.md)
+    B: { turns: [create(`${b}/index.js`, INDEX_JS), commitAndReport('Add index.js'), say('Done.')] },
     C: {
       turns: [
         ...rewrite(`${c}/math.js`, MATH_JS_WRONG),

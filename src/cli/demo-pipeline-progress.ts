@@ -33,17 +33,41 @@ export function queueChange(before: MergeQueueState | undefined, after: MergeQue
   return before === undefined && !after.current ? undefined : now === describe(before) ? undefined : now;
 }
 
+/**
+ * Why the run can only wait for a human now, or undefined (pure): nothing runs or may start, a task
+ * failed, and (when merging) no PR still waits for the queue. The run itself then waits days for
+ * `drover retry`/`skip`; the demo reports instead of waiting.
+ */
+export function stalledReason(state: ManifestRunState, merge: boolean): string | undefined {
+  const moving = new Set(['running', 'stuck', ...(merge ? ['pr_open'] : [])]);
+  if (state.finishedAt || state.tasks.some((t) => moving.has(t.status))) return undefined;
+  if (state.tasks.some((t) => t.status === 'pending' && t.reason === 'ready')) return undefined;
+  const failed = state.tasks.filter((t) => t.status === 'error' || t.status === 'escalated');
+  if (failed.length === 0) return undefined;
+  return `the run waits for a human: ${failed.map((t) => `${t.id} ${t.status} (${t.reason})`).join('; ')}`;
+}
+
+export interface PipelineFollower {
+  /** Resolves with the run's state once it stalled (stalledReason, seen twice in a row). */
+  stalled: Promise<{ state: ManifestRunState; reason: string }>;
+  stop(): Promise<void>;
+}
+
 /** Polls until `stop()` is called; says each change with the time since the start. */
 export function followPipeline(
   client: Client,
   ids: { manifest: string; queue: string },
   say: (line: string) => void,
-): { stop(): Promise<void> } {
+  merge: boolean,
+): PipelineFollower {
   const started = Date.now();
   const stamp = (): string => `  +${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s  `;
   let run: ManifestRunState | undefined;
   let queue: MergeQueueState | undefined;
   let stopped = false;
+  let stalls = 0;
+  let onStall: (s: { state: ManifestRunState; reason: string }) => void = () => undefined;
+  const stalled = new Promise<{ state: ManifestRunState; reason: string }>((resolve) => (onStall = resolve));
   const loop = (async () => {
     while (!stopped) {
       const next = await client.workflow
@@ -53,6 +77,9 @@ export function followPipeline(
       if (next) {
         for (const line of runChanges(run, next)) say(stamp() + line);
         run = next;
+        const why = stalledReason(next, merge);
+        stalls = why ? stalls + 1 : 0;
+        if (why && stalls === 2) onStall({ state: next, reason: why });
       }
       const q = await client.workflow
         .getHandle(ids.queue)
@@ -67,6 +94,7 @@ export function followPipeline(
     }
   })();
   return {
+    stalled,
     async stop() {
       stopped = true;
       await loop;

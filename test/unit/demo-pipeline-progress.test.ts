@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { queueChange, runChanges } from '../../src/cli/demo-pipeline-progress.js';
+import { queueChange, runChanges, stalledReason } from '../../src/cli/demo-pipeline-progress.js';
 import type { ManifestRunState, TaskRow } from '../../src/domain/manifest-run.js';
 import { emptyQueue, type MergeQueueState } from '../../src/domain/merge-queue.js';
 
@@ -67,5 +67,19 @@ describe("the pipeline demo's progress lines", () => {
     expect(queueChange(idle, busy)).toBe('merge queue: PR #4 waiting-ci');
     expect(queueChange(busy, busy)).toBeUndefined();
     expect(queueChange(busy, { ...idle, mergedCount: 1 })).toBe('merge queue: idle, 1 merged');
+  });
+
+  it('calls a run stalled only when nothing moves, nothing may start and a task failed', () => {
+    const failed = row('i2', 'error', { reason: 'GitHub refused' });
+    expect(stalledReason(run([row('i1', 'merged'), failed, row('i3', 'merged')]), true)).toBe(
+      'the run waits for a human: i2 error (GitHub refused)',
+    );
+    expect(stalledReason(run([row('i1', 'pr_open'), failed]), true)).toBeUndefined();
+    expect(stalledReason(run([row('i1', 'pr_open'), failed]), false)).toContain('i2 error');
+    expect(stalledReason(run([row('i1', 'running'), failed]), false)).toBeUndefined();
+    expect(stalledReason(run([row('i1', 'pending', { reason: 'ready' }), failed]), false)).toBeUndefined();
+    expect(stalledReason(run([row('i1', 'blocked'), failed]), false)).toContain('i2 error');
+    expect(stalledReason(run([row('i1', 'merged'), row('i2', 'merged')]), true)).toBeUndefined();
+    expect(stalledReason({ ...run([failed]), finishedAt: 'now' }, true)).toBeUndefined();
   });
 });
