@@ -35,6 +35,8 @@ export interface SpawnResult {
   /** `reused`: a live agent was already there; `launched`: new window; `relaunched`: dead pane respawned with resume. */
   outcome: 'reused' | 'launched' | 'relaunched';
   resumed: boolean;
+  /** `<tmux session>:<window>`, what `tmux attach -t` takes (the manifest's `tmuxSession`). */
+  tmuxTarget: string;
   /** The worktree was missing and was prepared again from the task branch. */
   restoredWorktree?: boolean;
 }
@@ -75,7 +77,13 @@ export async function ensureAgentRunning(deps: ActivityDeps, input: SpawnInput):
   const existing = await deps.tmux.findWindow(name);
   const missing = !existsSync(input.worktree);
   if (existing && !existing.paneDead && !missing) {
-    return { paneId: existing.paneId, windowId: existing.windowId, outcome: 'reused', resumed: false };
+    return {
+      paneId: existing.paneId,
+      windowId: existing.windowId,
+      outcome: 'reused',
+      resumed: false,
+      tmuxTarget: `${deps.tmux.options.session}:${name}`,
+    };
   }
   if (missing) {
     if (!input.restore) throw ApplicationFailure.retryable(`worktree ${input.worktree} is missing`, 'WorktreeMissing');
@@ -141,11 +149,19 @@ export async function ensureAgentRunning(deps: ActivityDeps, input: SpawnInput):
       windowId: existing.windowId,
       outcome: 'relaunched',
       resumed: resume,
+      tmuxTarget: `${deps.tmux.options.session}:${name}`,
       ...restored,
     };
   }
   const created = await deps.tmux.newWindow(name, input.worktree, env, argv);
-  return { paneId: created.paneId, windowId: created.windowId, outcome: 'launched', resumed: resume, ...restored };
+  return {
+    paneId: created.paneId,
+    windowId: created.windowId,
+    outcome: 'launched',
+    resumed: resume,
+    tmuxTarget: `${deps.tmux.options.session}:${name}`,
+    ...restored,
+  };
 }
 
 /** Rehearsal fault `crashOnStart`: the agent's process prints one line and exits with status 1. */

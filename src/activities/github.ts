@@ -68,7 +68,12 @@ export function createGithubActivities(settings: GithubSettings | undefined, war
     },
 
     /** Opens the task's PR or updates the one it opened (idempotent: looked up by head branch and marker first). */
-    async openTaskPr(input: { owner: string; repo: string; content: PrContentInput }): Promise<OpenedTaskPr> {
+    async openTaskPr(input: {
+      owner: string;
+      repo: string;
+      content: PrContentInput;
+      fallbackBase?: string;
+    }): Promise<OpenedTaskPr> {
       return githubCall(`opening the pull request for ${input.content.branch} on ${input.owner}/${input.repo}`, () =>
         openOrUpdateTaskPr(gh(), { ...input, mask: maskSecrets }),
       );

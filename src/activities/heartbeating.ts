@@ -23,3 +23,10 @@ export function heartbeating<A extends unknown[], R>(fn: (...args: A) => Promise
     }
   };
 }
+
+/** Every activity of a group, heartbeating (the same keys and types). */
+export function heartbeatingAll<T extends Record<string, (...args: never[]) => Promise<unknown>>>(group: T): T {
+  return Object.fromEntries(
+    Object.entries(group).map(([name, fn]) => [name, heartbeating(fn as (...args: unknown[]) => Promise<unknown>)]),
+  ) as unknown as T;
+}

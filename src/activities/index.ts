@@ -3,13 +3,14 @@ import type { WatchInput } from '../domain/watch.js';
 import { deliverText, ensureAgentRunning, sendKeys, type DeliverInput, type SpawnInput } from './agent.js';
 import type { ActivityDeps } from './deps.js';
 import { createGithubActivities } from './github.js';
-import { heartbeating } from './heartbeating.js';
+import { heartbeating, heartbeatingAll } from './heartbeating.js';
 import { describeProgress, stopAgent } from './agent-handoff.js';
 import { mergeInBranches } from '../host/git/merge-in.js';
 import { syncWorktree } from '../host/git/sync.js';
 import { notify, type Notification } from './notify.js';
 import { requestTestSlot, waitForWorkflowEnd } from './test-slot.js';
 import { requestMerge } from './merge-queue.js';
+import { fixRuns } from './fix-history.js';
 import { runValidation, stopValidation, type ValidationInput } from './validate.js';
 import { pushAndCollectEvidence } from './verify.js';
 import { watchAgent } from './watch.js';
@@ -58,9 +59,11 @@ export function createSharedActivities(deps: ActivityDeps) {
     hostLiveness,
     endedWorkflows,
     notify: (note: Notification) => notify(deps, note),
-    ...createGithubActivities(deps.github, deps.notifyLine),
+    // heartbeating: a worker killed in the middle of a GitHub call is noticed in seconds, not at the 3 min timeout
+    ...heartbeatingAll(createGithubActivities(deps.github, deps.notifyLine)),
     requestTestSlot,
     requestMerge,
+    fixRuns,
     waitForWorkflowEnd,
   };
 }

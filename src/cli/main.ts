@@ -11,6 +11,7 @@ import { registerFixPrCommand } from './fix-pr-command.js';
 import { registerHostsCommand } from './hosts-command.js';
 import { registerMonitorCommand } from './monitor-command.js';
 import { registerManifestCommands } from './manifest-commands.js';
+import { registerMergeCommand } from './merge-command.js';
 import { registerPlanCommand } from './plan-command.js';
 import { registerPoolCommands } from './pool-command.js';
 import { registerRunCommand } from './run-manifest-command.js';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerWorkerCommands(program);
   registerTaskCommand(program);
   registerFixPrCommand(program);
+  registerMergeCommand(program);
   registerMonitorCommand(program);
   registerDoctorCommand(program);
   registerRunCommand(program);

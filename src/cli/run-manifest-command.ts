@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Command } from 'commander';
@@ -9,8 +10,12 @@ import { manifestStateQuery } from '../workflows/manifest.js';
 import { CliError, openContext, webUiLink } from './context.js';
 import { loadManifestFile } from './manifest-file.js';
 import { diffStates, progressBar, renderTable } from './manifest-progress.js';
+import { addPrOptions, manifestPrInput, type PrCliOptions } from './pr-options.js';
+import { ManifestWriteBack } from './run-write-back.js';
+import { isDoneStatus } from '../domain/manifest-status.js';
+import { runSummaryMessage } from '../domain/run-summary.js';
 
-interface RunOptions {
+interface RunOptions extends PrCliOptions {
   repo?: string;
   name?: string;
   gates: string;
@@ -18,6 +23,7 @@ interface RunOptions {
   scenarios?: string;
   detach?: boolean;
   json?: boolean;
+  writeBack?: boolean;
 }
 
 async function loadScenarios(dir: string | undefined): Promise<Record<string, unknown>> {
@@ -32,7 +38,7 @@ async function loadScenarios(dir: string | undefined): Promise<Record<string, un
 
 /** `drover run MANIFEST`: validate, start (or attach to) the run, follow it live; Ctrl-C detaches. */
 export function registerRunCommand(program: Command): void {
-  program
+  const cmd = program
     .command('run <manifest>')
     .description(
       'run a task manifest (JSON or YAML): tasks in parallel as their dependencies, files and phase gates allow',
@@ -44,65 +50,84 @@ export function registerRunCommand(program: Command): void {
     .option('--scenarios <dir>', 'rehearsal: <taskId>.json scripted-model scenarios')
     .option('--detach', 'start and return at once')
     .option('--json', 'one JSON event per line')
-    .action(async (file: string, opts: RunOptions) => {
-      if (opts.gates !== 'strict' && opts.gates !== 'deps')
-        throw new CliError(`--gates must be strict or deps, not "${opts.gates}"`);
-      let manifest;
+    .option(
+      '--write-back',
+      "while following the run, write each task's status, prNumber, startedAt, completedAt, worktree and tmuxSession into the manifest file (nothing else in it changes)",
+    );
+  addPrOptions(cmd).action(async (file: string, opts: RunOptions) => {
+    if (opts.writeBack && opts.detach)
+      throw new CliError('--write-back writes while drover run follows the run; it cannot with --detach');
+    if (opts.gates !== 'strict' && opts.gates !== 'deps')
+      throw new CliError(`--gates must be strict or deps, not "${opts.gates}"`);
+    let manifest;
+    try {
+      const loaded = await loadManifestFile(file, { gates: opts.gates });
+      manifest = loaded.manifest;
+      for (const w of loaded.warnings) console.error(`warning: ${w}`);
+    } catch (error) {
+      throw new CliError((error as Error).message);
+    }
+    const slots = Number(opts.slots);
+    if (!Number.isInteger(slots) || slots < 1 || slots > 200)
+      throw new CliError(`--slots must be a whole number from 1 to 200, not "${opts.slots}"`);
+    const name =
+      opts.name ??
+      (typeof manifest.project === 'string' ? manifest.project : path.basename(file).replace(/\.[^.]+$/, ''));
+    const nameCheck = validateManifestName(name);
+    if (!nameCheck.ok) throw new CliError(`run name "${name}" refused: ${nameCheck.error} (pass --name)`);
+    const repo = path.resolve(opts.repo ?? '.');
+    if (!existsSync(path.join(repo, '.git')) && !existsSync(path.join(repo, 'HEAD')))
+      throw new CliError(`--repo ${repo}: not a git repository`);
+    const prs = await manifestPrInput(repo, opts, manifest.prs);
+    const input: ManifestRunInput = {
+      name,
+      manifest,
+      repo,
+      gates: opts.gates as 'strict' | 'deps',
+      slots,
+      scenarios: await loadScenarios(opts.scenarios),
+      openPrs: prs.openPrs,
+      ...(prs.github ? { github: prs.github } : {}),
+      ...(prs.merge ? { merge: prs.merge } : {}),
+      ...(prs.webUiUrl ? { webUiUrl: prs.webUiUrl } : {}),
+    };
+    const ctx = await openContext();
+    const workflowId = `manifest/${name}`;
+    try {
       try {
-        const loaded = await loadManifestFile(file, { gates: opts.gates });
-        manifest = loaded.manifest;
-        for (const w of loaded.warnings) console.error(`warning: ${w}`);
+        await ctx.client.workflow.start('manifestWorkflow', {
+          taskQueue: ctx.config.taskQueue,
+          workflowId,
+          args: [input],
+        });
+        if (!opts.json) {
+          console.log(`started ${workflowId} · web ui ${webUiLink(ctx.config, workflowId)}`);
+          console.log(
+            `pull requests: ${prs.openPrs ? `one per task on ${prs.github!.owner}/${prs.github!.repo}${prs.merge ? `, merged (${prs.merge.method}) through the merge queue` : ''}` : 'none'} (${prs.why})`,
+          );
+        }
       } catch (error) {
-        throw new CliError((error as Error).message);
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        if (!opts.json) console.log(`attached to running ${workflowId}`);
       }
-      const slots = Number(opts.slots);
-      if (!Number.isInteger(slots) || slots < 1 || slots > 200)
-        throw new CliError(`--slots must be a whole number from 1 to 200, not "${opts.slots}"`);
-      const name =
-        opts.name ??
-        (typeof manifest.project === 'string' ? manifest.project : path.basename(file).replace(/\.[^.]+$/, ''));
-      const nameCheck = validateManifestName(name);
-      if (!nameCheck.ok) throw new CliError(`run name "${name}" refused: ${nameCheck.error} (pass --name)`);
-      const repo = path.resolve(opts.repo ?? '.');
-      await readFile(path.join(repo, '.git', 'HEAD')).catch(() => {
-        throw new CliError(`--repo ${repo}: not a git repository`);
-      });
-      const input: ManifestRunInput = {
-        name,
-        manifest,
-        repo,
-        gates: opts.gates as 'strict' | 'deps',
-        slots,
-        scenarios: await loadScenarios(opts.scenarios),
-      };
-      const ctx = await openContext();
-      const workflowId = `manifest/${name}`;
-      try {
-        try {
-          await ctx.client.workflow.start('manifestWorkflow', {
-            taskQueue: ctx.config.taskQueue,
-            workflowId,
-            args: [input],
-          });
-          if (!opts.json) console.log(`started ${workflowId} · web ui ${webUiLink(ctx.config, workflowId)}`);
-        } catch (error) {
-          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-          if (!opts.json) console.log(`attached to running ${workflowId}`);
-        }
-        if (opts.detach) {
-          if (opts.json) console.log(JSON.stringify({ event: 'started', workflowId }));
-          return;
-        }
-        await follow(ctx.client.workflow.getHandle(workflowId), opts.json ?? false);
-      } finally {
-        await ctx.close();
+      if (opts.detach) {
+        if (opts.json) console.log(JSON.stringify({ event: 'started', workflowId }));
+        return;
       }
-    });
+      const writeBack = opts.writeBack
+        ? new ManifestWriteBack(path.resolve(file), (l) => console.error(`warning: ${l}`))
+        : undefined;
+      await follow(ctx.client.workflow.getHandle(workflowId), opts.json ?? false, writeBack);
+    } finally {
+      await ctx.close();
+    }
+  });
 }
 
 async function follow(
   handle: { query: (q: typeof manifestStateQuery) => Promise<ManifestRunState>; result: () => Promise<unknown> },
   json: boolean,
+  writeBack?: ManifestWriteBack,
 ): Promise<void> {
   const tty = process.stdout.isTTY && !json;
   let detached = false;
@@ -125,6 +150,7 @@ async function follow(
       state = undefined;
     }
     if (state) {
+      if (writeBack) await writeBack.sync(state.tasks);
       if (tty) process.stdout.write(`\x1b[H\x1b[2J${renderTable(state)}\n`);
       else {
         for (const change of diffStates(last, state)) {
@@ -142,6 +168,12 @@ async function follow(
   }
   if (last) {
     if (json) console.log(JSON.stringify({ event: 'finished', tasks: last.tasks }));
-    else console.log(`\n${renderTable(last)}`);
+    else
+      console.log(
+        `\n${renderTable(last)}\n\n${runSummaryMessage(
+          last,
+          last.tasks.every((t) => isDoneStatus(t.status)),
+        )}`,
+      );
   }
 }

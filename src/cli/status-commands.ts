@@ -4,7 +4,9 @@ import type { TaskState } from '../domain/task.js';
 import { tmuxWindowName } from '../domain/identifiers.js';
 import { stateQuery } from '../workflows/task-messages.js';
 import { CliError, openContext, taskHandle, webUiLink, type CliContext } from './context.js';
-import { describeTask, statusRow, table } from './status-view.js';
+import { listMergeQueues } from './merge-queues.js';
+import { renderQueues } from './merge-queue-view.js';
+import { describeTask, STATUS_HEADER, statusRow, table } from './status-view.js';
 
 /** Live state from the workflow, or for a closed one the final state it left in its memo. */
 async function queryState(
@@ -75,16 +77,14 @@ export function registerStatusCommands(program: Command): void {
           );
           return;
         }
-        if (rows.length === 0) {
+        const queues = await listMergeQueues(ctx).catch(() => []);
+        if (rows.length === 0 && queues.length === 0) {
           console.log('no tasks yet — start one with `drover task --repo PATH --objective TEXT`');
           return;
         }
-        console.log(
-          table([
-            ['TASK', 'PHASE', 'AGENT', 'STEPS', 'ELAPSED', 'LAST DECISION'],
-            ...rows.map((r) => statusRow(r.workflowId, r.state, r.status)),
-          ]),
-        );
+        if (rows.length > 0)
+          console.log(table([STATUS_HEADER, ...rows.map((r) => statusRow(r.workflowId, r.state, r.status))]));
+        if (queues.length > 0) console.log(`\n${renderQueues(queues, { refusalsOnly: true })}`);
         console.log(`\nweb ui: ${webUiLink(ctx.config)}`);
       } finally {
         await ctx.close();

@@ -22,14 +22,24 @@ export function table(rows: string[][]): string {
     .join('\n');
 }
 
+/** The task's PR in a table cell: `#12 open`, `#12 merged`, `#12 refused`. */
+export function prCell(state: Pick<TaskState, 'pullRequest'>): string {
+  const pr = state.pullRequest;
+  if (!pr) return '';
+  return `#${pr.number} ${pr.refused && pr.refused.length > 0 && pr.state === 'open' ? 'refused' : pr.state}`;
+}
+
+export const STATUS_HEADER = ['TASK', 'PHASE', 'AGENT', 'STEPS', 'ELAPSED', 'PR', 'LAST DECISION'];
+
 export function statusRow(workflowId: string, state: TaskState | undefined, status: string): string[] {
-  if (!state) return [workflowId, status.toLowerCase(), '', '', '', ''];
+  if (!state) return [workflowId, status.toLowerCase(), '', '', '', '', ''];
   return [
     workflowId,
     state.phase,
     state.agentState,
     `${state.checkpoints.length}/${state.steps.length}`,
     elapsed(state.startedAt, state.finishedAt),
+    prCell(state),
     state.lastDecision.slice(0, 70),
   ];
 }
@@ -52,6 +62,14 @@ export function describeTask(workflowId: string, s: TaskState, webUi: string): s
     lines.push(
       `pr          ${s.pr.owner}/${s.pr.repo}#${s.pr.number} · threads answered ${s.answeredThreads.length}${s.threadReports.length ? ` (+${s.threadReports.length} to answer)` : ''}${summaries ? ` · summaries ${summaries}` : ''}`,
     );
+  }
+  if (s.pullRequest) {
+    const pr = s.pullRequest;
+    lines.push(
+      `pull req.   ${pr.owner}/${pr.repo}#${pr.number} ${pr.url} · ${pr.state} · base ${pr.base}${pr.mergeCommit ? ` · merge commit ${pr.mergeCommit.slice(0, 10)}` : ''}`,
+    );
+    if (pr.refused && pr.refused.length > 0)
+      lines.push(`merge       refused by the merge queue:`, ...pr.refused.map((r) => `              - ${r}`));
   }
   if (s.moves && s.moves.length > 0)
     lines.push(

@@ -1,10 +1,19 @@
 import type { Command } from 'commander';
+import type { TaskInput } from '../domain/task.js';
 import { openContext } from './context.js';
+import { addPrOptions } from './pr-options.js';
 import { buildTaskInput, hasWorkers, reportStart, startTask, type TaskOptions } from './task-start.js';
+
+/** What happens with a pull request, for the start message. */
+function prHeadline(input: TaskInput): string {
+  const merge = input.merge ? `, then merged (${input.merge.method}) through the merge queue once it passes` : '';
+  if (input.openPr) return `\n  pull request on ${input.openPr.owner}/${input.openPr.repo} once verified${merge}`;
+  return merge ? `\n  pull request ${input.pr?.owner}/${input.pr?.repo}#${input.pr?.number}${merge}` : '';
+}
 
 /** `drover task`: start (or attach to) one agent task. */
 export function registerTaskCommand(program: Command): void {
-  program
+  const cmd = program
     .command('task')
     .description('run one agent task on a local git repository')
     .requiredOption('--repo <path>', 'the git repository to work on')
@@ -33,30 +42,31 @@ export function registerTaskCommand(program: Command): void {
       'work on an existing pull request (N from the origin remote, OWNER/REPO#N or its URL): PR mode, verified like fix-pr',
     )
     .option('--no-new-branch', 'work on an existing branch (--branch, else the current one); never create one')
-    .option('--no-new-pr', 'never open a pull request (Drover tasks never do; accepted as the guardrail users pass)')
+    .option('--title <text>', "the pull request's title (with --open-pr; default: the objective's first line)")
+    .option('--issue <n>', 'the issue the pull request closes ("Closes #N"; with --open-pr)')
     .option('--wait', 'follow progress until the task ends')
-    .option('--json', 'print the start (and with --wait, the result) as JSON')
-    .action(async (opts: TaskOptions & { wait?: boolean; json?: boolean }) => {
-      const input = await buildTaskInput(opts);
-      const ctx = await openContext();
-      try {
-        if (!(await hasWorkers(ctx)))
-          console.error(
-            `warning: no worker polls task queue "${ctx.config.taskQueue}"; run \`drover dev\` or \`drover worker\` or the task will wait`,
-          );
-        const { workflowId, attached } = await startTask(ctx, input);
-        await reportStart(
-          ctx,
-          {
-            workflowId,
-            attached,
-            headline: `\n  branch ${input.branch}`,
-            json: { taskId: input.taskId, branch: input.branch },
-          },
-          opts,
+    .option('--json', 'print the start (and with --wait, the result) as JSON');
+  addPrOptions(cmd).action(async (opts: TaskOptions & { wait?: boolean; json?: boolean }) => {
+    const input = await buildTaskInput(opts);
+    const ctx = await openContext();
+    try {
+      if (!(await hasWorkers(ctx)))
+        console.error(
+          `warning: no worker polls task queue "${ctx.config.taskQueue}"; run \`drover dev\` or \`drover worker\` or the task will wait`,
         );
-      } finally {
-        await ctx.close();
-      }
-    });
+      const { workflowId, attached } = await startTask(ctx, input);
+      await reportStart(
+        ctx,
+        {
+          workflowId,
+          attached,
+          headline: `\n  branch ${input.branch}${prHeadline(input)}`,
+          json: { taskId: input.taskId, branch: input.branch },
+        },
+        opts,
+      );
+    } finally {
+      await ctx.close();
+    }
+  });
 }

@@ -18,9 +18,10 @@ import { TaskInputSchema, type TaskInput } from '../domain/task.js';
 import { loadScenario } from '../rehearsal/scenario.js';
 import { CliError, webUiLink, type CliContext } from './context.js';
 import { followTask } from './follow.js';
+import { adhocPrInput, type PrCliOptions } from './pr-options.js';
 import { checkImages, existingBranch, loadContextFile, prOption } from './task-attachments.js';
 
-export interface TaskOptions {
+export interface TaskOptions extends PrCliOptions {
   repo: string;
   objective: string;
   steps?: string;
@@ -38,7 +39,6 @@ export interface TaskOptions {
   image?: string[];
   pr?: string;
   newBranch?: boolean;
-  newPr?: boolean;
 }
 
 /** `--validate "CMD"` as argv (no shell), `--slot`, `--validate-timeout`; undefined without --validate. */
@@ -105,6 +105,7 @@ export async function buildTaskInput(opts: TaskOptions): Promise<TaskInput> {
     );
   const images = opts.image && opts.image.length > 0 ? checkImages(opts.image) : undefined;
   const pr = opts.pr ? await prOption(repo, opts.pr) : undefined;
+  const prPlan = await adhocPrInput(repo, opts, pr !== undefined);
   const raw: TaskInput = {
     taskId,
     repo,
@@ -120,6 +121,8 @@ export async function buildTaskInput(opts: TaskOptions): Promise<TaskInput> {
     ...(context ? { context: context.text } : {}),
     ...(images ? { images } : {}),
     ...(pr ? { pr } : {}),
+    ...(prPlan.openPr ? { openPr: prPlan.openPr } : {}),
+    ...(prPlan.merge ? { merge: prPlan.merge } : {}),
   };
   const parsed = TaskInputSchema.safeParse(raw);
   if (!parsed.success)

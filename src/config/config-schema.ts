@@ -110,6 +110,8 @@ export const DroverConfigSchema = z.object({
   }),
   /** Custom agent CLIs (file only): profiles built on a built-in one; see custom-profile.ts. */
   agents: z.array(CustomAgentSchema).max(20).default([]),
+  /** Ad-hoc tasks (`drover task`) on a GitHub repository open a pull request without `--open-pr` (DROVER_OPEN_PR / openPr). */
+  openPr: z.boolean().default(false),
 });
 export type DroverConfig = z.infer<typeof DroverConfigSchema>;
 
@@ -153,5 +155,6 @@ export const ConfigFileSchema = z.strictObject({
     })
     .optional(),
   agents: z.array(CustomAgentSchema).max(20).optional(),
+  openPr: z.boolean().optional(),
 });
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;

@@ -74,6 +74,7 @@ const EnvSchema = z.object({
   DROVER_WEBHOOK_URL: WebhookUrlSchema.optional(),
   DROVER_WEBHOOK_KIND: z.string().toLowerCase().pipe(WebhookKindSchema).optional(),
   DROVER_WEBHOOK_TIMEOUT_MS: envTimeoutMs.optional(),
+  DROVER_OPEN_PR: envFlag.optional(),
 });
 export type EnvSettings = z.infer<typeof EnvSchema>;
 export type EnvName = keyof EnvSettings;

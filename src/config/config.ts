@@ -37,6 +37,7 @@ export type { DroverConfig, TlsSettings } from './config-schema.js';
  * | DROVER_WEBHOOK_URL        | notify.webhookUrl    | unset → no webhook (a secret: never echoed, never in workflow input) |
  * | DROVER_WEBHOOK_KIND       | notify.webhookKind   | detected from the URL (slack/discord/generic) |
  * | DROVER_WEBHOOK_TIMEOUT_MS | notify.timeoutMs     | 5000                         |
+ * | DROVER_OPEN_PR (1/0)      | openPr               | off: `drover task` opens a PR only with --open-pr |
  *
  * Relative paths: from the current directory in env vars, from the project root in the file.
  */
@@ -209,5 +210,6 @@ export function loadConfig(options: LoadConfigOptions = {}): DroverConfig {
       timeoutMs: env.DROVER_WEBHOOK_TIMEOUT_MS ?? f.notify?.timeoutMs ?? 5000,
     },
     agents: f.agents ?? [],
+    openPr: env.DROVER_OPEN_PR ?? f.openPr ?? false,
   });
 }

@@ -148,7 +148,7 @@ export function attemptWorkflowId(row: Pick<TaskRow, 'workflowId' | 'attempts'>)
 
 /** The row after its child workflow returned a result; a done task with a PR is `pr_open` or `merged`. */
 export function resultPatch(
-  result: Pick<TaskResult, 'state' | 'commit' | 'revisions' | 'reason' | 'pullRequest' | 'worktree'>,
+  result: Pick<TaskResult, 'state' | 'commit' | 'revisions' | 'reason' | 'pullRequest' | 'worktree' | 'tmuxSession'>,
 ): RowPatch {
   const pr = result.pullRequest;
   const status =
@@ -160,6 +160,7 @@ export function resultPatch(
     reason: result.reason,
     ...(pr ? { pullRequest: pr } : {}),
     ...(result.worktree ? { worktree: result.worktree } : {}),
+    ...(result.tmuxSession ? { tmuxSession: result.tmuxSession } : {}),
   };
 }
 

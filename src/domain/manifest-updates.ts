@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { TaskRow } from './manifest-run.js';
 import { TaskStatusSchema } from './manifest-schema.js';
+import { isWaitingStatus } from './manifest-status.js';
 
 /**
  * Manifest write-back (`drover run --write-back`): the per-task fields the task-manifest
@@ -63,4 +65,46 @@ export function changedSince(previous: readonly TaskUpdate[], next: readonly Tas
     const old = before.get(u.taskId);
     return !old || fieldEntries(u.fields).some(([k, v]) => old[k] !== v);
   });
+}
+
+/** A run's row as write-back facts: the PR's number is `prNumber`, `finishedAt` becomes `completedAt`. */
+export function factsOfRow(
+  row: Pick<TaskRow, 'id' | 'status' | 'startedAt' | 'finishedAt' | 'pullRequest' | 'worktree' | 'tmuxSession'>,
+): RunTaskFacts {
+  return {
+    id: row.id,
+    status: row.status,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    prNumber: row.pullRequest?.number,
+    worktree: row.worktree,
+    tmuxSession: row.tmuxSession,
+  };
+}
+
+/**
+ * What `--write-back` starts from when it begins following a run: the waiting rows of the first
+ * snapshot count as written (a run's start does not stamp `pending` on every task of the file);
+ * rows already under way are written at once.
+ */
+export function writeBackBaseline(rows: readonly Parameters<typeof factsOfRow>[0][]): TaskUpdate[] {
+  return rows.filter((r) => isWaitingStatus(r.status)).map((r) => updateFromRun(factsOfRow(r)));
+}
+
+/** The updates to write for a snapshot of the run, given what was written (or taken as written) before. */
+export function writeBackUpdates(
+  written: readonly TaskUpdate[],
+  rows: readonly Parameters<typeof factsOfRow>[0][],
+): TaskUpdate[] {
+  return changedSince(
+    written,
+    rows.map((r) => updateFromRun(factsOfRow(r))),
+  );
+}
+
+/** `written` with `applied` laid over it (per task, field by field). */
+export function afterWrite(written: readonly TaskUpdate[], applied: readonly TaskUpdate[]): TaskUpdate[] {
+  const out = new Map(written.map((u) => [u.taskId, { ...u.fields }]));
+  for (const u of applied) out.set(u.taskId, { ...out.get(u.taskId), ...u.fields });
+  return [...out.entries()].map(([taskId, fields]) => ({ taskId, fields }));
 }

@@ -130,3 +130,32 @@ export function recordOutcome(
   entry.lastAt = now.toISOString();
   return true;
 }
+
+/** One past or running fix workflow of a PR, as the monitor reads it from Temporal. */
+export const FixRunSchema = z.object({
+  pr: PrKeySchema,
+  /** The PR's head when the monitor started the fix (its memo). */
+  startHead: z.string().min(7),
+  startedAt: z.string(),
+  /** Absent while it runs. */
+  outcome: z.enum(['fixed', 'escalated', 'failed']).optional(),
+  /** The head it ended on (its last verified push), when it ended. */
+  endHead: z.string().optional(),
+});
+export type FixRun = z.infer<typeof FixRunSchema>;
+
+/**
+ * The ledger as the fix workflows' own records tell it (each run of `pr/<owner>/<repo>/<n>` with
+ * its start head and how it ended), oldest first: the monitor keeps no state of its own between
+ * cycles, so a restarted monitor still knows what it tried.
+ */
+export function ledgerFromRuns(runs: readonly FixRun[]): AttemptLedger {
+  const ledger = emptyLedger();
+  const ordered = [...runs].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  for (const run of ordered) {
+    const at = new Date(run.startedAt);
+    recordStart(ledger, { pr: run.pr, headSha: run.startHead }, at);
+    if (run.outcome) recordOutcome(ledger, run.pr, run.outcome, run.endHead ?? run.startHead, at);
+  }
+  return ledger;
+}

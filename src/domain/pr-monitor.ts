@@ -39,6 +39,8 @@ export const MonitoredPrSchema = z.object({
   /** statusCheckRollup.state of the head commit (null: no checks). */
   checks: CheckRollupStateSchema.nullable(),
   unresolvedThreads: z.number().int(),
+  /** The head commit now: the attempt ledger is kept per head. */
+  headSha: z.string().optional(),
 });
 export type MonitoredPr = z.infer<typeof MonitoredPrSchema>;
 

@@ -1,4 +1,4 @@
-import type { ManifestRunState } from './manifest-run.js';
+import type { ManifestRunState, TaskRow } from './manifest-run.js';
 
 /** Counts per status, in the order statuses first appear in the table (deterministic). */
 export function countByStatus(state: Pick<ManifestRunState, 'tasks'>): Array<[status: string, count: number]> {
@@ -7,8 +7,15 @@ export function countByStatus(state: Pick<ManifestRunState, 'tasks'>): Array<[st
   return [...counts.entries()];
 }
 
-/** The one line a finished manifest run is announced with, e.g. `all done: 8 tasks — 7 complete, 1 escalated`. */
+/**
+ * How a finished manifest run is announced: one line, e.g. `all done: 8 tasks — 7 complete, 1
+ * escalated`, then one line per task with a pull request (number, URL, state, a merge refusal's reasons).
+ */
 export function runSummaryMessage(state: Pick<ManifestRunState, 'tasks'>, finished: boolean): string {
+  return [runSummaryLine(state, finished), ...pullRequestLines(state).map((l) => `  ${l}`)].join('\n');
+}
+
+function runSummaryLine(state: Pick<ManifestRunState, 'tasks'>, finished: boolean): string {
   const counts = countByStatus(state)
     .map(([status, n]) => `${n} ${status}`)
     .join(', ');
@@ -16,4 +23,17 @@ export function runSummaryMessage(state: Pick<ManifestRunState, 'tasks'>, finish
   return finished
     ? `all done: ${total} — ${counts}`
     : `run ended with unfinished tasks (no human answered): ${total} — ${counts}`;
+}
+
+/** A row's pull request in one line: `PR #12 https://… (open)`, and a merge refusal with every reason. */
+export function pullRequestNote(row: Pick<TaskRow, 'pullRequest'>): string {
+  const pr = row.pullRequest;
+  if (!pr) return '';
+  const refused = pr.refused && pr.refused.length > 0 ? ` · merge refused: ${pr.refused.join('; ')}` : '';
+  return `PR #${pr.number} ${pr.url} (${pr.state})${refused}`;
+}
+
+/** One line per task with a pull request (`id: PR #N url (state)`, refusals with their reasons); none without PRs. */
+export function pullRequestLines(state: Pick<ManifestRunState, 'tasks'>): string[] {
+  return state.tasks.filter((t) => t.pullRequest).map((t) => `${t.id}: ${pullRequestNote(t)}`);
 }

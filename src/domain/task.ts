@@ -133,6 +133,8 @@ export const TaskStateSchema = z.object({
   branch: z.string(),
   sessionId: z.string().optional(),
   paneId: z.string().optional(),
+  /** `<tmux session>:<window>` of the agent (`tmux attach -t`). */
+  tmuxSession: z.string().optional(),
   steps: z.array(z.string()),
   checkpoints: z.array(z.string()),
   doneReported: z.boolean(),
@@ -174,6 +176,7 @@ export const TaskResultSchema = z.object({
   branch: z.string(),
   commit: z.string().optional(),
   worktree: z.string().optional(),
+  tmuxSession: z.string().optional(),
   checkpoints: z.array(z.string()),
   dialogs: z.array(z.object({ kind: z.string(), decision: z.string() })),
   revisions: z.number().int(),

@@ -8,6 +8,20 @@ export interface TaskPrTarget {
   content: PrContentInput;
   /** Applied to the title and body last (the worker's secret values). */
   mask: (text: string) => string;
+  /** Where a stacked PR opens when its dependency's branch is gone (merged and deleted): the final base. */
+  fallbackBase?: string;
+}
+
+async function branchExists(gh: GithubClient, owner: string, repo: string, branch: string): Promise<boolean> {
+  try {
+    await gh.rest.repos.getCommit({ owner, repo, ref: branch });
+    return true;
+  } catch (error) {
+    // GitHub answers a ref that does not exist with 422 ("No commit found"), or 404
+    const status = (error as { status?: number }).status;
+    if (status === 404 || status === 422) return false;
+    throw error;
+  }
 }
 
 export interface OpenedTaskPr {
@@ -64,11 +78,16 @@ export async function openOrUpdateTaskPr(gh: GithubClient, t: TaskPrTarget): Pro
       `a pull request not opened by this task is already open for ${branch} (#${found.foreign.join(', #')}); Drover does not adopt or edit it — close it or give the task another branch`,
       'ForeignPullRequest',
     );
+  // a stacked PR whose dependency merged (and its branch went) meanwhile opens on the final base
+  const base =
+    t.fallbackBase && t.fallbackBase !== t.content.base && !(await branchExists(gh, owner, repo, t.content.base))
+      ? t.fallbackBase
+      : t.content.base;
   const made = await gh.rest.pulls.create({
     owner,
     repo,
     head: branch,
-    base: t.content.base,
+    base,
     title,
     body,
     draft: false,

@@ -14,6 +14,7 @@ const PrNode = z.object({
   isDraft: z.boolean(),
   mergeable: z.enum(['MERGEABLE', 'CONFLICTING', 'UNKNOWN']),
   reviewDecision: z.enum(['APPROVED', 'CHANGES_REQUESTED', 'REVIEW_REQUIRED']).nullable(),
+  headRefOid: z.string().optional(),
   author: z.object({ login: z.string() }).nullable(),
   labels: z.object({ nodes: z.array(z.object({ name: z.string() })) }).nullable(),
   commits: z.object({
@@ -41,6 +42,7 @@ const toPr = (owner: string, repo: string, n: z.infer<typeof PrNode>): Monitored
   reviewDecision: n.reviewDecision,
   checks: n.commits.nodes[0]?.commit.statusCheckRollup?.state ?? null,
   unresolvedThreads: n.reviewThreads.nodes.filter((t) => !t.isResolved).length,
+  ...(n.headRefOid ? { headSha: n.headRefOid } : {}),
 });
 
 export const NEXT_PAGE_QUERY = (pageSize: number): string =>

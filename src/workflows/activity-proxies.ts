@@ -22,6 +22,8 @@ const notifying = proxyActivities<SharedActivities>({
  */
 const github = proxyActivities<SharedActivities>({
   startToCloseTimeout: '3m',
+  // the activities heartbeat every 2 s: a killed worker's call is retried on another in seconds
+  heartbeatTimeout: '15s',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '60s', maximumAttempts: 10 },
 });
 
@@ -50,6 +52,7 @@ export const sharedActivities: SharedActivities = {
   mergePr: github.mergePr,
   deleteHeadBranch: github.deleteHeadBranch,
   requestMerge: shared.requestMerge,
+  fixRuns: shared.fixRuns,
   scanPullRequests: github.scanPullRequests,
   requestTestSlot: shared.requestTestSlot,
   waitForWorkflowEnd: watchingHolder.waitForWorkflowEnd,

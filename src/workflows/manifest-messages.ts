@@ -8,3 +8,7 @@ import type { TaskPullRequest } from '../domain/pr-pipeline.js';
  */
 export const taskPullRequestSignal =
   defineSignal<[{ taskId: string; branch: string; pullRequest: TaskPullRequest }]>('taskPullRequest');
+
+/** From a manifest's child once its agent is spawned: where it works (for the row and --write-back). */
+export const taskStartedSignal =
+  defineSignal<[{ taskId: string; worktree?: string; tmuxSession?: string }]>('taskStarted');

@@ -38,7 +38,7 @@ import { runSummaryMessage } from '../domain/run-summary.js';
 import { isFinished, nextTasks, type ScheduleOptions } from '../domain/scheduler.js';
 import type { TaskPullRequest } from '../domain/pr-pipeline.js';
 import { sharedActivities } from './activity-proxies.js';
-import { taskPullRequestSignal } from './manifest-messages.js';
+import { taskPullRequestSignal, taskStartedSignal } from './manifest-messages.js';
 import { dependencyMovedSignal } from './task-messages.js';
 import type { agentTaskWorkflow } from './agent-task.js';
 
@@ -91,6 +91,7 @@ class ManifestRun {
     setHandler(retryTaskSignal, (id) => this.patchIfAllowed(id, retryPatch));
     setHandler(skipTaskSignal, (id) => this.patchIfAllowed(id, skipPatch));
     setHandler(taskPullRequestSignal, ({ taskId, pullRequest }) => this.prChanged(taskId, pullRequest));
+    setHandler(taskStartedSignal, ({ taskId, worktree, tmuxSession }) => this.started(taskId, worktree, tmuxSession));
   }
 
   /** A running child's PR opened (and passed its gate), moved or merged: its row shows it; dependents may start. */
@@ -101,6 +102,14 @@ class ManifestRun {
     Object.assign(row, pullRequestPatch(pr));
     this.changes += 1;
     if (before && before.head !== pr.head && pr.state === 'open') this.restackDependents(row, pr.head);
+  }
+
+  /** A running child's agent is spawned: its row says where (for --write-back). */
+  private started(childId: string, worktree?: string, tmuxSession?: string): void {
+    const row = this.state.tasks.find((r) => childTaskId(this.input, r.id) === childId);
+    if (!row || !this.running.has(row.id)) return;
+    Object.assign(row, { ...(worktree ? { worktree } : {}), ...(tmuxSession ? { tmuxSession } : {}) });
+    this.changes += 1;
   }
 
   /** A dependency's PR has a new verified head (a review fix): each running dependent follows it. */

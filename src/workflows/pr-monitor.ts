@@ -2,6 +2,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, startChild, workflowInfo } from '@temporalio/workflow';
 import { pickPullRequests, MonitorInputSchema, type MonitorInput } from '../domain/pr-monitor.js';
 import { prTaskInput } from '../domain/pr-task.js';
+import { ledgerFromRuns, mayStartFix } from '../domain/pr-attempts.js';
+import { prWorkflowId } from '../domain/identifiers.js';
 import { sharedActivities } from './activity-proxies.js';
 import { agentTaskWorkflow } from './agent-task.js';
 
@@ -12,6 +14,8 @@ export interface MonitorCycle {
   attached: string[];
   /** Needing work but over the cap this cycle. */
   deferred: number;
+  /** Needing work but held by the attempt ledger (escalated on this head, or the cap reached), with why. */
+  held: { workflowId: string; why: string }[];
   missingRepos: string[];
   /** GitHub API requests this cycle sent. */
   apiRequests: number;
@@ -33,10 +37,23 @@ export async function prMonitorWorkflow(rawInput: MonitorInput): Promise<Monitor
     started: [],
     attached: [],
     deferred: skipped,
+    held: [],
     missingRepos: scan.missing,
     apiRequests: scan.requests,
   };
+  // the attempt ledger, from the fix workflows' own runs: an escalated fix is not restarted on the same head
+  const ledger = ledgerFromRuns(
+    await sharedActivities.fixRuns({
+      prs: picked.map(({ pr }) => ({ owner: pr.owner, repo: pr.repo, number: pr.number })),
+    }),
+  );
   for (const { pr, why } of picked) {
+    const key = { owner: pr.owner, repo: pr.repo, number: pr.number };
+    const may = pr.headSha ? mayStartFix(ledger, { pr: key, headSha: pr.headSha }) : undefined;
+    if (may && !may.start) {
+      cycle.held.push({ workflowId: prWorkflowId(pr.owner, pr.repo, pr.number), why: may.why });
+      continue;
+    }
     const { workflowId, input: taskInput } = prTaskInput(
       { owner: pr.owner, repo: pr.repo, number: pr.number },
       {
@@ -50,6 +67,7 @@ export async function prMonitorWorkflow(rawInput: MonitorInput): Promise<Monitor
       await startChild(agentTaskWorkflow, {
         workflowId,
         args: [taskInput],
+        ...(pr.headSha ? { memo: { startHead: pr.headSha } } : {}),
         taskQueue: input.fixTaskQueue ?? workflowInfo().taskQueue,
         parentClosePolicy: ParentClosePolicy.ABANDON,
       });

@@ -4,7 +4,7 @@ import { refusalNeedsAgent, type MergeOutcome } from '../domain/pr-pipeline.js';
 import type { PrRef } from '../domain/pull-request.js';
 import { sharedActivities } from './activity-proxies.js';
 import { mergeOutcomeSignal, mergeWithdrawSignal } from './merge-queue-messages.js';
-import { tellManifest } from './task-pull-request.js';
+import { tellManifest } from './task-parent.js';
 import { pendingRestacks, restackOnto } from './task-restack.js';
 import { pullRequestBases } from './task-prepare.js';
 import type { TaskRun } from './task-run.js';

@@ -1,9 +1,9 @@
-import { getExternalWorkflowHandle, workflowInfo } from '@temporalio/workflow';
+import { workflowInfo } from '@temporalio/workflow';
 import type { TaskPullRequest } from '../domain/pr-pipeline.js';
 import type { PrRef } from '../domain/pull-request.js';
 import { sharedActivities } from './activity-proxies.js';
-import { taskPullRequestSignal } from './manifest-messages.js';
 import { verifyPullRequest } from './pr-verify.js';
+import { tellManifest } from './task-parent.js';
 import { pullRequestBases } from './task-prepare.js';
 import type { TaskRun } from './task-run.js';
 
@@ -23,11 +23,12 @@ export async function openAndGatePr(run: TaskRun, head: string): Promise<string[
   const want = input.openPr!;
   const task = record.state;
   record.phase('opening-pr', `opening or updating the pull request for ${task.branch}`);
-  const { prBase } = await pullRequestBases(input);
+  const { prBase, finalBase } = await pullRequestBases(input);
   const work = await run.host.describeProgress({ worktree: run.worktree, baseCommit: run.session.baseCommit! });
   const opened = await sharedActivities.openTaskPr({
     owner: want.owner,
     repo: want.repo,
+    fallbackBase: finalBase,
     content: {
       taskId: task.taskId,
       title: want.title ?? null,
@@ -70,20 +71,4 @@ export async function openAndGatePr(run: TaskRun, head: string): Promise<string[
   });
   if (reasons.length === 0) await tellManifest(run);
   return reasons;
-}
-
-/** A manifest's child tells its run about its PR (opened and passed, merged, refused); nothing for a task alone. */
-export async function tellManifest(run: TaskRun): Promise<void> {
-  const parent = workflowInfo().parent;
-  const pr = run.record.state.pullRequest;
-  if (!parent || !pr) return;
-  try {
-    await getExternalWorkflowHandle(parent.workflowId).signal(taskPullRequestSignal, {
-      taskId: run.input.taskId,
-      branch: run.record.state.branch,
-      pullRequest: pr,
-    });
-  } catch {
-    run.record.decide('the manifest run did not take the PR update (it has ended)');
-  }
 }

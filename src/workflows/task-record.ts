@@ -114,8 +114,9 @@ export class TaskRecord {
     return this.data.sessionId;
   }
 
-  inPane(paneId: string): void {
+  inPane(paneId: string, tmuxSession?: string): void {
     this.data.paneId = paneId;
+    if (tmuxSession) this.data.tmuxSession = tmuxSession;
   }
 
   briefSubmitted(): void {

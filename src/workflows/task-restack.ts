@@ -3,7 +3,8 @@ import type { TaskPullRequest } from '../domain/pr-pipeline.js';
 import { renderMergeConflictBrief, restackPlan, type RestackStep } from '../domain/stacking.js';
 import { sharedActivities } from './activity-proxies.js';
 import { verifyPullRequest } from './pr-verify.js';
-import { prRefOf, tellManifest } from './task-pull-request.js';
+import { tellManifest } from './task-parent.js';
+import { prRefOf } from './task-pull-request.js';
 import { pullRequestBases } from './task-prepare.js';
 import type { TaskRun } from './task-run.js';
 

@@ -21,6 +21,7 @@ import { hostActivities, sharedActivities } from './activity-proxies.js';
 import { TestSlotClient } from './slot-client.js';
 import { handOverToNext } from './task-handoff.js';
 import { TaskInbox } from './task-inbox.js';
+import { tellManifestStarted } from './task-parent.js';
 import { HostLost, TaskPlacement } from './task-placement.js';
 import { prBriefFor, prepareTaskWorktree, type WorktreeSource } from './task-prepare.js';
 import { initialState, TaskRecord } from './task-record.js';
@@ -114,7 +115,9 @@ export class TaskRun {
       scenario: this.input.scenario,
       restore: this.restore,
     });
-    record.inPane(spawned.paneId);
+    // older workers answer without tmuxTarget
+    record.inPane(spawned.paneId, spawned.tmuxTarget as string | undefined);
+    await tellManifestStarted(this);
     record.agentState('starting');
     record.decide(
       `agent ${spawned.outcome}${spawned.resumed ? ` (resumed session ${sessionId})` : ''} in pane ${spawned.paneId}${spawned.restoredWorktree ? `; worktree restored from ${task.branch}` : ''}`,
@@ -229,6 +232,7 @@ export class TaskRun {
       branch: task.branch,
       commit: task.commit,
       worktree: task.worktree,
+      ...(task.tmuxSession ? { tmuxSession: task.tmuxSession } : {}),
       checkpoints: task.checkpoints,
       dialogs: task.dialogs.map((d) => ({ kind: d.kind, decision: d.decision })),
       revisions: task.revisions,

@@ -86,3 +86,34 @@ describe('drover task options', () => {
     expect(brief).toContain('Images for this task (open each with your file-reading tool):\n- /abs/shot.png');
   });
 });
+
+describe('pull-request flags', () => {
+  it('refuses bad PR and merge flags on task, run, fix-pr and merge before anything connects', async () => {
+    const repo = await makeRepo(path.join(tmp, 'repo-pr'));
+    await git(repo, ['remote', 'add', 'origin', 'git@github.com:acme/widgets.git']);
+    const manifest = path.join(tmp, 'm.json');
+    await writeFile(manifest, JSON.stringify({ phases: [{ name: 'p', tasks: [{ id: 'a', title: 'A' }] }] }));
+    const task = ['task', '--repo', repo, '--objective', 'x'];
+    const cases: Array<[string[], RegExp]> = [
+      [[...task, '--merge'], /--merge needs a pull request: add --open-pr \(or --pr N/],
+      [[...task, '--open-pr', '--no-new-pr'], /--open-pr and --no-new-pr contradict each other/],
+      [[...task, '--open-pr', '--github', 'acme'], /--github "acme" is not OWNER\/REPO/],
+      [[...task, '--title', 'T'], /--title describe the PR the task opens; add --open-pr/],
+      [
+        [...task, '--open-pr', '--merge', '--merge-method', 'ff'],
+        /--merge-method must be one of merge, squash, rebase/,
+      ],
+      [[...task, '--open-pr', '--keep-branch'], /--keep-branch only apply with --merge/],
+      [['run', manifest, '--repo', repo, '--write-back', '--detach'], /--write-back .* cannot with --detach/],
+      [['run', manifest, '--repo', repo, '--no-new-pr', '--merge'], /--merge needs the tasks to open pull requests/],
+      [['fix-pr', 'acme/widgets#3', '--merge-method', 'squash'], /--merge-method only apply with --merge/],
+      [['merge', 'acme/widgets#3', '--method', 'ff'], /--method must be one of merge, squash, rebase/],
+      [['merge', 'status', 'acme'], /"acme" is not OWNER\/REPO or OWNER\/REPO\/BASE/],
+    ];
+    for (const [args, why] of cases) {
+      const res = await drover(args);
+      expect(res.exitCode, args.join(' ')).toBe(1);
+      expect(res.stderr, args.join(' ')).toMatch(why);
+    }
+  });
+});

@@ -3,8 +3,8 @@ import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensureBaseClone } from '../../src/host/worktree/base-clone.js';
-import { prepareWorktree } from '../../src/host/worktree/worktree.js';
+import { ensureBaseClone, isRemoteRepo, repoKey } from '../../src/host/worktree/base-clone.js';
+import { prepareWorktree, pushBranch } from '../../src/host/worktree/worktree.js';
 import { git, makeRepo } from '../support/repo.js';
 
 let tmp: string;
@@ -61,5 +61,27 @@ describe('the base clone under faults (real git)', () => {
     expect((await git(made.worktree, ['rev-parse', '--abbrev-ref', 'HEAD'])).trim()).toBe('drover/t2');
     await rm(lock);
     expect(await ensureBaseClone(workspace, repo)).toBe(base);
+  });
+});
+
+describe('a remote repository (a GitHub clone URL)', () => {
+  it('is cloned from its URL, and a task branch pushed from a worktree lands on that remote', async () => {
+    const repo = await makeRepo(path.join(tmp, 'repo'));
+    const remote = path.join(tmp, 'remote.git');
+    await git(tmp, ['clone', '--quiet', '--bare', repo, remote]);
+    const url = `file://${remote}`;
+    expect(isRemoteRepo(url)).toBe(true);
+    expect(isRemoteRepo('git@github.com:acme/widgets.git')).toBe(true);
+    expect(isRemoteRepo(repo)).toBe(false);
+    expect(repoKey('https://github.com/acme/widgets.git')).toBe(repoKey('https://github.com/acme/widgets'));
+    const workspace = path.join(tmp, 'ws');
+    const made = await prepareWorktree({ workspace, repo: url, taskId: 't1', branch: 'drover/t1', baseRef: 'HEAD' });
+    await writeFile(path.join(made.worktree, 'b.txt'), 'b\n');
+    await git(made.worktree, ['add', '-A']);
+    await git(made.worktree, ['commit', '-q', '-m', 'b']);
+    const pushed = await pushBranch({ worktree: made.worktree, branch: 'drover/t1' });
+    const head = (await git(made.worktree, ['rev-parse', 'HEAD'])).trim();
+    expect(pushed).toMatchObject({ pushed: true, remoteHead: head });
+    expect((await git(remote, ['rev-parse', 'refs/heads/drover/t1'])).trim()).toBe(head);
   });
 });

@@ -3,6 +3,7 @@ import {
   DEFAULT_ATTEMPT_CAP,
   LEDGER_LIMIT,
   emptyLedger,
+  ledgerFromRuns,
   mayStartFix,
   recordDroverPush,
   recordOutcome,
@@ -87,5 +88,30 @@ describe('PR fix attempt ledger', () => {
     expect(l.entries).toHaveLength(LEDGER_LIMIT);
     expect(l.entries.some((e) => e.number <= 3)).toBe(false);
     expect(mayStartFix(l, { pr: { ...pr, number: 4 }, headSha: H1 })).toMatchObject({ start: true, attempt: 2 });
+  });
+});
+
+describe('the ledger from the fix workflows themselves', () => {
+  const key = { owner: 'acme', repo: 'widgets', number: 7 };
+  const h = (c: string) => c.repeat(40);
+  it('an escalated fix holds its head; a human push starts afresh; a cap of Drover-only attempts holds', () => {
+    const escalated = ledgerFromRuns([
+      { pr: key, startHead: h('a'), startedAt: '2026-01-01T00:00:00Z', outcome: 'escalated', endHead: h('b') },
+    ]);
+    expect(mayStartFix(escalated, { pr: key, headSha: h('b') })).toMatchObject({ start: false });
+    expect(mayStartFix(escalated, { pr: key, headSha: h('c') })).toMatchObject({
+      start: true,
+      attempt: 1,
+      reset: true,
+    });
+
+    // three attempts, each on the head Drover's previous one pushed: capped
+    const capped = ledgerFromRuns([
+      { pr: key, startHead: h('d'), startedAt: '2026-01-01T00:00:03Z', outcome: 'failed', endHead: h('f') },
+      { pr: key, startHead: h('a'), startedAt: '2026-01-01T00:00:01Z', outcome: 'failed', endHead: h('d') },
+      { pr: key, startHead: h('f'), startedAt: '2026-01-01T00:00:05Z' },
+    ]);
+    expect(capped.entries[0]!.attempts).toBe(3);
+    expect(mayStartFix(capped, { pr: key, headSha: h('f') })).toMatchObject({ start: false });
   });
 });

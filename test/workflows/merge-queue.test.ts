@@ -12,7 +12,9 @@ import type { MergeRequest } from '../../src/domain/pr-pipeline.js';
 import { startGithubEmulator, type GithubEmulator } from '../../src/rehearsal/github-emulator/server.js';
 import { sendMergeRequest } from '../../src/activities/merge-queue.js';
 import { mergeQueueStateQuery } from '../../src/workflows/merge-queue-messages.js';
-import { startRig, type Rig } from '../support/harness.js';
+import { execa } from 'execa';
+import { projectRoot } from '../../src/config/config.js';
+import { rigEnv, startRig, type Rig } from '../support/harness.js';
 import { git, makeRepo, waitFor } from '../support/repo.js';
 
 const TOKEN = 'ghp_droverMergeQueueToken1234567890abcd';
@@ -179,5 +181,28 @@ describe('the guarded merge queue', () => {
     const mainLog = await git(work, ['log', '--format=%s', '-1', clean!.mergeCommit!]);
     expect(mainLog.trim()).toBe(`A clean change (#${prs.clean})`);
     expect(main.mergedCount).toBe(1);
+
+    // what a user sees: `drover status` names every refusal with its reason
+    const drover = (args: string[]) =>
+      execa('node', [path.join(projectRoot(), 'bin', 'drover.mjs'), ...args], {
+        env: { ...rigEnv(rig), GITHUB_API_URL: emu.url, GITHUB_TOKEN: TOKEN },
+        reject: false,
+        stdin: 'ignore',
+      });
+    const status = await drover(['status']);
+    expect(status.exitCode, status.stderr).toBe(0);
+    const lines = status.stdout.split('\n');
+    /** The refusal's line and the reason lines under it. */
+    const refusalOf = (n: number): string => {
+      const at = lines.findIndex((l) => l.includes(`#${n} refused`));
+      if (at < 0) return '';
+      const reasons = lines.slice(at + 1);
+      const end = reasons.findIndex((l) => !/^\s+- /.test(l));
+      return [lines[at], ...reasons.slice(0, end < 0 ? undefined : end)].join('\n');
+    };
+    for (const [key, reason] of Object.entries(expected))
+      expect(refusalOf(prs[key]!), `${key}: ${status.stdout}`).toMatch(reason);
+    const listed = await drover(['merge', 'status', `${OWNER}/${REPO}/release`]);
+    expect(listed.stdout).toMatch(/base release is not one Drover may merge into/);
   }, 300_000);
 });

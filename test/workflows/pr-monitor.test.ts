@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { monitorScheduleId, upsertMonitorSchedule } from '../../src/cli/monitor-command.js';
@@ -20,6 +21,8 @@ import { git, makeRepo, waitFor } from '../support/repo.js';
 const TOKEN = 'ghp_monitorTestToken0987654321';
 let rig: Rig;
 let emu: GithubEmulator;
+let widgetsRepo: string;
+let widgetsBare: string;
 
 async function commitOn(dir: string, branch: string, from: string, file: string, content: string): Promise<void> {
   await git(dir, ['checkout', '--quiet', '-B', branch, from]);
@@ -46,7 +49,8 @@ beforeAll(async () => {
   await commitOn(gadgets, 'clash', 'main', 'a.txt', 'clash\n');
   await commitOn(gadgets, 'calm', 'main', 'c.txt', 'calm\n');
   await commitOn(gadgets, 'main', 'main', 'a.txt', 'moved on\n'); // main moves: "clash" now conflicts
-  await emu.addRepo('acme', 'widgets', { from: widgets });
+  ({ bareRepoPath: widgetsBare } = await emu.addRepo('acme', 'widgets', { from: widgets }));
+  widgetsRepo = widgets;
   await emu.addRepo('acme', 'gadgets', { from: gadgets });
   emu.setCi(({ readFile }) => [
     { name: 'ci', status: 'completed', conclusion: readFile('b.txt')?.startsWith('red') ? 'failure' : 'success' },
@@ -144,5 +148,43 @@ describe('PR monitor', () => {
     console.log(
       `monitor: ${first.scanned} open PRs over 2 repositories; GitHub requests per cycle: ${firstCalls} (first), 1 (second)`,
     );
-  }, 180_000);
+
+    // the attempt ledger: the three fixes end escalated (a test double of the fix workflow ends
+    // them); the next cycle restarts none on the same heads; a human's push to one restarts that one
+    const connection = await NativeConnection.connect({ address: rig.config.temporal.address });
+    const doubles = await Worker.create({
+      connection,
+      namespace: rig.config.temporal.namespace,
+      taskQueue: 'drover-test-nobody-polls',
+      workflowsPath: path.join(projectRoot(), 'test', 'support', 'doubles', 'escalating-fix-workflow.mjs'),
+    });
+    await doubles.runUntil(async () => {
+      for (const id of needing)
+        await waitFor(
+          `${id} ended`,
+          async () =>
+            (await rig.client.workflow.getHandle(id).describe()).status.name === 'COMPLETED' ? true : undefined,
+          60_000,
+        );
+      const held = await rig.client.workflow.execute<(i: MonitorInput) => Promise<MonitorCycle>>('prMonitorWorkflow', {
+        taskQueue: rig.config.taskQueue,
+        workflowId: 'pr-monitor/test/held',
+        args: [input],
+      });
+      expect(held.started).toEqual([]);
+      expect(held.held.map((h) => h.workflowId).sort()).toEqual([...needing].sort());
+      expect(held.held[0]!.why).toMatch(/escalated on .*starts again after a new push by a human/);
+      await commitOn(widgetsRepo, 'red', 'red', 'b.txt', 'red again\n');
+      await git(widgetsRepo, ['push', '--quiet', widgetsBare, 'red:red']);
+      await emu.tick();
+      const after = await rig.client.workflow.execute<(i: MonitorInput) => Promise<MonitorCycle>>('prMonitorWorkflow', {
+        taskQueue: rig.config.taskQueue,
+        workflowId: 'pr-monitor/test/after-push',
+        args: [input],
+      });
+      expect(after.started).toEqual([prWorkflowId('acme', 'widgets', red)]);
+      expect(after.held).toHaveLength(2);
+    });
+    await connection.close();
+  }, 240_000);
 });

@@ -93,6 +93,7 @@ export class StubHost {
           windowId: '@1',
           outcome: spawned.length === 1 ? 'launched' : 'relaunched',
           resumed: false,
+          tmuxTarget: `stub:${input.taskId}`,
         };
       },
       deliverText: async (input) => {

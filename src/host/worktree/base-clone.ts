@@ -8,8 +8,13 @@ import { withKeyLock } from '../keyed-mutex.js';
 
 /** The workspace's clone of a user's repository, which every worktree of it (task or spare) hangs from. */
 
+/** A remote repository (`https://…`, `ssh://…`, `git@host:owner/repo`), cloned as is; anything else is a local path. */
+export function isRemoteRepo(repo: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(repo) || /^[\w.-]+@[\w.-]+:[^/]/.test(repo);
+}
+
 export function repoKey(repo: string): string {
-  const abs = path.resolve(repo);
+  const abs = isRemoteRepo(repo) ? repo.replace(/\.git$/, '').replace(/\/+$/, '') : path.resolve(repo);
   const hash = createHash('sha256').update(abs).digest('hex').slice(0, 8);
   return `${path.basename(abs).replace(/[^A-Za-z0-9._-]/g, '_')}-${hash}`;
 }
@@ -26,8 +31,9 @@ export function insideWorkspace(workspace: string, ...parts: string[]): string {
 
 /** A clone of the user's repository that all worktrees of it hang from; re-cloned when broken and no worktree uses it. */
 export async function ensureBaseClone(workspace: string, repo: string): Promise<string> {
-  const source = path.resolve(repo);
-  if (!existsSync(path.join(source, '.git')) && !existsSync(path.join(source, 'HEAD'))) {
+  // a GitHub clone URL (a task that opens a PR): cloned, fetched and pushed with the user's own git credentials
+  const source = isRemoteRepo(repo) ? repo : path.resolve(repo);
+  if (!isRemoteRepo(repo) && !existsSync(path.join(source, '.git')) && !existsSync(path.join(source, 'HEAD'))) {
     throw ApplicationFailure.nonRetryable(`${source} is not a git repository`, 'NotARepository');
   }
   const base = insideWorkspace(workspace, 'repos', repoKey(source), 'base');
