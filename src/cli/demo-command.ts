@@ -9,6 +9,7 @@ import { startModelServer } from '../rehearsal/model-server.js';
 import { startHostWorkers } from '../workers/host-worker.js';
 import { webUiLink } from './context.js';
 import { createDemoRepo } from './demo-repo.js';
+import { registerDemoPipelineCommand } from './demo-pipeline-command.js';
 import { followTask } from './follow.js';
 import { startTask } from './task-start.js';
 import { CliError } from './context.js';
@@ -18,7 +19,7 @@ import { CliError } from './context.js';
  * model server, a sample repository with a defect, and one real claude task that fixes it.
  */
 export function registerDemoCommand(program: Command): void {
-  program
+  const demo = program
     .command('demo')
     .description(
       'fix a defect in a sample repository with a real claude CLI driven by a scripted model; no tokens needed',
@@ -85,4 +86,5 @@ export function registerDemoCommand(program: Command): void {
         await model.close();
       }
     });
+  registerDemoPipelineCommand(demo);
 }
