@@ -206,7 +206,9 @@ function runInput(stage: Stage, manifest: PlannedManifest, name: string, merge: 
     policy: DEMO_POLICY,
     github: { owner: stage.owner, repo: stage.repo },
     openPrs: true,
-    ...(merge ? { merge: {} } : {}),
+    // head branches are kept: B's PR always opens stacked on A's branch, even when A merges first,
+    // and the queue retargets it to main when B's turn comes (docs/demo-pipeline.md)
+    ...(merge ? { merge: { deleteBranch: false } } : {}),
     webUiUrl: webUiLink(stage.config),
   };
 }

@@ -79,19 +79,17 @@ export async function openOrUpdateTaskPr(gh: GithubClient, t: TaskPrTarget): Pro
       'ForeignPullRequest',
     );
   // a stacked PR whose dependency merged (and its branch went) meanwhile opens on the final base
-  const base =
-    t.fallbackBase && t.fallbackBase !== t.content.base && !(await branchExists(gh, owner, repo, t.content.base))
-      ? t.fallbackBase
-      : t.content.base;
-  const made = await gh.rest.pulls.create({
-    owner,
-    repo,
-    head: branch,
-    base,
-    title,
-    body,
-    draft: false,
-  });
+  const fallback = t.fallbackBase && t.fallbackBase !== t.content.base ? t.fallbackBase : undefined;
+  const baseGone = async () => fallback !== undefined && !(await branchExists(gh, owner, repo, t.content.base));
+  const create = (base: string) => gh.rest.pulls.create({ owner, repo, head: branch, base, title, body, draft: false });
+  let made;
+  try {
+    made = await create((await baseGone()) ? fallback! : t.content.base);
+  } catch (error) {
+    // the branch was deleted between the look and the create (GitHub: 422)
+    if ((error as { status?: number }).status !== 422 || !(await baseGone())) throw error;
+    made = await create(fallback!);
+  }
   return {
     number: made.data.number,
     url: made.data.html_url,
