@@ -57,14 +57,6 @@ export function registerDemoPipelineCommand(demo: Command): void {
     .action((_opts: PipelineOptions, cmd: Command) => runDemoPipeline(cmd.optsWithGlobals<PipelineOptions>()));
 }
 
-/** Octokit reports each ETag revalidation (a 304 its cache answers) as an error line: not news in a demo. */
-const NOT_MODIFIED = /^[A-Z]+ \S+ - 304 with id /;
-const workerLog =
-  (say: (l: string) => void) =>
-  (line: string): void => {
-    if (!NOT_MODIFIED.test(line)) say(line);
-  };
-
 /** Everything the demo starts, closed in reverse order. */
 interface Stage {
   config: DroverConfig;
@@ -103,7 +95,7 @@ async function runDemoPipeline(opts: PipelineOptions): Promise<void> {
     if (opts.externalWorker) {
       await writeWorkerEnv(opts.externalWorker, { stage, model, manifestWorkflowId });
       say(`No worker started here: the settings for \`drover worker\` are in ${opts.externalWorker}`);
-    } else workers = await startHostWorkers({ config, scenarioHost: model, log: workerLog(say), github });
+    } else workers = await startHostWorkers({ config, scenarioHost: model, log: say, github });
     client = await connectClient(config);
     const input = runInput(stage, manifest, name, opts.merge);
     await client.workflow.start('manifestWorkflow', {

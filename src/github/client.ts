@@ -73,6 +73,9 @@ function useConditionalRequests(octokit: GithubClient, size: number): void {
   });
 }
 
+/** How Octokit logs a 304 ("GET /repos/… - 304 with id …"). */
+const NOT_MODIFIED = /^[A-Z]+ \S+ - 304 with id /;
+
 /** GraphQL lives at `<root>/graphql` on github.com and `<host>/api/graphql` on GitHub Enterprise. */
 export function graphqlUrl(apiUrl: string): string {
   const root = apiUrl.replace(/\/+$/, '');
@@ -87,7 +90,13 @@ export function createGithubClient(options: GithubClientOptions = {}): GithubCli
     baseUrl: apiUrl,
     ...(options.token ? { auth: options.token } : {}),
     userAgent: 'drover',
-    log: { debug: () => undefined, info: () => undefined, warn: (m: string) => warn(m), error: (m: string) => warn(m) },
+    log: {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (m: string) => warn(m),
+      // an ETag revalidation answered from the cache (304) is the point of conditional requests, not an error
+      error: (m: string) => (NOT_MODIFIED.test(m) ? undefined : warn(m)),
+    },
     throttle: {
       onRateLimit: (retryAfter: number, req: { method: string; url: string }, _o: unknown, retryCount: number) => {
         warn(
