@@ -73,8 +73,8 @@ function useConditionalRequests(octokit: GithubClient, size: number): void {
   });
 }
 
-/** How Octokit logs a 304 ("GET /repos/… - 304 with id …"). */
-const NOT_MODIFIED = /^[A-Z]+ \S+ - 304 with id /;
+/** How Octokit logs a 304 or a 4xx answer ("GET /repos/… - 404 with id …"). */
+const QUIET = /^[A-Z]+ \S+ - (304|4\d\d) with id /;
 
 /** GraphQL lives at `<root>/graphql` on github.com and `<host>/api/graphql` on GitHub Enterprise. */
 export function graphqlUrl(apiUrl: string): string {
@@ -94,8 +94,9 @@ export function createGithubClient(options: GithubClientOptions = {}): GithubCli
       debug: () => undefined,
       info: () => undefined,
       warn: (m: string) => warn(m),
-      // an ETag revalidation answered from the cache (304) is the point of conditional requests, not an error
-      error: (m: string) => (NOT_MODIFIED.test(m) ? undefined : warn(m)),
+      // a 304 (an ETag revalidation answered from the cache) is the point of conditional requests, and
+      // a 4xx is thrown to the caller, which decides (a missing protection is "unprotected"): neither is news
+      error: (m: string) => (QUIET.test(m) ? undefined : warn(m)),
     },
     throttle: {
       onRateLimit: (retryAfter: number, req: { method: string; url: string }, _o: unknown, retryCount: number) => {
