@@ -154,7 +154,9 @@ describe('a dependency gets a review fix after its dependent opened', () => {
     const queued = await waitFor('the head the queue made for A', async () => held.heads[0], 120_000);
     releaseCi(queued);
     // A's agent fixes it; its gate waits for CI on the fix: the reviewer approves, then CI completes
-    const fixHead = await waitFor('A fixed', async () => held.heads[1], 240_000);
+    const fixHead = await waitFor('A fixed', async () => held.heads[1], 240_000).catch(async (error: Error) => {
+      throw new Error(`${error.message}; A's state: ${await stateOf(`task/${name}/a`)}`);
+    });
     await emu.submitReview(OWNER, REPO, prA.number, { state: 'APPROVED', author: 'rita' });
     releaseCi(fixHead);
 
@@ -184,6 +186,18 @@ describe('a dependency gets a review fix after its dependent opened', () => {
     expect(events.map((e) => e.what).join('\n')).toMatch(/restacked #\d+ on drover\/rs-a/);
   }, 600_000);
 });
+
+/** A task's phase and events, for a failure message. */
+async function stateOf(workflowId: string): Promise<string> {
+  try {
+    const st = await rig.client.workflow
+      .getHandle(workflowId)
+      .query<{ phase: string; events: { at: string; what: string }[] }>('state');
+    return JSON.stringify({ phase: st.phase, events: st.events.map((e) => `${e.at} ${e.what}`) }, null, 1);
+  } catch (error) {
+    return `not readable: ${String(error)}`;
+  }
+}
 
 async function findPr(head: string): Promise<{ number: number; headSha: string; base: string } | undefined> {
   const res = await fetch(
