@@ -1,7 +1,8 @@
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { buildBrief } from '../domain/brief.js';
 import { denyKeys, keysToChoose } from '../domain/dialog-policy.js';
 import { decideOnEvent, type TaskAction } from '../domain/task-decisions.js';
+import { DONE_ONCE_PER_TEXT } from './task-inbox.js';
 import type { WatchEvent } from '../domain/watch.js';
 import { sharedActivities } from './activity-proxies.js';
 import { nextAgent } from './task-handoff.js';
@@ -50,10 +51,15 @@ async function carryOut(run: TaskRun, action: TaskAction, ev: WatchEvent, now: n
       record.decide(`checkpoint ${action.steps.join(', ')} seen on screen`);
       return true;
     case 'mark-done':
-      session.doneBaseline = action.doneCount;
-      record.doneReported();
-      record.agentState('done');
-      record.decide('done marker seen on screen');
+      markDone(run, action.doneCount);
+      return true;
+    case 'stale-done':
+      // histories from before the patch counted every new marker
+      if (!patched(DONE_ONCE_PER_TEXT)) markDone(run, action.doneCount);
+      else {
+        session.doneBaseline = action.doneCount;
+        record.decide('done marker seen again before the agent received a new text: not counted');
+      }
       return true;
     case 'press-enter':
       if (await run.pressKeys(['Enter'], 'Enter for the text left in the input box'))
@@ -91,6 +97,14 @@ async function carryOut(run: TaskRun, action: TaskAction, ev: WatchEvent, now: n
       session.queue({ kind: 'nudge', text: action.text });
       return true;
   }
+}
+
+function markDone(run: TaskRun, doneCount: number): void {
+  run.session.doneBaseline = doneCount;
+  run.session.doneSpent = true;
+  run.record.doneReported();
+  run.record.agentState('done');
+  run.record.decide('done marker seen on screen');
 }
 
 /** The task's brief, built from its input, queued for the agent (the session puts a PR brief or handoff note in front). */

@@ -56,7 +56,7 @@ export class TaskRun {
     this.record = new TaskRecord(carried?.state ?? initialState(this.input));
     this.session = new TaskSession(carried);
     this.slots = this.input.validate ? new TestSlotClient() : undefined;
-    this.inbox = new TaskInbox(this.record, this.input, this.session.outbox);
+    this.inbox = new TaskInbox(this.record, this.input, this.session);
     this.placement = new TaskPlacement(this.record);
     this.host = this.placement.hostCalls();
     this.checkpointsPushed = carried ? this.record.state.checkpoints.length : 0;
