@@ -1,6 +1,7 @@
 import { condition, patched } from '@temporalio/workflow';
 import { buildBrief } from '../domain/brief.js';
 import { denyKeys, keysToChoose } from '../domain/dialog-policy.js';
+import { dialogNeedsHumanMessage } from '../domain/notification.js';
 import { decideOnEvent, type TaskAction } from '../domain/task-decisions.js';
 import { DONE_ONCE_PER_TEXT } from './task-inbox.js';
 import type { WatchEvent } from '../domain/watch.js';
@@ -130,15 +131,16 @@ async function askHuman(run: TaskRun, ev: DialogEvent, reason: string): Promise<
   const { dialog } = ev;
   const { command } = dialog;
   const taskId = record.state.taskId;
-  record.pendingDialog({ kind: dialog.kind, command, text: dialog.text });
+  const ask = { kind: dialog.kind, command, ...(dialog.file !== undefined ? { file: dialog.file } : {}), reason };
+  record.pendingDialog({ ...ask, text: dialog.text });
   inbox.humanAnswer = undefined;
-  record.phase('waiting-human', `dialog needs a human: ${reason}`);
+  // decisions stay raw (the command as the agent asked); whoever shows them escapes them (domain/visible-text.ts)
+  record.phase(
+    'waiting-human',
+    `dialog needs a human: ${dialog.kind}${command !== undefined ? ` \`${command}\`` : ''}: ${reason}`,
+  );
   record.dialogDecided({ kind: dialog.kind, decision: 'ask-human', decidedBy: 'policy', command, reason });
-  await sharedActivities.notify({
-    taskId,
-    level: 'action-needed',
-    message: `${dialog.kind} dialog${command ? ` for \`${command}\`` : ''} needs a human: ${reason}. Run: drover approve ${taskId}  |  drover deny ${taskId}`,
-  });
+  await sharedActivities.notify({ taskId, level: 'action-needed', message: dialogNeedsHumanMessage(taskId, ask) });
   const got = await condition(() => inbox.humanAnswer !== undefined || run.aborted, `${run.policy.humanWaitSeconds}s`);
   record.pendingDialog(undefined);
   if (run.aborted) return;

@@ -1,6 +1,7 @@
 import { patched, setHandler } from '@temporalio/workflow';
 import { buildNudge } from '../domain/brief.js';
 import { doneCounts } from '../domain/task-decisions.js';
+import { describeDialog } from '../domain/visible-text.js';
 import { ReportSchema, type ResolvedTaskInput } from '../domain/task.js';
 import {
   abortSignal,
@@ -55,7 +56,7 @@ export class TaskInbox {
     const answer = (decision: 'approve' | 'deny') => () => {
       this.humanAnswer = decision;
       this.wake += 1;
-      return `${decision} recorded for: ${task.pendingDialog?.command ?? task.pendingDialog?.kind ?? 'dialog'}`;
+      return `${decision} recorded for: ${task.pendingDialog ? describeDialog(task.pendingDialog) : 'dialog'}`;
     };
     const needsDialog = () => {
       if (!task.pendingDialog)
