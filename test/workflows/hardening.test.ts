@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
@@ -8,10 +9,12 @@ import { repoKey } from '../../src/host/worktree/base-clone.js';
 import { taskWorkflowId } from '../../src/domain/identifiers.js';
 import type { TaskInput, TaskResult, TaskState } from '../../src/domain/task.js';
 import { stateQuery } from '../../src/workflows/task-messages.js';
-import { denyUpdate } from '../../src/workflows/task-messages.js';
+import { abortSignal, denyUpdate } from '../../src/workflows/task-messages.js';
+import { tmuxWindowName } from '../../src/domain/identifiers.js';
+import { processRunning } from '../support/processes.js';
 import { resultWithin, rigEnv, startRig, type Rig } from '../support/harness.js';
-import { makeRepo, waitFor } from '../support/repo.js';
-import { bash, fixAndFinish, reportDone, say } from '../support/scenarios.js';
+import { git, makeRepo, waitFor } from '../support/repo.js';
+import { bash, commitAll, fixAndFinish, reportDone, say, write } from '../support/scenarios.js';
 
 /** Issue 21: what a careless and a hostile user found, each with the real claude CLI and a scripted model. */
 let rig: Rig;
@@ -146,4 +149,98 @@ describe('hardening (issue 21) with the real claude CLI', () => {
     const ended = after.stdout.split('\n').find((l) => l.startsWith(handle.workflowId))!;
     expect(ended.split(/\s{2,}/).slice(0, 3), after.stdout).toEqual([handle.workflowId, 'aborted', 'ended']);
   });
+
+  it('failed, terminated and aborted tasks: status, logs and cleanup say how each ended; cleanup ends their agents, removes what has nothing to lose and keeps unpushed work', async () => {
+    const idle = { policy: { idleSeconds: 120, nudgeCooldownSeconds: 60 } };
+    // aborted with no commit at all
+    const repoA = await makeRepo(path.join(rig.tmp, 'repo-c-abort'));
+    const aborted = await start('c-abort', repoA, [say('Looking around first.'), say('ok')], idle);
+    // terminated with a local commit it never pushed
+    const repoU = await makeRepo(path.join(rig.tmp, 'repo-c-unpushed'));
+    const wtU = worktreeOf(repoU, 'c-unpushed');
+    const unpushed = await start(
+      'c-unpushed',
+      repoU,
+      [...write(`${wtU}/a.txt`, 'local only\n'), commitAll('Local only'), say('Committed, thinking.'), say('ok')],
+      idle,
+    );
+    // started around the CLI (which refuses it now) on a protected branch: fails in prepare
+    const failed = await start('c-failed', repoA, [say('never')], { branch: 'main' });
+    await expect(failed.result()).rejects.toThrow();
+
+    const briefed = (h: typeof aborted) =>
+      waitFor('the brief', async () => ((await h.query(stateQuery)).briefSubmittedAt ? true : undefined), 90_000);
+    await briefed(aborted);
+    await waitFor(
+      'the local commit',
+      async () => ((await git(wtU, ['log', '--oneline'])).includes('Local only') ? true : undefined),
+      90_000,
+    );
+    const pids: Record<string, number> = {};
+    for (const id of ['c-abort', 'c-unpushed'])
+      pids[id] = (await rig.workers!.tmux.findWindow(tmuxWindowName(id)))!.panePid;
+    await aborted.signal(abortSignal, 'the test aborts it');
+    expect((await resultWithin<TaskResult>(aborted, 30_000)).state).toBe('aborted');
+    await unpushed.terminate('stopped by the test');
+
+    const status = await drover('status');
+    const row = (id: string) => status.stdout.split('\n').find((l) => l.startsWith(`task/adhoc/${id} `)) ?? '';
+    expect(
+      row('c-failed')
+        .split(/\s{2,}/)
+        .slice(1, 3),
+      status.stdout,
+    ).toEqual(['failed', 'ended']);
+    expect(row('c-failed')).toContain('branch main is protected');
+    expect(
+      row('c-unpushed')
+        .split(/\s{2,}/)
+        .slice(1, 3),
+      status.stdout,
+    ).toEqual(['terminated', 'ended']);
+    expect(row('c-unpushed')).toContain('stopped by the test');
+    expect(
+      row('c-abort')
+        .split(/\s{2,}/)
+        .slice(1, 3),
+      status.stdout,
+    ).toEqual(['aborted', 'ended']);
+    const logs = await drover('logs', 'c-failed');
+    expect(logs.exitCode, logs.stderr).toBe(0);
+    expect(logs.stdout.trim().split('\n').at(-1)).toMatch(/workflow failed: .*branch main is protected/);
+    const detail = await drover('status', 'c-unpushed');
+    expect(detail.stdout).toMatch(/phase\s+terminated/);
+
+    const clean = await drover('cleanup', 'adhoc', '--json');
+    expect(clean.exitCode, clean.stderr).toBe(0);
+    const outcomes = JSON.parse(clean.stdout) as {
+      task: string;
+      ended: string;
+      agent: string;
+      action: string;
+      why: string;
+    }[];
+    const of = (id: string) => outcomes.find((o) => o.task === id);
+    expect(of('c-failed'), clean.stdout).toMatchObject({
+      ended: expect.stringMatching(/^failed: .*branch main is protected/),
+    });
+    expect(of('c-abort'), clean.stdout).toMatchObject({
+      ended: expect.stringMatching(/^aborted: the test aborts it/),
+      agent: expect.stringMatching(/^ended pid \d+ and its process group/),
+      action: 'removed',
+      why: expect.stringContaining('no commits of its own'),
+    });
+    expect(of('c-unpushed'), clean.stdout).toMatchObject({
+      ended: expect.stringMatching(/^terminated: .*stopped by the test/),
+      agent: expect.stringMatching(/^ended pid \d+/),
+      action: 'kept',
+      why: expect.stringContaining(`1 commit(s) on drover/c-unpushed not on the remote: kept at ${wtU}`),
+    });
+    for (const id of ['c-abort', 'c-unpushed']) {
+      expect(processRunning(pids[id]!), id).toBe(false);
+      expect(await rig.workers!.tmux.findWindow(tmuxWindowName(id)), id).toBeUndefined();
+    }
+    expect(existsSync(worktreeOf(repoA, 'c-abort'))).toBe(false);
+    expect(existsSync(wtU)).toBe(true);
+  }, 240_000);
 });
