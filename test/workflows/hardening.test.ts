@@ -93,6 +93,13 @@ describe('hardening (issue 21) with the real claude CLI', () => {
     ).toHaveLength(1);
     expect(result.state).toBe('done');
     expect(result.revisions).toBe(1);
+    // issue 21 item 5: each startup dialog is answered, and recorded, once
+    expect(
+      log.filter((l) => l.startsWith('approved api-key')),
+      log.join('\n'),
+    ).toHaveLength(1);
+    expect(s.dialogs.filter((d) => d.kind === 'api-key')).toHaveLength(1);
+    expect(log.filter((l) => l.startsWith('approved trust-folder'))).toHaveLength(1);
   });
 
   it('a two-line command waiting for a human is shown whole and escaped, with the reason, everywhere; once denied the agent is ended', async () => {
