@@ -50,8 +50,3 @@ export function shownTask(status: string, state: StateForEnd | undefined, closeR
   const ended = status === 'COMPLETED' || state.finishedAt !== undefined;
   return { phase: state.phase, agent: ended ? 'ended' : state.agentState, decision: state.lastDecision, ended };
 }
-
-/** Whether the workflow with this execution status has ended (nothing of it runs any more). */
-export function workflowEnded(status: string): boolean {
-  return status !== 'RUNNING' && status !== 'CONTINUED_AS_NEW' && status !== 'UNSPECIFIED';
-}
