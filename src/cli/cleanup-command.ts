@@ -126,6 +126,7 @@ export function registerCleanupCommand(program: Command): void {
       if (!check.ok) throw new CliError(`run "${run}" refused: ${check.error}`);
       const ctx = await openContext();
       const outcomes: Outcome[] = [];
+      let serverNote: string | undefined;
       try {
         const tmux = new TmuxClient({
           socket: ctx.config.tmuxSocket,
@@ -147,6 +148,10 @@ export function registerCleanupCommand(program: Command): void {
             });
           else outcomes.push(await cleanTask(ctx, tmux, { ...wf, status: wf.status.name }, run, opts.dryRun ?? false));
         }
+        // the server itself stays (a worker's control-mode client is attached to it): say how to end it
+        const left = (await tmux.listPanes().catch(() => undefined))?.filter((p) => p.windowName !== 'drover');
+        if (left?.length === 0)
+          serverNote = `no agent window is left in tmux server ${ctx.config.tmuxSocket}; with no worker running on this host, end it with: tmux -L ${ctx.config.tmuxSocket} kill-server`;
       } finally {
         await ctx.close();
       }
@@ -159,5 +164,6 @@ export function registerCleanupCommand(program: Command): void {
             ...outcomes.map((o) => [o.task, o.ended, o.agent, o.action, o.why]),
           ]),
         );
+      if (!opts.json && serverNote) console.log(`\n${serverNote}`);
     });
 }

@@ -249,5 +249,12 @@ describe('hardening (issue 21) with the real claude CLI', () => {
     }
     expect(existsSync(worktreeOf(repoA, 'c-abort'))).toBe(false);
     expect(existsSync(wtU)).toBe(true);
+    // again, as a table: nothing left to end, the unpushed work still named, and how to end the tmux server
+    const again = await drover('cleanup', 'adhoc');
+    const unpushedRow = again.stdout.split('\n').find((l) => l.startsWith('c-unpushed '));
+    expect(unpushedRow, again.stdout).toMatch(
+      /no agent window\s+kept\s+1 commit\(s\) on drover\/c-unpushed not on the remote/,
+    );
+    expect(again.stdout).toContain(`tmux -L ${rig.config.tmuxSocket} kill-server`);
   }, 240_000);
 });
