@@ -18,10 +18,21 @@ describe('dialogIdentity: the same dialog whatever option is highlighted (issue 
     expect(moved.options.find((o) => o.selected)?.index).toBe(1);
     expect(sameDialog(before, moved)).toBe(true);
     expect(dialogIdentity(before)).not.toContain('❯');
-    const other = {
-      ...before,
-      text: before.text.replace('Do you want to use this API key?', 'Do you want to use another key?'),
-    };
-    expect(sameDialog(before, other)).toBe(false);
+    // a startup dialog is known by its kind: drawn again while claude starts (rewrapped, a line short), it is the same one
+    const trust = classifyScreen(claudeProfile, readFixture('claude-2.1.197-trust-folder-dialog.txt'), {
+      paneDead: false,
+    }).dialog!;
+    expect(trust.kind).toBe('trust-folder');
+    expect(sameDialog(trust, { ...trust, text: trust.text.replace('Security guide\n', '') })).toBe(true);
+    expect(sameDialog(trust, before)).toBe(false);
+    // a permission dialog is known by its text: another command is another dialog
+    const bash = classifyScreen(claudeProfile, readFixture('claude-2.1.197-permission-bash-dialog.txt'), {
+      paneDead: false,
+    }).dialog!;
+    expect(bash.kind).toBe('permission');
+    expect(sameDialog(bash, { ...bash, text: bash.text.replace(bash.command!, `${bash.command!} -x`) })).toBe(false);
+    const bashMoved = { ...bash, text: bash.text.replace('❯ 1. Yes', '1. Yes').replace(/\n(\s*)3\. No/, '\n❯ 3. No') };
+    expect(bashMoved.text).not.toBe(bash.text);
+    expect(sameDialog(bash, bashMoved)).toBe(true);
   });
 });
