@@ -155,6 +155,9 @@ export class TaskRun {
     const { record, session } = this;
     const task = record.state;
     let result: Awaited<ReturnType<typeof this.host.deliverText>>;
+    // the agent may act on the text before its submission is confirmed (a fast agent reports done
+    // within the second the confirmation takes): a done from now on answers this text
+    session.doneSpent = false;
     try {
       result = await this.host.deliverText({
         paneId: task.paneId!,

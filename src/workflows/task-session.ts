@@ -31,7 +31,11 @@ export class TaskSession {
   baseCommit: string | undefined;
   /** Done markers already on screen when the last input was sent; only more than this counts. */
   doneBaseline: number;
-  /** A done signal was counted since the agent last received a text: the next one waits for a new text (domain `doneCounts`). */
+  /**
+   * A done signal was counted since the agent was last sent a text: the next one waits for a new
+   * text (domain `doneCounts`). Cleared when a delivery starts (TaskRun.deliver) and when the watch
+   * delivered a nudge.
+   */
   doneSpent: boolean;
   briefSubmitted: boolean;
   /** Epoch ms; 0 = never (survives JSON, unlike -Infinity). */
