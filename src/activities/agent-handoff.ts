@@ -5,7 +5,7 @@ import { git, gitOrThrow } from '../host/git/git.js';
 
 /** Ends the task's agent (a handoff to the next agent of the chain): process, then window. Idempotent. */
 export async function stopAgent(deps: ActivityDeps, input: { taskId: string }): Promise<{ stopped: boolean }> {
-  return { stopped: await endAgentWindow(deps.tmux, input.taskId) };
+  return { stopped: (await endAgentWindow(deps.tmux, input.taskId)) !== undefined };
 }
 
 /** What is on the branch since the task's base: for the handoff brief. Read-only. */

@@ -1,4 +1,5 @@
 import { getProfile } from '../domain/agent-profile.js';
+import { dialogIdentity } from '../domain/dialog-identity.js';
 import { decideDialog } from '../domain/dialog-policy.js';
 import { classifyScreen } from '../domain/screen-classifier.js';
 import type { WatchEvent, WatchInput } from '../domain/watch.js';
@@ -33,7 +34,8 @@ const ANSWER_CONFIRM_MS = 3000;
  * the API-key dialog behind it and the agent stayed logged out.
  */
 const REANSWER_AFTER_MS = 3000;
-const lastAnswers = new Map<string, { text: string; at: number }>();
+/** The identity (domain/dialog-identity.ts) of the dialog last answered on each pane, and when. */
+const lastAnswers = new Map<string, { identity: string; at: number }>();
 const journal = new Map<string, JournalEntry[]>();
 
 function journalKey(deps: ActivityDeps, input: WatchInput): string {
@@ -78,15 +80,19 @@ async function lookNow(deps: ActivityDeps, input: WatchInput) {
   return screen === undefined ? undefined : classifyScreen(getProfile(input.agent), screen, { paneDead: false });
 }
 
-/** Whether the screen stopped showing the dialog with this text, in two reads 200 ms apart, within ANSWER_CONFIRM_MS. */
-async function dialogLeft(deps: ActivityDeps, input: WatchInput, text: string): Promise<boolean> {
+/**
+ * Whether the screen stopped showing this dialog, in two reads 200 ms apart, within
+ * ANSWER_CONFIRM_MS. The same dialog with another option highlighted has not left (the Enter
+ * after the arrow keys is not processed yet).
+ */
+async function dialogLeft(deps: ActivityDeps, input: WatchInput, identity: string): Promise<boolean> {
   const until = Date.now() + ANSWER_CONFIRM_MS;
   let goneSince: number | undefined;
   while (Date.now() < until) {
     await new Promise((r) => setTimeout(r, 100));
     const cls = await lookNow(deps, input);
     if (cls === undefined) return false;
-    const gone = cls.state !== 'dialog' || cls.dialog?.text !== text;
+    const gone = cls.state !== 'dialog' || !cls.dialog || dialogIdentity(cls.dialog) !== identity;
     if (!gone) goneSince = undefined;
     else if (goneSince === undefined) goneSince = Date.now();
     else if (Date.now() - goneSince >= 200) return true;
@@ -117,10 +123,11 @@ export async function actOn(
     const now = await lookNow(deps, input);
     const seq = nextSeq(deps, input);
     if (event.kind === 'dialog' && act.dialogs) {
-      if (now?.state !== 'dialog' || now.dialog?.text !== event.dialog.text) return 'moved-on';
+      const identity = dialogIdentity(event.dialog);
+      if (now?.state !== 'dialog' || !now.dialog || dialogIdentity(now.dialog) !== identity) return 'moved-on';
       const paneKey = keyOf(pane);
       const last = lastAnswers.get(paneKey);
-      if (last && last.text === event.dialog.text && Date.now() - last.at < REANSWER_AFTER_MS) return 'moved-on';
+      if (last && last.identity === identity && Date.now() - last.at < REANSWER_AFTER_MS) return 'moved-on';
       const decision = decideDialog(event.dialog, act.dialogs);
       try {
         await sendKeysNow(deps, { paneId: input.paneId, keys: decision.keys });
@@ -129,8 +136,10 @@ export async function actOn(
       }
       // the TUI redraws a moment after the keys: return only once the dialog is gone, or the next
       // watch would see the same dialog still on screen and answer it again (its keys landing elsewhere)
-      lastAnswers.set(paneKey, { text: event.dialog.text, at: Date.now() });
-      const confirmed = await dialogLeft(deps, input, event.dialog.text);
+      lastAnswers.set(paneKey, { identity, at: Date.now() });
+      const confirmed = await dialogLeft(deps, input, identity);
+      // the answer's time is when the dialog left: a redraw of it right after is not a new dialog
+      lastAnswers.set(paneKey, { identity, at: Date.now() });
       return record(
         deps,
         input,

@@ -13,6 +13,38 @@ import { registerDemoPipelineCommand } from './demo-pipeline-command.js';
 import { followTask } from './follow.js';
 import { startTask } from './task-start.js';
 import { CliError } from './context.js';
+import { tmuxWindowName } from '../domain/identifiers.js';
+import { endAgentWindow } from '../host/tmux/end-agent-window.js';
+import { TmuxClient } from '../host/tmux/tmux-client.js';
+
+/**
+ * The demo's agent once its task ended: claude would otherwise keep running in its tmux window
+ * after DONE (issue 21). Its process group is ended and its window closed; the worktree stays.
+ */
+async function endDemoAgent(socket: string, taskId: string): Promise<{ pid?: number; ended: boolean; said: string }> {
+  const tmux = new TmuxClient({
+    socket,
+    session: 'drover',
+    width: 220,
+    height: 50,
+    serverEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+  });
+  try {
+    const ended = await endAgentWindow(tmux, taskId);
+    if (!ended) return { ended: false, said: 'agent: no window left to end' };
+    return {
+      pid: ended.pid,
+      ended: true,
+      said: `agent: ended the demo's ${ended.wasAlive ? `claude process (pid ${ended.pid}${ended.group ? ' and its process group' : ''})` : 'window (claude had exited)'}; the worktree stays`,
+    };
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return {
+      ended: false,
+      said: `agent: could not end the demo's claude (${why}); end it with: tmux -L ${socket} kill-window -t =drover:${tmuxWindowName(taskId)}`,
+    };
+  }
+}
 
 /**
  * The main job on embedded defaults: server (started or reused), a worker, the scripted
@@ -58,6 +90,7 @@ export function registerDemoCommand(program: Command): void {
         const link = webUiLink(config, workflowId);
         say(`Task ${workflowId} started — watch it live: ${link}  (or: drover attach ${taskId})`);
         const result = await followTask(client, workflowId, say);
+        const agent = await endDemoAgent(config.tmuxSocket, taskId);
         const remoteCommit =
           result.state === 'done' ? await gitOrThrow(repo, ['rev-parse', `refs/heads/${branch}`]) : undefined;
         const outcome = {
@@ -71,6 +104,7 @@ export function registerDemoCommand(program: Command): void {
           checkpoints: result.checkpoints,
           dialogs: result.dialogs,
           webUi: link,
+          agent,
         };
         if (opts.json) console.log(JSON.stringify(outcome));
         else {
@@ -78,6 +112,7 @@ export function registerDemoCommand(program: Command): void {
           say(`branch ${branch} at ${outcome.commit ?? '—'} in ${repo}`);
           say(`dialogs: ${result.dialogs.map((d) => `${d.kind} → ${d.decision}`).join(', ') || 'none'}`);
           say(`Web UI: ${link}`);
+          say(agent.said);
         }
         if (result.state !== 'done') throw new CliError('', 3);
       } finally {

@@ -1,36 +1,12 @@
 import { execa } from 'execa';
 import type { Command } from 'commander';
-import type { TaskState } from '../domain/task.js';
 import { tmuxWindowName } from '../domain/identifiers.js';
-import { stateQuery } from '../workflows/task-messages.js';
-import { CliError, openContext, taskHandle, webUiLink, type CliContext } from './context.js';
+import { visible } from '../domain/visible-text.js';
+import { queryState, readTask, type ReadTask } from './task-read.js';
+import { CliError, openContext, taskHandle, webUiLink } from './context.js';
 import { listMergeQueues } from './merge-queues.js';
 import { renderQueues } from './merge-queue-view.js';
 import { describeTask, STATUS_HEADER, statusRow, table } from './status-view.js';
-
-/** Live state from the workflow, or for a closed one the final state it left in its memo. */
-async function queryState(
-  ctx: CliContext,
-  workflowId: string,
-  memo?: Record<string, unknown>,
-): Promise<TaskState | undefined> {
-  const saved = (
-    memo ??
-    (await ctx.client.workflow
-      .getHandle(workflowId)
-      .describe()
-      .then(
-        (d) => d.memo,
-        () => undefined,
-      ))
-  )?.droverState as TaskState | undefined;
-  if (saved) return saved;
-  try {
-    return await ctx.client.workflow.getHandle(workflowId).query(stateQuery);
-  } catch {
-    return undefined;
-  }
-}
 
 /** status, logs, attach: reading a task without changing it. */
 export function registerStatusCommands(program: Command): void {
@@ -45,32 +21,39 @@ export function registerStatusCommands(program: Command): void {
         if (id) {
           const handle = await taskHandle(ctx, id);
           const desc = await handle.describe();
-          const state = await queryState(ctx, handle.workflowId, desc.memo);
-          if (!state)
+          const task = await readTask(ctx.client, handle.workflowId, desc.status.name, desc.memo);
+          const { state, shown } = task;
+          if (opts.json) {
+            const end = shown.ended ? { ended: shown.phase, endReason: shown.decision } : {};
+            console.log(
+              JSON.stringify({ workflowId: handle.workflowId, status: desc.status.name, ...end, ...state }, null, 2),
+            );
+          } else if (state)
+            console.log(describeTask(handle.workflowId, state, webUiLink(ctx.config, handle.workflowId), shown));
+          else if (shown.ended) console.log(`${handle.workflowId}  ${shown.phase}: ${visible(shown.decision)}`);
+          else
             throw new CliError(
               `${handle.workflowId} is ${desc.status.name.toLowerCase()} but its state cannot be read (no worker running to answer the query?)`,
             );
-          if (opts.json)
-            console.log(JSON.stringify({ workflowId: handle.workflowId, status: desc.status.name, ...state }, null, 2));
-          else console.log(describeTask(handle.workflowId, state, webUiLink(ctx.config, handle.workflowId)));
           return;
         }
         const query = opts.all
           ? `WorkflowType='agentTaskWorkflow'`
           : `WorkflowType='agentTaskWorkflow' AND (ExecutionStatus='Running' OR CloseTime > '${new Date(Date.now() - 86_400_000).toISOString()}')`;
-        const rows: { workflowId: string; status: string; state?: TaskState }[] = [];
+        const rows: ReadTask[] = [];
         for await (const wf of ctx.client.workflow.list({ query })) {
-          rows.push({
-            workflowId: wf.workflowId,
-            status: wf.status.name,
-            state: await queryState(ctx, wf.workflowId, wf.memo ?? {}),
-          });
+          rows.push(await readTask(ctx.client, wf.workflowId, wf.status.name, wf.memo ?? {}));
           if (rows.length >= 200) break;
         }
         if (opts.json) {
           console.log(
             JSON.stringify(
-              rows.map((r) => ({ workflowId: r.workflowId, status: r.status, ...r.state })),
+              rows.map((r) => ({
+                workflowId: r.workflowId,
+                status: r.status,
+                ...(r.shown.ended ? { ended: r.shown.phase, endReason: r.shown.decision } : {}),
+                ...r.state,
+              })),
               null,
               2,
             ),
@@ -83,7 +66,7 @@ export function registerStatusCommands(program: Command): void {
           return;
         }
         if (rows.length > 0)
-          console.log(table([STATUS_HEADER, ...rows.map((r) => statusRow(r.workflowId, r.state, r.status))]));
+          console.log(table([STATUS_HEADER, ...rows.map((r) => statusRow(r.workflowId, r.state, r.status, r.shown))]));
         if (queues.length > 0) console.log(`\n${renderQueues(queues, { refusalsOnly: true })}`);
         console.log(`\nweb ui: ${webUiLink(ctx.config)}`);
       } finally {
@@ -102,13 +85,21 @@ export function registerStatusCommands(program: Command): void {
         let printed = 0;
         let lastAt = '';
         for (;;) {
-          const state = await queryState(ctx, handle.workflowId);
-          if (!state) throw new CliError(`cannot read ${handle.workflowId} (no worker running?)`);
-          const fresh = state.events.filter((e) => e.at > lastAt || (e.at === lastAt && printed === 0));
-          for (const e of fresh) console.log(`${e.at}  ${e.what}`);
+          const desc = await handle.describe();
+          const { state, shown } = await readTask(ctx.client, handle.workflowId, desc.status.name, desc.memo);
+          if (!state && !shown.ended) throw new CliError(`cannot read ${handle.workflowId} (no worker running?)`);
+          const fresh = (state?.events ?? []).filter((e) => e.at > lastAt || (e.at === lastAt && printed === 0));
+          // one event, one line: what the agent asked to run is shown whole and escaped
+          for (const e of fresh) console.log(`${e.at}  ${visible(e.what)}`);
           printed += fresh.length;
           if (fresh.length > 0) lastAt = fresh[fresh.length - 1]!.at;
-          if (!opts.follow || state.finishedAt) return;
+          // a workflow that ended without finishing (failed, terminated, …) says so, with Temporal's reason
+          if (shown.ended && shown.phase !== state?.phase) {
+            const at = desc.closeTime?.toISOString() ?? '';
+            console.log(`${at}  ${visible(shown.decision)}`);
+            return;
+          }
+          if (!opts.follow || state?.finishedAt || shown.ended) return;
           await new Promise((r) => setTimeout(r, 1000));
         }
       } finally {
@@ -124,7 +115,7 @@ export function registerStatusCommands(program: Command): void {
       let taskId: string;
       try {
         const handle = await taskHandle(ctx, id);
-        const state = await queryState(ctx, handle.workflowId);
+        const state = await queryState(ctx.client, handle.workflowId);
         taskId = state?.taskId ?? id;
       } finally {
         await ctx.close();

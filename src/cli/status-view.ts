@@ -1,4 +1,6 @@
 import type { TaskState } from '../domain/task.js';
+import { shownTask, type ShownTask } from '../domain/task-end.js';
+import { describeDialog, visible } from '../domain/visible-text.js';
 
 function elapsed(from: string, to?: string): string {
   const ms = (to ? Date.parse(to) : Date.now()) - Date.parse(from);
@@ -31,31 +33,52 @@ export function prCell(state: Pick<TaskState, 'pullRequest'>): string {
 
 export const STATUS_HEADER = ['TASK', 'PHASE', 'AGENT', 'STEPS', 'ELAPSED', 'PR', 'LAST DECISION'];
 
-export function statusRow(workflowId: string, state: TaskState | undefined, status: string): string[] {
-  if (!state) return [workflowId, status.toLowerCase(), '', '', '', '', ''];
+/** The dialog a human must answer, whole and escaped, with the policy's reason (never cut: it is what gets approved). */
+export function waitingLine(s: Pick<TaskState, 'taskId' | 'pendingDialog'>): string | undefined {
+  if (!s.pendingDialog) return undefined;
+  return `WAITING ${describeDialog(s.pendingDialog)} → drover approve|deny ${s.taskId}`;
+}
+
+/**
+ * One task as one table row (every cell on one line: what the agent printed is escaped). `shown`:
+ * how the task ended when its workflow did not finish on its own (domain/task-end.ts).
+ */
+export function statusRow(
+  workflowId: string,
+  state: TaskState | undefined,
+  status: string,
+  shown: ShownTask = shownTask(status, state),
+): string[] {
+  if (!state) return [workflowId, shown.phase, shown.agent, '', '', '', visible(shown.decision).slice(0, 200)];
+  const waiting = shown.ended ? undefined : waitingLine(state);
   return [
     workflowId,
-    state.phase,
-    state.agentState,
+    shown.phase,
+    shown.agent,
     `${state.checkpoints.length}/${state.steps.length}`,
     elapsed(state.startedAt, state.finishedAt),
     prCell(state),
-    state.lastDecision.slice(0, 70),
+    waiting ?? visible(shown.decision).slice(0, shown.ended && shown.phase !== state.phase ? 200 : 70),
   ];
 }
 
-export function describeTask(workflowId: string, s: TaskState, webUi: string): string {
+export function describeTask(
+  workflowId: string,
+  s: TaskState,
+  webUi: string,
+  shown: ShownTask = shownTask('RUNNING', s),
+): string {
   const lines = [
     `task        ${s.taskId}   (${workflowId})`,
-    `phase       ${s.phase}${s.paused ? ' (paused)' : ''}`,
-    `agent       ${s.agent} · ${s.agentState}${s.sessionId ? ` · session ${s.sessionId}` : ''}`,
+    `phase       ${shown.phase}${s.paused ? ' (paused)' : ''}`,
+    `agent       ${s.agent} · ${shown.agent}${s.sessionId ? ` · session ${s.sessionId}` : ''}`,
     `host        ${s.host ?? '—'}${s.paneId ? ` · pane ${s.paneId}` : ''}`,
     `worktree    ${s.worktree ?? '—'}`,
     `branch      ${s.branch}${s.commit ? ` @ ${s.commit.slice(0, 10)}` : ''}`,
     `checkpoints ${s.checkpoints.join(', ') || '—'}  (required: ${s.steps.join(', ') || 'none'})`,
     `revisions   ${s.revisions} · nudges ${s.nudges} · crashes ${s.crashes}`,
     `elapsed     ${elapsed(s.startedAt, s.finishedAt)}${s.briefSubmittedAt ? ` · brief submitted ${elapsed(s.startedAt, s.briefSubmittedAt)} after start` : ''}`,
-    `decision    ${s.lastDecision}`,
+    `decision    ${visible(shown.decision)}`,
   ];
   if (s.pr) {
     const summaries = s.summaries.map((x) => `r${x.revision} ${x.verdict} @ ${x.sha.slice(0, 10)}`).join(', ');
@@ -75,14 +98,13 @@ export function describeTask(workflowId: string, s: TaskState, webUi: string): s
     lines.push(
       `moves       ${s.moves.map((m) => `${m.from} → ${m.to} at ${m.at} (${m.reason})`).join('\n            ')}`,
     );
-  if (s.pendingDialog)
-    lines.push(
-      `WAITING     ${s.pendingDialog.kind}${s.pendingDialog.command ? `: ${s.pendingDialog.command}` : ''} → drover approve|deny ${s.taskId}`,
-    );
-  if (s.lastVerification.length > 0) lines.push(`verify      ${s.lastVerification.join('\n            ')}`);
+  const waiting = shown.ended ? undefined : waitingLine(s);
+  if (waiting) lines.push(waiting.replace(/^WAITING /, 'WAITING     '));
+  if (s.lastVerification.length > 0)
+    lines.push(`verify      ${s.lastVerification.map((r) => visible(r)).join('\n            ')}`);
   if (s.dialogs.length > 0)
     lines.push(`dialogs     ${s.dialogs.map((d) => `${d.kind}:${d.decision}(${d.decidedBy})`).join(', ')}`);
   lines.push(`web ui      ${webUi}`);
-  if (s.screenTail.length > 0) lines.push('screen      ┄┄┄', ...s.screenTail.map((l) => `  ${l}`));
+  if (s.screenTail.length > 0) lines.push('screen      ┄┄┄', ...s.screenTail.map((l) => `  ${visible(l)}`));
   return lines.join('\n');
 }

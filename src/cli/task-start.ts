@@ -8,7 +8,7 @@ import {
   branchForTask,
   prWorkflowId,
   taskWorkflowId,
-  validateBranchName,
+  validateTaskBranch,
   validateSlotName,
   validateTaskId,
 } from '../domain/identifiers.js';
@@ -86,7 +86,7 @@ export async function buildTaskInput(opts: TaskOptions): Promise<TaskInput> {
     throw new CliError('--base makes no sense with --no-new-branch: the existing branch is used as it is');
   const branch =
     opts.newBranch === false ? await existingBranch(repo, opts.branch) : (opts.branch ?? branchForTask(taskId));
-  const branchCheck = validateBranchName(branch);
+  const branchCheck = validateTaskBranch(branch);
   if (!branchCheck.ok) throw new CliError(`branch "${branch}" refused: ${branchCheck.error}`);
   if (!(await isValidBranchName(branch)))
     throw new CliError(`branch "${branch}" refused: git check-ref-format --branch rejects it`);

@@ -170,3 +170,14 @@ export const PROTECTED_BRANCH_PATTERN = /^(main|master|develop|trunk|release\/.*
 export function isProtectedBranch(branch: string): boolean {
   return PROTECTED_BRANCH_PATTERN.test(branch);
 }
+
+/** A branch a task may be given: a valid name, and not a protected one (the worktree would refuse it after the start). */
+export function validateTaskBranch(name: string): Checked<string> {
+  const checked = validateBranchName(name);
+  if (!checked.ok) return checked;
+  if (isProtectedBranch(name))
+    return invalid(
+      `${name} is a protected branch (main, master, develop, trunk, release/*, spare/*); Drover never works on it: name a feature branch, or leave --branch out for drover/<task id>`,
+    );
+  return checked;
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeDialog, type DialogAsk } from './visible-text.js';
 
 /** What a notification is about: a per-task event, or a whole manifest run that ended (`all-done`). */
 export const NotificationLevelSchema = z.enum(['info', 'action-needed', 'escalated', 'done', 'all-done']);
@@ -18,3 +19,8 @@ export const WebhookKindSchema = z.enum(['slack', 'discord', 'generic'], {
   error: 'must be one of slack, discord, generic',
 });
 export type WebhookKind = z.infer<typeof WebhookKindSchema>;
+
+/** The notification for a dialog that waits for a human: the whole command, escaped, the policy's reason, and how to answer. */
+export function dialogNeedsHumanMessage(taskId: string, ask: DialogAsk): string {
+  return `dialog needs a human: ${describeDialog(ask)}. Run: drover approve ${taskId}  |  drover deny ${taskId}`;
+}

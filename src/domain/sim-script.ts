@@ -32,6 +32,10 @@ export const SimPhaseSchema = z.discriminatedUnion('kind', [
     kind: z.literal('dialog'),
     command: z.string().min(1).max(500),
     description: z.string().max(200).default('Run a command'),
+    /** The option highlighted when it opens (claude's API-key dialog opens on "No"). */
+    selected: z.number().int().min(1).max(3).default(1),
+    /** A slow TUI: the dialog stays on screen (its new selection drawn) this long after the Enter. */
+    answerDelayMs: ms.max(10_000).default(0),
   }),
   z.strictObject({ kind: z.literal('checkpoint'), step: z.string().regex(STEP) }),
   /** Prints `ORCHESTRATOR:DONE`. */

@@ -28,6 +28,11 @@ export interface TaskView {
   /** Texts waiting to be delivered. */
   pendingTexts: number;
   doneReported: boolean;
+  /**
+   * A done signal (marker or `drover report done`) was already counted since the last text the
+   * agent received: another one is stale (still on screen, or repeated) and does not count again.
+   */
+  doneSpent?: boolean;
   nudges: number;
   crashes: number;
   revisions: number;
@@ -49,6 +54,8 @@ export type TaskAction =
   | { kind: 'ask-human'; reason: string }
   | { kind: 'add-checkpoints'; steps: string[] }
   | { kind: 'mark-done'; doneCount: number }
+  /** A done signal for a brief whose done was already counted: only the screen's marker count is taken as seen. */
+  | { kind: 'stale-done'; doneCount: number }
   | { kind: 'press-enter' }
   | { kind: 'count-crash' }
   | { kind: 'hand-off'; why: string }
@@ -76,7 +83,7 @@ export function decideOnEvent(event: WatchEvent, view: TaskView, policy: Supervi
     case 'checkpoints':
       return [{ kind: 'add-checkpoints', steps: event.steps }];
     case 'done':
-      return [{ kind: 'mark-done', doneCount: event.doneCount }];
+      return [{ kind: doneCounts(view) ? 'mark-done' : 'stale-done', doneCount: event.doneCount }];
     case 'typed':
       return [{ kind: 'agent-state', state: 'typed' }, { kind: 'press-enter' }];
     case 'crashed':
@@ -95,6 +102,14 @@ export function decideOnEvent(event: WatchEvent, view: TaskView, policy: Supervi
     case 'refresh':
       return [];
   }
+}
+
+/**
+ * A done signal counts once per text the agent received (brief, re-brief, nudge, steer): after a
+ * failed verification, the next one counts only once the re-brief was submitted.
+ */
+export function doneCounts(view: Pick<TaskView, 'doneSpent'>): boolean {
+  return view.doneSpent !== true;
 }
 
 /** After a crash (counted): relaunch under the cap; past it, the next agent of the chain, else a human. */

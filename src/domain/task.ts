@@ -144,7 +144,16 @@ export const TaskStateSchema = z.object({
   watcherActions: z.number().int().optional(),
   crashes: z.number().int(),
   dialogs: z.array(DialogRecordSchema),
-  pendingDialog: z.object({ kind: z.string(), command: z.string().optional(), text: z.string() }).optional(),
+  /** The dialog a human must answer: command or file as the agent asked (raw; shown through domain/visible-text.ts), the policy's reason. */
+  pendingDialog: z
+    .object({
+      kind: z.string(),
+      command: z.string().optional(),
+      file: z.string().optional(),
+      reason: z.string().optional(),
+      text: z.string(),
+    })
+    .optional(),
   paused: z.boolean(),
   lastDecision: z.string(),
   lastVerification: z.array(z.string()),

@@ -159,7 +159,7 @@ export function runSim(script: SimScript, env: NodeJS.ProcessEnv = process.env):
         return;
       case 'dialog':
         mode = 'dialog';
-        selected = 1;
+        selected = phase.selected;
         render();
         log('dialog-shown', phase.command);
         onDialog = (approved) => {
@@ -260,7 +260,10 @@ export function runSim(script: SimScript, env: NodeJS.ProcessEnv = process.env):
       else if (key === 'enter' || key === 'escape') {
         const answer = onDialog;
         onDialog = undefined;
-        answer?.(key === 'enter' && selected < 3);
+        const approved = key === 'enter' && selected < 3;
+        const delay = (script.phases[pc] as Extract<SimPhase, { kind: 'dialog' }>).answerDelayMs;
+        if (delay > 0 && answer) setTimeout(() => answer(approved), delay);
+        else answer?.(approved);
         return;
       }
       render();

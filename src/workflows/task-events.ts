@@ -1,7 +1,9 @@
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { buildBrief } from '../domain/brief.js';
 import { denyKeys, keysToChoose } from '../domain/dialog-policy.js';
+import { dialogNeedsHumanMessage } from '../domain/notification.js';
 import { decideOnEvent, type TaskAction } from '../domain/task-decisions.js';
+import { DONE_ONCE_PER_TEXT } from './task-inbox.js';
 import type { WatchEvent } from '../domain/watch.js';
 import { sharedActivities } from './activity-proxies.js';
 import { nextAgent } from './task-handoff.js';
@@ -50,10 +52,15 @@ async function carryOut(run: TaskRun, action: TaskAction, ev: WatchEvent, now: n
       record.decide(`checkpoint ${action.steps.join(', ')} seen on screen`);
       return true;
     case 'mark-done':
-      session.doneBaseline = action.doneCount;
-      record.doneReported();
-      record.agentState('done');
-      record.decide('done marker seen on screen');
+      markDone(run, action.doneCount);
+      return true;
+    case 'stale-done':
+      // histories from before the patch counted every new marker
+      if (!patched(DONE_ONCE_PER_TEXT)) markDone(run, action.doneCount);
+      else {
+        session.doneBaseline = action.doneCount;
+        record.decide('done marker seen again before the agent received a new text: not counted');
+      }
       return true;
     case 'press-enter':
       if (await run.pressKeys(['Enter'], 'Enter for the text left in the input box'))
@@ -93,6 +100,14 @@ async function carryOut(run: TaskRun, action: TaskAction, ev: WatchEvent, now: n
   }
 }
 
+function markDone(run: TaskRun, doneCount: number): void {
+  run.session.doneBaseline = doneCount;
+  run.session.doneSpent = true;
+  run.record.doneReported();
+  run.record.agentState('done');
+  run.record.decide('done marker seen on screen');
+}
+
 /** The task's brief, built from its input, queued for the agent (the session puts a PR brief or handoff note in front). */
 function queueBrief(run: TaskRun): void {
   const { input, record } = run;
@@ -116,15 +131,16 @@ async function askHuman(run: TaskRun, ev: DialogEvent, reason: string): Promise<
   const { dialog } = ev;
   const { command } = dialog;
   const taskId = record.state.taskId;
-  record.pendingDialog({ kind: dialog.kind, command, text: dialog.text });
+  const ask = { kind: dialog.kind, command, ...(dialog.file !== undefined ? { file: dialog.file } : {}), reason };
+  record.pendingDialog({ ...ask, text: dialog.text });
   inbox.humanAnswer = undefined;
-  record.phase('waiting-human', `dialog needs a human: ${reason}`);
+  // decisions stay raw (the command as the agent asked); whoever shows them escapes them (domain/visible-text.ts)
+  record.phase(
+    'waiting-human',
+    `dialog needs a human: ${dialog.kind}${command !== undefined ? ` \`${command}\`` : ''}: ${reason}`,
+  );
   record.dialogDecided({ kind: dialog.kind, decision: 'ask-human', decidedBy: 'policy', command, reason });
-  await sharedActivities.notify({
-    taskId,
-    level: 'action-needed',
-    message: `${dialog.kind} dialog${command ? ` for \`${command}\`` : ''} needs a human: ${reason}. Run: drover approve ${taskId}  |  drover deny ${taskId}`,
-  });
+  await sharedActivities.notify({ taskId, level: 'action-needed', message: dialogNeedsHumanMessage(taskId, ask) });
   const got = await condition(() => inbox.humanAnswer !== undefined || run.aborted, `${run.policy.humanWaitSeconds}s`);
   record.pendingDialog(undefined);
   if (run.aborted) return;

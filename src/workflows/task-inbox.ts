@@ -1,5 +1,7 @@
-import { setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import { buildNudge } from '../domain/brief.js';
+import { doneCounts } from '../domain/task-decisions.js';
+import { describeDialog } from '../domain/visible-text.js';
 import { ReportSchema, type ResolvedTaskInput } from '../domain/task.js';
 import {
   abortSignal,
@@ -13,7 +15,10 @@ import {
   steerSignal,
 } from './task-messages.js';
 import type { TaskRecord } from './task-record.js';
-import type { Outbound } from './task-session.js';
+import type { Outbound, TaskSession } from './task-session.js';
+
+/** The patch under which a done signal counts once per text the agent received (domain `doneCounts`). */
+export const DONE_ONCE_PER_TEXT = 'done-once-per-delivered-text';
 
 /**
  * What reaches a task from outside (signals, updates, the state query): texts to deliver, pause
@@ -25,12 +30,11 @@ export class TaskInbox {
   aborted: string | undefined;
   humanAnswer: 'approve' | 'deny' | undefined;
 
-  /** `outbox`: the session's texts for the agent, where nudges and steers go. */
-  constructor(
-    record: TaskRecord,
-    input: ResolvedTaskInput,
-    private readonly outbox: Outbound[],
-  ) {
+  private readonly outbox: Outbound[];
+
+  /** `session`: its outbox, where nudges and steers go, and whether a done was already counted for the agent's last text. */
+  constructor(record: TaskRecord, input: ResolvedTaskInput, session: Pick<TaskSession, 'outbox' | 'doneSpent'>) {
+    this.outbox = session.outbox;
     const task = record.state;
     setHandler(stateQuery, () => record.state);
     setHandler(nudgeSignal, (text) =>
@@ -52,7 +56,7 @@ export class TaskInbox {
     const answer = (decision: 'approve' | 'deny') => () => {
       this.humanAnswer = decision;
       this.wake += 1;
-      return `${decision} recorded for: ${task.pendingDialog?.command ?? task.pendingDialog?.kind ?? 'dialog'}`;
+      return `${decision} recorded for: ${task.pendingDialog ? describeDialog(task.pendingDialog) : 'dialog'}`;
     };
     const needsDialog = () => {
       if (!task.pendingDialog)
@@ -69,7 +73,10 @@ export class TaskInbox {
         } else if (report.kind === 'thread') {
           record.threadReported(report.threadId, report.note);
           record.decide(`review thread ${report.threadId} reported addressed by the agent`);
+        } else if (!doneCounts(session) && patched(DONE_ONCE_PER_TEXT)) {
+          record.decide('done reported again before the agent received a new text: not counted');
         } else {
+          session.doneSpent = true;
           record.doneReported();
           record.decide('done reported by the agent');
         }

@@ -15,6 +15,7 @@ import {
   DroverRepoKey,
   DroverTaskIdKey,
 } from '../domain/search-attribute-keys.js';
+import { describeDialog, visible } from '../domain/visible-text.js';
 
 const MAX_EVENTS = 60;
 const KEEP_VALIDATIONS = 20;
@@ -166,6 +167,7 @@ export class TaskRecord {
 
   pendingDialog(dialog: TaskState['pendingDialog']): void {
     this.data.pendingDialog = dialog;
+    this.publish(false);
   }
 
   // ── verify ──
@@ -243,9 +245,11 @@ export class TaskRecord {
       ]);
     }
     const tail = s.screenTail.slice(-8).join('\n');
+    const waiting = s.pendingDialog ? `WAITING for a human: ${describeDialog(s.pendingDialog)}\n\n` : '';
     setCurrentDetails(
       `**${s.phase}** · agent ${s.agentState} · checkpoints ${s.checkpoints.join(', ') || '—'} / ${s.steps.join(', ') || '—'}\n\n` +
-        `last decision: ${s.lastDecision}\n\n\`\`\`\n${tail}\n\`\`\``,
+        waiting +
+        `last decision: ${visible(s.lastDecision)}\n\n\`\`\`\n${tail}\n\`\`\``,
     );
   }
 }

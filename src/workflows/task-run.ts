@@ -56,7 +56,7 @@ export class TaskRun {
     this.record = new TaskRecord(carried?.state ?? initialState(this.input));
     this.session = new TaskSession(carried);
     this.slots = this.input.validate ? new TestSlotClient() : undefined;
-    this.inbox = new TaskInbox(this.record, this.input, this.session.outbox);
+    this.inbox = new TaskInbox(this.record, this.input, this.session);
     this.placement = new TaskPlacement(this.record);
     this.host = this.placement.hostCalls();
     this.checkpointsPushed = carried ? this.record.state.checkpoints.length : 0;
@@ -155,6 +155,9 @@ export class TaskRun {
     const { record, session } = this;
     const task = record.state;
     let result: Awaited<ReturnType<typeof this.host.deliverText>>;
+    // the agent may act on the text before its submission is confirmed (a fast agent reports done
+    // within the second the confirmation takes): a done from now on answers this text
+    session.doneSpent = false;
     try {
       result = await this.host.deliverText({
         paneId: task.paneId!,

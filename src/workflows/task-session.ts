@@ -11,6 +11,8 @@ export interface Carried {
   state: TaskState;
   baseCommit?: string;
   doneBaseline: number;
+  /** A done was counted since the last text the agent received (absent in runs before it was kept). */
+  doneSpent?: boolean;
   briefSubmitted: boolean;
   lastNudgeAt: number;
   /** PR mode: the brief built from the pull request's facts (until it is submitted). */
@@ -29,6 +31,12 @@ export class TaskSession {
   baseCommit: string | undefined;
   /** Done markers already on screen when the last input was sent; only more than this counts. */
   doneBaseline: number;
+  /**
+   * A done signal was counted since the agent was last sent a text: the next one waits for a new
+   * text (domain `doneCounts`). Cleared when a delivery starts (TaskRun.deliver) and when the watch
+   * delivered a nudge.
+   */
+  doneSpent: boolean;
   briefSubmitted: boolean;
   /** Epoch ms; 0 = never (survives JSON, unlike -Infinity). */
   lastNudgeAt: number;
@@ -44,6 +52,7 @@ export class TaskSession {
   constructor(carried?: Carried) {
     this.baseCommit = carried?.baseCommit;
     this.doneBaseline = carried?.doneBaseline ?? 0;
+    this.doneSpent = carried?.doneSpent ?? false;
     this.briefSubmitted = carried?.briefSubmitted ?? false;
     this.lastNudgeAt = carried?.lastNudgeAt ?? 0;
     this.prBrief = carried?.prBrief;
@@ -55,6 +64,7 @@ export class TaskSession {
     if (!keepBase) this.baseCommit = undefined;
     this.briefSubmitted = false;
     this.doneBaseline = 0;
+    this.doneSpent = false;
     this.readyForInput = false;
     this.handoffNote = note;
     this.outbox.length = 0; // the old agent's pending texts are not the new one's
@@ -79,6 +89,7 @@ export class TaskSession {
   /** A text the agent received; returns true when it was its first brief. */
   submitted(kind: Outbound['kind'], doneCount: number): boolean {
     this.doneBaseline = Math.max(this.doneBaseline, doneCount);
+    this.doneSpent = false;
     if (kind !== 'brief' || this.briefSubmitted) return false;
     this.briefSubmitted = true;
     return true;
@@ -104,6 +115,7 @@ export class TaskSession {
       briefQueued: this.outbox.some((o) => o.kind === 'brief'),
       pendingTexts: this.outbox.length,
       doneReported: state.doneReported,
+      doneSpent: this.doneSpent,
       nudges: state.nudges,
       crashes: state.crashes,
       revisions: state.revisions,
@@ -118,6 +130,7 @@ export class TaskSession {
       state: record.state,
       baseCommit: this.baseCommit,
       doneBaseline: this.doneBaseline,
+      doneSpent: this.doneSpent,
       briefSubmitted: this.briefSubmitted,
       lastNudgeAt: this.lastNudgeAt,
       ...(this.prBrief !== undefined && unsent ? { prBrief: this.prBrief } : {}),

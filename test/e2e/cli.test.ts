@@ -3,7 +3,9 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/config/config.js';
-import { rigEnv, startRig, type Rig } from '../support/harness.js';
+import { tmuxWindowName } from '../../src/domain/identifiers.js';
+import { rigEnv, rigTmux, startRig, type Rig } from '../support/harness.js';
+import { processRunning } from '../support/processes.js';
 import { git, makeRepo } from '../support/repo.js';
 
 let rig: Rig;
@@ -89,6 +91,12 @@ describe('drover demo --json', () => {
     const status = await drover(['status', out.taskId, '--json']);
     expect(status.exitCode, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ phase: 'done', checkpoints: ['fix'] });
+    // issue 21: no claude left running after DONE, and the demo says it ended it
+    expect(await rigTmux(rig).findWindow(tmuxWindowName(out.taskId)), res.stderr).toBeUndefined();
+    const agent = (out as { agent?: { pid?: number; ended: boolean; said: string } }).agent;
+    expect(agent?.ended, res.stdout).toBe(true);
+    expect(processRunning(agent!.pid!)).toBe(false);
+    expect(agent!.said).toMatch(/^agent: ended the demo's claude process \(pid \d+/);
   });
 });
 

@@ -46,6 +46,16 @@ describe('drover task options', () => {
     }
   });
 
+  it('a protected --branch is refused before anything starts (issue 21 item 3)', async () => {
+    const repo = await makeRepo(path.join(tmp, 'repo-protected'));
+    for (const branch of ['main', 'master', 'develop', 'trunk', 'release/2.0', 'spare/x']) {
+      const res = await drover(['task', '--repo', repo, '--objective', 'x', '--branch', branch]);
+      expect(res.exitCode, branch).toBe(1);
+      expect(res.stderr, branch).toContain(`branch "${branch}" refused: ${branch} is a protected branch`);
+      expect(res.stdout, branch).not.toMatch(/started/);
+    }
+  });
+
   it('valid options get past validation (the connection is what fails), and --context masks tokens', async () => {
     const repo = await makeRepo(path.join(tmp, 'repo-ok'));
     await git(repo, ['branch', 'feature']);

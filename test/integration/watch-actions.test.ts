@@ -125,6 +125,23 @@ describe('the watch acts on what the workflow permitted', () => {
     expect(inputs.map((e) => e.detail)).toEqual(['Start.', nudge.idleText]);
   });
 
+  it('a dialog still drawn with the answer highlighted is the same dialog, never answered twice (issue 21: the API-key dialog)', async () => {
+    // like claude's API-key dialog: it opens on "No", so the answer is Up Up Enter, and a slow TUI
+    // shows "Yes" highlighted for a while before the dialog goes
+    const sim = await startSim('slow', [
+      { kind: 'dialog', command: 'git status', description: 'Look', selected: 3, answerDelayMs: 1500 },
+      { kind: 'say', lines: ['Looked.'] },
+      { kind: 'idle' },
+    ]);
+    const act = { seq: 0, dialogs: { worktree: home } };
+    const first = await watch(watchInput(sim.paneId, 'slow', act));
+    expect(first.kind === 'dialog' && first.answered).toMatchObject({ seq: 1, keys: ['Up', 'Up', 'Enter'] });
+    // the workflow recorded it; the next watch must not take the redrawn dialog for a new one
+    const next = await watch(watchInput(sim.paneId, 'slow', { ...act, seq: 1 }));
+    expect(next.kind, JSON.stringify(next)).toBe('idle');
+    expect((await sim.events()).filter((e) => e.ev === 'dialog-answered')).toHaveLength(1);
+  });
+
   it('leaves a dangerous dialog, and any dialog it was not permitted to answer, to the workflow', async () => {
     const sim = await startSim('danger', [
       { kind: 'dialog', command: 'rm -rf /', description: 'Clean up' },

@@ -19,6 +19,7 @@ const SLOW_FILE_SECONDS: Readonly<Record<string, number>> = {
   'test/workflows/chaos-short.test.ts': 62,
   'test/e2e/cli.test.ts': 62,
   'test/workflows/agent-sim.test.ts': 43,
+  'test/workflows/hardening.test.ts': 45,
   'test/integration/dev-server.test.ts': 41,
   'test/integration/model-server.test.ts': 35,
   'test/e2e/task-options.test.ts': 33,

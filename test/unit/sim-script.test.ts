@@ -16,7 +16,7 @@ describe('sim script parser', () => {
     expect(s.startupMs).toBe(200);
     expect(s.phases).toEqual([
       { kind: 'work', ms: 500, everyMs: 100, untilSignal: false, text: 'building…' },
-      { kind: 'dialog', command: 'git commit -m x', description: 'Run a command' },
+      { kind: 'dialog', command: 'git commit -m x', description: 'Run a command', selected: 1, answerDelayMs: 0 },
       { kind: 'commit', file: 'a/b.txt', content: 'sim\n', message: 'sim: work' },
       { kind: 'done' },
     ]);

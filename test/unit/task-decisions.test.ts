@@ -6,6 +6,7 @@ import {
   NUDGE_TEXT,
   decideOnEvent,
   decideOnFailedVerification,
+  doneCounts,
   nudgePermission,
   type TaskView,
 } from '../../src/domain/task-decisions.js';
@@ -74,6 +75,12 @@ describe('decideOnEvent: screen news', () => {
     expect(decideOnEvent({ kind: 'done', doneCount: 2, tail }, view(), policy, NOW)).toEqual([
       { kind: 'mark-done', doneCount: 2 },
     ]);
+    // issue 21: a done already counted for the agent's last text is stale (a marker still on screen, a repeat)
+    expect(decideOnEvent({ kind: 'done', doneCount: 3, tail }, view({ doneSpent: true }), policy, NOW)).toEqual([
+      { kind: 'stale-done', doneCount: 3 },
+    ]);
+    expect(doneCounts(view({ doneSpent: false }))).toBe(true);
+    expect(doneCounts(view({ doneSpent: true }))).toBe(false);
     expect(decideOnEvent({ kind: 'typed', tail }, view(), policy, NOW)).toEqual([
       { kind: 'agent-state', state: 'typed' },
       { kind: 'press-enter' },

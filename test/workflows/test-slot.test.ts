@@ -29,6 +29,15 @@ beforeAll(async () => {
   rig = await startRig('slot');
 });
 
+/**
+ * Host c's worker (a process), started by the first test that needs it: the SIGKILL test starts
+ * it only after host b died, every other test asks for it, so each one runs alone too (`-t`).
+ */
+let hostC: ReturnType<Rig['spawnWorker']> | undefined;
+function ensureHostC(): void {
+  if (hostC === undefined || hostC.exitCode !== null) hostC = rig.spawnWorker(hostEnv('c'));
+}
+
 afterAll(async () => {
   await rig?.close();
   for (const socket of sockets)
@@ -162,7 +171,7 @@ describe('TestSlot: one validation at a time per slot, across hosts and crashes'
     );
     workerB.kill('SIGKILL');
     await workerB;
-    rig.spawnWorker(hostEnv('c')); // the only worker from now on (host b stays dead)
+    ensureHostC(); // the only worker from now on (host b stays dead)
 
     const granted = await holderBecomes('kill', 'after-kill', 60_000);
     const grantAt = Date.parse(granted.holder!.grantedAt);
@@ -185,6 +194,7 @@ describe('TestSlot: one validation at a time per slot, across hosts and crashes'
   });
 
   it('grants FIFO, ignores duplicate requests, skips a gone holder, releases promptly and keeps its queue across continue-as-new', async () => {
+    ensureHostC();
     const slot = 'fifo';
     const holders = await Promise.all(['1', '2', '3', '4', '5'].map((i) => dummyHolder(`fifo-${i}`)));
     const gone = await dummyHolder('fifo-gone');
@@ -244,6 +254,7 @@ describe('TestSlot: one validation at a time per slot, across hosts and crashes'
   });
 
   it('a holder workflow terminated mid-validation frees the slot within seconds and its process is stopped before the next grant', async () => {
+    ensureHostC();
     const repo = await makeRepo(path.join(rig.tmp, 'repo-term'));
     const log = path.join(rig.tmp, 'ticks-term.log');
     const handle = await startTask(
@@ -284,6 +295,7 @@ describe('TestSlot: one validation at a time per slot, across hosts and crashes'
   });
 
   it('a failing validation re-briefs the agent with the exit code and the output tail; the fixed branch passes', async () => {
+    ensureHostC();
     const repo = await makeRepo(path.join(rig.tmp, 'repo-fail'));
     const check = `const s=require('fs').readFileSync('a.txt','utf8'); if (s !== 'fixed\\n') { console.log('a.txt says ' + JSON.stringify(s)); process.exit(1); } console.log('ok');`;
     const input: TaskInput = {
@@ -324,6 +336,7 @@ describe('TestSlot: one validation at a time per slot, across hosts and crashes'
   });
 
   it('five tasks with --validate on two hosts: all done, no two validation runs overlap', async () => {
+    ensureHostC();
     const repo = await makeRepo(path.join(rig.tmp, 'repo-five'));
     const log = path.join(rig.tmp, 'ticks-five.log');
     const ids = ['v1', 'v2', 'v3', 'v4', 'v5'];
@@ -337,7 +350,7 @@ describe('TestSlot: one validation at a time per slot, across hosts and crashes'
         await startTask(taskInput(id, repo, { argv: ticker(log, id, 1000), slot: 'five', timeoutSeconds: 30 })),
       );
     for (const h of handles) await placed(h);
-    await rig.startWorkers();
+    rig.workers ??= await rig.startWorkers();
     for (const id of ids.slice(2))
       handles.push(
         await startTask(taskInput(id, repo, { argv: ticker(log, id, 1000), slot: 'five', timeoutSeconds: 30 })),
