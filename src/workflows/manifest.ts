@@ -118,7 +118,8 @@ class ManifestRun {
       const child = this.running.get(task.id);
       if (!child || !(task.dependsOn ?? []).includes(row.id)) continue;
       this.state.log.push({ at: new Date().toISOString(), task: task.id, event: 'restack' });
-      void child.signal(dependencyMovedSignal, { taskId: row.id, branch: row.branch, newHead }).catch(() => undefined); // it ended meanwhile: its PR is brought up to date by the merge queue
+      // a dependent that ended meanwhile is brought up to date by the merge queue when it merges
+      void child.signal(dependencyMovedSignal, { taskId: row.id, branch: row.branch, newHead }).catch(() => undefined);
     }
   }
 

@@ -2,12 +2,11 @@ import { getExternalWorkflowHandle, patched, workflowInfo } from '@temporalio/wo
 import { taskPullRequestSignal, taskStartedSignal } from './manifest-messages.js';
 import type { TaskRun } from './task-run.js';
 
-/**
- * What a manifest's child tells its run (a task alone has no parent and tells nobody): where its
- * agent works once it is spawned (the row's `worktree` and `tmuxSession`, for --write-back), and
- * its PR whenever that changes (opened and passed, a new head, merged, refused).
- */
-/** A manifest's child tells its run about its PR (opened and passed, merged, refused); nothing for a task alone. */
+// What a manifest's child tells its run (a task alone has no parent and tells nobody): where its
+// agent works once it is spawned (the row's `worktree` and `tmuxSession`, for --write-back), and
+// its PR whenever that changes (opened and passed, a new head, merged, refused).
+
+/** The child's PR, as it stands now. */
 export async function tellManifest(run: TaskRun): Promise<void> {
   const parent = workflowInfo().parent;
   const pr = run.record.state.pullRequest;
