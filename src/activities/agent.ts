@@ -73,6 +73,7 @@ function profileOf(agent: string) {
 export async function ensureAgentRunning(deps: ActivityDeps, input: SpawnInput): Promise<SpawnResult> {
   const profile = profileOf(input.agent);
   const name = tmuxWindowName(input.taskId);
+  const tmuxTarget = `${deps.tmux.options.session}:${name}`;
   await deps.tmux.ensureSession();
   const existing = await deps.tmux.findWindow(name);
   const missing = !existsSync(input.worktree);
@@ -82,7 +83,7 @@ export async function ensureAgentRunning(deps: ActivityDeps, input: SpawnInput):
       windowId: existing.windowId,
       outcome: 'reused',
       resumed: false,
-      tmuxTarget: `${deps.tmux.options.session}:${name}`,
+      tmuxTarget,
     };
   }
   if (missing) {
@@ -149,7 +150,7 @@ export async function ensureAgentRunning(deps: ActivityDeps, input: SpawnInput):
       windowId: existing.windowId,
       outcome: 'relaunched',
       resumed: resume,
-      tmuxTarget: `${deps.tmux.options.session}:${name}`,
+      tmuxTarget,
       ...restored,
     };
   }
@@ -159,7 +160,7 @@ export async function ensureAgentRunning(deps: ActivityDeps, input: SpawnInput):
     windowId: created.windowId,
     outcome: 'launched',
     resumed: resume,
-    tmuxTarget: `${deps.tmux.options.session}:${name}`,
+    tmuxTarget,
     ...restored,
   };
 }

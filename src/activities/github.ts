@@ -119,9 +119,13 @@ export function createGithubActivities(settings: GithubSettings | undefined, war
     },
 
     /** The merge guard's facts: the gate's, plus draft, labels, merge state and the base's protection. */
-    async readMergeFacts(input: { pr: PrRef }): Promise<MergeFactsRead> {
+    async readMergeFacts(input: { pr: PrRef; defaultBranch?: string }): Promise<MergeFactsRead> {
       return githubCall(`reading what the merge guard checks on ${where(input.pr)}`, () =>
-        readMergeFacts(gh(), input.pr, { threadPageSize: settings?.threadPageSize ?? 50, apiUrl: settings?.apiUrl }),
+        readMergeFacts(gh(), input.pr, {
+          threadPageSize: settings?.threadPageSize ?? 50,
+          apiUrl: settings?.apiUrl,
+          ...(input.defaultBranch ? { defaultBranch: input.defaultBranch } : {}),
+        }),
       );
     },
 

@@ -1,14 +1,12 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { gitOrThrow } from '../host/git/git.js';
-import { loadConfig } from '../config/config.js';
 import { connectClient } from '../temporal/connection.js';
-import { ensureTemporal } from '../dev/ensure-temporal.js';
 import { loadScenario } from '../rehearsal/scenario.js';
 import { startModelServer } from '../rehearsal/model-server.js';
 import { startHostWorkers } from '../workers/host-worker.js';
 import { webUiLink } from './context.js';
-import { createDemoRepo } from './demo-repo.js';
+import { createDemoRepo, demoStart } from './demo-repo.js';
 import { registerDemoPipelineCommand } from './demo-pipeline-command.js';
 import { followTask } from './follow.js';
 import { startTask } from './task-start.js';
@@ -58,14 +56,7 @@ export function registerDemoCommand(program: Command): void {
     )
     .option('--json', 'print one JSON object with the outcome (progress goes to stderr)')
     .action(async (opts: { json?: boolean }) => {
-      const say = opts.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
-      const config = loadConfig();
-      say(
-        config.embedded
-          ? 'Starting (or reusing) the embedded Temporal dev server…'
-          : `Using Temporal at ${config.temporal.address}`,
-      );
-      await ensureTemporal(config, say);
+      const { say, config } = await demoStart(opts.json);
       const model = await startModelServer({ port: 0, host: '127.0.0.1' });
       const workers = await startHostWorkers({ config, scenarioHost: model, log: say });
       const client = await connectClient(config);

@@ -3,8 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import type { Client } from '@temporalio/client';
-import { loadConfig, type DroverConfig } from '../config/config.js';
-import { ensureTemporal } from '../dev/ensure-temporal.js';
+import type { DroverConfig } from '../config/config.js';
 import { childTaskId } from '../domain/manifest-rows.js';
 import type { ManifestRunInput, ManifestRunState } from '../domain/manifest-run.js';
 import { mergeQueueWorkflowId } from '../domain/merge-queue.js';
@@ -16,6 +15,7 @@ import { startModelServer, type ModelServer } from '../rehearsal/model-server.js
 import { connectClient } from '../temporal/connection.js';
 import { startHostWorkers, type HostWorkers } from '../workers/host-worker.js';
 import { CliError, webUiLink } from './context.js';
+import { demoStart } from './demo-repo.js';
 import {
   CiLedger,
   createSampleRepo,
@@ -70,14 +70,7 @@ interface Stage {
 }
 
 async function runDemoPipeline(opts: PipelineOptions): Promise<void> {
-  const say = opts.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
-  const config = loadConfig();
-  say(
-    config.embedded
-      ? 'Starting (or reusing) the embedded Temporal dev server…'
-      : `Using Temporal at ${config.temporal.address}`,
-  );
-  await ensureTemporal(config, say);
+  const { say, config } = await demoStart(opts.json);
   const stamp = new Date()
     .toISOString()
     .replace(/[-:.TZ]/g, '')

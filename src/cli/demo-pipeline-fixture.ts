@@ -3,10 +3,8 @@
  * C independent), the CI rule the GitHub emulator applies to every PR head, and the scripted
  * claude scenario of each planned task. Data and pure functions only; the command wires them up.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { gitOrThrow } from '../host/git/git.js';
 import type { CiCheck, CiContext } from '../rehearsal/github-emulator/server.js';
+import { commitSample } from './demo-repo.js';
 
 export const DEMO_OWNER = 'drover-demo';
 /** The step every sample task reports (the planner drafts no steps; the demo adds this one). */
@@ -53,21 +51,7 @@ export const SAMPLE_ISSUES: readonly SampleIssue[] = [
 
 /** Creates the sample repository (branch `main`, one commit) under `dir`. */
 export async function createSampleRepo(dir: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  for (const [file, content] of Object.entries(SAMPLE_FILES)) await writeFile(path.join(dir, file), content);
-  await gitOrThrow(dir, ['init', '--quiet', '--initial-branch=main']);
-  await gitOrThrow(dir, ['add', '-A']);
-  await gitOrThrow(dir, [
-    '-c',
-    'user.email=demo@drover.local',
-    '-c',
-    'user.name=Drover demo',
-    'commit',
-    '--quiet',
-    '-m',
-    'Sample project',
-  ]);
-  return dir;
+  return commitSample(dir, SAMPLE_FILES, 'Sample project');
 }
 
 /** What CI says about one head: the sample's "test" check, from the files at that head. */

@@ -56,11 +56,13 @@ export async function readProtection(
 export async function readMergeFacts(
   gh: GithubClient,
   pr: PrRef,
-  options: { threadPageSize?: number; apiUrl?: string } = {},
+  options: { threadPageSize?: number; apiUrl?: string; defaultBranch?: string } = {},
 ): Promise<MergeFactsRead> {
   const rest = (await gh.rest.pulls.get({ owner: pr.owner, repo: pr.repo, pull_number: pr.number })).data;
   const facts = await fetchPrFacts(gh, pr, options);
-  const repository = (await gh.rest.repos.get({ owner: pr.owner, repo: pr.repo })).data;
+  // the default branch does not change while one PR waits for CI: the caller passes it after the first read
+  const defaultBranch =
+    options.defaultBranch ?? (await gh.rest.repos.get({ owner: pr.owner, repo: pr.repo })).data.default_branch;
   const protection = await readProtection(gh, pr.owner, pr.repo, rest.base.ref);
   return {
     facts: {
@@ -69,7 +71,7 @@ export async function readMergeFacts(
       labels: rest.labels.map((l) => l.name ?? '').filter(Boolean),
       mergeStateStatus: mergeStateOf(rest.mergeable_state),
     },
-    defaultBranch: repository.default_branch,
+    defaultBranch,
     ...protection,
   };
 }

@@ -145,7 +145,7 @@ async function mergeOne(state: MergeQueueState, cur: InProgress, timing: Timing)
     return last(state, cur.number);
   };
   await retargetStacked(state, pr, cur);
-  const early = await staticRefusal(state, pr, cur, settings);
+  const { early, defaultBranch } = await staticRefusal(state, pr, cur, settings);
   if (early.length > 0) return still() ? refuseWith(early) : undefined;
   let ciDeadline = new Date().getTime() + timing.ciWaitMs;
   for (;;) {
@@ -159,7 +159,7 @@ async function mergeOne(state: MergeQueueState, cur: InProgress, timing: Timing)
     }
     if (step === 'waiting-ci' || step === 'checking') {
       ciSettled(state, cur.number, state.current!.currentHead);
-      const read = await sharedActivities.readMergeFacts({ pr });
+      const read = await sharedActivities.readMergeFacts({ pr, defaultBranch });
       if (!still()) return undefined;
       const verdict = judge(state, cur, settings, read);
       const next = checked(state, cur.number, verdict, new Date()).next;
@@ -241,11 +241,11 @@ async function staticRefusal(
   pr: PrRef,
   cur: InProgress,
   settings: MergeSettings,
-): Promise<string[]> {
+): Promise<{ early: string[]; defaultBranch: string }> {
   const read = await sharedActivities.readMergeFacts({ pr });
   const verdict = judge(state, cur, settings, read, read.facts.headSha);
-  if (verdict.ok) return [];
-  return verdict.problems.filter((p) => STATIC_CODES.has(p.code)).map((p) => p.reason);
+  const early = verdict.ok ? [] : verdict.problems.filter((p) => STATIC_CODES.has(p.code)).map((p) => p.reason);
+  return { early, defaultBranch: read.defaultBranch };
 }
 
 function judge(
