@@ -59,9 +59,15 @@ function record(deps: ActivityDeps, input: WatchInput, event: ActedEvent, seq: n
   return event;
 }
 
+/** The last sequence number given out per window: two watches of one window (one cancelled, not told yet) never share one. */
+const issued = new Map<string, number>();
+
 function nextSeq(deps: ActivityDeps, input: WatchInput): number {
-  const entries = journal.get(journalKey(deps, input)) ?? [];
-  return Math.max(input.act?.seq ?? 0, ...entries.map((e) => e.seq)) + 1;
+  const key = journalKey(deps, input);
+  const entries = journal.get(key) ?? [];
+  const seq = Math.max(input.act?.seq ?? 0, issued.get(key) ?? 0, ...entries.map((e) => e.seq)) + 1;
+  issued.set(key, seq);
+  return seq;
 }
 
 /** Whether the watch may act on this event itself (so the caller keeps the screen still meanwhile). */

@@ -95,7 +95,10 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
 
     /** The event, after the reaction the workflow permitted (watch-actions.ts); the watch's own captures pause meanwhile (busy). */
     const report = async (event: WatchEvent): Promise<void> => {
-      if (!canAct(input, event)) return finish(event);
+      // an older watch's action that landed while this one watched goes first (the workflow records
+      // actions in sequence order, and one recorded after a newer one would count as already seen);
+      // this event is still on screen, or kept in the journal, for the next watch
+      if (!canAct(input, event)) return finish(unreportedAction(deps, input) ?? event);
       const outcome = await actOn(deps, input, event, claim);
       // its workflow has moved on (it cancelled this watch; the cancellation reaches here at the next
       // heartbeat): end without acting, as a plain refresh, which asks nothing of a workflow still waiting
@@ -110,7 +113,7 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
         lastCaptureStartedAt = 0;
         return;
       }
-      finish(outcome);
+      finish(unreportedAction(deps, input) ?? outcome);
     };
 
     const inspect = async (tick: PaneTick) => {

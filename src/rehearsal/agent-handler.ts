@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { classifyEndpoint, classifyMessages } from './classify.js';
 import { readBody, sendJson, sendSse } from './http-util.js';
 import { buildMessage, errorBody } from './message.js';
-import { estimateTokens, messagesRequestSchema, type MessagesRequest } from './messages-request.js';
+import { estimateTokens, lastUserGist, messagesRequestSchema, type MessagesRequest } from './messages-request.js';
 import { classifyResponses, responsesRequestSchema } from './openai-request.js';
 import { answerResponses, openAiError } from './openai-responses.js';
 import { planMainReply, planSideReply, type ReplyPlan } from './reply-plan.js';
@@ -132,8 +132,9 @@ export async function handleAgentRequest(
     }
   } finally {
     const turn = record.turnIndex !== undefined ? ` turn=${record.turnIndex}` : '';
+    const gist = record.kind === 'main' && parsed?.success ? ` after ${lastUserGist(parsed.data)}` : '';
     ctx.log(
-      `[${target.route}] ${method} ${target.subpath} → ${record.status} ${record.kind}${turn}${record.reply ? ` ${record.reply.stopReason}` : ''}`,
+      `[${target.route}] ${method} ${target.subpath} → ${record.status} ${record.kind}${turn}${record.reply ? ` ${record.reply.stopReason}` : ''}${gist}`,
     );
   }
 }

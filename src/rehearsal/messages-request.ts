@@ -55,6 +55,19 @@ export function lastToolResult(request: MessagesRequest): string | undefined {
   return results.map((block) => toolResultText(block)).join('\n');
 }
 
+/** The last user message in brief (its text, or the kinds of its blocks), for the server's log. */
+export function lastUserGist(request: MessagesRequest, max = 60): string {
+  const last = [...request.messages].reverse().find((message) => message.role === 'user');
+  if (last === undefined) return '(none)';
+  const text =
+    typeof last.content === 'string'
+      ? last.content
+      : last.content
+          .map((block) => (block.type === 'text' && typeof block.text === 'string' ? block.text : `[${block.type}]`))
+          .join(' ');
+  return JSON.stringify(text.replace(/\s+/g, ' ').slice(-max));
+}
+
 /**
  * How many assistant turns the conversation already holds: runs of assistant messages, each
  * ended by a user message (a `system` message in between does not end a run). Stateless, so a

@@ -163,6 +163,11 @@ export async function startHostWorkers(options: {
     // no thread): the SDK's default of 100 slots would leave agent 101+ unwatched and starve
     // sendKeys/deliverText behind the watches (docs/scale.md).
     maxConcurrentActivityTaskExecutions: HOST_ACTIVITY_SLOTS,
+    // A cancellation reaches an activity only in the answer to one of its heartbeats, which the SDK
+    // sends at most every 0.8 × heartbeatTimeout (8 s for the watch): a watch the workflow cancelled
+    // kept acting that long (a CI run saw it nudge an agent whose done the workflow was verifying).
+    // One heartbeat a second per agent is cheap for the Temporal frontend (docs/scale.md).
+    maxHeartbeatThrottleInterval: '1s',
     identity: `drover-host@${config.hostId}`,
   });
   // registered before polling: once this worker takes tasks, the registry can place them here

@@ -174,4 +174,31 @@ describe('the watch acts on what the workflow permitted', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect((await sim.events()).some((e) => e.ev === 'dialog-answered')).toBe(false);
   });
+
+  it("an older watch's nudge that lands while a newer watch starts is reported first, under its own sequence number (a CI run lost it)", async () => {
+    // the older watch was cancelled by the workflow (a done report) but has not heard of it yet;
+    // no newer watch holds the pane, so it nudges, and the agent answers with a dialog
+    const sim = await startSim('late-nudge', [
+      { kind: 'idle' },
+      { kind: 'dialog', command: 'git status', description: 'Look' },
+      { kind: 'say', lines: ['Looked.'] },
+      { kind: 'idle' },
+    ]);
+    const older = watch(watchInput(sim.paneId, 'late-nudge', { seq: 0, nudge }));
+    await waitFor(
+      'the older watch to type its nudge',
+      async () =>
+        (await sim.events()).some((e) => e.ev === 'input' && e.detail === nudge.idleText) ? true : undefined,
+      20_000,
+      20,
+    );
+    // the workflow's next watch, from the same recorded sequence number (0): it answers the dialog
+    const first = await watch(watchInput(sim.paneId, 'late-nudge', { seq: 0, dialogs: { worktree: home } }));
+    expect(first.kind === 'idle' && first.nudged, JSON.stringify(first)).toMatchObject({ seq: 1, submitted: true });
+    await older;
+    // recorded (seq 1): the answer comes next, numbered after the nudge, never lost under a shared number
+    const second = await watch(watchInput(sim.paneId, 'late-nudge', { seq: 1, dialogs: { worktree: home } }));
+    expect(second.kind === 'dialog' && second.answered, JSON.stringify(second)).toMatchObject({ seq: 2 });
+    expect((await sim.events()).filter((e) => e.ev === 'dialog-answered')).toHaveLength(1);
+  });
 });

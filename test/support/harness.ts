@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -74,7 +75,7 @@ export async function startRig(name: string): Promise<Rig> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), `drover-${name}-`));
   const server = await startTestTemporal(tmp);
   const config = testConfig(tmp, server.address, name);
-  const model = await startModelServer({ port: 0, host: '127.0.0.1' });
+  const model = await startModelServer({ port: 0, host: '127.0.0.1', log: keepModelLog });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: 'default' });
   const processes: ResultPromise[] = [];
@@ -115,6 +116,15 @@ export async function startRig(name: string): Promise<Rig> {
   return rig;
 }
 
+/** The model server's last requests (route, kind, turn served), printed when a test times out. */
+const modelLog: string[] = [];
+function keepModelLog(line: string): void {
+  modelLog.push(`${new Date().toISOString()} ${line}`);
+  if (modelLog.length > 60) modelLog.shift();
+  // DROVER_TEST_MODEL_LOG=FILE keeps every line, for a run that passed but looked odd
+  if (process.env.DROVER_TEST_MODEL_LOG) appendFileSync(process.env.DROVER_TEST_MODEL_LOG, `${modelLog.at(-1)}\n`);
+}
+
 /**
  * The workflow's result, or — when it does not finish in time — an error that carries its
  * recorded decisions and screen tail, so a failing run says what happened.
@@ -132,7 +142,7 @@ export async function resultWithin<T>(
       }))) as Record<string, unknown>;
       reject(
         new Error(
-          `no result after ${ms} ms; state:\n${JSON.stringify({ phase: s.phase, agentState: s.agentState, events: s.events, tail: s.screenTail }, null, 2)}`,
+          `no result after ${ms} ms; state:\n${JSON.stringify({ phase: s.phase, agentState: s.agentState, events: s.events, tail: s.screenTail }, null, 2)}\nthe model server's last requests:\n${modelLog.join('\n')}`,
         ),
       );
     }, ms);
