@@ -6,7 +6,7 @@ import { SlowFirstSequencer } from './test/support/sequencer.js';
  * - "logic" (test/unit, test/contract): pure code and the emulator in-process; worker threads,
  *   DROVER_TEST_LOGIC_AT_ONCE at once (default 2).
  * - "system" (the rest): real Temporal dev servers, tmux, agent CLIs, worker processes; a child
- *   process per file, DROVER_TEST_SYSTEM_AT_ONCE at once (default 1: free ports are picked then released, so two files starting dev servers at once can race for one; see docs/testing.md). Safe because every file
+ *   process per file, DROVER_TEST_SYSTEM_AT_ONCE at once (default 3). Safe because every file
  *   owns its resources: its dev server on free ports with its own SQLite file, tmux sockets
  *   named with its process id, its temp directory, Drover home, host id and task queue
  *   (test/support/harness.ts). Most of such a file's time is waiting (agent CLIs booting, idle
@@ -29,7 +29,7 @@ export default defineConfig({
     fileParallelism: true,
     poolOptions: {
       threads: { maxThreads: atOnce('DROVER_TEST_LOGIC_AT_ONCE', 2), minThreads: 1 },
-      forks: { maxForks: atOnce('DROVER_TEST_SYSTEM_AT_ONCE', 1), minForks: 1 },
+      forks: { maxForks: atOnce('DROVER_TEST_SYSTEM_AT_ONCE', 3), minForks: 1 },
     },
     sequence: { sequencer: SlowFirstSequencer },
     projects: [

@@ -25,23 +25,47 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A real Temporal dev server on free ports with a throwaway SQLite file, one per test file. */
+/**
+ * A real Temporal dev server on free ports with a throwaway SQLite file, one per test file. Ports
+ * are picked free and then bound by the server, so another file may bind one in between (files run
+ * side by side): the start is tried again on new ports, and a server that already answers on the
+ * picked port (another file's) is never reused.
+ */
 export async function startTestTemporal(tmp: string): Promise<DevServerHandle> {
   const cli = await findTemporalCli({ projectRoot: projectRoot(), install: true, log: () => undefined });
-  const server = await ensureDevServer({
-    cli,
-    dbFile: path.join(tmp, 'temporal.sqlite'),
-    port: await freePort(),
-    uiPort: await freePort(),
-    namespace: 'default',
-    log: () => undefined,
-    detached: false,
-  });
-  const connection = await Connection.connect({ address: server.address });
-  await registerSearchAttributes(connection, 'default', () => undefined);
-  await connection.close();
-  return server;
+  const failures: string[] = [];
+  for (let attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
+    const port = await freePort();
+    const uiPort = await freePort();
+    if (port === uiPort) continue;
+    const server = await ensureDevServer({
+      cli,
+      dbFile: path.join(tmp, 'temporal.sqlite'),
+      port,
+      uiPort,
+      namespace: 'default',
+      log: () => undefined,
+      detached: false,
+    }).catch((error: unknown) => {
+      failures.push(
+        `ports ${port}/${uiPort}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+      );
+      return undefined;
+    });
+    if (server?.reused) {
+      failures.push(`port ${port}: another file's dev server answered there first`);
+      continue;
+    }
+    if (!server) continue;
+    const connection = await Connection.connect({ address: server.address });
+    await registerSearchAttributes(connection, 'default', () => undefined);
+    await connection.close();
+    return server;
+  }
+  throw new Error(`no Temporal dev server started after ${PORT_ATTEMPTS} tries:\n${failures.join('\n')}`);
 }
+
+const PORT_ATTEMPTS = 4;
 
 export interface Rig {
   tmp: string;
