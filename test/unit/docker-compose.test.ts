@@ -23,6 +23,7 @@ const ServiceSchema = z
       .passthrough()
       .optional(),
     hostname: z.string().optional(),
+    entrypoint: z.array(z.string()).optional(),
     profiles: z.array(z.string()).optional(),
   })
   .passthrough();
@@ -48,31 +49,56 @@ const envOf = (name: string): Map<string, string | undefined> => {
 };
 
 describe('docker-compose.yml', () => {
-  it('has the services: postgresql, temporal, temporal-ui, drover-worker and the optional drover-codec', () => {
+  it('has the services: postgresql, the schema job, temporal, the namespace job, temporal-ui, drover-worker and the optional drover-codec', () => {
     expect(Object.keys(compose.services).sort()).toEqual([
       'drover-codec',
       'drover-worker',
       'postgresql',
       'temporal',
+      'temporal-namespace',
+      'temporal-schema',
       'temporal-ui',
     ]);
     expect(svc('postgresql').image).toBe('postgres:16');
-    expect(svc('temporal').image).toMatch(/^temporalio\/auto-setup:\$\{TEMPORAL_VERSION:-\d+\.\d+\.\d+\}$/);
-    expect(svc('temporal-ui').image).toMatch(/^temporalio\/ui:/);
+    // the server image of today's Temporal convention (auto-setup is deprecated), pinned, overridable
+    expect(svc('temporal').image).toMatch(/^temporalio\/server:\$\{TEMPORAL_VERSION:-\d+\.\d+\.\d+\}$/);
+    for (const job of ['temporal-schema', 'temporal-namespace'])
+      expect(svc(job).image, job).toBe(svc('temporal').image?.replace('temporalio/server', 'temporalio/admin-tools'));
+    expect(svc('temporal-ui').image).toMatch(/^temporalio\/ui:\$\{TEMPORAL_UI_VERSION:-\d+\.\d+\.\d+\}$/);
     expect(svc('drover-codec').profiles).toEqual(['codec']);
   });
 
-  it('postgres has a volume and a health check; temporal waits for it healthy and uses postgres12', () => {
+  it('postgres has a volume and a health check; the schema job runs when it is healthy, the server after the schema job, the namespace job once the server is healthy', () => {
     expect(svc('postgresql').volumes).toContain('postgresql-data:/var/lib/postgresql/data');
     expect(svc('postgresql').healthcheck?.test.join(' ')).toMatch(/pg_isready/);
-    expect(svc('temporal').depends_on).toEqual({ postgresql: { condition: 'service_healthy' } });
-    const env = envOf('temporal');
-    expect(env.get('DB')).toBe('postgres12');
-    expect(env.get('POSTGRES_SEEDS')).toBe('postgresql');
-    expect(env.get('DYNAMIC_CONFIG_FILE_PATH')).toBe('config/dynamicconfig/development-sql.yaml');
+    expect(svc('temporal-schema').depends_on).toEqual({ postgresql: { condition: 'service_healthy' } });
+    expect(svc('temporal').depends_on).toEqual({ 'temporal-schema': { condition: 'service_completed_successfully' } });
+    expect(svc('temporal-namespace').depends_on).toEqual({ temporal: { condition: 'service_healthy' } });
+    for (const name of ['temporal-schema', 'temporal']) {
+      const env = envOf(name);
+      expect(env.get('DB'), name).toBe('postgres12');
+      expect(env.get('POSTGRES_SEEDS'), name).toBe('postgresql');
+      expect(env.get('POSTGRES_USER'), name).toBe('temporal');
+    }
+    expect(envOf('temporal').get('DYNAMIC_CONFIG_FILE_PATH')).toBe('config/dynamicconfig/development-sql.yaml');
     expect(svc('temporal').volumes).toContain('./deploy/dynamicconfig:/etc/temporal/config/dynamicconfig:ro');
     expect(read('deploy/dynamicconfig/development-sql.yaml')).toContain('limit.maxIDLength');
-    expect(svc('temporal').healthcheck?.test).toContain('temporal');
+    // a check that works in the server image (it has nc, not the temporal CLI)
+    expect(svc('temporal').healthcheck?.test).toEqual(['CMD', 'nc', '-z', '127.0.0.1', '7233']);
+    expect(envOf('temporal-namespace').get('TEMPORAL_ADDRESS')).toBe('temporal:7233');
+  });
+
+  it('the jobs run the scripts under deploy/temporal, which exist, are POSIX sh and name the schema directories of the image', () => {
+    const scripts = { 'temporal-schema': 'setup-schema.sh', 'temporal-namespace': 'create-namespace.sh' };
+    for (const [job, script] of Object.entries(scripts)) {
+      expect(svc(job).volumes, job).toEqual(['./deploy/temporal:/drover-deploy:ro']);
+      expect(svc(job).entrypoint, job).toEqual(['/bin/sh', `/drover-deploy/${script}`]);
+      expect(read(`deploy/temporal/${script}`).startsWith('#!/bin/sh\n'), script).toBe(true);
+    }
+    const schema = read('deploy/temporal/setup-schema.sh');
+    expect(schema).toContain('/etc/temporal/schema/postgresql/v12');
+    expect(schema).toMatch(/temporal:temporal temporal_visibility:visibility/);
+    expect(read('deploy/temporal/create-namespace.sh')).toContain('operator namespace create');
   });
 
   it('publishes gRPC, the Web UI and the codec server on localhost only', () => {
@@ -94,7 +120,7 @@ describe('docker-compose.yml', () => {
     const worker = svc('drover-worker');
     expect(worker.build).toBe('.');
     expect(worker.command).toEqual(['worker']);
-    expect(worker.depends_on).toEqual({ temporal: { condition: 'service_healthy' } });
+    expect(worker.depends_on).toEqual({ 'temporal-namespace': { condition: 'service_completed_successfully' } });
     const env = envOf('drover-worker');
     expect(env.get('TEMPORAL_ADDRESS')).toBe('temporal:7233');
     expect(env.get('DROVER_HOST_ID')).toBe('drover-worker-1');
