@@ -134,18 +134,28 @@ export async function clusterDown(
 ): Promise<{ left: Started[] }> {
   const state = await readState(layout);
   const left: Started[] = [];
-  for (const host of layout.hosts) {
-    // the agents live in the host's tmux server, which outlives the worker's process group
-    await execa('tmux', ['-L', host.tmuxSocket, 'kill-server'], { reject: false });
-  }
-  for (const p of [...(state?.processes ?? [])].reverse()) {
+  const end = async (p: Started) => {
     const gone = await endGroup(p.pid);
     log(`${p.name} (pid ${p.pid}): ${gone ? 'ended' : 'STILL RUNNING'}`);
     if (!gone) left.push(p);
-  }
+  };
+  const hostIds = new Set(layout.hosts.map((h) => h.hostId));
+  const processes = [...(state?.processes ?? [])].reverse();
+  // the hosts first, so none starts an agent meanwhile; then their tmux servers (the agents live
+  // there, and tmux outlives the worker's process group), then the cluster under them
+  for (const p of processes.filter((p) => hostIds.has(p.name))) await end(p);
+  for (const host of layout.hosts) await endTmuxServer(host.tmuxSocket);
+  for (const p of processes.filter((p) => !hostIds.has(p.name))) await end(p);
   if (left.length === 0 && !options.keepDir) await rm(layout.dir, { recursive: true, force: true });
   else await rm(stateFile(layout), { force: true });
   return { left };
+}
+
+/** `tmux -L socket kill-server`, and the socket file it leaves when the server was already gone. */
+async function endTmuxServer(socket: string): Promise<void> {
+  await execa('tmux', ['-L', socket, 'kill-server'], { reject: false });
+  const dir = process.env.TMUX_TMPDIR ?? '/tmp';
+  await rm(path.join(dir, `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
 }
 
 export async function clusterStatus(layout: ClusterLayout): Promise<{ name: string; pid: number; alive: boolean }[]> {
