@@ -4,8 +4,8 @@ import { execa } from 'execa';
 import { stringify } from 'yaml';
 import { projectRoot } from '../../src/config/config.js';
 import { findTemporalCli } from '../../src/dev/temporal-cli.js';
-import { ensureTemporalBinaries } from './binaries.js';
-import type { ClusterLayout, HostLayout } from './layout.js';
+import { ensureTemporalBinaries, type TemporalBinaries } from './binaries.js';
+import type { ClusterLayout, HostLayout, ServerNodeLayout } from './layout.js';
 import { postgresReady, setupSchema, startPostgres } from './postgres.js';
 import { endGroup, isAlive, startDetached, waitUntil, type Started } from './processes.js';
 import { haproxyConfig, serverNodeConfig } from './server-config.js';
@@ -41,7 +41,50 @@ export function clusterEnv(layout: ClusterLayout, host?: HostLayout): NodeJS.Pro
   };
 }
 
-async function tcpAnswers(port: number): Promise<boolean> {
+/** One part of the cluster started again (after a fault): its new pid replaces the old in state.json, so `down` ends it. */
+export async function restartPart(layout: ClusterLayout, name: string, log: (line: string) => void): Promise<Started> {
+  const state = await readState(layout);
+  if (!state) throw new Error('no cluster recorded');
+  const bin = await ensureTemporalBinaries(layout.temporalVersion, log);
+  const node = layout.nodes.find((n) => n.name === name);
+  const host = layout.hosts.find((h) => h.hostId === name);
+  const started =
+    name === 'postgres'
+      ? await startPostgres(layout, path.join(layout.dir, 'postgres.log'))
+      : name === 'haproxy'
+        ? startHaproxy(layout)
+        : node
+          ? startNode(layout, node, bin)
+          : host
+            ? startHost(layout, host)
+            : undefined;
+  if (!started) throw new Error(`no part of the cluster is named ${name}`);
+  state.processes = [...state.processes.filter((p) => p.name !== name), started];
+  await writeFile(stateFile(layout), `${JSON.stringify(state, null, 2)}\n`);
+  log(`${name} started again: pid ${started.pid}`);
+  return started;
+}
+
+function startNode(layout: ClusterLayout, node: ServerNodeLayout, bin: TemporalBinaries): Started {
+  return startDetached(node.name, bin.server, ['--config-file', node.configFile, '--allow-no-auth', 'start'], {
+    log: path.join(layout.dir, `${node.name}.log`),
+  });
+}
+
+function startHaproxy(layout: ClusterLayout): Started {
+  return startDetached('haproxy', 'haproxy', ['-db', '-f', path.join(layout.dir, 'haproxy.cfg')], {
+    log: path.join(layout.dir, 'haproxy.log'),
+  });
+}
+
+function startHost(layout: ClusterLayout, host: HostLayout): Started {
+  return startDetached(host.hostId, path.join(projectRoot(), 'bin', 'drover'), ['worker', '--rehearsal'], {
+    log: path.join(layout.dir, `${host.hostId}.log`),
+    env: clusterEnv(layout, host),
+  });
+}
+
+export async function tcpAnswers(port: number): Promise<boolean> {
   const { createConnection } = await import('node:net');
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port }, () => {
@@ -77,19 +120,13 @@ export async function clusterUp(layout: ClusterLayout, log: (line: string) => vo
     for (const node of layout.nodes) {
       await mkdir(path.dirname(node.configFile), { recursive: true });
       await writeFile(node.configFile, stringify(serverNodeConfig(layout, node, dynamicConfig)));
-      await started(
-        startDetached(node.name, bin.server, ['--config-file', node.configFile, '--allow-no-auth', 'start'], {
-          log: path.join(layout.dir, `${node.name}.log`),
-        }),
-      );
+      await started(startNode(layout, node, bin));
     }
     for (const node of layout.nodes)
       await waitUntil(`${node.name}'s frontend`, () => tcpAnswers(node.frontend.grpc), 120_000);
     const haproxyCfg = path.join(layout.dir, 'haproxy.cfg');
     await writeFile(haproxyCfg, haproxyConfig(layout, path.join(layout.dir, 'haproxy.pid')));
-    await started(
-      startDetached('haproxy', 'haproxy', ['-db', '-f', haproxyCfg], { log: path.join(layout.dir, 'haproxy.log') }),
-    );
+    await started(startHaproxy(layout));
     const temporal = await findTemporalCli({ projectRoot: projectRoot(), install: true, log });
     await waitUntil(
       'the cluster through the load balancer',
@@ -111,12 +148,7 @@ export async function clusterUp(layout: ClusterLayout, log: (line: string) => vo
     log(`namespace ${layout.namespace} ready at ${layout.address}`);
     for (const host of layout.hosts) {
       await mkdir(host.home, { recursive: true });
-      await started(
-        startDetached(host.hostId, path.join(projectRoot(), 'bin', 'drover'), ['worker', '--rehearsal'], {
-          log: path.join(layout.dir, `${host.hostId}.log`),
-          env: clusterEnv(layout, host),
-        }),
-      );
+      await started(startHost(layout, host));
     }
     return state;
   } catch (error) {
