@@ -157,7 +157,12 @@ try {
       if (!head || r.exitCode !== 0) lost.push(sha);
     }
     const described = await client.workflow.getHandle(t.workflowId).describe();
+    const events =
+      (described.memo?.droverState as { events?: { at: string; what: string }[] } | undefined)?.events ?? [];
+    const placements = events.filter((e) => /^(placed on host |moved from host )/.test(e.what));
     tasks.push({
+      hosts: placements.map((e) => /host (\S+?):?$|to host (\S+?):/.exec(e.what)?.slice(1).find(Boolean) ?? e.what),
+      placedAt: placements.map((e) => e.at),
       id: t.id,
       status: t.status,
       starts: state.log.filter((l) => l.task === t.id && l.event === 'start').length,
@@ -169,6 +174,17 @@ try {
     });
   }
   const manifestEvents = (await handle.describe()).historyLength;
+  // the lost host's tasks: when each was placed elsewhere, counted from the SIGKILL
+  const killedAt = t0 + (faults.find((f) => f.what.startsWith('SIGKILL host'))?.at ?? 0) * 1000;
+  const moved = tasks
+    .filter((t) => t.hosts.length > 1 && t.hosts.slice(0, -1).includes(lostHost.hostId))
+    .map((t) => ({
+      id: t.id,
+      from: lostHost.hostId,
+      to: t.hosts.at(-1),
+      afterSeconds: (Date.parse(t.placedAt.at(-1)!) - killedAt) / 1000,
+    }));
+  report.movedFromLostHost = moved;
   const checks = {
     'every task complete': tasks.every((t) => t.status === 'complete'),
     'every task started once': tasks.every((t) => t.starts === 1),
@@ -178,7 +194,7 @@ try {
   };
   for (const t of tasks)
     line(
-      `${t.id.padEnd(4)} ${t.status.padEnd(9)} starts ${t.starts} windows ${t.maxLiveWindows} pushed ${t.commitPushed ? 'yes' : 'NO'} lost ${t.lostCommits.length} events ${t.historyEvents}`,
+      `${t.id.padEnd(4)} ${t.status.padEnd(9)} hosts ${t.hosts.join('→')} starts ${t.starts} windows ${t.maxLiveWindows} pushed ${t.commitPushed ? 'yes' : 'NO'} lost ${t.lostCommits.length} events ${t.historyEvents}`,
     );
   Object.assign(report, { wallSeconds: at(), faults, manifestEvents, tasks, checks });
   exit = Object.values(checks).every(Boolean) ? 0 : 1;
