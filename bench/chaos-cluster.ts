@@ -19,6 +19,7 @@ import { tmuxWindowName } from '../src/domain/identifiers.js';
 import { TmuxClient } from '../src/host/tmux/tmux-client.js';
 import { manifestStateQuery } from '../src/workflows/manifest.js';
 import { CHAOS_REPO_FILES, chaosManifest, chaosScenario } from '../test/support/chaos/manifest.js';
+import { loadWanted, startLoad } from '../test/support/load-mode.js';
 import { git, makeRepo } from '../test/support/repo.js';
 import { clusterDown, clusterUp, readState, restartPart } from './cluster/cluster.js';
 import { clusterDir, clusterLayout } from './cluster/layout.js';
@@ -41,6 +42,8 @@ async function kill(name: string): Promise<void> {
   await endGroup(p.pid, 0); // SIGTERM then SIGKILL at once
 }
 
+// CHAOS_LOAD=1: the run beside CPU hogs (test/support/load-mode.ts)
+const load = loadWanted(process.env, 'CHAOS_LOAD') ? await startLoad() : undefined;
 await clusterUp(layout, (l) => line(`[cluster] ${l}`));
 const tmp = await mkdtemp(path.join(os.tmpdir(), 'drover-chaos-cluster-'));
 const name = `cc${Date.now().toString(36).slice(-4)}`;
@@ -204,6 +207,7 @@ try {
 } finally {
   await clusterDown(layout, (l) => line(`[cluster] ${l}`));
   await rm(tmp, { recursive: true, force: true });
+  if (load) report.load = await load.stop();
 }
 line(JSON.stringify({ ...report, tasks: undefined }, null, 2));
 await mkdir(path.join(projectRoot(), 'bench', 'results'), { recursive: true });

@@ -9,10 +9,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { projectRoot } from '../src/config/config.js';
 import { runChaos, type ChaosReport } from '../test/support/chaos/run.js';
+import { loadWanted, startLoad } from '../test/support/load-mode.js';
 
 const line = (s: string) => process.stdout.write(`${s}\n`);
 
 line('chaos: 10 tasks (slots 3) + a crash-on-every-start agent + a PR fix under GitHub fault storms');
+// CHAOS_LOAD=1: the run beside CPU hogs (test/support/load-mode.ts)
+const load = loadWanted(process.env, 'CHAOS_LOAD') ? await startLoad() : undefined;
 const report = await runChaos({
   name: 'chaos',
   slots: 3,
@@ -61,10 +64,12 @@ function table(r: ChaosReport) {
   line(r.summary);
 }
 
+const loadSeen = await load?.stop();
+if (loadSeen) line(`load mode: ${loadSeen.hogs}, load average ${JSON.stringify(loadSeen.loadAverage)}`);
 table(report);
 const out = path.join(projectRoot(), 'bench', 'results', 'chaos.json');
 await mkdir(path.dirname(out), { recursive: true });
-await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
+await writeFile(out, `${JSON.stringify({ ...report, ...(loadSeen ? { load: loadSeen } : {}) }, null, 2)}\n`);
 line(`wrote ${path.relative(projectRoot(), out)}`);
 const ok =
   report.completed === report.total &&

@@ -7,6 +7,9 @@
 import { projectRoot } from '../../src/config/config.js';
 import { findTemporalCli } from '../../src/dev/temporal-cli.js';
 import { workflowBundle } from '../../src/workers/bundle.js';
+import { loadWanted, startLoad, type LoadMode } from './load-mode.js';
+
+let load: LoadMode | undefined;
 
 export async function setup(): Promise<void> {
   const started = Date.now();
@@ -17,4 +20,15 @@ export async function setup(): Promise<void> {
   ]);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`[global-setup] workflow bundle and Temporal CLI ready in ${seconds} s`);
+  // DROVER_TEST_LOAD=1: the whole run beside CPU hogs (test/support/load-mode.ts)
+  if (loadWanted(process.env, 'DROVER_TEST_LOAD')) {
+    load = await startLoad();
+    console.log('[global-setup] load mode: CPU hogs run beside the tests');
+  }
+}
+
+export async function teardown(): Promise<void> {
+  if (!load) return;
+  const seen = await load.stop();
+  console.log(`[global-setup] load mode ended (${seen.hogs}); load average ${JSON.stringify(seen.loadAverage)}`);
 }
