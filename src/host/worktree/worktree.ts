@@ -98,8 +98,21 @@ export async function branchEvidence(input: {
   };
 }
 
-/** Pushes the task branch to its remote without force; a no-op when the remote already has it. */
+/**
+ * Pushes the task branch to its remote without force; a no-op when the remote already has it.
+ * One push per branch at a time on this host: the checkpoint push runs beside the watch, and a
+ * done reported right after a checkpoint started the verification's push while it was still on
+ * its way; two pushes creating one new ref failed with "cannot lock ref … reference already
+ * exists" and the task was re-briefed for nothing. The second now waits, then finds it pushed.
+ */
 export async function pushBranch(input: {
+  worktree: string;
+  branch: string;
+}): Promise<{ pushed: boolean; remoteHead: string; error?: string }> {
+  return withKeyLock(`push\u0000${input.worktree}\u0000${input.branch}`, () => pushBranchNow(input));
+}
+
+async function pushBranchNow(input: {
   worktree: string;
   branch: string;
 }): Promise<{ pushed: boolean; remoteHead: string; error?: string }> {
