@@ -10,6 +10,7 @@ import type { SimScriptInput } from '../../src/domain/sim-script.js';
 import type { TaskInput, TaskResult, TaskState } from '../../src/domain/task.js';
 import { startBoardServer, type BoardServer } from '../../src/cli/board/board-server.js';
 import { stateQuery } from '../../src/workflows/task-messages.js';
+import { manifestRunQuery, WAITING_FOR_A_HUMAN } from '../../src/domain/saved-queries.js';
 import { resultWithin, startRig, type Rig } from '../support/harness.js';
 import { makeRepo, waitFor } from '../support/repo.js';
 
@@ -144,6 +145,10 @@ describe('drover board in Chromium', () => {
     const askedAt = Date.parse(asked.events.find((e) => e.what.startsWith('dialog needs a human'))!.at);
     const seenWaiting = await shown(waiting.workflowId, 'waiting-human', 30_000);
     const waitLag = seenWaiting - askedAt;
+    // the saved query of docs/web-ui.md lists exactly the task that waits
+    const listed: string[] = [];
+    for await (const wf of rig.client.workflow.list({ query: WAITING_FOR_A_HUMAN })) listed.push(wf.workflowId);
+    expect(listed).toEqual([waiting.workflowId]);
     const waitingRow = page.locator(`tr[data-id="${waiting.workflowId}"]`);
     await expect(waitingRow.locator('.ask').textContent()).resolves.toContain(DANGER);
     // every row shows the phase its workflow is in (read back from the workflows now)
@@ -259,6 +264,9 @@ describe('drover board in Chromium', () => {
       .toMatch(/running|complete/);
     await page.screenshot({ path: path.join(shots, 'board-run.png'), fullPage: true });
     await resultWithin(handle, 180_000);
+    const inRun: string[] = [];
+    for await (const wf of rig.client.workflow.list({ query: manifestRunQuery('board-run') })) inRun.push(wf.workflowId);
+    expect(inRun.sort()).toEqual(tasks.map((t) => `task/board-run/${t.id}`).sort());
     await expect
       .poll(() => page.locator('#dag [data-task=docs] .badge').textContent(), { timeout: 10_000 })
       .toBe('complete');

@@ -11,6 +11,7 @@ import {
 } from '../../src/domain/board.js';
 import { humanDecisionText, humanDialogReason, HumanAnswerSchema } from '../../src/domain/human-answer.js';
 import type { TaskState } from '../../src/domain/task.js';
+import { taskStartMetadata } from '../../src/domain/task-metadata.js';
 
 const state = (over: Partial<TaskState> = {}): TaskState => ({
   taskId: 'fix-calc',
@@ -177,5 +178,22 @@ describe('human answers', () => {
     expect(HumanAnswerSchema.safeParse({}).success).toBe(true);
     expect(HumanAnswerSchema.safeParse({ source: 'mallory' }).success).toBe(false);
     expect(HumanAnswerSchema.safeParse({ source: 'cli', extra: 1 }).success).toBe(false);
+  });
+});
+
+describe('task metadata for the Web UI', () => {
+  it('a one-line summary and short details, escaped', () => {
+    const m = taskStartMetadata({
+      taskId: 'fix-calc',
+      repo: '/src/calc',
+      branch: 'drover/fix-calc',
+      objective: 'Fix the adder\u001b[2J\nand its tests',
+      steps: ['fix'],
+      agent: 'claude',
+    });
+    expect(m.staticSummary).toMatch(/^fix-calc: Fix the adder\S+\[2J$/);
+    expect(m.staticSummary).not.toContain('\u001b');
+    expect(m.staticDetails).toContain('**branch** drover/fix-calc');
+    expect(m.staticDetails).toContain('**steps** fix');
   });
 });

@@ -13,6 +13,7 @@ body { margin:0; font:14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, san
 header { display:flex; gap:16px; align-items:center; padding:10px 16px; background:#1b1d21; color:#fff; }
 header h1 { font-size:16px; margin:0; }
 header nav a { color:#cfd6e4; margin-right:12px; text-decoration:none; }
+#webui-waiting { color:#cfd6e4; font-size:12px; }
 header nav a.on { color:#fff; font-weight:600; border-bottom:2px solid #fff; }
 #counts { flex:1; color:#cfd6e4; }
 #conn { font-size:12px; }
@@ -269,7 +270,10 @@ function connect() {
   es.addEventListener('open', function () { conn.textContent = '● live'; });
   es.addEventListener('error', function () { conn.textContent = '○ reconnecting…'; });
   es.addEventListener('snapshot', function (m) {
-    var d = JSON.parse(m.data); webUiBase = d.webUiBase; rows = new Map(d.rows.map(function (r) { return [r.workflowId, r]; })); renderGrid();
+    var d = JSON.parse(m.data); webUiBase = d.webUiBase;
+    var w = document.getElementById('webui-waiting');
+    if (d.webUiWaiting) { w.href = d.webUiWaiting; w.hidden = false; }
+    rows = new Map(d.rows.map(function (r) { return [r.workflowId, r]; })); renderGrid();
   });
   es.addEventListener('delta', function (m) {
     var d = JSON.parse(m.data);
@@ -312,7 +316,9 @@ export const BOARD_PAGE = `<!doctype html>
 <body>
 <header><h1>Drover fleet</h1>
 <nav><a href="#/" data-view="fleet">Fleet</a><a href="#/runs" data-view="runs">Runs</a></nav>
-<span id="counts" aria-live="polite"></span><span id="conn">○ connecting…</span></header>
+<span id="counts" aria-live="polite"></span>
+<a id="webui-waiting" hidden target="_blank" rel="noopener">waiting for a human in the Web UI</a>
+<span id="conn">○ connecting…</span></header>
 <main></main>
 <div id="toast" role="status"></div>
 <script>${SCRIPT}</script>

@@ -17,6 +17,7 @@ import {
 import { branchDiff } from './branch-diff.js';
 import { FleetSource, type FleetSourceOptions } from './fleet-source.js';
 import { BOARD_PAGE } from './board-page.js';
+import { WAITING_FOR_A_HUMAN, webUiQueryLink } from '../../domain/saved-queries.js';
 
 /**
  * `drover board`: the fleet as a live grid in the browser. Reads what `drover status` reads
@@ -93,6 +94,10 @@ export function boardApp(
 ): Hono {
   const { client, fleet, token } = opts;
   const app = new Hono();
+  const links = {
+    webUiBase: opts.webUiBase ?? null,
+    webUiWaiting: opts.webUiBase ? webUiQueryLink(opts.webUiBase, WAITING_FOR_A_HUMAN) : null,
+  };
 
   // DNS rebinding and cross-site requests: only our own Host, and for writes our own Origin and JSON
   app.use('*', async (c: Context, next: Next) => {
@@ -115,7 +120,7 @@ export function boardApp(
   app.get('/', (c) => c.html(BOARD_PAGE));
   app.get('/api/fleet', async (c) => {
     await fleet.refresh();
-    return c.json({ rows: fleet.snapshot(), webUiBase: opts.webUiBase ?? null });
+    return c.json({ rows: fleet.snapshot(), ...links });
   });
   app.get('/events', (c) =>
     streamSSE(c, async (stream) => {
@@ -124,7 +129,7 @@ export function boardApp(
         queue = queue.then(() => stream.writeSSE({ event, data: JSON.stringify(data) })).catch(() => undefined);
       };
       const unsubscribe = fleet.subscribe((delta) => send('delta', delta));
-      send('snapshot', { rows: fleet.snapshot(), webUiBase: opts.webUiBase ?? null });
+      send('snapshot', { rows: fleet.snapshot(), ...links });
       await fleet.refresh().catch(() => undefined);
       await new Promise<void>((resolve) => {
         const keepAlive = setInterval(() => send('ping', {}), 15_000);

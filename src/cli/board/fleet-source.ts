@@ -149,20 +149,29 @@ export class FleetSource {
       if (task.status !== 'RUNNING') return c?.closed?.status !== task.status;
       return needsRead(task, c?.read, now, this.opts.readEveryMs);
     });
+    // what the list says goes out at once (a phase change is in the search attributes); the reads follow
+    const closing = new Set(toRead.filter(({ task }) => task.status !== 'RUNNING').map(({ task }) => task.workflowId));
+    this.publish(listed, closing);
     await mapLimit(toRead, this.opts.concurrency, async ({ task, memo }) => {
       const c = this.cache.get(task.workflowId) ?? {};
       this.cache.set(task.workflowId, { ...c, ...(await this.read(task, memo, c, now)) });
     });
+    this.publish(listed, new Set());
+    for (const id of this.cache.keys()) if (!this.rows.has(id)) this.cache.delete(id);
+    this.stats.ticks += 1;
+    this.stats.lastTickMs = performance.now() - started;
+  }
+
+  /** The rows as the list and the cache have them now, to the listeners; `keep`: tasks whose row stays as it was until read. */
+  private publish(listed: ReadonlyArray<{ task: ListedTask }>, keep: ReadonlySet<string>): void {
     const next = new Map<string, BoardRow>();
     for (const { task } of listed) {
       const c = this.cache.get(task.workflowId);
-      next.set(task.workflowId, boardRow(task, c?.state, c?.closed?.reason));
+      const old = keep.has(task.workflowId) ? this.rows.get(task.workflowId) : undefined;
+      next.set(task.workflowId, old ?? boardRow(task, c?.state, c?.closed?.reason));
     }
-    for (const id of this.cache.keys()) if (!next.has(id)) this.cache.delete(id);
     const delta = boardDelta(this.rows, next);
     this.rows = next;
-    this.stats.ticks += 1;
-    this.stats.lastTickMs = performance.now() - started;
     if (delta.upsert.length > 0 || delta.remove.length > 0) for (const l of this.listeners) l(delta);
   }
 
