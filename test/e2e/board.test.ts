@@ -265,7 +265,8 @@ describe('drover board in Chromium', () => {
     await page.screenshot({ path: path.join(shots, 'board-run.png'), fullPage: true });
     await resultWithin(handle, 180_000);
     const inRun: string[] = [];
-    for await (const wf of rig.client.workflow.list({ query: manifestRunQuery('board-run') })) inRun.push(wf.workflowId);
+    for await (const wf of rig.client.workflow.list({ query: manifestRunQuery('board-run') }))
+      inRun.push(wf.workflowId);
     expect(inRun.sort()).toEqual(tasks.map((t) => `task/board-run/${t.id}`).sort());
     await expect
       .poll(() => page.locator('#dag [data-task=docs] .badge').textContent(), { timeout: 10_000 })
