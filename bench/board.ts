@@ -93,18 +93,21 @@ try {
       });
     }),
   );
+  let lastCount = -1;
   await waitFor(
     `${N} agents briefed`,
     async () => {
       let n = 0;
       for await (const _ of rig.client.workflow.list({
-        query: `WorkflowType='agentTaskWorkflow' AND ExecutionStatus='Running' AND DroverAgentState='working'`,
+        query: `WorkflowType='agentTaskWorkflow' AND ExecutionStatus='Running' AND DroverPhase='supervising'`,
       }))
         n += 1;
+      if (n !== lastCount) log(`  ${n}/${N} supervising`);
+      lastCount = n;
       return n >= N ? true : undefined;
     },
-    120_000 + N * 2000,
-    2000,
+    300_000 + N * 6000,
+    3000,
   );
   await sleep(10_000);
   const loadBefore = round(os.loadavg()[0]!, 2);

