@@ -10,6 +10,8 @@ export interface BoardOptions {
   host: string;
   port: number;
   token?: string;
+  /** How often a running task's state is read when nothing moved (its phase is read every second anyway). */
+  readEverySeconds?: number;
 }
 
 /** Starts the board against the configured Temporal; off loopback without a token, one is made and printed. */
@@ -23,6 +25,7 @@ export async function startBoard(config: DroverConfig, opts: BoardOptions): Prom
     port: opts.port,
     ...(token ? { token } : {}),
     webUiBase: webUiLink(config),
+    ...(opts.readEverySeconds ? { fleet: { readEveryMs: opts.readEverySeconds * 1000 } } : {}),
   });
   return {
     ...server,
@@ -37,7 +40,16 @@ export function boardOptionsFrom(raw: { host?: string; port?: string; token?: st
   const port = Number(raw.port ?? process.env.DROVER_BOARD_PORT ?? 8234);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port: ${raw.port} is not a port`);
   const token = raw.token ?? process.env.DROVER_BOARD_TOKEN;
-  return { host: raw.host ?? process.env.DROVER_BOARD_HOST ?? '127.0.0.1', port, ...(token ? { token } : {}) };
+  const read = process.env.DROVER_BOARD_READ_SECONDS;
+  const readEverySeconds = read === undefined || read === '' ? undefined : Number(read);
+  if (readEverySeconds !== undefined && !(readEverySeconds >= 1 && readEverySeconds <= 3600))
+    throw new CliError(`DROVER_BOARD_READ_SECONDS: ${read} is not a number of seconds between 1 and 3600`);
+  return {
+    host: raw.host ?? process.env.DROVER_BOARD_HOST ?? '127.0.0.1',
+    port,
+    ...(token ? { token } : {}),
+    ...(readEverySeconds ? { readEverySeconds } : {}),
+  };
 }
 
 export function registerBoardCommand(program: Command): void {

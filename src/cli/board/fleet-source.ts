@@ -77,7 +77,7 @@ export class FleetSource {
     private readonly client: Client,
     opts: FleetSourceOptions = {},
   ) {
-    this.opts = { tickMs: 1000, readEveryMs: 5000, concurrency: 8, closedWithinMs: 86_400_000, ...opts };
+    this.opts = { tickMs: 1000, readEveryMs: 10_000, concurrency: 8, closedWithinMs: 86_400_000, ...opts };
   }
 
   snapshot(): BoardRow[] {
