@@ -59,6 +59,9 @@ function script(n: number): SimScriptInput {
   const finish: SimScriptInput['phases'] = [
     { kind: 'commit', file: `board-${n}.txt`, content: `agent ${n}\n`, message: `board ${n}` },
     { kind: 'checkpoint', step: 'fix' },
+    // a done right on the checkpoint's heels can race the checkpoint's push (seen once on a loaded
+    // machine: "cannot lock ref … reference already exists", a re-brief); not what this test is about
+    { kind: 'work', ms: 1500 },
     { kind: 'done' },
   ];
   if (n === N - 1)

@@ -55,13 +55,7 @@ function searchAttributesOf(wf: WorkflowExecutionInfo): ListedTask['searchAttrib
   return out;
 }
 
-async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  });
-  await Promise.all(lanes);
-}
+type Listed = { task: ListedTask; memo: Record<string, unknown> | undefined };
 
 export class FleetSource {
   private readonly cache = new Map<string, Cached>();
@@ -70,6 +64,11 @@ export class FleetSource {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private readonly opts: Required<FleetSourceOptions>;
+  /** The last list, and the reads queued or in flight (by workflow id): a slow read never holds up the next list. */
+  private listed: Listed[] = [];
+  private readonly reading = new Set<string>();
+  private readonly readQueue: Listed[] = [];
+  private inFlight = 0;
   /** Ticks run, state queries sent: for the benchmark. */
   readonly stats = { ticks: 0, queries: 0, lastTickMs: 0 };
 
@@ -103,7 +102,7 @@ export class FleetSource {
     return this.ticking;
   }
 
-  /** Marks a task to be read again at the next tick (after an action on it). */
+  /** Marks a task to be read again at the next tick (after an action on it). `refresh()` lists; reads land after it. */
   touch(workflowId: string): void {
     const c = this.cache.get(workflowId);
     if (c) delete c.read;
@@ -129,7 +128,7 @@ export class FleetSource {
     const started = performance.now();
     const since = new Date(Date.now() - this.opts.closedWithinMs).toISOString();
     const query = `WorkflowType='agentTaskWorkflow' AND (ExecutionStatus='Running' OR CloseTime > '${since}')`;
-    const listed: Array<{ task: ListedTask; memo: Record<string, unknown> | undefined }> = [];
+    const listed: Listed[] = [];
     for await (const wf of this.client.workflow.list({ query, pageSize: LIST_LIMIT })) {
       listed.push({
         task: {
@@ -143,31 +142,51 @@ export class FleetSource {
       });
       if (listed.length >= LIST_LIMIT) break;
     }
+    this.listed = listed;
     const now = Date.now();
     const toRead = listed.filter(({ task }) => {
       const c = this.cache.get(task.workflowId);
       if (task.status !== 'RUNNING') return c?.closed?.status !== task.status;
       return needsRead(task, c?.read, now, this.opts.readEveryMs);
     });
-    // what the list says goes out at once (a phase change is in the search attributes); the reads follow
-    const closing = new Set(toRead.filter(({ task }) => task.status !== 'RUNNING').map(({ task }) => task.workflowId));
-    this.publish(listed, closing);
-    await mapLimit(toRead, this.opts.concurrency, async ({ task, memo }) => {
-      const c = this.cache.get(task.workflowId) ?? {};
-      this.cache.set(task.workflowId, { ...c, ...(await this.read(task, memo, c, now)) });
-    });
-    this.publish(listed, new Set());
-    for (const id of this.cache.keys()) if (!this.rows.has(id)) this.cache.delete(id);
+    for (const item of toRead) {
+      if (this.reading.has(item.task.workflowId)) continue;
+      this.reading.add(item.task.workflowId);
+      this.readQueue.push(item);
+    }
+    // what the list says goes out at once (a phase change is in the search attributes); each read follows
+    this.publish();
+    this.pump();
+    for (const id of this.cache.keys()) if (!this.rows.has(id) && !this.reading.has(id)) this.cache.delete(id);
     this.stats.ticks += 1;
     this.stats.lastTickMs = performance.now() - started;
   }
 
-  /** The rows as the list and the cache have them now, to the listeners; `keep`: tasks whose row stays as it was until read. */
-  private publish(listed: ReadonlyArray<{ task: ListedTask }>, keep: ReadonlySet<string>): void {
+  /** Starts queued reads up to `concurrency`; each one publishes its row when it lands. */
+  private pump(): void {
+    while (this.inFlight < this.opts.concurrency && this.readQueue.length > 0) {
+      const { task, memo } = this.readQueue.shift()!;
+      this.inFlight += 1;
+      const c = this.cache.get(task.workflowId) ?? {};
+      void this.read(task, memo, c, Date.now())
+        .then((got) => this.cache.set(task.workflowId, { ...this.cache.get(task.workflowId), ...got }))
+        .catch(() => undefined) // read again at a later tick
+        .finally(() => {
+          this.inFlight -= 1;
+          this.reading.delete(task.workflowId);
+          this.publish();
+          this.pump();
+        });
+    }
+  }
+
+  /** The rows as the last list and the cache have them now, to the listeners. A closed task keeps its row until its end is read. */
+  private publish(): void {
     const next = new Map<string, BoardRow>();
-    for (const { task } of listed) {
+    for (const { task } of this.listed) {
       const c = this.cache.get(task.workflowId);
-      const old = keep.has(task.workflowId) ? this.rows.get(task.workflowId) : undefined;
+      const old =
+        task.status !== 'RUNNING' && this.reading.has(task.workflowId) ? this.rows.get(task.workflowId) : undefined;
       next.set(task.workflowId, old ?? boardRow(task, c?.state, c?.closed?.reason));
     }
     const delta = boardDelta(this.rows, next);
