@@ -165,6 +165,7 @@ describe('drover board in Chromium', () => {
     await resultWithin(handles[0]!, 60_000);
     await page.goto(`${board.url}#/task/${encodeURIComponent(paused.workflowId)}`);
     await page.locator('button[data-action=pause]').click();
+    await page.locator('#toast', { hasText: 'paused ' }).waitFor({ timeout: 10_000 });
     await page.goto(`${board.url}#/`);
     await shown(paused.workflowId, 'paused', 10_000);
     await shown(handles[0]!.workflowId, 'done', 10_000);
@@ -177,8 +178,10 @@ describe('drover board in Chromium', () => {
     await page.screenshot({ path: path.join(shots, 'board-task.png'), fullPage: true });
     await page.goto(`${board.url}#/`);
     await page.locator(`tr[data-id="${waiting.workflowId}"] button[data-action=approve]`).click();
+    await page.locator('#toast', { hasText: 'approve recorded' }).waitFor({ timeout: 10_000 });
     await page.goto(`${board.url}#/task/${encodeURIComponent(paused.workflowId)}`);
     await page.locator('button[data-action=resume]').click();
+    await page.locator('#toast', { hasText: 'resumed ' }).waitFor({ timeout: 10_000 });
     await page.goto(`${board.url}#/`);
 
     const result = await resultWithin<TaskResult>(waiting, 90_000);
@@ -207,6 +210,9 @@ describe('drover board in Chromium', () => {
     await expect
       .poll(() => page.locator('#decisions').textContent(), { timeout: 10_000 })
       .toContain(`approved by a human (board): ${DANGER}`);
+    // the branch's diff so far: the sim's commit
+    await page.locator('h2:has-text("Branch diff") button').click();
+    await expect.poll(() => page.locator('#diff').textContent(), { timeout: 10_000 }).toContain(`board-${N - 1}.txt`);
     // the 2 s goal is measured by bench/board.ts (no timing is asserted in a test); this run's lags, for the log:
     console.log(
       `board lag: waiting-human shown ${waitLag} ms after the workflow asked; done shown ${doneLag} ms after it finished`,

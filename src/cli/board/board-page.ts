@@ -125,7 +125,19 @@ function renderGrid() {
   var body = document.getElementById('grid-body');
   if (!body) return;
   var list = ordered();
+  // a row whose data did not change keeps its element (a button is never replaced under a click)
+  var built = new Map();
   body.replaceChildren.apply(body, list.map(function (r) {
+    var key = JSON.stringify(r) + (selected === r.workflowId);
+    var have = rowEls.get(r.workflowId);
+    var tr = have && have.key === key ? have.tr : buildRow(r);
+    built.set(r.workflowId, { key: key, tr: tr });
+    return tr;
+  }));
+  rowEls = built;
+}
+var rowEls = new Map();
+function buildRow(r) {
     // a waiting row says what waits (the decision would say it again)
     var decision = r.waiting ? null : el('div', { text: r.lastDecision });
     var ask = r.waiting ? el('div', { class: 'ask' },
@@ -144,7 +156,6 @@ function renderGrid() {
       el('td', {}, decision, ask),
       el('td', { class: 'screen' }, el('pre', { text: r.tail.join('\\n') })));
     return tr;
-  }));
 }
 function route() {
   var h = location.hash.replace(/^#\\/?/, '');
@@ -196,7 +207,7 @@ async function renderTask(id, live) {
     steerText,
     el('button', { 'data-action': 'steer', onclick: function () { act(id, 'steer', steerText.value).then(function (ok) { if (ok) steerText.value = ''; }); } }, 'Steer'));
   var pr = s.pullRequest;
-  var info = el('table', {},
+  var info = el('table', { id: 'info' },
     field('phase', s.phase + (s.paused ? ' (paused)' : '')), field('agent', s.agent + ' · ' + s.agentState),
     field('repo', s.repo), field('branch', s.branch + (s.commit ? ' @ ' + s.commit.slice(0, 10) : '')),
     field('worktree', s.worktree), field('host', s.host),
@@ -209,6 +220,15 @@ async function renderTask(id, live) {
     el('div', { class: 'muted', text: s.pendingDialog.reason || '' }), el('pre', { class: 'screen', text: s.pendingDialog.text })) : null;
   var log = el('ol', { class: 'log', id: 'decisions' });
   s.events.slice().reverse().forEach(function (e) { log.append(el('li', {}, el('span', { class: 'muted', text: e.at.slice(11, 19) + ' ' }), e.what)); });
+  // a live refresh of the same view updates the texts in place: buttons are not replaced under a click
+  var shape = [id, got.status, s.phase, s.paused, !!s.pendingDialog].join('|');
+  if (live && main.dataset.shape === shape && document.getElementById('info')) {
+    document.getElementById('screen').textContent = s.screenTail.join('\\n');
+    document.getElementById('info').replaceWith(info);
+    document.getElementById('decisions').replaceWith(log);
+    return;
+  }
+  main.dataset.shape = shape;
   var diff = document.getElementById('diff') || el('pre', { class: 'diff', id: 'diff', text: 'not loaded' });
   var web = webUiBase ? el('a', { href: webUiBase + '/' + encodeURIComponent(id), target: '_blank', rel: 'noopener', text: 'history in the Temporal Web UI' }) : null;
   main.replaceChildren(

@@ -141,36 +141,25 @@ export function boardApp(
       });
     }),
   );
-  app.get('/api/task', async (c) => {
-    const id = c.req.query('id');
-    if (!id) return c.json({ error: 'id is required' }, 400);
-    try {
-      return c.json(await fleet.task(id));
-    } catch (error) {
-      return c.json({ error: (error as Error).message }, 404);
-    }
+  /** A read of one workflow named by `?id=`: its answer as JSON, or 404 with the reason. */
+  const byId = (path: string, read: (id: string) => Promise<unknown>) =>
+    app.get(path, async (c) => {
+      const id = c.req.query('id');
+      if (!id) return c.json({ error: 'id is required' }, 400);
+      try {
+        return c.json(await read(id));
+      } catch (error) {
+        return c.json({ error: (error as Error).message }, 404);
+      }
+    });
+  byId('/api/task', (id) => fleet.task(id));
+  byId('/api/diff', async (id) => {
+    const { state } = await fleet.task(id);
+    if (!state?.worktree) throw new Error('the task has no worktree yet');
+    return branchDiff(state.worktree);
   });
-  app.get('/api/diff', async (c) => {
-    const id = c.req.query('id');
-    if (!id) return c.json({ error: 'id is required' }, 400);
-    try {
-      const { state } = await fleet.task(id);
-      if (!state?.worktree) return c.json({ error: 'the task has no worktree yet' }, 404);
-      return c.json(await branchDiff(state.worktree));
-    } catch (error) {
-      return c.json({ error: (error as Error).message }, 404);
-    }
-  });
+  byId('/api/run', (id) => fleet.run(id));
   app.get('/api/runs', async (c) => c.json({ runs: await fleet.runs() }));
-  app.get('/api/run', async (c) => {
-    const id = c.req.query('id');
-    if (!id) return c.json({ error: 'id is required' }, 400);
-    try {
-      return c.json(await fleet.run(id));
-    } catch (error) {
-      return c.json({ error: (error as Error).message }, 404);
-    }
-  });
   app.post('/api/action', async (c) => {
     const parsed = ActionSchema.safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) return c.json({ error: parsed.error.issues.map((i) => i.message).join('; ') }, 400);
