@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { loadConfig } from '../config/config.js';
 import { registerConfigAgents } from '../config/custom-agents.js';
 import { CliError } from './context.js';
+import { registerBoardCommand } from './board-command.js';
 import { registerCleanupCommand } from './cleanup-command.js';
 import { registerCodecServerCommand } from './codec-server-command.js';
 import { registerDemoCommand } from './demo-command.js';
@@ -53,6 +54,7 @@ export function buildProgram(): Command {
   registerCleanupCommand(program);
   registerPoolCommands(program);
   registerStatusCommands(program);
+  registerBoardCommand(program);
   registerSteerCommands(program);
   registerSlotCommands(program);
   registerHostsCommand(program);

@@ -48,11 +48,11 @@ export function registerSteerCommands(program: Command): void {
   program
     .command('approve <id>')
     .description('approve the dialog that waits for a human')
-    .action((id: string) => withTask(id, (_c, h) => h.executeUpdate(approveUpdate)));
+    .action((id: string) => withTask(id, (_c, h) => h.executeUpdate(approveUpdate, { args: [{ source: 'cli' }] })));
   program
     .command('deny <id>')
     .description('deny the dialog that waits for a human (the task then stops cleanly)')
-    .action((id: string) => withTask(id, (_c, h) => h.executeUpdate(denyUpdate)));
+    .action((id: string) => withTask(id, (_c, h) => h.executeUpdate(denyUpdate, { args: [{ source: 'cli' }] })));
   program
     .command('pause <id>')
     .description('stop supervising (the agent keeps its window) until resume')

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { taskStartMetadata } from '../domain/task-metadata.js';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
@@ -182,6 +183,7 @@ export async function startTask(
       taskQueue: ctx.config.taskQueue,
       workflowId,
       args: [input],
+      ...taskStartMetadata(input),
     });
     return { workflowId, attached: false };
   } catch (error) {

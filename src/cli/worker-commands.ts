@@ -7,8 +7,9 @@ import { startModelServer } from '../rehearsal/model-server.js';
 import { startHostWorkers } from '../workers/host-worker.js';
 import { describeEncryption } from '../codec/data-converter.js';
 import { webUiLink } from './context.js';
+import { boardOptionsFrom, startBoard } from './board-command.js';
 
-async function runWorkers(opts: { embedded: boolean; rehearsal: boolean }): Promise<void> {
+async function runWorkers(opts: { embedded: boolean; rehearsal: boolean; board?: boolean }): Promise<void> {
   const config = loadConfig();
   const log = (line: string) => console.log(line);
   // `drover dev`: start or reuse the dev server; an external server (e.g. docker compose): only register Drover's search attributes
@@ -25,8 +26,17 @@ async function runWorkers(opts: { embedded: boolean; rehearsal: boolean }): Prom
     `worker ${config.hostId} polling ${workers.taskQueues.join(' + ')}; Ctrl-C stops it (agents keep running in tmux -L ${config.tmuxSocket})`,
   );
   console.log(describeEncryption());
+  // `drover dev` also serves the fleet board; a busy port is not a reason to stop the worker
+  const board = opts.board
+    ? await startBoard(config, boardOptionsFrom({})).catch((error: Error) => {
+        console.log(`fleet board not started: ${error.message} (drover board --port N starts it elsewhere)`);
+        return undefined;
+      })
+    : undefined;
+  if (board) console.log(`fleet board ${board.url}`);
   const stop = async () => {
     console.log('stopping worker…');
+    await board?.close();
     await workers.shutdown();
     await model?.close();
   };
@@ -40,7 +50,10 @@ export function registerWorkerCommands(program: Command): void {
     .command('dev')
     .description('embedded Temporal dev server (SQLite under .drover/, Web UI :8233) + a worker, in the foreground')
     .option('--no-rehearsal', 'do not start the scripted model server')
-    .action((opts: { rehearsal: boolean }) => runWorkers({ embedded: true, rehearsal: opts.rehearsal }));
+    .option('--no-board', 'do not serve the fleet board (drover board)')
+    .action((opts: { rehearsal: boolean; board: boolean }) =>
+      runWorkers({ embedded: true, rehearsal: opts.rehearsal, board: opts.board }),
+    );
   program
     .command('worker')
     .description('a worker for this host (shared queue + its own queue) against the configured Temporal')

@@ -61,10 +61,19 @@ export async function connectConnection(config: DroverConfig): Promise<Connectio
  * A client bound to the configured namespace; close it with `client.connection.close()`. With
  * DROVER_CODEC_KEY / DROVER_CODEC_KEYS in `env` its payloads are encrypted (src/codec/).
  */
-export async function connectClient(config: DroverConfig, options: { env?: NodeJS.ProcessEnv } = {}): Promise<Client> {
+/** `identity`: recorded in the history with each signal and update this client sends (default: the SDK's pid@host). */
+export async function connectClient(
+  config: DroverConfig,
+  options: { env?: NodeJS.ProcessEnv; identity?: string } = {},
+): Promise<Client> {
   const dataConverter = dataConverterFromEnv(options.env ?? process.env);
   const connection = await connectConnection(config);
-  return new Client({ connection, namespace: config.temporal.namespace, dataConverter });
+  return new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter,
+    ...(options.identity ? { identity: options.identity } : {}),
+  });
 }
 
 /** Worker connection (pass `config.temporal.namespace` to `Worker.create`; namespaces are per worker). */

@@ -1,6 +1,7 @@
 import { condition, patched } from '@temporalio/workflow';
 import { buildBrief } from '../domain/brief.js';
 import { denyKeys, keysToChoose } from '../domain/dialog-policy.js';
+import { humanDecisionText, humanDialogReason } from '../domain/human-answer.js';
 import { dialogNeedsHumanMessage } from '../domain/notification.js';
 import { decideOnEvent, type TaskAction } from '../domain/task-decisions.js';
 import { DONE_ONCE_PER_TEXT } from './task-inbox.js';
@@ -134,6 +135,7 @@ async function askHuman(run: TaskRun, ev: DialogEvent, reason: string): Promise<
   const ask = { kind: dialog.kind, command, ...(dialog.file !== undefined ? { file: dialog.file } : {}), reason };
   record.pendingDialog({ ...ask, text: dialog.text });
   inbox.humanAnswer = undefined;
+  inbox.answerSource = undefined;
   // decisions stay raw (the command as the agent asked); whoever shows them escapes them (domain/visible-text.ts)
   record.phase(
     'waiting-human',
@@ -151,10 +153,17 @@ async function askHuman(run: TaskRun, ev: DialogEvent, reason: string): Promise<
   }
   const keys = decision === 'approve' ? keysToChoose(dialog, 1) : denyKeys(dialog);
   if (!(await run.pressKeys(keys, `the human's ${decision}`)) && decision === 'approve') return;
-  record.dialogDecided({ kind: dialog.kind, decision, decidedBy: 'human', command, reason: `${decision} by a human` });
+  const source = inbox.answerSource;
+  record.dialogDecided({
+    kind: dialog.kind,
+    decision,
+    decidedBy: 'human',
+    command,
+    reason: humanDialogReason(decision, source),
+  });
   if (decision === 'deny') {
-    inbox.aborted = `denied by a human: ${command ?? dialog.kind}`;
+    inbox.aborted = humanDecisionText('deny', source, command ?? dialog.kind);
     return;
   }
-  record.phase('supervising', `approved by a human: ${command ?? dialog.kind}`);
+  record.phase('supervising', humanDecisionText('approve', source, command ?? dialog.kind));
 }

@@ -2,6 +2,7 @@ import { patched, setHandler } from '@temporalio/workflow';
 import { buildNudge } from '../domain/brief.js';
 import { doneCounts } from '../domain/task-decisions.js';
 import { describeDialog } from '../domain/visible-text.js';
+import { HumanAnswerSchema, type AnswerSource } from '../domain/human-answer.js';
 import { ReportSchema, type ResolvedTaskInput } from '../domain/task.js';
 import {
   abortSignal,
@@ -29,6 +30,8 @@ export class TaskInbox {
   wake = 0;
   aborted: string | undefined;
   humanAnswer: 'approve' | 'deny' | undefined;
+  /** Where the human answer came from (`cli`, `board`); undefined from clients that did not say. */
+  answerSource: AnswerSource | undefined;
 
   private readonly outbox: Outbound[];
 
@@ -53,12 +56,14 @@ export class TaskInbox {
       this.aborted = reason ?? 'aborted by a human';
       this.wake += 1;
     });
-    const answer = (decision: 'approve' | 'deny') => () => {
+    const answer = (decision: 'approve' | 'deny') => (given?: { source?: AnswerSource }) => {
       this.humanAnswer = decision;
+      this.answerSource = given?.source;
       this.wake += 1;
       return `${decision} recorded for: ${task.pendingDialog ? describeDialog(task.pendingDialog) : 'dialog'}`;
     };
-    const needsDialog = () => {
+    const needsDialog = (given?: unknown) => {
+      if (given !== undefined) HumanAnswerSchema.parse(given);
       if (!task.pendingDialog)
         throw new Error(`no dialog is waiting for a human on ${task.taskId} (phase ${task.phase})`);
     };

@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { HumanAnswer } from '../domain/human-answer.js';
 import type { Report, TaskState } from '../domain/task.js';
 
 /** Nudge the agent now (optional text replaces the default nudge). */
@@ -9,9 +10,12 @@ export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
 export const abortSignal = defineSignal<[reason?: string]>('abort');
 
-/** Human answer to a dialog that policy would not approve; rejected when no dialog waits. */
-export const approveUpdate = defineUpdate<string, []>('approve');
-export const denyUpdate = defineUpdate<string, []>('deny');
+/**
+ * Human answer to a dialog that policy would not approve; rejected when no dialog waits. The
+ * argument says where it came from (`{ source: 'board' }`); histories recorded before it have none (the handler takes undefined).
+ */
+export const approveUpdate = defineUpdate<string, [answer: HumanAnswer]>('approve');
+export const denyUpdate = defineUpdate<string, [answer: HumanAnswer]>('deny');
 /** From the agent itself (`drover report checkpoint <step>` / `drover report done`). */
 export const reportUpdate = defineUpdate<string, [Report]>('report');
 

@@ -108,7 +108,7 @@ describe('AgentTaskWorkflow with the real claude CLI and a scripted model', () =
     expect(waiting.pendingDialog?.command).toContain('rm -rf');
     await new Promise((r) => setTimeout(r, 1500));
     expect(existsSync(victim)).toBe(true);
-    await handle.executeUpdate(approveUpdate);
+    await handle.executeUpdate(approveUpdate, { args: [{}] });
     const result = await resultWithin<TaskResult>(handle, 100_000);
     expect(result.state).toBe('done');
     expect(existsSync(victim)).toBe(false);
@@ -130,7 +130,7 @@ describe('AgentTaskWorkflow with the real claude CLI and a scripted model', () =
       async () => ((await handle.query(stateQuery)).pendingDialog ? true : undefined),
       90_000,
     );
-    await handle.executeUpdate(denyUpdate);
+    await handle.executeUpdate(denyUpdate, { args: [{}] });
     const result = await resultWithin<TaskResult>(handle, 100_000);
     expect(result.state).toBe('aborted');
     expect(result.reason).toContain('denied by a human');

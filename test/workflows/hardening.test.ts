@@ -149,7 +149,7 @@ describe('hardening (issue 21) with the real claude CLI', () => {
     const meta = (await handle.query('__temporal_workflow_metadata')) as { currentDetails?: string };
     expect(meta.currentDetails).toContain(shown);
 
-    await handle.executeUpdate(denyUpdate);
+    await handle.executeUpdate(denyUpdate, { args: [{}] });
     const result = await resultWithin<TaskResult>(handle, 60_000);
     expect(result.state).toBe('aborted');
     const after = await drover('status');

@@ -202,7 +202,7 @@ describe('task logic with stub host activities', () => {
       async ({ handle }) => {
         await phaseIs(handle, 'waiting-human');
         expect((await handle.query(stateQuery)).pendingDialog?.command).toBe('rm -rf /');
-        await handle.executeUpdate(approveUpdate);
+        await handle.executeUpdate(approveUpdate, { args: [{}] });
       },
     );
     expect(run.result.state).toBe('done');
@@ -218,7 +218,7 @@ describe('task logic with stub host activities', () => {
     const dialog = dialogOf('rm -rf /');
     const run = await runTask(inOrder(idle, { kind: 'dialog', dialog }), {}, async ({ handle }) => {
       await phaseIs(handle, 'waiting-human');
-      await handle.executeUpdate(denyUpdate);
+      await handle.executeUpdate(denyUpdate, { args: [{}] });
     });
     expect(run.result).toMatchObject({ state: 'aborted', reason: 'denied by a human: rm -rf /' });
     expect(run.calls.keys).toEqual([denyKeys(dialog)]);
