@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import type { TaskInput } from '../domain/task.js';
+import { loadConfig } from '../config/config.js';
+import { addCommandRuleOptions } from './command-rule-options.js';
 import { openContext } from './context.js';
 import { addPrOptions } from './pr-options.js';
 import { buildTaskInput, hasWorkers, reportStart, startTask, type TaskOptions } from './task-start.js';
@@ -46,8 +48,8 @@ export function registerTaskCommand(program: Command): void {
     .option('--issue <n>', 'the issue the pull request closes ("Closes #N"; with --open-pr)')
     .option('--wait', 'follow progress until the task ends')
     .option('--json', 'print the start (and with --wait, the result) as JSON');
-  addPrOptions(cmd).action(async (opts: TaskOptions & { wait?: boolean; json?: boolean }) => {
-    const input = await buildTaskInput(opts);
+  addPrOptions(addCommandRuleOptions(cmd)).action(async (opts: TaskOptions & { wait?: boolean; json?: boolean }) => {
+    const input = await buildTaskInput(opts, loadConfig().commands);
     const ctx = await openContext();
     try {
       if (!(await hasWorkers(ctx)))

@@ -19,9 +19,11 @@ import { loadScenario } from '../rehearsal/scenario.js';
 import { CliError, webUiLink, type CliContext } from './context.js';
 import { followTask } from './follow.js';
 import { adhocPrInput, type PrCliOptions } from './pr-options.js';
+import { commandRules, type CommandRuleOptions } from './command-rule-options.js';
+import type { CommandRulesFile } from '../domain/command-rules.js';
 import { checkImages, existingBranch, loadContextFile, prOption } from './task-attachments.js';
 
-export interface TaskOptions extends PrCliOptions {
+export interface TaskOptions extends PrCliOptions, CommandRuleOptions {
   repo: string;
   objective: string;
   steps?: string;
@@ -73,7 +75,7 @@ function defaultTaskId(objective: string): string {
 }
 
 /** Validates everything a user typed before anything starts; errors say what to change. */
-export async function buildTaskInput(opts: TaskOptions): Promise<TaskInput> {
+export async function buildTaskInput(opts: TaskOptions, configRules?: CommandRulesFile): Promise<TaskInput> {
   const repo = path.resolve(opts.repo);
   if (!existsSync(path.join(repo, '.git')))
     throw new CliError(`--repo ${opts.repo}: not a git repository (no .git in ${repo})`);
@@ -106,6 +108,7 @@ export async function buildTaskInput(opts: TaskOptions): Promise<TaskInput> {
   const images = opts.image && opts.image.length > 0 ? checkImages(opts.image) : undefined;
   const pr = opts.pr ? await prOption(repo, opts.pr) : undefined;
   const prPlan = await adhocPrInput(repo, opts, pr !== undefined);
+  const commands = commandRules({ config: configRules, flags: opts });
   const raw: TaskInput = {
     taskId,
     repo,
@@ -118,6 +121,7 @@ export async function buildTaskInput(opts: TaskOptions): Promise<TaskInput> {
     ...(scenario !== undefined ? { scenario } : {}),
     ...(opts.idleSeconds ? { policy: { idleSeconds: Number(opts.idleSeconds) } } : {}),
     ...(validate ? { validate } : {}),
+    ...(commands.length > 0 ? { commands } : {}),
     ...(context ? { context: context.text } : {}),
     ...(images ? { images } : {}),
     ...(pr ? { pr } : {}),

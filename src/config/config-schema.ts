@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CommandRulesFileSchema } from '../domain/command-rules.js';
 import { CustomAgentSchema } from '../domain/custom-profile.js';
 import { WebhookKindSchema } from '../domain/notification.js';
 
@@ -112,6 +113,8 @@ export const DroverConfigSchema = z.object({
   agents: z.array(CustomAgentSchema).max(20).default([]),
   /** Ad-hoc tasks (`drover task`) on a GitHub repository open a pull request without `--open-pr` (DROVER_OPEN_PR / openPr). */
   openPr: z.boolean().default(false),
+  /** The user's command rules for every task (file only): argv patterns, domain/command-rules.ts. */
+  commands: CommandRulesFileSchema.default({}),
 });
 export type DroverConfig = z.infer<typeof DroverConfigSchema>;
 
@@ -156,5 +159,6 @@ export const ConfigFileSchema = z.strictObject({
     .optional(),
   agents: z.array(CustomAgentSchema).max(20).optional(),
   openPr: z.boolean().optional(),
+  commands: CommandRulesFileSchema.optional(),
 });
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MergeSettingsSchema, OpenPrSchema, TaskPullRequestSchema } from './pr-pipeline.js';
 import { PrRefSchema } from './pull-request.js';
+import { CommandRuleSchema } from './command-rules.js';
 import { AgentStateSchema, PhaseSchema, TaskResultStateSchema } from './status.js';
 
 /** Limits that decide when Drover nudges, relaunches or escalates. All durations in seconds. */
@@ -75,6 +76,8 @@ export const TaskInputSchema = z.object({
   /** Rehearsal only: a scripted-model scenario the worker serves to this agent. */
   scenario: z.unknown().optional(),
   policy: SupervisionPolicySchema.default(SupervisionPolicySchema.parse({})),
+  /** The user's command rules (config, manifest, task), each with where it was written: domain/command-rules.ts. */
+  commands: z.array(CommandRuleSchema).max(600).optional(),
   requireCommit: z.boolean().default(true),
   /** `--context FILE` (markdown, token-shaped strings masked) and `--image PATH` (absolute paths), for the brief. */
   context: z
@@ -111,6 +114,8 @@ export const DialogRecordSchema = z.object({
   decidedBy: z.enum(['policy', 'human']),
   command: z.string().optional(),
   reason: z.string(),
+  /** The rule that decided it (policy decisions): `python:pytest`, `allow rule "just check" (config)` … */
+  rule: z.string().optional(),
   at: z.string(),
 });
 export type DialogRecord = z.infer<typeof DialogRecordSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CommandRuleSchema } from './command-rules.js';
 import { DialogSchema } from './screen-classifier.js';
 
 export const WatchInputSchema = z.object({
@@ -33,9 +34,7 @@ export const WatchInputSchema = z.object({
     .object({
       seq: z.number().int().nonnegative(),
       /** Answer dialogs that `decideDialog` approves with this context (absent: report them only). */
-      dialogs: z
-        .object({ worktree: z.string(), allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional() })
-        .optional(),
+      dialogs: z.object({ worktree: z.string(), rules: z.array(CommandRuleSchema).optional() }).optional(),
       /** Nudge an agent seen idle or stalled, not before `notBefore` (epoch ms): the texts are the workflow's. */
       nudge: z.object({ idleText: z.string(), stalledText: z.string(), notBefore: z.number() }).optional(),
     })
@@ -50,6 +49,8 @@ export const WatchAnswerSchema = z.object({
   seq: z.number().int().positive(),
   keys: z.array(z.string()),
   reason: z.string(),
+  /** The rule that approved it (`python:pytest`, `allow rule "just check" (config)` …). */
+  rule: z.string().optional(),
   /** The dialog left the screen after the keys (false: it was still there after 3 s). */
   confirmed: z.boolean().optional(),
 });

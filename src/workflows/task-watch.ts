@@ -1,4 +1,5 @@
 import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import type { CommandRule } from '../domain/command-rules.js';
 import { tmuxWindowName } from '../domain/identifiers.js';
 import type { Dialog } from '../domain/screen-classifier.js';
 import { nudgePermission } from '../domain/task-decisions.js';
@@ -16,6 +17,13 @@ export interface WatchContext {
   inbox: TaskInbox;
   policy: SupervisionPolicy;
   host: ReturnType<typeof hostActivities>;
+  input: { commands?: readonly CommandRule[] | undefined };
+}
+
+/** What the watch decides dialogs with: the worktree and the user's command rules. */
+function dialogContext(ctx: WatchContext, worktree: string): { worktree: string; rules?: CommandRule[] } {
+  const rules = ctx.input.commands;
+  return rules && rules.length > 0 ? { worktree, rules: [...rules] } : { worktree };
 }
 
 /** Quiet time the next watch may count: not after an event that was itself about quiet (domain/watch.ts). */
@@ -45,7 +53,7 @@ export async function watchOrWake(ctx: WatchContext, worktree: string): Promise<
       quietCredit: session.lastEventKind !== undefined && !QUIET_EVENTS.includes(session.lastEventKind),
       worktree,
       windowName: tmuxWindowName(task.taskId),
-      act: { seq: task.watcherActions ?? 0, dialogs: { worktree }, ...(nudge ? { nudge } : {}) },
+      act: { seq: task.watcherActions ?? 0, dialogs: dialogContext(ctx, worktree), ...(nudge ? { nudge } : {}) },
     }),
   );
   const woken = scope.run(() => condition(() => inbox.wake > seen));
@@ -74,6 +82,7 @@ export function recordWatchAnswer(
     ev.dialog,
     answered.reason,
     ` (answered by the watch${answered.confirmed === false ? '; the dialog was still on screen 3 s later' : ''})`,
+    answered.rule,
   );
 }
 
@@ -100,13 +109,20 @@ export function recordWatchNudge(
 }
 
 /** A dialog the policy approved, recorded (whoever pressed the keys: the workflow, or the watch with `how`). */
-export function recordPolicyApproval(record: TaskRecord, dialog: Dialog, reason: string, how = ''): void {
+export function recordPolicyApproval(
+  record: TaskRecord,
+  dialog: Dialog,
+  reason: string,
+  how = '',
+  rule?: string,
+): void {
   record.dialogDecided({
     kind: dialog.kind,
     decision: 'approve',
     decidedBy: 'policy',
     command: dialog.command,
     reason,
+    ...(rule !== undefined ? { rule } : {}),
   });
   record.decide(`approved ${dialog.kind}${dialog.command ? ` \`${dialog.command}\`` : ''}${how}: ${reason}`);
 }
