@@ -46,6 +46,10 @@ export function registerTaskCommand(program: Command): void {
     .option('--no-new-branch', 'work on an existing branch (--branch, else the current one); never create one')
     .option('--title <text>', "the pull request's title (with --open-pr; default: the objective's first line)")
     .option('--issue <n>', 'the issue the pull request closes ("Closes #N"; with --open-pr)')
+    .option(
+      '--budget-tokens <n>',
+      'stop the agent and end the task (escalated, with the figures) once it used this many tokens (claude)',
+    )
     .option('--wait', 'follow progress until the task ends')
     .option('--json', 'print the start (and with --wait, the result) as JSON');
   addPrOptions(addCommandRuleOptions(cmd)).action(async (opts: TaskOptions & { wait?: boolean; json?: boolean }) => {

@@ -41,6 +41,7 @@ export interface TaskOptions extends PrCliOptions, CommandRuleOptions {
   image?: string[];
   pr?: string;
   newBranch?: boolean;
+  budgetTokens?: string;
 }
 
 /** `--validate "CMD"` as argv (no shell), `--slot`, `--validate-timeout`; undefined without --validate. */
@@ -109,6 +110,9 @@ export async function buildTaskInput(opts: TaskOptions, configRules?: CommandRul
   const pr = opts.pr ? await prOption(repo, opts.pr) : undefined;
   const prPlan = await adhocPrInput(repo, opts, pr !== undefined);
   const commands = commandRules({ config: configRules, flags: opts });
+  const budgetTokens = opts.budgetTokens === undefined ? undefined : Number(opts.budgetTokens);
+  if (budgetTokens !== undefined && (!Number.isInteger(budgetTokens) || budgetTokens <= 0))
+    throw new CliError(`--budget-tokens must be a whole number of tokens, got "${opts.budgetTokens}"`);
   const raw: TaskInput = {
     taskId,
     repo,
@@ -122,6 +126,7 @@ export async function buildTaskInput(opts: TaskOptions, configRules?: CommandRul
     ...(opts.idleSeconds ? { policy: { idleSeconds: Number(opts.idleSeconds) } } : {}),
     ...(validate ? { validate } : {}),
     ...(commands.length > 0 ? { commands } : {}),
+    ...(budgetTokens !== undefined ? { budget: { tokens: budgetTokens } } : {}),
     ...(context ? { context: context.text } : {}),
     ...(images ? { images } : {}),
     ...(pr ? { pr } : {}),

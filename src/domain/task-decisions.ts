@@ -69,7 +69,9 @@ export type TaskAction =
   | { kind: 'ready-for-input' }
   | { kind: 'queue-brief' }
   | { kind: 'wait'; ms: number }
-  | { kind: 'nudge'; text: string; at: number };
+  | { kind: 'nudge'; text: string; at: number }
+  /** The task ends here (its agent is stopped first): at its budget. */
+  | { kind: 'end-task'; state: 'escalated'; why: string };
 
 /** The actions for one watch event, in order. `now` is epoch ms (the workflow's clock). */
 export function decideOnEvent(event: WatchEvent, view: TaskView, policy: SupervisionPolicy, now: number): TaskAction[] {
@@ -93,6 +95,8 @@ export function decideOnEvent(event: WatchEvent, view: TaskView, policy: Supervi
     }
     case 'checkpoints':
       return [{ kind: 'add-checkpoints', steps: event.steps }];
+    case 'over-budget':
+      return [{ kind: 'end-task', state: 'escalated', why: event.reason }];
     case 'done':
       return [{ kind: doneCounts(view) ? 'mark-done' : 'stale-done', doneCount: event.doneCount }];
     case 'typed':

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MergeSettingsSchema, OpenPrSchema, TaskPullRequestSchema } from './pr-pipeline.js';
 import { PrRefSchema } from './pull-request.js';
 import { CommandRuleSchema } from './command-rules.js';
+import { TaskBudgetSchema, UsageSchema } from './usage.js';
 import { AgentStateSchema, PhaseSchema, TaskResultStateSchema } from './status.js';
 
 /** Limits that decide when Drover nudges, relaunches or escalates. All durations in seconds. */
@@ -78,6 +79,8 @@ export const TaskInputSchema = z.object({
   policy: SupervisionPolicySchema.default(SupervisionPolicySchema.parse({})),
   /** The user's command rules (config, manifest, task), each with where it was written: domain/command-rules.ts. */
   commands: z.array(CommandRuleSchema).max(600).optional(),
+  /** What the task may spend: at the budget its agent is stopped and the task ends escalated, with the figures. */
+  budget: TaskBudgetSchema.optional(),
   requireCommit: z.boolean().default(true),
   /** `--context FILE` (markdown, token-shaped strings masked) and `--image PATH` (absolute paths), for the brief. */
   context: z
@@ -149,6 +152,9 @@ export const TaskStateSchema = z.object({
   watcherActions: z.number().int().optional(),
   crashes: z.number().int(),
   dialogs: z.array(DialogRecordSchema),
+  /** Tokens the agent used so far (claude's transcripts), when the task reads them. */
+  usage: UsageSchema.optional(),
+  budget: TaskBudgetSchema.optional(),
   /** The dialog a human must answer: command or file as the agent asked (raw; shown through domain/visible-text.ts), the policy's reason. */
   pendingDialog: z
     .object({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CommandRuleSchema } from './command-rules.js';
 import { DialogSchema } from './screen-classifier.js';
+import { TaskBudgetSchema, UsageSchema } from './usage.js';
 
 export const WatchInputSchema = z.object({
   paneId: z.string(),
@@ -30,6 +31,11 @@ export const WatchInputSchema = z.object({
    * policy approves, and send the nudge the workflow has already decided on. The watch reports
    * every such action in the event it returns; `seq` counts the actions the workflow has recorded.
    */
+  /**
+   * Read the agent's token usage (claude's transcripts in the task's HOME) while watching: every
+   * event carries the latest figures, and at `budgetTokens` the watch reports `over-budget`.
+   */
+  usage: z.object({ taskId: z.string(), budget: TaskBudgetSchema.optional() }).optional(),
   act: z
     .object({
       seq: z.number().int().nonnegative(),
@@ -66,14 +72,19 @@ export const WatchNudgeSchema = z.object({
 export type WatchAnswer = z.infer<typeof WatchAnswerSchema>;
 export type WatchNudge = z.infer<typeof WatchNudgeSchema>;
 
+/** The agent's token usage when the watch returned (only when the watch was asked to read it). */
+const usage = UsageSchema.optional();
+
 export const WatchEventSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('dialog'), dialog: DialogSchema, tail, answered: WatchAnswerSchema.optional() }),
-  z.object({ kind: z.literal('checkpoints'), steps: z.array(z.string()), tail }),
-  z.object({ kind: z.literal('done'), doneCount: z.number().int(), tail }),
-  z.object({ kind: z.literal('idle'), quietSeconds: z.number(), tail, nudged: WatchNudgeSchema.optional() }),
-  z.object({ kind: z.literal('typed'), tail }),
-  z.object({ kind: z.literal('crashed'), reason: z.string(), tail }),
-  z.object({ kind: z.literal('stalled'), quietSeconds: z.number(), tail, nudged: WatchNudgeSchema.optional() }),
-  z.object({ kind: z.literal('refresh'), state: z.string(), tail }),
+  z.object({ kind: z.literal('dialog'), dialog: DialogSchema, tail, answered: WatchAnswerSchema.optional(), usage }),
+  z.object({ kind: z.literal('checkpoints'), steps: z.array(z.string()), tail, usage }),
+  z.object({ kind: z.literal('done'), doneCount: z.number().int(), tail, usage }),
+  z.object({ kind: z.literal('idle'), quietSeconds: z.number(), tail, nudged: WatchNudgeSchema.optional(), usage }),
+  z.object({ kind: z.literal('typed'), tail, usage }),
+  z.object({ kind: z.literal('crashed'), reason: z.string(), tail, usage }),
+  z.object({ kind: z.literal('stalled'), quietSeconds: z.number(), tail, nudged: WatchNudgeSchema.optional(), usage }),
+  z.object({ kind: z.literal('refresh'), state: z.string(), tail, usage }),
+  /** The usage reached the task's budget: `reason` has the figures. */
+  z.object({ kind: z.literal('over-budget'), reason: z.string(), tail, usage }),
 ]);
 export type WatchEvent = z.infer<typeof WatchEventSchema>;

@@ -128,6 +128,7 @@ export function hostActivities(taskQueue: string) {
     pushAndCollectEvidence: quick.pushAndCollectEvidence,
     pushBranch: quick.pushBranch,
     stopAgent: quick.stopAgent,
+    haltAgent: quick.haltAgent,
     describeProgress: quick.describeProgress,
     mergeInBranches: quick.mergeInBranches,
     syncWorktree: quick.syncWorktree,

@@ -65,7 +65,8 @@ async function runTask(
 async function supervise(run: TaskRun, rawInput: TaskInput): Promise<TaskResult> {
   const { record, session, inbox } = run;
   for (;;) {
-    if (inbox.aborted !== undefined) return run.finish('aborted', inbox.aborted);
+    if (inbox.aborted !== undefined) return run.stopAndFinish('aborted', inbox.aborted);
+    if (run.ending) return run.stopAndFinish(run.ending.state, run.ending.reason);
     if (record.state.paused) {
       await waitWhilePaused(run);
       continue;
@@ -158,7 +159,7 @@ async function verify(run: TaskRun): Promise<TaskResult | undefined> {
     return undefined;
   }
   if (decision.kind === 'escalate' && !(await run.escalate(decision.why)))
-    return run.finish('escalated', decision.unanswered);
+    return run.stopAndFinish('escalated', decision.unanswered);
   run.session.queue({ kind: 'rebrief', text: decision.text });
   record.phase('supervising');
   return undefined;

@@ -15,6 +15,7 @@ type DialogEvent = Extract<WatchEvent, { kind: 'dialog' }>;
 /** A watch event: recorded, decided on data (domain/task-decisions.ts), and the decided actions carried out in order. */
 export async function actOnEvent(run: TaskRun, ev: WatchEvent): Promise<void> {
   run.record.tail(ev.tail);
+  if (ev.usage) run.record.usage(ev.usage);
   const now = new Date().getTime();
   const view = run.session.view(run.record.state, run.worktree, nextAgent(run.record.state));
   const rules = run.input.commands;
@@ -91,12 +92,25 @@ async function carryOut(run: TaskRun, action: TaskAction, ev: WatchEvent, now: n
       await condition(() => inbox.wake > seen, action.ms);
       return true;
     }
+    case 'end-task':
+      return endTask(run, action);
     case 'nudge':
       record.countNudge();
       session.nudged(action.at);
       session.queue({ kind: 'nudge', text: action.text });
       return true;
   }
+}
+
+/** The task ends at the next turn of supervision (its budget reached): the agent is stopped there. */
+async function endTask(run: TaskRun, action: Extract<TaskAction, { kind: 'end-task' }>): Promise<boolean> {
+  run.ending = { state: action.state, reason: action.why };
+  await sharedActivities.notify({
+    taskId: run.record.state.taskId,
+    level: 'escalated',
+    message: `${action.why}; the agent is stopped (its window and worktree stay)`,
+  });
+  return false;
 }
 
 /** A command the user's deny rule refuses: "No" pressed, recorded with the rule, and the agent told to do without it. */

@@ -7,6 +7,7 @@ import type {
   TaskState,
   ValidationRecord,
 } from '../domain/task.js';
+import type { Usage } from '../domain/usage.js';
 import type { TaskPullRequest } from '../domain/pr-pipeline.js';
 import {
   DroverAgentStateKey,
@@ -41,6 +42,7 @@ export function initialState(input: ResolvedTaskInput): TaskState {
     lastDecision: 'task accepted',
     lastVerification: [],
     ...(input.pr ? { pr: input.pr } : {}),
+    ...(input.budget ? { budget: input.budget } : {}),
     threadReports: [],
     answeredThreads: [],
     summaries: [],
@@ -161,6 +163,11 @@ export class TaskRecord {
   }
 
   // ── dialogs ──
+  /** The agent's token usage as its CLI recorded it (state only; shown by drover status). */
+  usage(usage: Usage): void {
+    this.data.usage = usage;
+  }
+
   dialogDecided(entry: Omit<DialogRecord, 'at'>): void {
     this.data.dialogs.push({ ...entry, at: now() });
   }

@@ -31,6 +31,11 @@ import { TaskSession, type Carried, type Outbound } from './task-session.js';
  * One run of the task workflow: its parts (record, session, inbox, placement, host calls) and the
  * steps the phases and the event actions share (spawn, hand off, move, deliver, escalate, finish).
  */
+/** patched(): a task that ends aborted or escalated stops its agent (histories from before did not). */
+export const STOP_AGENT_AT_END = 'stop-agent-at-end';
+/** Seconds between the agent's Ctrl-C and the end of its process tree. */
+const HALT_GRACE_SECONDS = 5;
+
 export class TaskRun {
   readonly input: ResolvedTaskInput;
   readonly policy: SupervisionPolicy;
@@ -47,6 +52,8 @@ export class TaskRun {
   mergeOutcomes: MergeOutcome[] | undefined;
   /** Dependencies whose PR moved and that this task has not restacked on yet (task-restack.ts). */
   restacks: DependencyMoved[] | undefined;
+  /** The task ends at the next turn of supervision (its budget reached), the agent stopped first. */
+  ending: { state: TaskResult['state']; reason: string } | undefined;
   /** Where a worktree deleted under the task is prepared again (PR mode only before a continue-as-new). */
   private restore: WorktreeSource | undefined;
 
@@ -220,6 +227,30 @@ export class TaskRun {
       this.record.decide(`${what}: keys not sent, the agent's pane is dead (the watch will relaunch it)`);
       return false;
     }
+  }
+
+  /**
+   * The task ends with its agent still there (aborted, escalated without an answer, at its budget):
+   * the agent is stopped first (Ctrl-C, a grace period, then its process tree ended; the window and
+   * worktree stay for inspection). Histories from before this did not stop it.
+   */
+  async stopAndFinish(state: TaskResult['state'], reason: string): Promise<TaskResult> {
+    if (this.record.state.paneId !== undefined && patched(STOP_AGENT_AT_END)) {
+      try {
+        const halted = await this.host.haltAgent({
+          taskId: this.record.state.taskId,
+          graceSeconds: HALT_GRACE_SECONDS,
+        });
+        this.record.decide(
+          halted.nothingRunning
+            ? 'the agent had already exited; its window and worktree stay'
+            : `agent stopped: Ctrl-C, then ${halted.afterGrace} of its ${halted.pids.length} processes ended after ${HALT_GRACE_SECONDS}s${halted.survivors.length > 0 ? `; still running: ${halted.survivors.join(', ')}` : ''}; its window and worktree stay (drover cleanup removes them)`,
+        );
+      } catch (error) {
+        this.record.decide(`the agent could not be stopped: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return this.finish(state, reason);
   }
 
   /** The task's result; the final state stays readable (drover status) after the workflow closed, without a worker. */

@@ -4,7 +4,8 @@ import { tmuxWindowName } from '../domain/identifiers.js';
 import type { Dialog } from '../domain/screen-classifier.js';
 import { nudgePermission } from '../domain/task-decisions.js';
 import type { SupervisionPolicy } from '../domain/task.js';
-import type { WatchEvent } from '../domain/watch.js';
+import type { TaskBudget } from '../domain/usage.js';
+import type { WatchEvent, WatchInput } from '../domain/watch.js';
 import type { hostActivities } from './activity-proxies.js';
 import type { TaskInbox } from './task-inbox.js';
 import type { TaskRecord } from './task-record.js';
@@ -17,7 +18,14 @@ export interface WatchContext {
   inbox: TaskInbox;
   policy: SupervisionPolicy;
   host: ReturnType<typeof hostActivities>;
-  input: { commands?: readonly CommandRule[] | undefined };
+  input: { commands?: readonly CommandRule[] | undefined; budget?: TaskBudget | undefined };
+}
+
+/** Read the agent's usage while watching (claude; an activity input only, so recorded histories replay unchanged). */
+function usageWatch(ctx: WatchContext): Pick<WatchInput, 'usage'> {
+  if (ctx.record.state.agent !== 'claude') return {};
+  const budget = ctx.input.budget;
+  return { usage: { taskId: ctx.record.state.taskId, ...(budget ? { budget } : {}) } };
 }
 
 /** What the watch decides dialogs with: the worktree and the user's command rules. */
@@ -53,6 +61,7 @@ export async function watchOrWake(ctx: WatchContext, worktree: string): Promise<
       quietCredit: session.lastEventKind !== undefined && !QUIET_EVENTS.includes(session.lastEventKind),
       worktree,
       windowName: tmuxWindowName(task.taskId),
+      ...usageWatch(ctx),
       act: { seq: task.watcherActions ?? 0, dialogs: dialogContext(ctx, worktree), ...(nudge ? { nudge } : {}) },
     }),
   );

@@ -78,6 +78,13 @@ describe('decideOnEvent: dialogs', () => {
     });
   });
 
+  it('usage at the budget ends the task escalated, with the figures', () => {
+    const reason = 'token budget reached: 46,320 tokens (…) used, budget 40,000';
+    expect(decideOnEvent({ kind: 'over-budget', reason, tail }, view(), policy, NOW)).toEqual([
+      { kind: 'end-task', state: 'escalated', why: reason },
+    ]);
+  });
+
   it('a dialog the watch answered itself is only recorded', () => {
     const answered = { seq: 3, keys: ['Enter'], reason: 'safe', confirmed: true };
     expect(decideOnEvent({ kind: 'dialog', dialog: bash('rm -rf /'), tail, answered }, view(), policy, NOW)).toEqual([

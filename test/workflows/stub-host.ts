@@ -22,6 +22,8 @@ export interface StubCalls {
   /** Watches that ended by cancellation (the workflow stopped waiting for them). */
   cancelledWatches: number;
   stopped: string[];
+  /** Agents stopped in place (the task ended aborted or escalated). */
+  halted: string[];
 }
 
 export const GOOD_FACTS: BranchFacts = {
@@ -65,6 +67,7 @@ export class StubHost {
       watches: [],
       cancelledWatches: 0,
       stopped: [],
+      halted: [],
     };
     this.tasks.set(workflowId, { script, facts, calls, evidence: 0 });
     return calls;
@@ -112,6 +115,10 @@ export class StubHost {
       stopAgent: async (input) => {
         this.task.calls.stopped.push(input.taskId);
         return { stopped: true };
+      },
+      haltAgent: async (input) => {
+        this.task.calls.halted.push(input.taskId);
+        return { nothingRunning: false, pids: [1], afterGrace: 0, survivors: [] };
       },
       describeProgress: async () => ({
         commits: [{ sha: GOOD_FACTS.head, subject: 'stub work' }],

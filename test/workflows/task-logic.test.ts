@@ -145,6 +145,9 @@ describe('task logic with stub host activities', () => {
     expect(state.nudges).toBe(2);
     expect(calls.notified.map((n) => n.level)).toEqual(['escalated']);
     expect(calls.notified[0]!.message).toMatch(/idle after 2 nudges/);
+    // escalated and unanswered: the agent is stopped where it is (window and worktree stay)
+    expect(calls.halted).toEqual([state.taskId]);
+    expect(decided(state, /^agent stopped: Ctrl-C/)).toBe(true);
     // the watch may nudge itself only while a nudge is due, never before the cooldown ends
     expect(calls.watches[0]!.act?.nudge).toBeUndefined(); // before the brief
     expect(calls.watches[1]!.act?.nudge?.notBefore).toBe(1000); // never nudged: cooldown from 0
@@ -191,6 +194,7 @@ describe('task logic with stub host activities', () => {
     });
     expect(run.result).toMatchObject({ state: 'aborted', reason: 'stub: stop now' });
     expect(run.state.phase).toBe('aborted');
+    expect(run.calls.halted).toEqual([run.state.taskId]);
     await until('the watch cancelled', async () => (run.calls.cancelledWatches > 0 ? true : undefined));
   });
 
