@@ -216,10 +216,11 @@ function program(cmd: SimpleCommand, ctx: AllowContext): Verdict {
   if (name === 'npm' || name === 'pnpm' || name === 'yarn') return packageRunner(argv, ctx.worktree);
   if (name === 'npx') return npx(argv, ctx.worktree);
   if (name === 'node') return node(argv, ctx.worktree);
-  if (name === 'drover')
-    return argv[1] === 'report'
-      ? ok('drover report tells Drover about progress', 'drover:report')
-      : no(`drover ${argv[1] ?? ''} is not for agents`);
+  if (name === 'drover' && argv[1] === 'report')
+    return ok('drover report tells Drover about progress', 'drover:report');
+  if (name === 'drover' && argv[1] === 'send' && argv.length === 4)
+    return ok('drover send passes a message to another task', 'drover:send');
+  if (name === 'drover') return no(`drover ${argv[1] ?? ''} is not for agents`);
   return no(`${name} is not on the allowlist`);
 }
 

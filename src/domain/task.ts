@@ -3,6 +3,7 @@ import { MergeSettingsSchema, OpenPrSchema, TaskPullRequestSchema } from './pr-p
 import { PrRefSchema } from './pull-request.js';
 import { CommandRuleSchema } from './command-rules.js';
 import { TaskBudgetSchema, UsageSchema } from './usage.js';
+import { MessageRecordSchema } from './task-mail.js';
 import { AgentStateSchema, PhaseSchema, TaskResultStateSchema } from './status.js';
 
 /** Limits that decide when Drover nudges, relaunches or escalates. All durations in seconds. */
@@ -154,6 +155,8 @@ export const TaskStateSchema = z.object({
   dialogs: z.array(DialogRecordSchema),
   /** Tokens the agent used so far (claude's transcripts), when the task reads them. */
   usage: UsageSchema.optional(),
+  /** Messages this task sent and received (`drover send`), the last 50. */
+  messages: z.array(MessageRecordSchema).optional(),
   budget: TaskBudgetSchema.optional(),
   /** The dialog a human must answer: command or file as the agent asked (raw; shown through domain/visible-text.ts), the policy's reason. */
   pendingDialog: z

@@ -8,6 +8,7 @@ import type {
   ValidationRecord,
 } from '../domain/task.js';
 import type { Usage } from '../domain/usage.js';
+import type { MessageRecord } from '../domain/task-mail.js';
 import type { TaskPullRequest } from '../domain/pr-pipeline.js';
 import {
   DroverAgentStateKey,
@@ -163,6 +164,11 @@ export class TaskRecord {
   }
 
   // ── dialogs ──
+  /** A message sent to or received from another task (`drover send`); the last 50 are kept. */
+  message(entry: Omit<MessageRecord, 'at'>): void {
+    this.data.messages = [...(this.data.messages ?? []), { ...entry, at: now() }].slice(-50);
+  }
+
   /** The agent's token usage as its CLI recorded it (state only; shown by drover status). */
   usage(usage: Usage): void {
     this.data.usage = usage;

@@ -26,6 +26,7 @@ import { HostLost, TaskPlacement } from './task-placement.js';
 import { prBriefFor, prepareTaskWorktree, type WorktreeSource } from './task-prepare.js';
 import { initialState, TaskRecord } from './task-record.js';
 import { TaskSession, type Carried, type Outbound } from './task-session.js';
+import { registerMail } from './task-mail.js';
 
 /**
  * One run of the task workflow: its parts (record, session, inbox, placement, host calls) and the
@@ -64,6 +65,7 @@ export class TaskRun {
     this.session = new TaskSession(carried);
     this.slots = this.input.validate ? new TestSlotClient() : undefined;
     this.inbox = new TaskInbox(this.record, this.input, this.session);
+    registerMail(this);
     this.placement = new TaskPlacement(this.record);
     this.host = this.placement.hostCalls();
     this.checkpointsPushed = carried ? this.record.state.checkpoints.length : 0;

@@ -17,6 +17,8 @@ const SLOW_FILE_SECONDS: Readonly<Record<string, number>> = {
   'test/workflows/manifest-crash.test.ts': 92,
   'test/e2e/plan.test.ts': 66,
   'test/workflows/chaos-short.test.ts': 62,
+  'test/workflows/task-messages.test.ts': 75,
+  'test/workflows/abort-budget.test.ts': 68,
   'test/e2e/cli.test.ts': 62,
   'test/workflows/agent-sim.test.ts': 43,
   'test/workflows/hardening.test.ts': 45,
