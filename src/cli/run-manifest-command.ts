@@ -9,6 +9,7 @@ import { loadScenario } from '../rehearsal/scenario.js';
 import { manifestStateQuery } from '../workflows/manifest.js';
 import { loadConfig } from '../config/config.js';
 import { commandRules } from './command-rule-options.js';
+import { setupFor } from './setup-options.js';
 import { CliError, openContext, webUiLink } from './context.js';
 import { loadManifestFile } from './manifest-file.js';
 import { diffStates, progressBar, renderTable } from './manifest-progress.js';
@@ -81,7 +82,9 @@ export function registerRunCommand(program: Command): void {
     if (!existsSync(path.join(repo, '.git')) && !existsSync(path.join(repo, 'HEAD')))
       throw new CliError(`--repo ${repo}: not a git repository`);
     const prs = await manifestPrInput(repo, opts, manifest.prs);
-    const commands = commandRules({ config: loadConfig().commands, manifest: manifest.commands });
+    const config = loadConfig();
+    const commands = commandRules({ config: config.commands, manifest: manifest.commands });
+    const setup = manifest.setup ?? setupFor(repo, config, {});
     const input: ManifestRunInput = {
       name,
       manifest,
@@ -94,6 +97,7 @@ export function registerRunCommand(program: Command): void {
       ...(prs.merge ? { merge: prs.merge } : {}),
       ...(prs.webUiUrl ? { webUiUrl: prs.webUiUrl } : {}),
       ...(commands.length > 0 ? { commands } : {}),
+      ...(setup ? { setup } : {}),
     };
     const ctx = await openContext();
     const workflowId = `manifest/${name}`;

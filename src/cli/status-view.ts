@@ -88,6 +88,14 @@ export function describeTask(
     `decision    ${visible(shown.decision)}`,
   ];
   if (s.usage || s.budget?.tokens !== undefined) lines.push(`usage       ${usageLine(s)}`);
+  if (s.ports)
+    lines.push(
+      `ports       ${s.ports.start}-${s.ports.start + s.ports.count - 1} (DROVER_PORT / PORT ${s.ports.start})`,
+    );
+  if (s.setup)
+    lines.push(
+      `setup       ${[...s.setup.copied.map((c) => `copied ${c}`), ...s.setup.steps.map((st) => `\`${st.argv.join(' ')}\` exit ${st.exitCode ?? '-'} (${st.seconds}s)`)].join(', ')}${s.setup.failure ? ` · FAILED: ${visible(s.setup.failure)}` : ''}`,
+    );
   if (s.pr) {
     const summaries = s.summaries.map((x) => `r${x.revision} ${x.verdict} @ ${x.sha.slice(0, 10)}`).join(', ');
     lines.push(

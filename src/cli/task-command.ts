@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { TaskInput } from '../domain/task.js';
 import { loadConfig } from '../config/config.js';
 import { addCommandRuleOptions } from './command-rule-options.js';
+import { addSetupOptions } from './setup-options.js';
 import { openContext } from './context.js';
 import { addPrOptions } from './pr-options.js';
 import { buildTaskInput, hasWorkers, reportStart, startTask, type TaskOptions } from './task-start.js';
@@ -52,27 +53,29 @@ export function registerTaskCommand(program: Command): void {
     )
     .option('--wait', 'follow progress until the task ends')
     .option('--json', 'print the start (and with --wait, the result) as JSON');
-  addPrOptions(addCommandRuleOptions(cmd)).action(async (opts: TaskOptions & { wait?: boolean; json?: boolean }) => {
-    const input = await buildTaskInput(opts, loadConfig().commands);
-    const ctx = await openContext();
-    try {
-      if (!(await hasWorkers(ctx)))
-        console.error(
-          `warning: no worker polls task queue "${ctx.config.taskQueue}"; run \`drover dev\` or \`drover worker\` or the task will wait`,
+  addPrOptions(addSetupOptions(addCommandRuleOptions(cmd))).action(
+    async (opts: TaskOptions & { wait?: boolean; json?: boolean }) => {
+      const input = await buildTaskInput(opts, loadConfig());
+      const ctx = await openContext();
+      try {
+        if (!(await hasWorkers(ctx)))
+          console.error(
+            `warning: no worker polls task queue "${ctx.config.taskQueue}"; run \`drover dev\` or \`drover worker\` or the task will wait`,
+          );
+        const { workflowId, attached } = await startTask(ctx, input);
+        await reportStart(
+          ctx,
+          {
+            workflowId,
+            attached,
+            headline: `\n  branch ${input.branch}${prHeadline(input)}`,
+            json: { taskId: input.taskId, branch: input.branch },
+          },
+          opts,
         );
-      const { workflowId, attached } = await startTask(ctx, input);
-      await reportStart(
-        ctx,
-        {
-          workflowId,
-          attached,
-          headline: `\n  branch ${input.branch}${prHeadline(input)}`,
-          json: { taskId: input.taskId, branch: input.branch },
-        },
-        opts,
-      );
-    } finally {
-      await ctx.close();
-    }
-  });
+      } finally {
+        await ctx.close();
+      }
+    },
+  );
 }

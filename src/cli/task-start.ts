@@ -20,10 +20,11 @@ import { CliError, webUiLink, type CliContext } from './context.js';
 import { followTask } from './follow.js';
 import { adhocPrInput, type PrCliOptions } from './pr-options.js';
 import { commandRules, type CommandRuleOptions } from './command-rule-options.js';
-import type { CommandRulesFile } from '../domain/command-rules.js';
+import { setupFor, type SetupOptions } from './setup-options.js';
+import type { DroverConfig } from '../config/config.js';
 import { checkImages, existingBranch, loadContextFile, prOption } from './task-attachments.js';
 
-export interface TaskOptions extends PrCliOptions, CommandRuleOptions {
+export interface TaskOptions extends PrCliOptions, CommandRuleOptions, SetupOptions {
   repo: string;
   objective: string;
   steps?: string;
@@ -76,7 +77,10 @@ function defaultTaskId(objective: string): string {
 }
 
 /** Validates everything a user typed before anything starts; errors say what to change. */
-export async function buildTaskInput(opts: TaskOptions, configRules?: CommandRulesFile): Promise<TaskInput> {
+export async function buildTaskInput(
+  opts: TaskOptions,
+  config?: Pick<DroverConfig, 'commands' | 'repos' | 'projectRoot'>,
+): Promise<TaskInput> {
   const repo = path.resolve(opts.repo);
   if (!existsSync(path.join(repo, '.git')))
     throw new CliError(`--repo ${opts.repo}: not a git repository (no .git in ${repo})`);
@@ -109,7 +113,8 @@ export async function buildTaskInput(opts: TaskOptions, configRules?: CommandRul
   const images = opts.image && opts.image.length > 0 ? checkImages(opts.image) : undefined;
   const pr = opts.pr ? await prOption(repo, opts.pr) : undefined;
   const prPlan = await adhocPrInput(repo, opts, pr !== undefined);
-  const commands = commandRules({ config: configRules, flags: opts });
+  const commands = commandRules({ config: config?.commands, flags: opts });
+  const setup = setupFor(repo, { projectRoot: config?.projectRoot ?? repo, repos: config?.repos ?? {} }, opts);
   const budgetTokens = opts.budgetTokens === undefined ? undefined : Number(opts.budgetTokens);
   if (budgetTokens !== undefined && (!Number.isInteger(budgetTokens) || budgetTokens <= 0))
     throw new CliError(`--budget-tokens must be a whole number of tokens, got "${opts.budgetTokens}"`);
@@ -126,6 +131,7 @@ export async function buildTaskInput(opts: TaskOptions, configRules?: CommandRul
     ...(opts.idleSeconds ? { policy: { idleSeconds: Number(opts.idleSeconds) } } : {}),
     ...(validate ? { validate } : {}),
     ...(commands.length > 0 ? { commands } : {}),
+    ...(setup ? { setup } : {}),
     ...(budgetTokens !== undefined ? { budget: { tokens: budgetTokens } } : {}),
     ...(context ? { context: context.text } : {}),
     ...(images ? { images } : {}),

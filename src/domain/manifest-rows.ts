@@ -80,6 +80,7 @@ export function childTaskInput(
     ...(input.policy ? { policy: input.policy } : {}),
     ...(task.validate ? { validate: { argv: task.validate } } : {}), // under test slot `default`
     ...taskCommandRules(input, task),
+    ...(input.setup ? { setup: input.setup } : {}),
     ...pullRequestPlan(input, task, rows),
   };
 }

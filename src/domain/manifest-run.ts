@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CommandRuleSchema } from './command-rules.js';
+import { SetupSpecSchema } from './setup.js';
 import { GATES } from './manifest-schema.js';
 import { TaskStatusSchema } from './manifest-status.js';
 import { MergeSettingsSchema, TaskPullRequestSchema } from './pr-pipeline.js';
@@ -28,6 +29,8 @@ export const ManifestRunInputSchema = z.object({
   webUiUrl: z.string().optional(),
   /** Command rules for every task of the run (the config's and the manifest's own), each with its source. */
   commands: z.array(CommandRuleSchema).max(400).optional(),
+  /** Worktree setup for every task (the config's for the repository, or the manifest's). */
+  setup: SetupSpecSchema.optional(),
 });
 export type ManifestRunInput = z.input<typeof ManifestRunInputSchema>;
 

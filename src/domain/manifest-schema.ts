@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CommandRulesFileSchema } from './command-rules.js';
+import { SetupSpecSchema } from './setup.js';
 import { validateBranchName, validateStepName } from './identifiers.js';
 import { TaskStatusSchema } from './manifest-status.js';
 
@@ -163,6 +164,8 @@ export const ManifestSchema = z.looseObject({
   prs: z.boolean().optional(),
   /** Drover: command rules for every task of the manifest (argv patterns, domain/command-rules.ts). */
   commands: CommandRulesFileSchema.optional(),
+  /** Drover: worktree setup for every task (commands run and files copied before the agent starts). */
+  setup: SetupSpecSchema.optional(),
   phases: z.array(ManifestPhaseSchema),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;

@@ -4,6 +4,7 @@ import { PrRefSchema } from './pull-request.js';
 import { CommandRuleSchema } from './command-rules.js';
 import { TaskBudgetSchema, UsageSchema } from './usage.js';
 import { MessageRecordSchema } from './task-mail.js';
+import { SetupResultSchema, SetupSpecSchema } from './setup.js';
 import { AgentStateSchema, PhaseSchema, TaskResultStateSchema } from './status.js';
 
 /** Limits that decide when Drover nudges, relaunches or escalates. All durations in seconds. */
@@ -80,6 +81,8 @@ export const TaskInputSchema = z.object({
   policy: SupervisionPolicySchema.default(SupervisionPolicySchema.parse({})),
   /** The user's command rules (config, manifest, task), each with where it was written: domain/command-rules.ts. */
   commands: z.array(CommandRuleSchema).max(600).optional(),
+  /** Worktree setup before the agent starts: copies and commands (domain/setup.ts). */
+  setup: SetupSpecSchema.optional(),
   /** What the task may spend: at the budget its agent is stopped and the task ends escalated, with the figures. */
   budget: TaskBudgetSchema.optional(),
   requireCommit: z.boolean().default(true),
@@ -155,6 +158,10 @@ export const TaskStateSchema = z.object({
   dialogs: z.array(DialogRecordSchema),
   /** Tokens the agent used so far (claude's transcripts), when the task reads them. */
   usage: UsageSchema.optional(),
+  /** The worktree setup as it ran (commands, exit codes, output tails). */
+  setup: SetupResultSchema.optional(),
+  /** The task's port block on its host (DROVER_PORT / PORT in the agent's environment). */
+  ports: z.object({ start: z.number().int(), count: z.number().int() }).optional(),
   /** Messages this task sent and received (`drover send`), the last 50. */
   messages: z.array(MessageRecordSchema).optional(),
   budget: TaskBudgetSchema.optional(),

@@ -8,6 +8,7 @@ import type {
   ValidationRecord,
 } from '../domain/task.js';
 import type { Usage } from '../domain/usage.js';
+import type { SetupResult } from '../domain/setup.js';
 import type { MessageRecord } from '../domain/task-mail.js';
 import type { TaskPullRequest } from '../domain/pr-pipeline.js';
 import {
@@ -164,6 +165,16 @@ export class TaskRecord {
   }
 
   // ── dialogs ──
+  /** The worktree setup as it ran. */
+  setupRan(result: SetupResult): void {
+    this.data.setup = result;
+  }
+
+  /** The agent's port block on its host. */
+  portsGiven(ports: { start: number; count: number }): void {
+    this.data.ports = ports;
+  }
+
   /** A message sent to or received from another task (`drover send`); the last 50 are kept. */
   message(entry: Omit<MessageRecord, 'at'>): void {
     this.data.messages = [...(this.data.messages ?? []), { ...entry, at: now() }].slice(-50);

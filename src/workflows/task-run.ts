@@ -101,10 +101,34 @@ export class TaskRun {
       // the dependencies' branches conflicted: resolving that comes first in the brief
       if (made.conflictBrief && !session.briefSubmitted) session.handoffNote = `${made.conflictBrief}\n\n`;
       prepared = made.source;
+      const failed = await this.setUp();
+      if (failed) return { closed: failed };
     }
     this.restore = input.pr ? prepared : { repo: input.repo, branch: record.state.branch, baseRef: input.baseRef };
     if (input.pr && !session.briefSubmitted && session.prBrief === undefined)
       session.prBrief = await prBriefFor({ input, record, worktree: this.worktree });
+    return undefined;
+  }
+
+  /** Worktree setup in a new worktree before the agent starts (domain/setup.ts); the failure's reason, if any. */
+  private async setUp(): Promise<string | undefined> {
+    const { input, record } = this;
+    const spec = input.setup;
+    if (!spec || (spec.commands.length === 0 && spec.copy.length === 0)) return undefined;
+    record.decide(
+      `setting up the worktree: ${spec.commands.map((c) => `\`${c.join(' ')}\``).join(', ') || 'copies only'}`,
+    );
+    const result = await this.host.runSetup({
+      taskId: record.state.taskId,
+      repo: input.repo,
+      worktree: this.worktree,
+      spec,
+    });
+    record.setupRan(result);
+    if (result.failure) return `setup failed: ${result.failure}`;
+    record.decide(
+      `worktree set up: ${[...result.copied.map((c) => `copied ${c}`), ...result.steps.map((s) => `\`${s.argv.join(' ')}\` ${s.seconds}s`)].join(', ')}`,
+    );
     return undefined;
   }
 
@@ -126,6 +150,7 @@ export class TaskRun {
     });
     // older workers answer without tmuxTarget
     record.inPane(spawned.paneId, spawned.tmuxTarget as string | undefined);
+    if (spawned.ports) record.portsGiven(spawned.ports);
     await tellManifestStarted(this);
     record.agentState('starting');
     record.decide(

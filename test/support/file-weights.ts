@@ -27,6 +27,7 @@ const SLOW_FILE_SECONDS: Readonly<Record<string, number>> = {
   'test/e2e/task-options.test.ts': 33,
   'test/workflows/agent-gemini-chain.test.ts': 28,
   'test/workflows/ecosystems.test.ts': 30,
+  'test/workflows/setup-ports.test.ts': 30,
   'test/workflows/pr-monitor.test.ts': 26,
   'test/workflows/worker-crash.test.ts': 26,
   'test/integration/github-emulator.test.ts': 23,

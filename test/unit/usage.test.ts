@@ -110,3 +110,21 @@ describe("an agent's process tree", () => {
     expect(treeOf(999, all)).toEqual([]);
   });
 });
+
+describe('setup failures', () => {
+  it('name the command, its exit and its first error line', async () => {
+    const { stepFailure } = await import('../../src/domain/setup.js');
+    const tail = [
+      'npm error Missing script: "nosuch"',
+      'npm error',
+      'npm error A complete log of this run can be found in: /x.log',
+    ];
+    expect(stepFailure({ argv: ['npm', 'run', 'nosuch'], exitCode: 1, seconds: 0.6, tail }, 600)).toBe(
+      '`npm run nosuch` exited 1 after 0.6s: npm error Missing script: "nosuch"',
+    );
+    expect(stepFailure({ argv: ['sleep', '9'], exitCode: -1, timedOut: true, seconds: 2, tail: [] }, 2)).toBe(
+      '`sleep 9` did not finish within 2s',
+    );
+    expect(stepFailure({ argv: ['true'], exitCode: 0, seconds: 0, tail: ['ok'] }, 2)).toBeUndefined();
+  });
+});

@@ -48,7 +48,7 @@ async function cliInput(taskId: string, repo: string, turns: unknown[]): Promise
       scenario,
       idleSeconds: '3',
     },
-    config.commands,
+    config,
   );
   return { ...input, policy: { idleSeconds: 3, nudgeCooldownSeconds: 2 } };
 }
