@@ -7,7 +7,8 @@ export interface CommandRuleOptions {
   denyCommand?: string[];
 }
 
-const repeat = (v: string, prev: string[] = []) => [...prev, v];
+/** A repeatable option's values, in order (commander's collector). */
+export const repeat = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 /** `--allow-command` / `--deny-command` (repeatable): argv patterns for this task's agent. */
 export function addCommandRuleOptions(cmd: Command): Command {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { splitCommand } from '../domain/argv.js';
 import { SetupSpecSchema, type SetupSpecInput } from '../domain/setup.js';
+import { repeat } from './command-rule-options.js';
 import { CliError } from './context.js';
 
 export interface SetupOptions {
@@ -10,7 +11,6 @@ export interface SetupOptions {
   setupTimeout?: string;
 }
 
-const repeat = (v: string, prev: string[] = []) => [...prev, v];
 
 /** `--setup CMD` / `--copy FILE` (repeatable), `--setup-timeout SECONDS`. */
 export function addSetupOptions(cmd: Command): Command {
