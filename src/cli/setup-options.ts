@@ -11,7 +11,6 @@ export interface SetupOptions {
   setupTimeout?: string;
 }
 
-
 /** `--setup CMD` / `--copy FILE` (repeatable), `--setup-timeout SECONDS`. */
 export function addSetupOptions(cmd: Command): Command {
   return cmd
