@@ -88,6 +88,7 @@ export function describeTask(
     `decision    ${visible(shown.decision)}`,
   ];
   if (s.usage || s.budget?.tokens !== undefined) lines.push(`usage       ${usageLine(s)}`);
+  if (s.budget?.wallSeconds !== undefined) lines.push(`wall budget ${s.budget.wallSeconds}s from the start`);
   if (s.ports)
     lines.push(
       `ports       ${s.ports.start}-${s.ports.start + s.ports.count - 1} (DROVER_PORT / PORT ${s.ports.start})`,

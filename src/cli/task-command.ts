@@ -51,6 +51,7 @@ export function registerTaskCommand(program: Command): void {
       '--budget-tokens <n>',
       'stop the agent and end the task (escalated, with the figures) once it used this many tokens (claude)',
     )
+    .option('--budget-seconds <n>', 'stop the agent and end the task (escalated) this long after it started')
     .option('--wait', 'follow progress until the task ends')
     .option('--json', 'print the start (and with --wait, the result) as JSON');
   addPrOptions(addSetupOptions(addCommandRuleOptions(cmd))).action(

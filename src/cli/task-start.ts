@@ -43,6 +43,7 @@ export interface TaskOptions extends PrCliOptions, CommandRuleOptions, SetupOpti
   pr?: string;
   newBranch?: boolean;
   budgetTokens?: string;
+  budgetSeconds?: string;
 }
 
 /** `--validate "CMD"` as argv (no shell), `--slot`, `--validate-timeout`; undefined without --validate. */
@@ -118,6 +119,13 @@ export async function buildTaskInput(
   const budgetTokens = opts.budgetTokens === undefined ? undefined : Number(opts.budgetTokens);
   if (budgetTokens !== undefined && (!Number.isInteger(budgetTokens) || budgetTokens <= 0))
     throw new CliError(`--budget-tokens must be a whole number of tokens, got "${opts.budgetTokens}"`);
+  const wallSeconds = opts.budgetSeconds === undefined ? undefined : Number(opts.budgetSeconds);
+  if (wallSeconds !== undefined && (!Number.isFinite(wallSeconds) || wallSeconds <= 0))
+    throw new CliError(`--budget-seconds must be a positive number of seconds, got "${opts.budgetSeconds}"`);
+  const budget = {
+    ...(budgetTokens !== undefined ? { tokens: budgetTokens } : {}),
+    ...(wallSeconds !== undefined ? { wallSeconds } : {}),
+  };
   const raw: TaskInput = {
     taskId,
     repo,
@@ -132,7 +140,7 @@ export async function buildTaskInput(
     ...(validate ? { validate } : {}),
     ...(commands.length > 0 ? { commands } : {}),
     ...(setup ? { setup } : {}),
-    ...(budgetTokens !== undefined ? { budget: { tokens: budgetTokens } } : {}),
+    ...(Object.keys(budget).length > 0 ? { budget } : {}),
     ...(context ? { context: context.text } : {}),
     ...(images ? { images } : {}),
     ...(pr ? { pr } : {}),

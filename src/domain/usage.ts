@@ -23,6 +23,8 @@ export const ZERO_USAGE: Usage = {
 export const TaskBudgetSchema = z.object({
   /** All tokens: input, output, cache reads and cache writes. */
   tokens: z.number().int().positive().optional(),
+  /** Wall time from the task's start. */
+  wallSeconds: z.number().positive().optional(),
 });
 export type TaskBudget = z.infer<typeof TaskBudgetSchema>;
 
@@ -42,4 +44,21 @@ export function describeUsage(u: Usage): string {
 export function overBudget(u: Usage, budget: TaskBudget | undefined): string | undefined {
   if (budget?.tokens === undefined || totalTokens(u) < budget.tokens) return undefined;
   return `token budget reached: ${describeUsage(u)} used, budget ${n(budget.tokens)}`;
+}
+
+/** Seconds of wall time left (undefined: no wall-time budget; 0: spent). */
+export function wallSecondsLeft(
+  startedAtMs: number,
+  nowMs: number,
+  budget: TaskBudget | undefined,
+): number | undefined {
+  if (budget?.wallSeconds === undefined) return undefined;
+  return Math.max(0, budget.wallSeconds - (nowMs - startedAtMs) / 1000);
+}
+
+/** Why the wall-time budget is spent (with the figures), or undefined while time is left. */
+export function wallTimeOver(startedAtMs: number, nowMs: number, budget: TaskBudget | undefined): string | undefined {
+  const left = wallSecondsLeft(startedAtMs, nowMs, budget);
+  if (left === undefined || left > 0) return undefined;
+  return `wall-time budget reached: ${Math.round((nowMs - startedAtMs) / 1000)}s since the task started, budget ${budget!.wallSeconds}s`;
 }

@@ -4,7 +4,7 @@ import { tmuxWindowName } from '../domain/identifiers.js';
 import type { Dialog } from '../domain/screen-classifier.js';
 import { nudgePermission } from '../domain/task-decisions.js';
 import type { SupervisionPolicy } from '../domain/task.js';
-import type { TaskBudget } from '../domain/usage.js';
+import { wallSecondsLeft, type TaskBudget } from '../domain/usage.js';
 import type { WatchEvent, WatchInput } from '../domain/watch.js';
 import type { hostActivities } from './activity-proxies.js';
 import type { TaskInbox } from './task-inbox.js';
@@ -26,6 +26,12 @@ function usageWatch(ctx: WatchContext): Pick<WatchInput, 'usage'> {
   if (ctx.record.state.agent !== 'claude') return {};
   const budget = ctx.input.budget;
   return { usage: { taskId: ctx.record.state.taskId, ...(budget ? { budget } : {}) } };
+}
+
+/** The watch returns by the wall-time budget's end at the latest (the task then ends there), else after 10 min. */
+function watchLimit(ctx: WatchContext): number {
+  const left = wallSecondsLeft(Date.parse(ctx.record.state.startedAt), new Date().getTime(), ctx.input.budget);
+  return left === undefined ? 600 : Math.max(1, Math.min(600, Math.ceil(left)));
 }
 
 /** What the watch decides dialogs with: the worktree and the user's command rules. */
@@ -57,7 +63,7 @@ export async function watchOrWake(ctx: WatchContext, worktree: string): Promise<
       pendingDialogText: task.pendingDialog?.text,
       idleSeconds: session.briefSubmitted ? policy.idleSeconds : 0.5,
       stallSeconds: policy.stallSeconds,
-      maxWaitSeconds: 600,
+      maxWaitSeconds: watchLimit(ctx),
       quietCredit: session.lastEventKind !== undefined && !QUIET_EVENTS.includes(session.lastEventKind),
       worktree,
       windowName: tmuxWindowName(task.taskId),

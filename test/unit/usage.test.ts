@@ -128,3 +128,15 @@ describe('setup failures', () => {
     expect(stepFailure({ argv: ['true'], exitCode: 0, seconds: 0, tail: ['ok'] }, 2)).toBeUndefined();
   });
 });
+
+describe('wall-time budget', () => {
+  it('time left from the start, and the figures once spent', async () => {
+    const { wallSecondsLeft, wallTimeOver } = await import('../../src/domain/usage.js');
+    expect(wallSecondsLeft(0, 5_000, undefined)).toBeUndefined();
+    expect(wallSecondsLeft(0, 5_000, { wallSeconds: 60 })).toBe(55);
+    expect(wallTimeOver(0, 59_000, { wallSeconds: 60 })).toBeUndefined();
+    expect(wallTimeOver(0, 61_000, { wallSeconds: 60 })).toBe(
+      'wall-time budget reached: 61s since the task started, budget 60s',
+    );
+  });
+});

@@ -145,10 +145,12 @@ export class StubHost {
     const next = script(input, n, calls);
     if (next !== 'block') return { ...next, tail: [`stub watch ${n}`] } as WatchEvent;
     try {
-      for (;;) {
+      // a quiet pane: as the real watch, a refresh at maxWaitSeconds
+      for (const until = Date.now() + input.maxWaitSeconds * 1000; Date.now() < until;) {
         Context.current().heartbeat();
         await Context.current().sleep(100);
       }
+      return { kind: 'refresh', state: 'idle', tail: [`stub watch ${n}`] };
     } catch (error) {
       calls.cancelledWatches += 1;
       throw error;

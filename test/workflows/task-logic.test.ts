@@ -96,7 +96,12 @@ interface Run {
 /** Starts the real workflow on a fresh queue served by a worker with stub activities. */
 async function runTask(
   script: WatchScript,
-  over: { policy?: Partial<SupervisionPolicy>; agent?: string; facts?: Parameters<StubHost['register']>[2] } = {},
+  over: {
+    policy?: Partial<SupervisionPolicy>;
+    agent?: string;
+    facts?: Parameters<StubHost['register']>[2];
+    budget?: TaskInput['budget'];
+  } = {},
   during?: (run: Run) => Promise<void>,
 ): Promise<{ result: TaskResult; state: TaskState; calls: StubCalls }> {
   seq += 1;
@@ -109,6 +114,7 @@ async function runTask(
     objective: 'Fix a.txt.',
     agent: over.agent ?? 'claude',
     policy: { ...FAST, ...over.policy },
+    ...(over.budget ? { budget: over.budget } : {}),
   };
   const handle = await client.workflow.start('agentTaskWorkflow', { taskQueue, workflowId, args: [input] });
   if (during) await during({ handle, calls });
@@ -185,6 +191,17 @@ describe('task logic with stub host activities', () => {
     expect(decided(run.state, /a human answered the escalation/)).toBe(true);
     expect(run.state.nudges).toBe(0);
     expect(run.result.commit).toBe(GOOD_FACTS.head);
+  });
+
+  it('a wall-time budget: the watch returns by its end, the task ends escalated with the figures and its agent stopped', async () => {
+    const { result, state, calls } = await runTask(inOrder(idle), {
+      budget: { wallSeconds: 4 },
+      policy: { idleSeconds: 60 },
+    });
+    expect(result.state).toBe('escalated');
+    expect(result.reason).toMatch(/^wall-time budget reached: \d+s since the task started, budget 4s$/);
+    expect(calls.watches.every((w) => w.maxWaitSeconds <= 4)).toBe(true);
+    expect(calls.halted).toEqual([state.taskId]);
   });
 
   it('abort while supervising ends the task at once and cancels the watch', async () => {
