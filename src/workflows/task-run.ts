@@ -271,7 +271,7 @@ export class TaskRun {
         this.record.decide(
           halted.nothingRunning
             ? 'the agent had already exited; its window and worktree stay'
-            : `agent stopped: Ctrl-C, then ${halted.afterGrace} of its ${halted.pids.length} processes ended after ${HALT_GRACE_SECONDS}s${halted.survivors.length > 0 ? `; still running: ${halted.survivors.join(', ')}` : ''}; its window and worktree stay (drover cleanup removes them)`,
+            : `agent stopped: Ctrl-C; ${halted.pids.length - halted.afterGrace} of its ${halted.pids.length} processes exited within ${HALT_GRACE_SECONDS}s, ${halted.afterGrace} ended by SIGTERM/SIGKILL${halted.survivors.length > 0 ? `; still running: ${halted.survivors.join(', ')}` : ''}; its window and worktree stay (drover cleanup removes them)`,
         );
       } catch (error) {
         this.record.decide(`the agent could not be stopped: ${error instanceof Error ? error.message : String(error)}`);

@@ -113,7 +113,7 @@ describe("a task's end stops its agent", () => {
     );
     expect(state.events.map((e) => e.what)).toContainEqual(
       expect.stringMatching(
-        /^agent stopped: Ctrl-C, then \d+ of its \d+ processes ended after 5s; its window and worktree stay/,
+        /^agent stopped: Ctrl-C; \d+ of its \d+ processes exited within 5s, \d+ ended by SIGTERM\/SIGKILL; its window and worktree stay/,
       ),
     );
   });
