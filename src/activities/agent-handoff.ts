@@ -1,11 +1,22 @@
 import type { Progress } from '../domain/handoff.js';
 import type { ActivityDeps } from './deps.js';
-import { endAgentWindow } from '../host/tmux/end-agent-window.js';
+import { endAgentWindow, haltAgentInWindow, type AgentHalted } from '../host/tmux/end-agent-window.js';
 import { git, gitOrThrow } from '../host/git/git.js';
 
 /** Ends the task's agent (a handoff to the next agent of the chain): process, then window. Idempotent. */
 export async function stopAgent(deps: ActivityDeps, input: { taskId: string }): Promise<{ stopped: boolean }> {
   return { stopped: (await endAgentWindow(deps.tmux, input.taskId)) !== undefined };
+}
+
+/**
+ * Stops the task's agent where it is (an abort, a task ending unanswered or at its budget): Ctrl-C,
+ * `graceSeconds`, then its whole process tree ended; the window (scrollback) and worktree stay.
+ */
+export async function haltAgent(
+  deps: ActivityDeps,
+  input: { taskId: string; graceSeconds: number },
+): Promise<AgentHalted> {
+  return haltAgentInWindow(deps.tmux, input.taskId, input.graceSeconds * 1000);
 }
 
 /** What is on the branch since the task's base: for the handoff brief. Read-only. */

@@ -13,6 +13,7 @@ import { geminiSessionExists } from '../host/agent-home/gemini-session.js';
 import type { ActivityDeps } from './deps.js';
 import { claimPane, withPaneTurn } from '../host/tmux/pane-turns.js';
 import { prepareWorktree } from '../host/worktree/worktree.js';
+import { portBlockFor, portEnv, type PortBlock } from '../host/port-blocks.js';
 
 export interface SpawnInput {
   taskId: string;
@@ -39,6 +40,8 @@ export interface SpawnResult {
   tmuxTarget: string;
   /** The worktree was missing and was prepared again from the task branch. */
   restoredWorktree?: boolean;
+  /** The task's port block on this host (DROVER_PORT / PORT in the agent's environment). */
+  ports?: PortBlock;
 }
 
 /** A transcript of this session under the profile's session store (see `sessionStore`). */
@@ -102,11 +105,13 @@ export async function ensureAgentRunning(deps: ActivityDeps, input: SpawnInput):
     }
   }
   const home = await ensureAgentHome(path.join(deps.droverHome, 'homes'), input.taskId);
+  const ports = await portBlockFor(deps.droverHome, input.taskId);
   const env: Record<string, string> = {
     ...deps.agentEnv,
     HOME: home,
     DROVER_TASK_ID: input.taskId,
     DROVER_WORKFLOW_ID: input.workflowId,
+    ...portEnv(ports),
   };
   let rehearsalBaseUrl: string | undefined;
   if (profile.name === 'sim') {
@@ -151,6 +156,7 @@ export async function ensureAgentRunning(deps: ActivityDeps, input: SpawnInput):
       outcome: 'relaunched',
       resumed: resume,
       tmuxTarget,
+      ports,
       ...restored,
     };
   }
@@ -161,6 +167,7 @@ export async function ensureAgentRunning(deps: ActivityDeps, input: SpawnInput):
     outcome: 'launched',
     resumed: resume,
     tmuxTarget,
+    ports,
     ...restored,
   };
 }

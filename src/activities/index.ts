@@ -4,7 +4,8 @@ import { deliverText, ensureAgentRunning, sendKeys, type DeliverInput, type Spaw
 import type { ActivityDeps } from './deps.js';
 import { createGithubActivities } from './github.js';
 import { heartbeating, heartbeatingAll } from './heartbeating.js';
-import { describeProgress, stopAgent } from './agent-handoff.js';
+import { describeProgress, haltAgent, stopAgent } from './agent-handoff.js';
+import { runSetup, type SetupInput } from './setup.js';
 import { mergeInBranches } from '../host/git/merge-in.js';
 import { syncWorktree } from '../host/git/sync.js';
 import { notify, type Notification } from './notify.js';
@@ -44,6 +45,8 @@ export function createHostActivities(deps: ActivityDeps) {
     pushAndCollectEvidence: heartbeating(pushAndCollectEvidence),
     pushBranch: heartbeating(pushBranch),
     stopAgent: heartbeating((input: { taskId: string }) => stopAgent(deps, input)),
+    runSetup: heartbeating((input: SetupInput) => runSetup(deps, input)),
+    haltAgent: heartbeating((input: { taskId: string; graceSeconds: number }) => haltAgent(deps, input)),
     describeProgress: heartbeating(describeProgress),
     mergeInBranches: heartbeating(mergeInBranches),
     syncWorktree: heartbeating(syncWorktree),

@@ -149,7 +149,16 @@ export async function actOn(
       return record(
         deps,
         input,
-        { ...event, answered: { seq, keys: decision.keys, reason: decision.reason, confirmed } },
+        {
+          ...event,
+          answered: {
+            seq,
+            keys: decision.keys,
+            reason: decision.reason,
+            ...(decision.rule !== undefined ? { rule: decision.rule } : {}),
+            confirmed,
+          },
+        },
         seq,
       );
     }

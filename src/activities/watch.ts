@@ -8,6 +8,7 @@ import type { ActivityDeps } from './deps.js';
 import type { PaneTick } from '../host/tmux/pane-watcher.js';
 import { actOn, canAct, unreportedAction } from './watch-actions.js';
 import { claimPane } from '../host/tmux/pane-turns.js';
+import { UsageWatch } from './watch-usage.js';
 
 const CAPTURE_MIN_INTERVAL_MS = 100;
 const SAFETY_CAPTURE_MS = 10_000;
@@ -61,6 +62,7 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
   let lastWorktreeCheck = 0;
   /** The pane as the host watcher's last liveness sweep saw it (no extra tmux call per capture). */
   let lastPane: PaneTick['pane'];
+  const usage = new UsageWatch(deps.droverHome, input);
 
   return new Promise<WatchEvent>((resolve, reject) => {
     let settled = false;
@@ -69,7 +71,7 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
       settled = true;
       unsubscribe();
       if (event instanceof Error) reject(event);
-      else resolve(event);
+      else resolve(usage.latest && !event.usage ? { ...event, usage: usage.latest } : event);
     };
 
     const evaluate = (cls: ScreenClassification, screen: string, quietMs: number): WatchEvent | undefined => {
@@ -182,6 +184,7 @@ export async function watchAgent(deps: ActivityDeps, input: WatchInput): Promise
           return;
         }
       }
+      usage.tick(now, (reason) => finish({ kind: 'over-budget', reason, tail: tailOf(lastScreen ?? '') }));
       if (now - started >= input.maxWaitSeconds * 1000) {
         finish({ kind: 'refresh', state: lastCls?.state ?? 'unknown', tail: tailOf(lastScreen ?? '') });
         return;

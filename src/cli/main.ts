@@ -19,6 +19,7 @@ import { registerRunCommand } from './run-manifest-command.js';
 import { registerSlotCommands } from './slot-command.js';
 import { registerTaskCommand } from './task-command.js';
 import { registerStatusCommands } from './status-commands.js';
+import { registerSendCommand } from './send-command.js';
 import { registerSteerCommands } from './steer-commands.js';
 
 export function buildProgram(): Command {
@@ -56,6 +57,7 @@ export function buildProgram(): Command {
   registerStatusCommands(program);
   registerBoardCommand(program);
   registerSteerCommands(program);
+  registerSendCommand(program);
   registerSlotCommands(program);
   registerHostsCommand(program);
   registerCodecServerCommand(program);

@@ -7,6 +7,9 @@ import type { ManifestRunInput, ManifestRunState } from '../domain/manifest-run.
 import { validateManifestName } from '../domain/identifiers.js';
 import { loadScenario } from '../rehearsal/scenario.js';
 import { manifestStateQuery } from '../workflows/manifest.js';
+import { loadConfig } from '../config/config.js';
+import { commandRules } from './command-rule-options.js';
+import { setupFor } from './setup-options.js';
 import { CliError, openContext, webUiLink } from './context.js';
 import { loadManifestFile } from './manifest-file.js';
 import { diffStates, progressBar, renderTable } from './manifest-progress.js';
@@ -79,6 +82,9 @@ export function registerRunCommand(program: Command): void {
     if (!existsSync(path.join(repo, '.git')) && !existsSync(path.join(repo, 'HEAD')))
       throw new CliError(`--repo ${repo}: not a git repository`);
     const prs = await manifestPrInput(repo, opts, manifest.prs);
+    const config = loadConfig();
+    const commands = commandRules({ config: config.commands, manifest: manifest.commands });
+    const setup = manifest.setup ?? setupFor(repo, config, {});
     const input: ManifestRunInput = {
       name,
       manifest,
@@ -90,6 +96,8 @@ export function registerRunCommand(program: Command): void {
       ...(prs.github ? { github: prs.github } : {}),
       ...(prs.merge ? { merge: prs.merge } : {}),
       ...(prs.webUiUrl ? { webUiUrl: prs.webUiUrl } : {}),
+      ...(commands.length > 0 ? { commands } : {}),
+      ...(setup ? { setup } : {}),
     };
     const ctx = await openContext();
     const workflowId = `manifest/${name}`;

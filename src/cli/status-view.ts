@@ -1,5 +1,6 @@
 import type { TaskState } from '../domain/task.js';
 import { shownTask, type ShownTask } from '../domain/task-end.js';
+import { describeUsage } from '../domain/usage.js';
 import { describeDialog, visible } from '../domain/visible-text.js';
 
 function elapsed(from: string, to?: string): string {
@@ -62,6 +63,12 @@ export function statusRow(
   ];
 }
 
+/** `46,310 tokens (input …, output …) · budget 40,000`, or what is known of the two. */
+export function usageLine(s: Pick<TaskState, 'usage' | 'budget'>): string {
+  const used = s.usage ? describeUsage(s.usage) : 'not read yet';
+  return s.budget?.tokens !== undefined ? `${used} · budget ${s.budget.tokens.toLocaleString('en-US')} tokens` : used;
+}
+
 export function describeTask(
   workflowId: string,
   s: TaskState,
@@ -80,6 +87,16 @@ export function describeTask(
     `elapsed     ${elapsed(s.startedAt, s.finishedAt)}${s.briefSubmittedAt ? ` · brief submitted ${elapsed(s.startedAt, s.briefSubmittedAt)} after start` : ''}`,
     `decision    ${visible(shown.decision)}`,
   ];
+  if (s.usage || s.budget?.tokens !== undefined) lines.push(`usage       ${usageLine(s)}`);
+  if (s.budget?.wallSeconds !== undefined) lines.push(`wall budget ${s.budget.wallSeconds}s from the start`);
+  if (s.ports)
+    lines.push(
+      `ports       ${s.ports.start}-${s.ports.start + s.ports.count - 1} (DROVER_PORT / PORT ${s.ports.start})`,
+    );
+  if (s.setup)
+    lines.push(
+      `setup       ${[...s.setup.copied.map((c) => `copied ${c}`), ...s.setup.steps.map((st) => `\`${st.argv.join(' ')}\` exit ${st.exitCode ?? '-'} (${st.seconds}s)`)].join(', ')}${s.setup.failure ? ` · FAILED: ${visible(s.setup.failure)}` : ''}`,
+    );
   if (s.pr) {
     const summaries = s.summaries.map((x) => `r${x.revision} ${x.verdict} @ ${x.sha.slice(0, 10)}`).join(', ');
     lines.push(
@@ -103,7 +120,9 @@ export function describeTask(
   if (s.lastVerification.length > 0)
     lines.push(`verify      ${s.lastVerification.map((r) => visible(r)).join('\n            ')}`);
   if (s.dialogs.length > 0)
-    lines.push(`dialogs     ${s.dialogs.map((d) => `${d.kind}:${d.decision}(${d.decidedBy})`).join(', ')}`);
+    lines.push(
+      `dialogs     ${s.dialogs.map((d) => `${d.kind}:${d.decision}(${d.decidedBy}${d.rule ? `: ${d.rule}` : ''})`).join(', ')}`,
+    );
   lines.push(`web ui      ${webUi}`);
   if (s.screenTail.length > 0) lines.push('screen      ┄┄┄', ...s.screenTail.map((l) => `  ${visible(l)}`));
   return lines.join('\n');

@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
 import type { TaskInput } from '../domain/task.js';
+import { loadConfig } from '../config/config.js';
+import { addCommandRuleOptions } from './command-rule-options.js';
+import { addSetupOptions } from './setup-options.js';
 import { openContext } from './context.js';
 import { addPrOptions } from './pr-options.js';
 import { buildTaskInput, hasWorkers, reportStart, startTask, type TaskOptions } from './task-start.js';
@@ -44,29 +47,36 @@ export function registerTaskCommand(program: Command): void {
     .option('--no-new-branch', 'work on an existing branch (--branch, else the current one); never create one')
     .option('--title <text>', "the pull request's title (with --open-pr; default: the objective's first line)")
     .option('--issue <n>', 'the issue the pull request closes ("Closes #N"; with --open-pr)')
+    .option(
+      '--budget-tokens <n>',
+      'stop the agent and end the task (escalated, with the figures) once it used this many tokens (claude)',
+    )
+    .option('--budget-seconds <n>', 'stop the agent and end the task (escalated) this long after it started')
     .option('--wait', 'follow progress until the task ends')
     .option('--json', 'print the start (and with --wait, the result) as JSON');
-  addPrOptions(cmd).action(async (opts: TaskOptions & { wait?: boolean; json?: boolean }) => {
-    const input = await buildTaskInput(opts);
-    const ctx = await openContext();
-    try {
-      if (!(await hasWorkers(ctx)))
-        console.error(
-          `warning: no worker polls task queue "${ctx.config.taskQueue}"; run \`drover dev\` or \`drover worker\` or the task will wait`,
+  addPrOptions(addSetupOptions(addCommandRuleOptions(cmd))).action(
+    async (opts: TaskOptions & { wait?: boolean; json?: boolean }) => {
+      const input = await buildTaskInput(opts, loadConfig());
+      const ctx = await openContext();
+      try {
+        if (!(await hasWorkers(ctx)))
+          console.error(
+            `warning: no worker polls task queue "${ctx.config.taskQueue}"; run \`drover dev\` or \`drover worker\` or the task will wait`,
+          );
+        const { workflowId, attached } = await startTask(ctx, input);
+        await reportStart(
+          ctx,
+          {
+            workflowId,
+            attached,
+            headline: `\n  branch ${input.branch}${prHeadline(input)}`,
+            json: { taskId: input.taskId, branch: input.branch },
+          },
+          opts,
         );
-      const { workflowId, attached } = await startTask(ctx, input);
-      await reportStart(
-        ctx,
-        {
-          workflowId,
-          attached,
-          headline: `\n  branch ${input.branch}${prHeadline(input)}`,
-          json: { taskId: input.taskId, branch: input.branch },
-        },
-        opts,
-      );
-    } finally {
-      await ctx.close();
-    }
-  });
+      } finally {
+        await ctx.close();
+      }
+    },
+  );
 }

@@ -20,9 +20,12 @@ import { loadScenario } from '../rehearsal/scenario.js';
 import { CliError, webUiLink, type CliContext } from './context.js';
 import { followTask } from './follow.js';
 import { adhocPrInput, type PrCliOptions } from './pr-options.js';
+import { commandRules, type CommandRuleOptions } from './command-rule-options.js';
+import { setupFor, type SetupOptions } from './setup-options.js';
+import type { DroverConfig } from '../config/config.js';
 import { checkImages, existingBranch, loadContextFile, prOption } from './task-attachments.js';
 
-export interface TaskOptions extends PrCliOptions {
+export interface TaskOptions extends PrCliOptions, CommandRuleOptions, SetupOptions {
   repo: string;
   objective: string;
   steps?: string;
@@ -40,6 +43,8 @@ export interface TaskOptions extends PrCliOptions {
   image?: string[];
   pr?: string;
   newBranch?: boolean;
+  budgetTokens?: string;
+  budgetSeconds?: string;
 }
 
 /** `--validate "CMD"` as argv (no shell), `--slot`, `--validate-timeout`; undefined without --validate. */
@@ -74,7 +79,10 @@ function defaultTaskId(objective: string): string {
 }
 
 /** Validates everything a user typed before anything starts; errors say what to change. */
-export async function buildTaskInput(opts: TaskOptions): Promise<TaskInput> {
+export async function buildTaskInput(
+  opts: TaskOptions,
+  config?: Pick<DroverConfig, 'commands' | 'repos' | 'projectRoot'>,
+): Promise<TaskInput> {
   const repo = path.resolve(opts.repo);
   if (!existsSync(path.join(repo, '.git')))
     throw new CliError(`--repo ${opts.repo}: not a git repository (no .git in ${repo})`);
@@ -107,6 +115,18 @@ export async function buildTaskInput(opts: TaskOptions): Promise<TaskInput> {
   const images = opts.image && opts.image.length > 0 ? checkImages(opts.image) : undefined;
   const pr = opts.pr ? await prOption(repo, opts.pr) : undefined;
   const prPlan = await adhocPrInput(repo, opts, pr !== undefined);
+  const commands = commandRules({ config: config?.commands, flags: opts });
+  const setup = setupFor(repo, { projectRoot: config?.projectRoot ?? repo, repos: config?.repos ?? {} }, opts);
+  const budgetTokens = opts.budgetTokens === undefined ? undefined : Number(opts.budgetTokens);
+  if (budgetTokens !== undefined && (!Number.isInteger(budgetTokens) || budgetTokens <= 0))
+    throw new CliError(`--budget-tokens must be a whole number of tokens, got "${opts.budgetTokens}"`);
+  const wallSeconds = opts.budgetSeconds === undefined ? undefined : Number(opts.budgetSeconds);
+  if (wallSeconds !== undefined && (!Number.isFinite(wallSeconds) || wallSeconds <= 0))
+    throw new CliError(`--budget-seconds must be a positive number of seconds, got "${opts.budgetSeconds}"`);
+  const budget = {
+    ...(budgetTokens !== undefined ? { tokens: budgetTokens } : {}),
+    ...(wallSeconds !== undefined ? { wallSeconds } : {}),
+  };
   const raw: TaskInput = {
     taskId,
     repo,
@@ -119,6 +139,9 @@ export async function buildTaskInput(opts: TaskOptions): Promise<TaskInput> {
     ...(scenario !== undefined ? { scenario } : {}),
     ...(opts.idleSeconds ? { policy: { idleSeconds: Number(opts.idleSeconds) } } : {}),
     ...(validate ? { validate } : {}),
+    ...(commands.length > 0 ? { commands } : {}),
+    ...(setup ? { setup } : {}),
+    ...(Object.keys(budget).length > 0 ? { budget } : {}),
     ...(context ? { context: context.text } : {}),
     ...(images ? { images } : {}),
     ...(pr ? { pr } : {}),

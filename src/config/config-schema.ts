@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { CommandRulesFileSchema } from '../domain/command-rules.js';
 import { CustomAgentSchema } from '../domain/custom-profile.js';
+import { SetupSpecSchema } from '../domain/setup.js';
 import { WebhookKindSchema } from '../domain/notification.js';
 
 export { WebhookKindSchema } from '../domain/notification.js';
@@ -73,6 +75,9 @@ export const TlsSettingsSchema = z.object({
 });
 export type TlsSettings = z.infer<typeof TlsSettingsSchema>;
 
+/** What the config says about one repository: `setup` for its tasks' new worktrees (domain/setup.ts). */
+export const RepoSettingsSchema = z.strictObject({ setup: SetupSpecSchema.optional() });
+
 export const DroverConfigSchema = z.object({
   projectRoot: z.string(),
   /** State directory (default `<projectRoot>/.drover`). */
@@ -112,6 +117,10 @@ export const DroverConfigSchema = z.object({
   agents: z.array(CustomAgentSchema).max(20).default([]),
   /** Ad-hoc tasks (`drover task`) on a GitHub repository open a pull request without `--open-pr` (DROVER_OPEN_PR / openPr). */
   openPr: z.boolean().default(false),
+  /** The user's command rules for every task (file only): argv patterns, domain/command-rules.ts. */
+  commands: CommandRulesFileSchema.default({}),
+  /** Per repository (its path, relative to the project root or absolute): the worktree setup of its tasks. */
+  repos: z.record(z.string(), RepoSettingsSchema).default({}),
 });
 export type DroverConfig = z.infer<typeof DroverConfigSchema>;
 
@@ -156,5 +165,7 @@ export const ConfigFileSchema = z.strictObject({
     .optional(),
   agents: z.array(CustomAgentSchema).max(20).optional(),
   openPr: z.boolean().optional(),
+  commands: CommandRulesFileSchema.optional(),
+  repos: z.record(z.string(), RepoSettingsSchema).optional(),
 });
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;

@@ -211,5 +211,7 @@ export function loadConfig(options: LoadConfigOptions = {}): DroverConfig {
     },
     agents: f.agents ?? [],
     openPr: env.DROVER_OPEN_PR ?? f.openPr ?? false,
+    commands: f.commands ?? {},
+    repos: f.repos ?? {},
   });
 }

@@ -1,30 +1,16 @@
+import { ecosystemVerdict } from './command-ecosystems.js';
+import { describeRule, firstMatch, type CommandRule } from './command-rules.js';
+import { isOption, no, ok, pathProblem, type Verdict } from './command-verdict.js';
 import { readableProblem, writableProblem } from './path-rules.js';
 import { parseCommand, type Redirect, type SimpleCommand } from './shell-command.js';
 
 /** The allowlist: shell commands an agent may run without asking a human. */
 
-export type Verdict = { safe: true; why: string } | { safe: false; why: string };
+export type { Verdict } from './command-verdict.js';
 export interface AllowContext {
   worktree: string;
-  /** Extra command prefixes the user allows, e.g. `make test`. */
-  allow?: string[];
-}
-
-const ok = (why: string): Verdict => ({ safe: true, why });
-const no = (why: string): Verdict => ({ safe: false, why });
-
-const isOption = (a: string) => a.startsWith('-') && a !== '-';
-
-/** The first problem among the path-like arguments (non-options, and `--opt=value` values). */
-function pathProblem(args: readonly string[], worktree: string, check = readableProblem): string | undefined {
-  for (const a of args) {
-    const eq = a.indexOf('=');
-    const value = isOption(a) ? (eq > 0 ? a.slice(eq + 1) : undefined) : a;
-    if (value === undefined || value === '') continue;
-    const problem = check(value, worktree);
-    if (problem) return problem;
-  }
-  return undefined;
+  /** The user's own rules (command-rules.ts); only the allow rules count here. */
+  rules?: readonly CommandRule[];
 }
 
 const READERS = new Set([
@@ -68,7 +54,7 @@ function reader(cmd: string, args: string[], worktree: string): Verdict {
   if (cmd === 'uniq' && args.filter((a) => !isOption(a)).length > 1)
     return no('uniq with two files writes the second one');
   const problem = pathProblem(args, worktree);
-  return problem ? no(`${cmd}: ${problem}`) : ok(`${cmd} only reads files inside the worktree`);
+  return problem ? no(`${cmd}: ${problem}`) : ok(`${cmd} only reads files inside the worktree`, 'read-only');
 }
 
 function writer(cmd: string, args: string[], glob: boolean, worktree: string): Verdict {
@@ -80,7 +66,7 @@ function writer(cmd: string, args: string[], glob: boolean, worktree: string): V
   const targets = args.filter((a) => !isOption(a));
   if (targets.length === 0) return no(`${cmd} without a file`);
   const problem = pathProblem(targets, worktree, writableProblem);
-  return problem ? no(`${cmd}: ${problem}`) : ok(`${cmd} changes files inside the worktree`);
+  return problem ? no(`${cmd}: ${problem}`) : ok(`${cmd} changes files inside the worktree`, 'write-in-worktree');
 }
 
 const GIT_READ = new Set([
@@ -111,7 +97,7 @@ function gitCommit(args: string[], worktree: string): Verdict {
     else if (!isOption(a)) paths.push(a);
   }
   const problem = pathProblem(paths, worktree);
-  return problem ? no(`git commit: ${problem}`) : ok('git commit records work on the task branch');
+  return problem ? no(`git commit: ${problem}`) : ok('git commit records work on the task branch', 'git:commit');
 }
 
 function git(argv: string[], worktree: string): Verdict {
@@ -139,26 +125,26 @@ function git(argv: string[], worktree: string): Verdict {
     );
     if (bad !== undefined) return no(`git ${sub} ${bad} writes files or runs programs`);
     const problem = pathProblem(rest, worktree);
-    return problem ? no(`git ${sub}: ${problem}`) : ok(`git ${sub} only reads the repository`);
+    return problem ? no(`git ${sub}: ${problem}`) : ok(`git ${sub} only reads the repository`, 'git:read');
   }
   if (sub === 'branch')
     return rest.every((a) => BRANCH_LIST.test(a))
-      ? ok('git branch only lists branches')
+      ? ok('git branch only lists branches', 'git:read')
       : no('git branch may only list branches here');
   if (sub === 'add') {
     const problem = pathProblem(rest, worktree);
-    return problem ? no(`git add: ${problem}`) : ok('git add stages files of the worktree');
+    return problem ? no(`git add: ${problem}`) : ok('git add stages files of the worktree', 'git:add');
   }
   if (sub === 'commit') return gitCommit(rest, worktree);
   const named = (flags: string[]) =>
     flags.includes(rest[0] ?? '') && rest.length >= 2 && rest.length <= 3 && rest.slice(1).every((a) => !isOption(a));
   if (sub === 'checkout')
     return named(['-b'])
-      ? ok('git checkout -b creates a local branch')
+      ? ok('git checkout -b creates a local branch', 'git:branch')
       : no('only `git checkout -b <branch>` is allowed');
   if (sub === 'switch') {
     if (named(['-c', '--create']) || (rest.length === 1 && !isOption(rest[0] ?? '-')))
-      return ok('git switch changes the local branch');
+      return ok('git switch changes the local branch', 'git:branch');
     return no('only `git switch <branch>` and `git switch -c <branch>` are allowed');
   }
   return no(`git ${sub} is not on the allowlist`);
@@ -180,7 +166,7 @@ function packageRunner(argv: string[], worktree: string): Verdict {
   const bad = argv.find((a) => /^(?:-g|--global|--prefix|-C|--dir|--cwd)(?:=|$)/.test(a));
   if (bad !== undefined) return no(`${cmd} ${bad} leaves the worktree`);
   const problem = pathProblem(argv.slice(2), worktree);
-  return problem ? no(`${cmd}: ${problem}`) : ok(`${cmd} runs the project's checks`);
+  return problem ? no(`${cmd}: ${problem}`) : ok(`${cmd} runs the project's checks`, 'js:package-script');
 }
 
 function npx(argv: string[], worktree: string): Verdict {
@@ -189,7 +175,7 @@ function npx(argv: string[], worktree: string): Verdict {
   const tool = argv[i] ?? '';
   if (!NPX_TOOLS.has(tool)) return no(`npx ${tool} is not on the allowlist (${[...NPX_TOOLS].join(', ')} are)`);
   const problem = pathProblem(argv.slice(i + 1), worktree);
-  return problem ? no(`npx ${tool}: ${problem}`) : ok(`npx ${tool} runs the project's checks`);
+  return problem ? no(`npx ${tool}: ${problem}`) : ok(`npx ${tool} runs the project's checks`, 'js:npx');
 }
 
 function node(argv: string[], worktree: string): Verdict {
@@ -197,7 +183,7 @@ function node(argv: string[], worktree: string): Verdict {
   const bad = argv.find((a) => NODE_REFUSED.test(a));
   if (bad !== undefined) return no(`node ${bad} runs arbitrary code`);
   const problem = pathProblem(argv.slice(1), worktree);
-  return problem ? no(`node --test: ${problem}`) : ok('node --test runs the tests');
+  return problem ? no(`node --test: ${problem}`) : ok('node --test runs the tests', 'js:node-test');
 }
 
 const ENV_OK = new Set(['CI', 'NODE_ENV', 'FORCE_COLOR', 'NO_COLOR', 'TZ', 'LANG', 'LC_ALL', 'DEBUG']);
@@ -209,27 +195,19 @@ function redirectProblem(r: Redirect, worktree: string): string | undefined {
   return problem ? `redirect to ${problem}` : undefined;
 }
 
-function userAllowed(argv: readonly string[], allow: readonly string[] | undefined): string | undefined {
-  return allow?.find((entry) => {
-    const words = entry
-      .trim()
-      .split(/\s+/)
-      .filter((w) => w !== '');
-    return words.length > 0 && words.every((w, i) => argv[i] === w);
-  });
-}
-
 function program(cmd: SimpleCommand, ctx: AllowContext): Verdict {
   const { argv, glob } = cmd;
   const name = argv[0] ?? '';
   const args = argv.slice(1);
-  const allowed = userAllowed(argv, ctx.allow);
-  if (allowed !== undefined) return ok(`matches your allow rule "${allowed}"`);
+  const allowed = firstMatch(ctx.rules, 'allow', argv);
+  if (allowed !== undefined) return ok(`matches your ${describeRule(allowed)}`, describeRule(allowed));
+  const ecosystem = ecosystemVerdict(argv, ctx.worktree);
+  if (ecosystem !== undefined) return ecosystem;
   if (name.includes('/')) return no(`${name} is run by path; only plain command names are allowed`);
-  if (PRINTERS.has(name)) return ok(`${name} only prints`);
+  if (PRINTERS.has(name)) return ok(`${name} only prints`, 'print');
   if (name === 'sleep')
     return args.length > 0 && args.every((a) => /^\d{1,6}(?:\.\d{1,3})?[smhd]?$/.test(a))
-      ? ok('sleep only waits')
+      ? ok('sleep only waits', 'sleep')
       : no('sleep with a non-numeric argument');
   if (READERS.has(name)) return reader(name, args, ctx.worktree);
   if (WRITERS.has(name)) return writer(name, args, glob, ctx.worktree);
@@ -238,10 +216,11 @@ function program(cmd: SimpleCommand, ctx: AllowContext): Verdict {
   if (name === 'npm' || name === 'pnpm' || name === 'yarn') return packageRunner(argv, ctx.worktree);
   if (name === 'npx') return npx(argv, ctx.worktree);
   if (name === 'node') return node(argv, ctx.worktree);
-  if (name === 'drover')
-    return argv[1] === 'report'
-      ? ok('drover report tells Drover about progress')
-      : no(`drover ${argv[1] ?? ''} is not for agents`);
+  if (name === 'drover' && argv[1] === 'report')
+    return ok('drover report tells Drover about progress', 'drover:report');
+  if (name === 'drover' && argv[1] === 'send' && argv.length === 4)
+    return ok('drover send passes a message to another task', 'drover:send');
+  if (name === 'drover') return no(`drover ${argv[1] ?? ''} is not for agents`);
   return no(`${name} is not on the allowlist`);
 }
 
@@ -256,7 +235,7 @@ function sed(args: string[], worktree: string): Verdict {
   const [script = '', ...files] = args.filter((a) => !isOption(a));
   if (!SED_PRINT.test(script)) return no(`sed script ${script} does more than print lines`);
   const problem = pathProblem(files, worktree);
-  return problem ? no(`sed: ${problem}`) : ok('sed -n only prints lines');
+  return problem ? no(`sed: ${problem}`) : ok('sed -n only prints lines', 'read-only');
 }
 
 function simpleCommand(cmd: SimpleCommand, ctx: AllowContext): Verdict {
@@ -274,7 +253,7 @@ function simpleCommand(cmd: SimpleCommand, ctx: AllowContext): Verdict {
     .filter((r) => (r.op === '>' || r.op === '>>') && !r.target.startsWith('/dev/'))
     .map((r) => r.target);
   return verdict.safe && written.length > 0
-    ? ok(`${verdict.why} (into ${written.join(', ')}, inside the worktree)`)
+    ? ok(`${verdict.why} (into ${written.join(', ')}, inside the worktree)`, verdict.rule)
     : verdict;
 }
 
@@ -283,10 +262,12 @@ export function checkCommandLine(text: string, ctx: AllowContext): Verdict {
   const parsed = parseCommand(text);
   if (!parsed.ok) return no(`the command cannot be reviewed automatically: ${parsed.reason}`);
   const whys: string[] = [];
+  const rules: string[] = [];
   for (const cmd of parsed.commands) {
     const verdict = simpleCommand(cmd, ctx);
     if (!verdict.safe) return no(`\`${cmd.argv.join(' ').slice(0, 120)}\`: ${verdict.why}`);
     whys.push(verdict.why);
+    rules.push(verdict.rule);
   }
-  return ok([...new Set(whys)].join('; '));
+  return ok([...new Set(whys)].join('; '), [...new Set(rules)].join(', '));
 }

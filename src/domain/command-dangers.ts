@@ -101,8 +101,8 @@ function segmentDangers(words: string[], worktree: string): string[] {
     if (HOST_KILLERS.has(name)) out.push(`${name} can stop other processes or the host`);
     if (name === 'tmux') out.push('tmux can drive other agents\u2019 windows');
     if (name === 'temporal') out.push('the temporal CLI can signal or terminate workflows');
-    if (name === 'drover' && i === 0 && words[i + 1] !== 'report')
-      out.push(`drover ${words[i + 1] ?? ''} — an agent may only run \`drover report\``.trim());
+    if (name === 'drover' && i === 0 && words[i + 1] !== 'report' && words[i + 1] !== 'send')
+      out.push(`drover ${words[i + 1] ?? ''} — an agent may only run \`drover report\` and \`drover send\``.trim());
   });
   const git = names.indexOf('git');
   if (git >= 0) {

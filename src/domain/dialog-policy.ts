@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { checkCommandLine } from './command-allowlist.js';
 import { findDangers } from './command-dangers.js';
+import { describeRule, firstMatch, type CommandRule } from './command-rules.js';
+import { parseCommand } from './shell-command.js';
 import { locate, writableProblem } from './path-rules.js';
 import type { Dialog } from './screen-classifier.js';
 
@@ -14,16 +16,19 @@ export const DialogDecisionSchema = z.object({
   /** tmux key names to send, in order; [] when a human must answer. */
   keys: z.array(z.string()),
   reason: z.string(),
+  /** The rule that approved or denied it (`python:pytest`, `allow rule "just check" (config)` …). */
+  rule: z.string().optional(),
 });
 export type DialogDecision = z.infer<typeof DialogDecisionSchema>;
 
 export interface PolicyContext {
   /** Absolute path of the task's worktree. */
   worktree: string;
-  /** Extra command prefixes to approve (e.g. `make test`); the denylist still wins. */
-  allow?: string[];
-  /** Substrings that make Drover answer "No" on its own (case-insensitive). */
-  deny?: string[];
+  /**
+   * The user's command rules (command-rules.ts): a command matching a deny rule is answered
+   * "No"; one matching an allow rule is approved unless a danger check refuses it.
+   */
+  rules?: readonly CommandRule[];
 }
 
 /** Arrow keys from the selected option (option 1 if none is marked) to `optionIndex`, then Enter; [] if there is no such option. */
@@ -55,10 +60,10 @@ export function denyKeys(dialog: Dialog): string[] {
 
 const askHuman = (reason: string): DialogDecision => ({ decision: 'ask-human', keys: [], reason });
 
-function approve(dialog: Dialog, optionIndex: number | undefined, reason: string): DialogDecision {
+function approve(dialog: Dialog, optionIndex: number | undefined, reason: string, rule?: string): DialogDecision {
   const keys = optionIndex === undefined ? [] : keysToChoose(dialog, optionIndex);
   if (keys.length === 0) return askHuman(`would approve (${reason}), but the dialog shows no option to choose`);
-  return { decision: 'approve', keys, reason };
+  return { decision: 'approve', keys, reason, ...(rule !== undefined ? { rule } : {}) };
 }
 
 function trustFolder(dialog: Dialog, ctx: PolicyContext): DialogDecision {
@@ -77,9 +82,17 @@ function trustFolder(dialog: Dialog, ctx: PolicyContext): DialogDecision {
   );
 }
 
-function userDenied(dialog: Dialog, ctx: PolicyContext): string | undefined {
-  const haystack = `${dialog.command ?? ''}\n${dialog.file ?? ''}\n${dialog.text}`.toLowerCase();
-  return ctx.deny?.find((d) => d.trim() !== '' && haystack.includes(d.trim().toLowerCase()));
+/** The user's deny rule that one of the command's parts matches (an unparsable command matches none: it goes to a human anyway). */
+function userDenied(dialog: Dialog, ctx: PolicyContext): CommandRule | undefined {
+  if (dialog.tool !== 'bash' || dialog.command === undefined || !ctx.rules?.some((r) => r.action === 'deny'))
+    return undefined;
+  const parsed = parseCommand(dialog.command);
+  if (!parsed.ok) return undefined;
+  for (const cmd of parsed.commands) {
+    const rule = firstMatch(ctx.rules, 'deny', cmd.argv);
+    if (rule) return rule;
+  }
+  return undefined;
 }
 
 /** Control characters (newline and tab aside) and Unicode format characters: NUL, escapes, zero-width, bidi overrides, soft hyphen, BOM. */
@@ -89,7 +102,8 @@ const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\p{Cf}]/u;
 function permission(dialog: Dialog, ctx: PolicyContext): DialogDecision {
   const denied = userDenied(dialog, ctx);
   if (denied !== undefined) {
-    return { decision: 'deny', keys: denyKeys(dialog), reason: `matches your deny rule "${denied}"` };
+    const rule = describeRule(denied);
+    return { decision: 'deny', keys: denyKeys(dialog), reason: `matches your ${rule}`, rule };
   }
   const yes = yesOption(dialog);
   if (dialog.tool === 'bash') {
@@ -103,7 +117,7 @@ function permission(dialog: Dialog, ctx: PolicyContext): DialogDecision {
     if (dangers.length > 0) return askHuman(`never auto-approved: ${dangers.join('; ')}`);
     const verdict = checkCommandLine(command, ctx);
     if (!verdict.safe) return askHuman(`not on the safe allowlist: ${verdict.why}`);
-    return approve(dialog, yes, `safe command: ${verdict.why}`);
+    return approve(dialog, yes, `safe command: ${verdict.why} [rule ${verdict.rule}]`, verdict.rule);
   }
   if ((dialog.tool === 'edit' || dialog.tool === 'write') && dialog.file !== undefined) {
     const verb = dialog.tool === 'edit' ? 'edit' : 'create';

@@ -1,3 +1,4 @@
+import { rulesFrom } from './command-rules.js';
 import { branchForTask, taskWorkflowId } from './identifiers.js';
 import type { ManifestRunInputSchema, ManifestRunState, TaskRow } from './manifest-run.js';
 import { defaultObjective, type Manifest, type ManifestTask } from './manifest-schema.js';
@@ -78,8 +79,16 @@ export function childTaskInput(
     ...(input.scenarios[task.id] !== undefined ? { scenario: input.scenarios[task.id] } : {}),
     ...(input.policy ? { policy: input.policy } : {}),
     ...(task.validate ? { validate: { argv: task.validate } } : {}), // under test slot `default`
+    ...taskCommandRules(input, task),
+    ...(input.setup ? { setup: input.setup } : {}),
     ...pullRequestPlan(input, task, rows),
   };
+}
+
+/** The task's own command rules, then the run's (config and manifest). */
+function taskCommandRules(input: ResolvedManifestRunInput, task: ManifestTask): Pick<TaskInput, 'commands'> {
+  const rules = [...rulesFrom(task.commands, `manifest task ${task.id}`), ...(input.commands ?? [])];
+  return rules.length > 0 ? { commands: rules } : {};
 }
 
 /** The child's task id: the run's name and the manifest task's id. */

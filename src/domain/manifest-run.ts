@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { CommandRuleSchema } from './command-rules.js';
+import { SetupSpecSchema } from './setup.js';
 import { GATES } from './manifest-schema.js';
 import { TaskStatusSchema } from './manifest-status.js';
 import { MergeSettingsSchema, TaskPullRequestSchema } from './pr-pipeline.js';
@@ -25,6 +27,10 @@ export const ManifestRunInputSchema = z.object({
   merge: MergeSettingsSchema.optional(),
   /** The Web UI's workflows page, for the link in each PR's body. */
   webUiUrl: z.string().optional(),
+  /** Command rules for every task of the run (the config's and the manifest's own), each with its source. */
+  commands: z.array(CommandRuleSchema).max(400).optional(),
+  /** Worktree setup for every task (the config's for the repository, or the manifest's). */
+  setup: SetupSpecSchema.optional(),
 });
 export type ManifestRunInput = z.input<typeof ManifestRunInputSchema>;
 

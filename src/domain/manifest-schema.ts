@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { CommandRulesFileSchema } from './command-rules.js';
+import { SetupSpecSchema } from './setup.js';
 import { validateBranchName, validateStepName } from './identifiers.js';
 import { TaskStatusSchema } from './manifest-status.js';
 
@@ -115,6 +117,8 @@ export const ManifestTaskSchema = z
       .optional(),
     validate: ValidateSchema.optional(),
     branch: BranchSchema.optional(),
+    /** Command rules for this task's agent (argv patterns, domain/command-rules.ts). */
+    commands: CommandRulesFileSchema.optional(),
   })
   .transform((task) => ({ ...task, objective: task.objective ?? defaultObjective(task) }));
 export type ManifestTask = z.infer<typeof ManifestTaskSchema>;
@@ -139,6 +143,7 @@ export const TASK_KEYS: readonly string[] = [
   'agent',
   'validate',
   'branch',
+  'commands',
 ];
 
 export const ManifestPhaseSchema = z.looseObject({
@@ -157,6 +162,10 @@ export const ManifestSchema = z.looseObject({
   socket: text,
   /** Drover: `false` turns off the PR per task that a manifest on GitHub gets by default. */
   prs: z.boolean().optional(),
+  /** Drover: command rules for every task of the manifest (argv patterns, domain/command-rules.ts). */
+  commands: CommandRulesFileSchema.optional(),
+  /** Drover: worktree setup for every task (commands run and files copied before the agent starts). */
+  setup: SetupSpecSchema.optional(),
   phases: z.array(ManifestPhaseSchema),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;

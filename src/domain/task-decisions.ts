@@ -1,4 +1,5 @@
 import { buildNudge, buildRebrief } from './brief.js';
+import type { CommandRule } from './command-rules.js';
 import { decideDialog } from './dialog-policy.js';
 import type { AgentState, SupervisionPolicy } from './task.js';
 import type { WatchEvent } from './watch.js';
@@ -22,6 +23,8 @@ export const CRASH_CONTINUE_TEXT = buildNudge(
 /** What the decisions read of the task (a snapshot; nothing here is changed). */
 export interface TaskView {
   worktree: string;
+  /** The user's command rules for this task (command-rules.ts). */
+  commandRules?: readonly CommandRule[];
   briefSubmitted: boolean;
   /** A brief is already waiting in the outbox. */
   briefQueued: boolean;
@@ -50,7 +53,9 @@ export type TaskAction =
   | { kind: 'watch-answered' }
   | { kind: 'watch-nudged' }
   | { kind: 'agent-state'; state: AgentState }
-  | { kind: 'approve-dialog'; keys: string[]; reason: string }
+  | { kind: 'approve-dialog'; keys: string[]; reason: string; rule?: string }
+  /** A command the user's deny rule refuses: answered "No", and the agent told why. */
+  | { kind: 'deny-dialog'; keys: string[]; reason: string; rule?: string }
   | { kind: 'ask-human'; reason: string }
   | { kind: 'add-checkpoints'; steps: string[] }
   | { kind: 'mark-done'; doneCount: number }
@@ -64,7 +69,9 @@ export type TaskAction =
   | { kind: 'ready-for-input' }
   | { kind: 'queue-brief' }
   | { kind: 'wait'; ms: number }
-  | { kind: 'nudge'; text: string; at: number };
+  | { kind: 'nudge'; text: string; at: number }
+  /** The task ends here (its agent is stopped first): at its budget. */
+  | { kind: 'end-task'; state: 'escalated'; why: string };
 
 /** The actions for one watch event, in order. `now` is epoch ms (the workflow's clock). */
 export function decideOnEvent(event: WatchEvent, view: TaskView, policy: SupervisionPolicy, now: number): TaskAction[] {
@@ -73,15 +80,23 @@ export function decideOnEvent(event: WatchEvent, view: TaskView, policy: Supervi
   if ((event.kind === 'idle' || event.kind === 'stalled') && event.nudged) return [{ kind: 'watch-nudged' }];
   switch (event.kind) {
     case 'dialog': {
-      const decision = decideDialog(event.dialog, { worktree: view.worktree });
+      const decision = decideDialog(event.dialog, {
+        worktree: view.worktree,
+        ...(view.commandRules ? { rules: view.commandRules } : {}),
+      });
+      const rule = decision.rule !== undefined ? { rule: decision.rule } : {};
       const answer: TaskAction =
         decision.decision === 'approve'
-          ? { kind: 'approve-dialog', keys: decision.keys, reason: decision.reason }
-          : { kind: 'ask-human', reason: decision.reason };
+          ? { kind: 'approve-dialog', keys: decision.keys, reason: decision.reason, ...rule }
+          : decision.decision === 'deny'
+            ? { kind: 'deny-dialog', keys: decision.keys, reason: decision.reason, ...rule }
+            : { kind: 'ask-human', reason: decision.reason };
       return [{ kind: 'agent-state', state: 'dialog' }, answer];
     }
     case 'checkpoints':
       return [{ kind: 'add-checkpoints', steps: event.steps }];
+    case 'over-budget':
+      return [{ kind: 'end-task', state: 'escalated', why: event.reason }];
     case 'done':
       return [{ kind: doneCounts(view) ? 'mark-done' : 'stale-done', doneCount: event.doneCount }];
     case 'typed':

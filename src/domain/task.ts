@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { MergeSettingsSchema, OpenPrSchema, TaskPullRequestSchema } from './pr-pipeline.js';
 import { PrRefSchema } from './pull-request.js';
+import { CommandRuleSchema } from './command-rules.js';
+import { TaskBudgetSchema, UsageSchema } from './usage.js';
+import { MessageRecordSchema } from './task-mail.js';
+import { SetupResultSchema, SetupSpecSchema } from './setup.js';
 import { AgentStateSchema, PhaseSchema, TaskResultStateSchema } from './status.js';
 
 /** Limits that decide when Drover nudges, relaunches or escalates. All durations in seconds. */
@@ -75,6 +79,12 @@ export const TaskInputSchema = z.object({
   /** Rehearsal only: a scripted-model scenario the worker serves to this agent. */
   scenario: z.unknown().optional(),
   policy: SupervisionPolicySchema.default(SupervisionPolicySchema.parse({})),
+  /** The user's command rules (config, manifest, task), each with where it was written: domain/command-rules.ts. */
+  commands: z.array(CommandRuleSchema).max(600).optional(),
+  /** Worktree setup before the agent starts: copies and commands (domain/setup.ts). */
+  setup: SetupSpecSchema.optional(),
+  /** What the task may spend: at the budget its agent is stopped and the task ends escalated, with the figures. */
+  budget: TaskBudgetSchema.optional(),
   requireCommit: z.boolean().default(true),
   /** `--context FILE` (markdown, token-shaped strings masked) and `--image PATH` (absolute paths), for the brief. */
   context: z
@@ -111,6 +121,8 @@ export const DialogRecordSchema = z.object({
   decidedBy: z.enum(['policy', 'human']),
   command: z.string().optional(),
   reason: z.string(),
+  /** The rule that decided it (policy decisions): `python:pytest`, `allow rule "just check" (config)` … */
+  rule: z.string().optional(),
   at: z.string(),
 });
 export type DialogRecord = z.infer<typeof DialogRecordSchema>;
@@ -144,6 +156,15 @@ export const TaskStateSchema = z.object({
   watcherActions: z.number().int().optional(),
   crashes: z.number().int(),
   dialogs: z.array(DialogRecordSchema),
+  /** Tokens the agent used so far (claude's transcripts), when the task reads them. */
+  usage: UsageSchema.optional(),
+  /** The worktree setup as it ran (commands, exit codes, output tails). */
+  setup: SetupResultSchema.optional(),
+  /** The task's port block on its host (DROVER_PORT / PORT in the agent's environment). */
+  ports: z.object({ start: z.number().int(), count: z.number().int() }).optional(),
+  /** Messages this task sent and received (`drover send`), the last 50. */
+  messages: z.array(MessageRecordSchema).optional(),
+  budget: TaskBudgetSchema.optional(),
   /** The dialog a human must answer: command or file as the agent asked (raw; shown through domain/visible-text.ts), the policy's reason. */
   pendingDialog: z
     .object({

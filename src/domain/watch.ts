@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { CommandRuleSchema } from './command-rules.js';
 import { DialogSchema } from './screen-classifier.js';
+import { TaskBudgetSchema, UsageSchema } from './usage.js';
 
 export const WatchInputSchema = z.object({
   paneId: z.string(),
@@ -29,13 +31,16 @@ export const WatchInputSchema = z.object({
    * policy approves, and send the nudge the workflow has already decided on. The watch reports
    * every such action in the event it returns; `seq` counts the actions the workflow has recorded.
    */
+  /**
+   * Read the agent's token usage (claude's transcripts in the task's HOME) while watching: every
+   * event carries the latest figures, and at `budgetTokens` the watch reports `over-budget`.
+   */
+  usage: z.object({ taskId: z.string(), budget: TaskBudgetSchema.optional() }).optional(),
   act: z
     .object({
       seq: z.number().int().nonnegative(),
       /** Answer dialogs that `decideDialog` approves with this context (absent: report them only). */
-      dialogs: z
-        .object({ worktree: z.string(), allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional() })
-        .optional(),
+      dialogs: z.object({ worktree: z.string(), rules: z.array(CommandRuleSchema).optional() }).optional(),
       /** Nudge an agent seen idle or stalled, not before `notBefore` (epoch ms): the texts are the workflow's. */
       nudge: z.object({ idleText: z.string(), stalledText: z.string(), notBefore: z.number() }).optional(),
     })
@@ -50,6 +55,8 @@ export const WatchAnswerSchema = z.object({
   seq: z.number().int().positive(),
   keys: z.array(z.string()),
   reason: z.string(),
+  /** The rule that approved it (`python:pytest`, `allow rule "just check" (config)` …). */
+  rule: z.string().optional(),
   /** The dialog left the screen after the keys (false: it was still there after 3 s). */
   confirmed: z.boolean().optional(),
 });
@@ -65,14 +72,19 @@ export const WatchNudgeSchema = z.object({
 export type WatchAnswer = z.infer<typeof WatchAnswerSchema>;
 export type WatchNudge = z.infer<typeof WatchNudgeSchema>;
 
+/** The agent's token usage when the watch returned (only when the watch was asked to read it). */
+const usage = UsageSchema.optional();
+
 export const WatchEventSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('dialog'), dialog: DialogSchema, tail, answered: WatchAnswerSchema.optional() }),
-  z.object({ kind: z.literal('checkpoints'), steps: z.array(z.string()), tail }),
-  z.object({ kind: z.literal('done'), doneCount: z.number().int(), tail }),
-  z.object({ kind: z.literal('idle'), quietSeconds: z.number(), tail, nudged: WatchNudgeSchema.optional() }),
-  z.object({ kind: z.literal('typed'), tail }),
-  z.object({ kind: z.literal('crashed'), reason: z.string(), tail }),
-  z.object({ kind: z.literal('stalled'), quietSeconds: z.number(), tail, nudged: WatchNudgeSchema.optional() }),
-  z.object({ kind: z.literal('refresh'), state: z.string(), tail }),
+  z.object({ kind: z.literal('dialog'), dialog: DialogSchema, tail, answered: WatchAnswerSchema.optional(), usage }),
+  z.object({ kind: z.literal('checkpoints'), steps: z.array(z.string()), tail, usage }),
+  z.object({ kind: z.literal('done'), doneCount: z.number().int(), tail, usage }),
+  z.object({ kind: z.literal('idle'), quietSeconds: z.number(), tail, nudged: WatchNudgeSchema.optional(), usage }),
+  z.object({ kind: z.literal('typed'), tail, usage }),
+  z.object({ kind: z.literal('crashed'), reason: z.string(), tail, usage }),
+  z.object({ kind: z.literal('stalled'), quietSeconds: z.number(), tail, nudged: WatchNudgeSchema.optional(), usage }),
+  z.object({ kind: z.literal('refresh'), state: z.string(), tail, usage }),
+  /** The usage reached the task's budget: `reason` has the figures. */
+  z.object({ kind: z.literal('over-budget'), reason: z.string(), tail, usage }),
 ]);
 export type WatchEvent = z.infer<typeof WatchEventSchema>;

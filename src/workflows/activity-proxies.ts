@@ -114,6 +114,14 @@ export function hostActivities(taskQueue: string) {
     heartbeatTimeout: '10s',
     retry: { maximumAttempts: 1 },
   });
+  // setup commands (npm ci …) run up to their own timeout each; retried once
+  const setup = proxyActivities<HostActivities>({
+    taskQueue,
+    scheduleToStartTimeout,
+    startToCloseTimeout: '2h',
+    heartbeatTimeout: '10s',
+    retry: { maximumAttempts: 2 },
+  });
   const watching = proxyActivities<HostActivities>({
     taskQueue,
     scheduleToStartTimeout,
@@ -128,6 +136,8 @@ export function hostActivities(taskQueue: string) {
     pushAndCollectEvidence: quick.pushAndCollectEvidence,
     pushBranch: quick.pushBranch,
     stopAgent: quick.stopAgent,
+    haltAgent: quick.haltAgent,
+    runSetup: setup.runSetup,
     describeProgress: quick.describeProgress,
     mergeInBranches: quick.mergeInBranches,
     syncWorktree: quick.syncWorktree,

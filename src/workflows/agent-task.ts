@@ -9,6 +9,7 @@ import {
 } from '@temporalio/workflow';
 import { decideOnFailedVerification } from '../domain/task-decisions.js';
 import type { TaskInput, TaskResult } from '../domain/task.js';
+import { wallTimeOver } from '../domain/usage.js';
 import { sharedActivities } from './activity-proxies.js';
 import { actOnEvent } from './task-events.js';
 import { nextAgent } from './task-handoff.js';
@@ -65,7 +66,9 @@ async function runTask(
 async function supervise(run: TaskRun, rawInput: TaskInput): Promise<TaskResult> {
   const { record, session, inbox } = run;
   for (;;) {
-    if (inbox.aborted !== undefined) return run.finish('aborted', inbox.aborted);
+    if (inbox.aborted !== undefined) return run.stopAndFinish('aborted', inbox.aborted);
+    run.ending ??= endOfWallTime(run);
+    if (run.ending) return run.stopAndFinish(run.ending.state, run.ending.reason);
     if (record.state.paused) {
       await waitWhilePaused(run);
       continue;
@@ -88,6 +91,12 @@ async function supervise(run: TaskRun, rawInput: TaskInput): Promise<TaskResult>
     session.lastEventKind = ev?.kind;
     if (ev) await actOnEvent(run, ev);
   }
+}
+
+/** The wall-time budget spent: the task ends escalated with the figures (its agent stopped). */
+function endOfWallTime(run: TaskRun): TaskRun['ending'] {
+  const why = wallTimeOver(Date.parse(run.record.state.startedAt), new Date().getTime(), run.input.budget);
+  return why === undefined ? undefined : { state: 'escalated', reason: why };
 }
 
 async function waitWhilePaused(run: TaskRun): Promise<void> {
@@ -158,7 +167,7 @@ async function verify(run: TaskRun): Promise<TaskResult | undefined> {
     return undefined;
   }
   if (decision.kind === 'escalate' && !(await run.escalate(decision.why)))
-    return run.finish('escalated', decision.unanswered);
+    return run.stopAndFinish('escalated', decision.unanswered);
   run.session.queue({ kind: 'rebrief', text: decision.text });
   record.phase('supervising');
   return undefined;

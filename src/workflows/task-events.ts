@@ -16,13 +16,11 @@ type DialogEvent = Extract<WatchEvent, { kind: 'dialog' }>;
 /** A watch event: recorded, decided on data (domain/task-decisions.ts), and the decided actions carried out in order. */
 export async function actOnEvent(run: TaskRun, ev: WatchEvent): Promise<void> {
   run.record.tail(ev.tail);
+  if (ev.usage) run.record.usage(ev.usage);
   const now = new Date().getTime();
-  const actions = decideOnEvent(
-    ev,
-    run.session.view(run.record.state, run.worktree, nextAgent(run.record.state)),
-    run.policy,
-    now,
-  );
+  const view = run.session.view(run.record.state, run.worktree, nextAgent(run.record.state));
+  const rules = run.input.commands;
+  const actions = decideOnEvent(ev, rules ? { ...view, commandRules: rules } : view, run.policy, now);
   for (const action of actions) if (!(await carryOut(run, action, ev, now))) return;
 }
 
@@ -42,9 +40,11 @@ async function carryOut(run: TaskRun, action: TaskAction, ev: WatchEvent, now: n
     case 'approve-dialog': {
       const dialog = (ev as DialogEvent).dialog;
       if (!(await run.pressKeys(action.keys, `approving ${dialog.kind}`))) return false;
-      recordPolicyApproval(record, dialog, action.reason);
+      recordPolicyApproval(record, dialog, action.reason, '', action.rule);
       return true;
     }
+    case 'deny-dialog':
+      return denyByRule(run, (ev as DialogEvent).dialog, action);
     case 'ask-human':
       await askHuman(run, ev as DialogEvent, action.reason);
       return true;
@@ -93,12 +93,49 @@ async function carryOut(run: TaskRun, action: TaskAction, ev: WatchEvent, now: n
       await condition(() => inbox.wake > seen, action.ms);
       return true;
     }
+    case 'end-task':
+      return endTask(run, action);
     case 'nudge':
       record.countNudge();
       session.nudged(action.at);
       session.queue({ kind: 'nudge', text: action.text });
       return true;
   }
+}
+
+/** The task ends at the next turn of supervision (its budget reached): the agent is stopped there. */
+async function endTask(run: TaskRun, action: Extract<TaskAction, { kind: 'end-task' }>): Promise<boolean> {
+  run.ending = { state: action.state, reason: action.why };
+  await sharedActivities.notify({
+    taskId: run.record.state.taskId,
+    level: 'escalated',
+    message: `${action.why}; the agent is stopped (its window and worktree stay)`,
+  });
+  return false;
+}
+
+/** A command the user's deny rule refuses: "No" pressed, recorded with the rule, and the agent told to do without it. */
+async function denyByRule(
+  run: TaskRun,
+  dialog: DialogEvent['dialog'],
+  action: Extract<TaskAction, { kind: 'deny-dialog' }>,
+): Promise<boolean> {
+  if (!(await run.pressKeys(action.keys, `denying ${dialog.kind}`))) return false;
+  const { command } = dialog;
+  run.record.dialogDecided({
+    kind: dialog.kind,
+    decision: 'deny',
+    decidedBy: 'policy',
+    command,
+    reason: action.reason,
+    ...(action.rule !== undefined ? { rule: action.rule } : {}),
+  });
+  run.record.decide(`denied ${dialog.kind}${command ? ` \`${command}\`` : ''}: ${action.reason}`);
+  run.session.queue({
+    kind: 'steer',
+    text: `Drover refused \`${command ?? dialog.kind}\`: it ${action.reason}. Continue without running it.`,
+  });
+  return true;
 }
 
 function markDone(run: TaskRun, doneCount: number): void {

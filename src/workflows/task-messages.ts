@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { HumanAnswer } from '../domain/human-answer.js';
 import type { Report, TaskState } from '../domain/task.js';
+import type { SendMessage, TaskMessage } from '../domain/task-mail.js';
 
 /** Nudge the agent now (optional text replaces the default nudge). */
 export const nudgeSignal = defineSignal<[text?: string]>('nudge');
@@ -28,3 +29,8 @@ export interface DependencyMoved {
   newHead: string;
 }
 export const dependencyMovedSignal = defineSignal<[DependencyMoved]>('dependencyMoved');
+
+/** A message for this task's agent (`drover send`): delivered once per id, prefixed with the sender. */
+export const messageSignal = defineSignal<[TaskMessage]>('message');
+/** From inside this task's agent (`drover send OTHER TEXT`): forward a message to another task, recorded here too. */
+export const sendMessageUpdate = defineUpdate<string, [SendMessage]>('sendMessage');

@@ -7,6 +7,9 @@ import type {
   TaskState,
   ValidationRecord,
 } from '../domain/task.js';
+import type { Usage } from '../domain/usage.js';
+import type { SetupResult } from '../domain/setup.js';
+import type { MessageRecord } from '../domain/task-mail.js';
 import type { TaskPullRequest } from '../domain/pr-pipeline.js';
 import {
   DroverAgentStateKey,
@@ -41,6 +44,7 @@ export function initialState(input: ResolvedTaskInput): TaskState {
     lastDecision: 'task accepted',
     lastVerification: [],
     ...(input.pr ? { pr: input.pr } : {}),
+    ...(input.budget ? { budget: input.budget } : {}),
     threadReports: [],
     answeredThreads: [],
     summaries: [],
@@ -161,6 +165,26 @@ export class TaskRecord {
   }
 
   // ── dialogs ──
+  /** The worktree setup as it ran. */
+  setupRan(result: SetupResult): void {
+    this.data.setup = result;
+  }
+
+  /** The agent's port block on its host. */
+  portsGiven(ports: { start: number; count: number }): void {
+    this.data.ports = ports;
+  }
+
+  /** A message sent to or received from another task (`drover send`); the last 50 are kept. */
+  message(entry: Omit<MessageRecord, 'at'>): void {
+    this.data.messages = [...(this.data.messages ?? []), { ...entry, at: now() }].slice(-50);
+  }
+
+  /** The agent's token usage as its CLI recorded it (state only; shown by drover status). */
+  usage(usage: Usage): void {
+    this.data.usage = usage;
+  }
+
   dialogDecided(entry: Omit<DialogRecord, 'at'>): void {
     this.data.dialogs.push({ ...entry, at: now() });
   }

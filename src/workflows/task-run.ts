@@ -26,11 +26,17 @@ import { HostLost, TaskPlacement } from './task-placement.js';
 import { prBriefFor, prepareTaskWorktree, type WorktreeSource } from './task-prepare.js';
 import { initialState, TaskRecord } from './task-record.js';
 import { TaskSession, type Carried, type Outbound } from './task-session.js';
+import { registerMail } from './task-mail.js';
 
 /**
  * One run of the task workflow: its parts (record, session, inbox, placement, host calls) and the
  * steps the phases and the event actions share (spawn, hand off, move, deliver, escalate, finish).
  */
+/** patched(): a task that ends aborted or escalated stops its agent (histories from before did not). */
+export const STOP_AGENT_AT_END = 'stop-agent-at-end';
+/** Seconds between the agent's Ctrl-C and the end of its process tree. */
+const HALT_GRACE_SECONDS = 5;
+
 export class TaskRun {
   readonly input: ResolvedTaskInput;
   readonly policy: SupervisionPolicy;
@@ -47,6 +53,8 @@ export class TaskRun {
   mergeOutcomes: MergeOutcome[] | undefined;
   /** Dependencies whose PR moved and that this task has not restacked on yet (task-restack.ts). */
   restacks: DependencyMoved[] | undefined;
+  /** The task ends at the next turn of supervision (its budget reached), the agent stopped first. */
+  ending: { state: TaskResult['state']; reason: string } | undefined;
   /** Where a worktree deleted under the task is prepared again (PR mode only before a continue-as-new). */
   private restore: WorktreeSource | undefined;
 
@@ -57,6 +65,7 @@ export class TaskRun {
     this.session = new TaskSession(carried);
     this.slots = this.input.validate ? new TestSlotClient() : undefined;
     this.inbox = new TaskInbox(this.record, this.input, this.session);
+    registerMail(this);
     this.placement = new TaskPlacement(this.record);
     this.host = this.placement.hostCalls();
     this.checkpointsPushed = carried ? this.record.state.checkpoints.length : 0;
@@ -92,10 +101,34 @@ export class TaskRun {
       // the dependencies' branches conflicted: resolving that comes first in the brief
       if (made.conflictBrief && !session.briefSubmitted) session.handoffNote = `${made.conflictBrief}\n\n`;
       prepared = made.source;
+      const failed = await this.setUp();
+      if (failed) return { closed: failed };
     }
     this.restore = input.pr ? prepared : { repo: input.repo, branch: record.state.branch, baseRef: input.baseRef };
     if (input.pr && !session.briefSubmitted && session.prBrief === undefined)
       session.prBrief = await prBriefFor({ input, record, worktree: this.worktree });
+    return undefined;
+  }
+
+  /** Worktree setup in a new worktree before the agent starts (domain/setup.ts); the failure's reason, if any. */
+  private async setUp(): Promise<string | undefined> {
+    const { input, record } = this;
+    const spec = input.setup;
+    if (!spec || (spec.commands.length === 0 && spec.copy.length === 0)) return undefined;
+    record.decide(
+      `setting up the worktree: ${spec.commands.map((c) => `\`${c.join(' ')}\``).join(', ') || 'copies only'}`,
+    );
+    const result = await this.host.runSetup({
+      taskId: record.state.taskId,
+      repo: input.repo,
+      worktree: this.worktree,
+      spec,
+    });
+    record.setupRan(result);
+    if (result.failure) return `setup failed: ${result.failure}`;
+    record.decide(
+      `worktree set up: ${[...result.copied.map((c) => `copied ${c}`), ...result.steps.map((s) => `\`${s.argv.join(' ')}\` ${s.seconds}s`)].join(', ')}`,
+    );
     return undefined;
   }
 
@@ -117,6 +150,7 @@ export class TaskRun {
     });
     // older workers answer without tmuxTarget
     record.inPane(spawned.paneId, spawned.tmuxTarget as string | undefined);
+    if (spawned.ports) record.portsGiven(spawned.ports);
     await tellManifestStarted(this);
     record.agentState('starting');
     record.decide(
@@ -220,6 +254,30 @@ export class TaskRun {
       this.record.decide(`${what}: keys not sent, the agent's pane is dead (the watch will relaunch it)`);
       return false;
     }
+  }
+
+  /**
+   * The task ends with its agent still there (aborted, escalated without an answer, at its budget):
+   * the agent is stopped first (Ctrl-C, a grace period, then its process tree ended; the window and
+   * worktree stay for inspection). Histories from before this did not stop it.
+   */
+  async stopAndFinish(state: TaskResult['state'], reason: string): Promise<TaskResult> {
+    if (this.record.state.paneId !== undefined && patched(STOP_AGENT_AT_END)) {
+      try {
+        const halted = await this.host.haltAgent({
+          taskId: this.record.state.taskId,
+          graceSeconds: HALT_GRACE_SECONDS,
+        });
+        this.record.decide(
+          halted.nothingRunning
+            ? 'the agent had already exited; its window and worktree stay'
+            : `agent stopped: Ctrl-C; ${halted.pids.length - halted.afterGrace} of its ${halted.pids.length} processes exited within ${HALT_GRACE_SECONDS}s, ${halted.afterGrace} ended by SIGTERM/SIGKILL${halted.survivors.length > 0 ? `; still running: ${halted.survivors.join(', ')}` : ''}; its window and worktree stay (drover cleanup removes them)`,
+        );
+      } catch (error) {
+        this.record.decide(`the agent could not be stopped: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return this.finish(state, reason);
   }
 
   /** The task's result; the final state stays readable (drover status) after the workflow closed, without a worker. */

@@ -4,7 +4,11 @@ import type { WatchEvent } from '../domain/watch.js';
 import type { TaskRecord } from './task-record.js';
 
 /** A text waiting to be pasted into the agent; `tried`: one delivery already failed. */
-export type Outbound = { kind: 'nudge' | 'steer' | 'brief' | 'rebrief' | 'continue'; text: string; tried?: boolean };
+export type Outbound = {
+  kind: 'nudge' | 'steer' | 'brief' | 'rebrief' | 'continue' | 'message';
+  text: string;
+  tried?: boolean;
+};
 
 /** What a continue-as-new carries to the next run of the task workflow. */
 export interface Carried {
@@ -73,7 +77,8 @@ export class TaskSession {
   /** The next text to paste: when the agent is ready for input, or at once for a nudge or steer not tried yet. */
   takeNext(): Outbound | undefined {
     const next = this.outbox[0];
-    const urgent = next !== undefined && (next.kind === 'nudge' || next.kind === 'steer') && !next.tried;
+    const urgent =
+      next !== undefined && (next.kind === 'nudge' || next.kind === 'steer' || next.kind === 'message') && !next.tried;
     if (!next || !(this.readyForInput || urgent)) return undefined;
     this.outbox.shift();
     this.readyForInput = false;

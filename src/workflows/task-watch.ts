@@ -1,9 +1,11 @@
 import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import type { CommandRule } from '../domain/command-rules.js';
 import { tmuxWindowName } from '../domain/identifiers.js';
 import type { Dialog } from '../domain/screen-classifier.js';
 import { nudgePermission } from '../domain/task-decisions.js';
 import type { SupervisionPolicy } from '../domain/task.js';
-import type { WatchEvent } from '../domain/watch.js';
+import { wallSecondsLeft, type TaskBudget } from '../domain/usage.js';
+import type { WatchEvent, WatchInput } from '../domain/watch.js';
 import type { hostActivities } from './activity-proxies.js';
 import type { TaskInbox } from './task-inbox.js';
 import type { TaskRecord } from './task-record.js';
@@ -16,6 +18,26 @@ export interface WatchContext {
   inbox: TaskInbox;
   policy: SupervisionPolicy;
   host: ReturnType<typeof hostActivities>;
+  input: { commands?: readonly CommandRule[] | undefined; budget?: TaskBudget | undefined };
+}
+
+/** Read the agent's usage while watching (claude; an activity input only, so recorded histories replay unchanged). */
+function usageWatch(ctx: WatchContext): Pick<WatchInput, 'usage'> {
+  if (ctx.record.state.agent !== 'claude') return {};
+  const budget = ctx.input.budget;
+  return { usage: { taskId: ctx.record.state.taskId, ...(budget ? { budget } : {}) } };
+}
+
+/** The watch returns by the wall-time budget's end at the latest (the task then ends there), else after 10 min. */
+function watchLimit(ctx: WatchContext): number {
+  const left = wallSecondsLeft(Date.parse(ctx.record.state.startedAt), new Date().getTime(), ctx.input.budget);
+  return left === undefined ? 600 : Math.max(1, Math.min(600, Math.ceil(left)));
+}
+
+/** What the watch decides dialogs with: the worktree and the user's command rules. */
+function dialogContext(ctx: WatchContext, worktree: string): { worktree: string; rules?: CommandRule[] } {
+  const rules = ctx.input.commands;
+  return rules && rules.length > 0 ? { worktree, rules: [...rules] } : { worktree };
 }
 
 /** Quiet time the next watch may count: not after an event that was itself about quiet (domain/watch.ts). */
@@ -41,11 +63,12 @@ export async function watchOrWake(ctx: WatchContext, worktree: string): Promise<
       pendingDialogText: task.pendingDialog?.text,
       idleSeconds: session.briefSubmitted ? policy.idleSeconds : 0.5,
       stallSeconds: policy.stallSeconds,
-      maxWaitSeconds: 600,
+      maxWaitSeconds: watchLimit(ctx),
       quietCredit: session.lastEventKind !== undefined && !QUIET_EVENTS.includes(session.lastEventKind),
       worktree,
       windowName: tmuxWindowName(task.taskId),
-      act: { seq: task.watcherActions ?? 0, dialogs: { worktree }, ...(nudge ? { nudge } : {}) },
+      ...usageWatch(ctx),
+      act: { seq: task.watcherActions ?? 0, dialogs: dialogContext(ctx, worktree), ...(nudge ? { nudge } : {}) },
     }),
   );
   const woken = scope.run(() => condition(() => inbox.wake > seen));
@@ -74,6 +97,7 @@ export function recordWatchAnswer(
     ev.dialog,
     answered.reason,
     ` (answered by the watch${answered.confirmed === false ? '; the dialog was still on screen 3 s later' : ''})`,
+    answered.rule,
   );
 }
 
@@ -100,13 +124,20 @@ export function recordWatchNudge(
 }
 
 /** A dialog the policy approved, recorded (whoever pressed the keys: the workflow, or the watch with `how`). */
-export function recordPolicyApproval(record: TaskRecord, dialog: Dialog, reason: string, how = ''): void {
+export function recordPolicyApproval(
+  record: TaskRecord,
+  dialog: Dialog,
+  reason: string,
+  how = '',
+  rule?: string,
+): void {
   record.dialogDecided({
     kind: dialog.kind,
     decision: 'approve',
     decidedBy: 'policy',
     command: dialog.command,
     reason,
+    ...(rule !== undefined ? { rule } : {}),
   });
   record.decide(`approved ${dialog.kind}${dialog.command ? ` \`${dialog.command}\`` : ''}${how}: ${reason}`);
 }

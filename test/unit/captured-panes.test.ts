@@ -77,7 +77,9 @@ describe('codex 0.169.0 captures', () => {
     });
     expect(cls.dialog?.text.startsWith('Would you like to run the following command?')).toBe(true);
     expect(decideDialog(cls.dialog!, { worktree })).toMatchObject({ decision: 'approve', keys: ['Enter'] });
-    expect(decideDialog(cls.dialog!, { worktree, deny: ['git commit'] })).toMatchObject({
+    expect(
+      decideDialog(cls.dialog!, { worktree, rules: [{ action: 'deny', argv: ['git', 'commit', '**'], from: 'test' }] }),
+    ).toMatchObject({
       decision: 'deny',
       keys: ['Down', 'Down', 'Enter'],
     });

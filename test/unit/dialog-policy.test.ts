@@ -7,12 +7,15 @@ import {
   keysToChoose,
   type PolicyContext,
 } from '../../src/domain/dialog-policy.js';
+import type { CommandRule } from '../../src/domain/command-rules.js';
 import { classifyScreen, type Dialog } from '../../src/domain/screen-classifier.js';
 import { claudeProfile } from '../../src/domain/agent-profile.js';
 import { claudeScreen, echoPrompt, fixtureNames, profileFor, readFixture } from './screen-fixtures.js';
 
 const WT = '/srv/acme1';
 const ctx: PolicyContext = { worktree: WT };
+const allow = (argv: string[]): CommandRule => ({ action: 'allow', argv, from: 'config' });
+const deny = (argv: string[]): CommandRule => ({ action: 'deny', argv, from: 'config' });
 
 function fixtureDialog(name: string): Dialog {
   const dialog = classifyScreen(profileFor(name), readFixture(name), { paneDead: false }).dialog;
@@ -224,20 +227,27 @@ describe('permission: shell commands', () => {
   });
 
   it('user allow rules extend the allowlist but never beat the denylist', () => {
-    expect(decideDialog(bash('make test'), ctx).decision).toBe('ask-human');
-    expect(decideDialog(bash('make test'), { ...ctx, allow: ['make test'] })).toMatchObject({
+    expect(decideDialog(bash('just check'), ctx).decision).toBe('ask-human');
+    expect(decideDialog(bash('just check'), { ...ctx, rules: [allow(['just', 'check'])] })).toMatchObject({
       decision: 'approve',
-      reason: expect.stringMatching(/allow rule "make test"/),
+      reason: expect.stringMatching(/allow rule "just check" \(config\)/),
+      rule: 'allow rule "just check" (config)',
     });
-    expect(decideDialog(bash('make test && sudo reboot'), { ...ctx, allow: ['make test', 'sudo'] }).decision).toBe(
-      'ask-human',
-    );
+    expect(
+      decideDialog(bash('just check && sudo reboot'), {
+        ...ctx,
+        rules: [allow(['just', 'check']), allow(['sudo', '**'])],
+      }).decision,
+    ).toBe('ask-human');
   });
 
-  it('user deny rules answer "No"', () => {
-    const got = decideDialog(bash('npm run build'), { ...ctx, deny: ['run build'] });
+  it('user deny rules answer "No", naming the rule, and beat the built-in allowlist', () => {
+    const got = decideDialog(bash('git status && npm run build'), {
+      ...ctx,
+      rules: [{ action: 'deny', argv: ['npm', 'run', 'build', '**'], from: 'manifest' }],
+    });
     expect(got).toMatchObject({ decision: 'deny', keys: ['Down', 'Down', 'Enter'] });
-    expect(got.reason).toMatch(/deny rule "run build"/);
+    expect(got.reason).toMatch(/deny rule "npm run build \*\*" \(manifest\)/);
   });
 });
 
@@ -308,7 +318,9 @@ describe('properties', () => {
           const command = `${pre}${s1}${danger}${s2}${post}`;
           const got = decideDialog(bash(command), {
             ...ctx,
-            ...(withAllow ? { allow: [danger.split(' ')[0] ?? '', pre] } : {}),
+            ...(withAllow
+              ? { rules: [allow([danger.split(' ')[0] || 'x', '**']), allow([pre.split(' ')[0] || 'x', '**'])] }
+              : {}),
           });
           expect(got.decision).not.toBe('approve');
         },
@@ -359,8 +371,9 @@ describe('properties', () => {
       text: fc.string(),
     });
     fc.assert(
-      fc.property(dialog, fc.string(), fc.array(fc.string(), { maxLength: 3 }), (d, worktree, allow) => {
-        const got = decideDialog(d as Dialog, { worktree, allow, deny: allow });
+      fc.property(dialog, fc.string(), fc.array(fc.string(), { maxLength: 3 }), (d, worktree, words) => {
+        const rules = words.map((w, i) => (i % 2 ? deny : allow)([w.replace(/[\s*/]/g, '') || 'x', '**']));
+        const got = decideDialog(d as Dialog, { worktree, rules });
         expect(DialogDecisionSchema.safeParse(got).success).toBe(true);
         expect(got.reason.length).toBeGreaterThan(0);
         if (got.decision === 'ask-human') expect(got.keys).toEqual([]);

@@ -126,7 +126,9 @@ describe('classifyScreen on real gemini 0.61.0 captures', () => {
     const dialog = classifyScreen(geminiProfile, screen, alive).dialog!;
     expect(dialog.command).toBe('rm -rf /srv/other && git push --force');
     expect(decideDialog(dialog, { worktree: WT }).decision).toBe('ask-human');
-    expect(decideDialog(dialog, { worktree: WT, deny: ['push --force'] })).toMatchObject({
+    expect(
+      decideDialog(dialog, { worktree: WT, rules: [{ action: 'deny', argv: ['git', 'push', '**'], from: 'test' }] }),
+    ).toMatchObject({
       decision: 'deny',
       keys: ['Down', 'Down', 'Enter'],
     });

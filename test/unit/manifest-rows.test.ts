@@ -94,7 +94,20 @@ describe('a task attempt', () => {
     expect(withExtras.policy?.nudgeCap).toBe(1);
     const plain = childTaskInput(input, { ...t1, agent: 'codex' }, { branch: 'b' });
     expect(plain.agent).toBe('codex');
-    for (const absent of ['scenario', 'policy', 'validate']) expect(plain).not.toHaveProperty(absent);
+    for (const absent of ['scenario', 'policy', 'validate', 'commands']) expect(plain).not.toHaveProperty(absent);
+  });
+
+  it("gives the child the task's own command rules first, then the run's (config and manifest)", () => {
+    const run = ManifestRunInputSchema.parse({
+      ...input,
+      commands: [{ action: 'allow', argv: ['just', 'check'], from: 'config' }],
+    });
+    const t1 = manifestEntries(example)[0]!.task;
+    const child = childTaskInput(run, { ...t1, commands: { deny: [['cargo', 'run', '**']] } }, { branch: 'b' });
+    expect(child.commands).toEqual([
+      { action: 'deny', argv: ['cargo', 'run', '**'], from: `manifest task ${t1.id}` },
+      { action: 'allow', argv: ['just', 'check'], from: 'config' },
+    ]);
   });
 
   it('counts attempts: the first keeps the plain workflow id, a retry gets #2', () => {

@@ -23,8 +23,8 @@ describe('agent states derive from screen states', () => {
   it('every watch event that names what the agent does is an agent state (the workflow records ev.kind as one)', () => {
     const kinds = WatchEventSchema.options.map((o) => o.shape.kind.value);
     const notStates = kinds.filter((k) => !AgentStateSchema.safeParse(k).success);
-    // checkpoints report progress and refresh re-arms the watch: neither says what the agent is doing
-    expect(notStates.sort()).toEqual(['checkpoints', 'refresh']);
+    // checkpoints report progress, refresh re-arms the watch and over-budget ends the task: none says what the agent is doing
+    expect(notStates.sort()).toEqual(['checkpoints', 'over-budget', 'refresh']);
   });
 
   it('task.ts keeps its names over the same enums', () => {

@@ -1,3 +1,4 @@
+import { denyKeys } from '../../src/domain/dialog-policy.js';
 import { describe, expect, it } from 'vitest';
 import { buildRebrief } from '../../src/domain/brief.js';
 import type { Dialog } from '../../src/domain/screen-classifier.js';
@@ -57,6 +58,31 @@ describe('decideOnEvent: dialogs', () => {
     const actions = decideOnEvent({ kind: 'dialog', dialog: bash('rm -rf /'), tail }, view(), policy, NOW);
     expect(actions.map((a) => a.kind)).toEqual(['agent-state', 'ask-human']);
     expect(actions[1]).toMatchObject({ reason: expect.stringMatching(/\S/) });
+  });
+
+  it('the rule that approved is carried; a deny rule of the task answers No with its rule', () => {
+    const rules = [{ action: 'deny' as const, argv: ['npm', 'publish', '**'], from: 'task' }];
+    const approved = decideOnEvent({ kind: 'dialog', dialog: bash('go test ./...'), tail }, view(), policy, NOW);
+    expect(approved[1]).toMatchObject({ kind: 'approve-dialog', rule: 'go:test' });
+    const denied = decideOnEvent(
+      { kind: 'dialog', dialog: bash('npm publish'), tail },
+      { ...view(), commandRules: rules },
+      policy,
+      NOW,
+    );
+    expect(denied[1]).toEqual({
+      kind: 'deny-dialog',
+      keys: denyKeys(bash('npm publish')),
+      reason: 'matches your deny rule "npm publish **" (task)',
+      rule: 'deny rule "npm publish **" (task)',
+    });
+  });
+
+  it('usage at the budget ends the task escalated, with the figures', () => {
+    const reason = 'token budget reached: 46,320 tokens (…) used, budget 40,000';
+    expect(decideOnEvent({ kind: 'over-budget', reason, tail }, view(), policy, NOW)).toEqual([
+      { kind: 'end-task', state: 'escalated', why: reason },
+    ]);
   });
 
   it('a dialog the watch answered itself is only recorded', () => {

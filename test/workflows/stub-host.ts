@@ -22,6 +22,8 @@ export interface StubCalls {
   /** Watches that ended by cancellation (the workflow stopped waiting for them). */
   cancelledWatches: number;
   stopped: string[];
+  /** Agents stopped in place (the task ended aborted or escalated). */
+  halted: string[];
 }
 
 export const GOOD_FACTS: BranchFacts = {
@@ -65,6 +67,7 @@ export class StubHost {
       watches: [],
       cancelledWatches: 0,
       stopped: [],
+      halted: [],
     };
     this.tasks.set(workflowId, { script, facts, calls, evidence: 0 });
     return calls;
@@ -113,6 +116,10 @@ export class StubHost {
         this.task.calls.stopped.push(input.taskId);
         return { stopped: true };
       },
+      haltAgent: async (input) => {
+        this.task.calls.halted.push(input.taskId);
+        return { nothingRunning: false, pids: [1], afterGrace: 0, survivors: [] };
+      },
       describeProgress: async () => ({
         commits: [{ sha: GOOD_FACTS.head, subject: 'stub work' }],
         diffStat: '1 file changed',
@@ -138,10 +145,12 @@ export class StubHost {
     const next = script(input, n, calls);
     if (next !== 'block') return { ...next, tail: [`stub watch ${n}`] } as WatchEvent;
     try {
-      for (;;) {
+      // a quiet pane: as the real watch, a refresh at maxWaitSeconds
+      for (const until = Date.now() + input.maxWaitSeconds * 1000; Date.now() < until;) {
         Context.current().heartbeat();
         await Context.current().sleep(100);
       }
+      return { kind: 'refresh', state: 'idle', tail: [`stub watch ${n}`] };
     } catch (error) {
       calls.cancelledWatches += 1;
       throw error;

@@ -96,7 +96,12 @@ interface Run {
 /** Starts the real workflow on a fresh queue served by a worker with stub activities. */
 async function runTask(
   script: WatchScript,
-  over: { policy?: Partial<SupervisionPolicy>; agent?: string; facts?: Parameters<StubHost['register']>[2] } = {},
+  over: {
+    policy?: Partial<SupervisionPolicy>;
+    agent?: string;
+    facts?: Parameters<StubHost['register']>[2];
+    budget?: TaskInput['budget'];
+  } = {},
   during?: (run: Run) => Promise<void>,
 ): Promise<{ result: TaskResult; state: TaskState; calls: StubCalls }> {
   seq += 1;
@@ -109,6 +114,7 @@ async function runTask(
     objective: 'Fix a.txt.',
     agent: over.agent ?? 'claude',
     policy: { ...FAST, ...over.policy },
+    ...(over.budget ? { budget: over.budget } : {}),
   };
   const handle = await client.workflow.start('agentTaskWorkflow', { taskQueue, workflowId, args: [input] });
   if (during) await during({ handle, calls });
@@ -145,6 +151,9 @@ describe('task logic with stub host activities', () => {
     expect(state.nudges).toBe(2);
     expect(calls.notified.map((n) => n.level)).toEqual(['escalated']);
     expect(calls.notified[0]!.message).toMatch(/idle after 2 nudges/);
+    // escalated and unanswered: the agent is stopped where it is (window and worktree stay)
+    expect(calls.halted).toEqual([state.taskId]);
+    expect(decided(state, /^agent stopped: Ctrl-C/)).toBe(true);
     // the watch may nudge itself only while a nudge is due, never before the cooldown ends
     expect(calls.watches[0]!.act?.nudge).toBeUndefined(); // before the brief
     expect(calls.watches[1]!.act?.nudge?.notBefore).toBe(1000); // never nudged: cooldown from 0
@@ -184,6 +193,17 @@ describe('task logic with stub host activities', () => {
     expect(run.result.commit).toBe(GOOD_FACTS.head);
   });
 
+  it('a wall-time budget: the watch returns by its end, the task ends escalated with the figures and its agent stopped', async () => {
+    const { result, state, calls } = await runTask(inOrder(idle), {
+      budget: { wallSeconds: 4 },
+      policy: { idleSeconds: 60 },
+    });
+    expect(result.state).toBe('escalated');
+    expect(result.reason).toMatch(/^wall-time budget reached: \d+s since the task started, budget 4s$/);
+    expect(calls.watches.every((w) => w.maxWaitSeconds <= 4)).toBe(true);
+    expect(calls.halted).toEqual([state.taskId]);
+  });
+
   it('abort while supervising ends the task at once and cancels the watch', async () => {
     const run = await runTask(inOrder(idle), {}, async ({ handle, calls }) => {
       await until('a blocked watch', async () => (calls.watches.length >= 2 ? true : undefined));
@@ -191,6 +211,7 @@ describe('task logic with stub host activities', () => {
     });
     expect(run.result).toMatchObject({ state: 'aborted', reason: 'stub: stop now' });
     expect(run.state.phase).toBe('aborted');
+    expect(run.calls.halted).toEqual([run.state.taskId]);
     await until('the watch cancelled', async () => (run.calls.cancelledWatches > 0 ? true : undefined));
   });
 
