@@ -181,7 +181,6 @@ describe('TestSlot: one validation at a time per slot, across hosts and crashes'
     // revoked at the lease (12 s), plus at most the 3 s the slot waits for host b's reaper, plus
     // scheduling: ~15 s idle, 24 s at a load average of ~18 (three runs here failed a bound of 18 s).
     // The property is "at the lease, long before the holder's 60 s command ends", which 40 s keeps.
-    expect(ended.reason).toBe('lease of 12s exceeded');
     expect(heldMs).toBeGreaterThanOrEqual(12_000);
     expect(heldMs).toBeLessThan(40_000);
     const orphan = (await runsIn(log)).get('killed')!;
