@@ -15,6 +15,7 @@ const SLOW_FILE_SECONDS: Readonly<Record<string, number>> = {
   'test/workflows/manifest-crash.test.ts': 103,
   'test/e2e/cli.test.ts': 94,
   'test/workflows/hardening.test.ts': 78,
+  'test/e2e/board.test.ts': 83, // alone, at a load average of ~10
   'test/e2e/task-options.test.ts': 77,
   'test/workflows/pr-restack.test.ts': 65,
   'test/workflows/pr-pipeline.test.ts': 59,
